@@ -1,0 +1,19 @@
+import { requireUser } from "../../guard";
+import { UsersAdmin } from "./users-admin";
+import { AuditLog } from "./audit-log";
+
+export default async function AdminPage() {
+  const me = await requireUser(["admin"]);
+  return (
+    <div className="space-y-10">
+      <section>
+        <h1 className="mb-4 text-xl font-semibold">Users and roles</h1>
+        <UsersAdmin currentUserId={me.id} />
+      </section>
+      <section>
+        <h2 className="mb-4 text-lg font-semibold">Audit log</h2>
+        <AuditLog />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+import Link from "next/link";
+import { ROLE_LABELS, sectionsFor } from "@/lib/roles";
+import { requireUser } from "../guard";
+import { Providers } from "../_components/providers";
+import { SignOutButton } from "../_components/sign-out-button";
+import { NavLink } from "../_components/nav-link";
+
+export const dynamic = "force-dynamic";
+
+export default async function AppLayout({ children }: { children: React.ReactNode }) {
+  const user = await requireUser();
+  const sections = sectionsFor(user.roles);
+  return (
+    <Providers>
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3">
+          <Link href="/" className="text-lg font-semibold tracking-tight text-sky-800">ReadNext</Link>
+          <nav aria-label="Sections" className="flex gap-1">
+            {sections.map((s) => <NavLink key={s.href} href={s.href} label={s.label} />)}
+          </nav>
+          <div className="ml-auto flex items-center gap-3 text-sm">
+            <span data-testid="current-user">
+              <span className="font-medium">{user.name}</span>
+              <span className="text-slate-500"> · {user.roles.map((r) => ROLE_LABELS[r]).join(", ") || "no role"}</span>
+            </span>
+            <SignOutButton />
+          </div>
+        </div>
+      </header>
+      <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
+    </Providers>
+  );
+}

@@ -1,0 +1,30 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { useTRPC } from "../../trpc";
+import { EmptyState } from "../../_components/empty-state";
+import { Stat } from "../../_components/stat";
+
+const minutes = (m: number | null) => (m === null ? "—" : `${Math.round(m)} min`);
+
+export function ThroughputSummaryView() {
+  const trpc = useTRPC();
+  const { data, error, isPending } = useQuery(trpc.department.throughput.queryOptions({ windowHours: 24 }));
+  if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
+  if (error) return <p role="alert" className="text-sm text-red-700">Could not load throughput: {error.message}</p>;
+  return (
+    <div className="space-y-6">
+      <div className="grid grid-cols-2 gap-4 md:grid-cols-5">
+        <Stat label="Arrived (24 h)" value={String(data.arrived)} />
+        <Stat label="Read (24 h)" value={String(data.read)} />
+        <Stat label="Open now" value={String(data.open)} />
+        <Stat label="Median turnaround" value={minutes(data.medianTurnaroundMinutes)} />
+        <Stat label="90th percentile" value={minutes(data.p90TurnaroundMinutes)} />
+      </div>
+      {data.read === 0 && (
+        <EmptyState title="No reads in the last 24 hours">
+          Turnaround, SLA and AI-accuracy figures fill in as radiologists read studies from the worklist.
+        </EmptyState>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,10 @@
+import { z } from "zod";
+import { createTRPCRouter, roleProcedure } from "../trpc";
+import { backlogSummary, throughputSummary } from "../../services/department-metrics";
+
+export const departmentRouter = createTRPCRouter({
+  throughput: roleProcedure("chair", "admin")
+    .input(z.object({ windowHours: z.number().int().min(1).max(24 * 90).default(24) }))
+    .query(({ ctx, input }) => throughputSummary(ctx.db, new Date(), input.windowHours)),
+  backlog: roleProcedure("scheduler", "chair", "admin").query(({ ctx }) => backlogSummary(ctx.db, new Date())),
+});

@@ -1,0 +1,53 @@
+import { betterAuth } from "better-auth";
+import { prismaAdapter } from "better-auth/adapters/prisma";
+import { nextCookies } from "better-auth/next-js";
+import { db, type Db } from "../db/client";
+import { env } from "../env";
+
+/** localhost and 127.0.0.1 name the same server; accept sign-ins from either spelling. */
+function sameHostTwins(baseURL: string): string[] {
+  const url = new URL(baseURL);
+  const twin = { localhost: "127.0.0.1", "127.0.0.1": "localhost" }[url.hostname];
+  if (!twin) return [url.origin];
+  return [url.origin, `${url.protocol}//${twin}${url.port ? `:${url.port}` : ""}`];
+}
+
+function buildAuth(database: Db, secret: string, baseURL: string, signInPerMinute: number) {
+  return betterAuth({
+    database: prismaAdapter(database, { provider: "postgresql" }),
+    secret,
+    baseURL,
+    telemetry: { enabled: false },
+    // Accounts are created by administrators (server/services/users.ts), never by self sign-up.
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },
+    trustedOrigins: sameHostTwins(baseURL),
+    rateLimit: { window: 60, max: 600, customRules: { "/sign-in/email": { window: 60, max: signInPerMinute } } },
+    session: { expiresIn: 60 * 60 * 12, updateAge: 60 * 30 },
+    databaseHooks: {
+      session: {
+        create: {
+          // A disabled account cannot start a session.
+          before: async (session) => {
+            const user = await database.user.findUnique({ where: { id: session.userId }, select: { disabled: true } });
+            return user && !user.disabled ? { data: session } : false;
+          },
+        },
+      },
+    },
+    plugins: [nextCookies()],
+  });
+}
+
+export type Auth = ReturnType<typeof buildAuth>;
+
+const globalForAuth = globalThis as unknown as { readnextAuth?: Auth };
+
+export function auth(): Auth {
+  if (!globalForAuth.readnextAuth) {
+    const { BETTER_AUTH_SECRET, BETTER_AUTH_URL, NODE_ENV, AUTH_SIGNIN_ATTEMPTS_PER_MINUTE } = env();
+    const secret = BETTER_AUTH_SECRET ?? (NODE_ENV === "production" ? undefined : "readnext-development-only-secret-not-for-production");
+    if (!secret) throw new Error("BETTER_AUTH_SECRET is not set: start with `npm start` (which generates one) or set it (32+ characters).");
+    globalForAuth.readnextAuth = buildAuth(db(), secret, BETTER_AUTH_URL, AUTH_SIGNIN_ATTEMPTS_PER_MINUTE);
+  }
+  return globalForAuth.readnextAuth;
+}

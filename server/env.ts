@@ -1,0 +1,52 @@
+import { z } from "zod";
+
+/**
+ * The one place that reads process.env. Validated once, at first use, so a bad
+ * value fails start-up with a message naming the variable instead of failing later.
+ */
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** Postgres to use. Unset: an embedded Postgres is started under DATA_DIR. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** Where embedded Postgres, the demo PACS and generated secrets keep their files. */
+  DATA_DIR: z.string().min(1).default(".data"),
+  /** Port of the embedded Postgres (chosen not to clash with a system Postgres on 5432). */
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  /** Address the web server binds to. Loopback by default: the demo accounts have public passwords. */
+  HOST: z.string().min(1).default("127.0.0.1"),
+  /** Port the web server listens on. */
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Public URL of the web app, used by sign-in for cookies and origin checks. */
+  BETTER_AUTH_URL: z.url().default("http://localhost:3000"),
+  /** Signs session cookies. Unset: `npm start` generates one into DATA_DIR. */
+  BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Sign-in attempts allowed per client address per minute (brute-force protection). */
+  AUTH_SIGNIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** Level for server logs (pino). */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Every variable ReadNext reads; .env.example must document each (a test checks). */
+export const ENV_KEYS = Object.keys(envSchema.shape);
+
+export class EnvError extends Error {}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Treat empty strings as unset, as .env files commonly leave them.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new EnvError(`Invalid environment configuration:\n${lines.join("\n")}\nSee .env.example for every variable and its default.`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,63 @@
+import type { Db } from "../db/client";
+
+export type ThroughputSummary = {
+  windowHours: number;
+  read: number;
+  arrived: number;
+  open: number;
+  medianTurnaroundMinutes: number | null;
+  p90TurnaroundMinutes: number | null;
+};
+
+/** Reads and arrivals over the last `windowHours`, with arrival-to-read turnaround percentiles. */
+export async function throughputSummary(database: Db, now: Date, windowHours: number): Promise<ThroughputSummary> {
+  const since = new Date(now.getTime() - windowHours * 3600_000);
+  const [row] = await database.$queryRaw<
+    { read: bigint; arrived: bigint; open: bigint; p50: number | null; p90: number | null }[]
+  >`
+    SELECT
+      (SELECT count(*) FROM "Study" WHERE "readAt" >= ${since}) AS read,
+      (SELECT count(*) FROM "Study" WHERE "firstSeenAt" >= ${since}) AS arrived,
+      (SELECT count(*) FROM "Study" WHERE "readingState" <> 'READ') AS open,
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "readAt" - "firstSeenAt") / 60) AS p50,
+      percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM "readAt" - "firstSeenAt") / 60) AS p90
+    FROM "Study" WHERE "readAt" >= ${since}`;
+  return {
+    windowHours,
+    read: Number(row?.read ?? 0),
+    arrived: Number(row?.arrived ?? 0),
+    open: Number(row?.open ?? 0),
+    medianTurnaroundMinutes: row?.p50 ?? null,
+    p90TurnaroundMinutes: row?.p90 ?? null,
+  };
+}
+
+export const BACKLOG_AGE_BUCKETS = [
+  { label: "< 1 h", maxMinutes: 60 },
+  { label: "1–4 h", maxMinutes: 240 },
+  { label: "4–24 h", maxMinutes: 1440 },
+  { label: "> 24 h", maxMinutes: Infinity },
+] as const;
+
+export type BacklogSummary = { total: number; byAge: { label: string; count: number }[]; byPriority: { priority: string; count: number }[] };
+
+/** Unread and claimed studies by waiting time and order priority ("unknown" when the DICOM gave none). */
+export async function backlogSummary(database: Db, now: Date): Promise<BacklogSummary> {
+  const rows = await database.$queryRaw<{ minutes: number; priority: string | null; count: bigint }[]>`
+    SELECT floor(extract(epoch FROM ${now}::timestamp - "firstSeenAt") / 60)::float8 AS minutes,
+           "orderPriority"::text AS priority, count(*) AS count
+    FROM "Study" WHERE "readingState" <> 'READ'
+    GROUP BY 1, 2`;
+  const byAge = BACKLOG_AGE_BUCKETS.map((b) => ({ label: b.label, count: 0 }));
+  const byPriority = new Map<string, number>();
+  let total = 0;
+  for (const r of rows) {
+    const n = Number(r.count);
+    total += n;
+    const bucket = BACKLOG_AGE_BUCKETS.findIndex((b) => r.minutes < b.maxMinutes);
+    byAge[bucket === -1 ? byAge.length - 1 : bucket]!.count += n;
+    const key = r.priority ?? "unknown";
+    byPriority.set(key, (byPriority.get(key) ?? 0) + n);
+  }
+  return { total, byAge, byPriority: [...byPriority].map(([priority, count]) => ({ priority, count })) };
+}

@@ -1,0 +1,38 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { createUser, listUsers, setUserDisabled, setUserRoles } from "@/server/services/users";
+import { seedDemoUsers, DEMO_USERS } from "@/server/services/demo-users";
+import { ROLES } from "@/lib/roles";
+import { makeUser, resetDatabase, testDb } from "../support/db";
+
+beforeEach(() => resetDatabase());
+
+describe("user administration writes its audit trail", () => {
+  it("records who created, re-roled, disabled and enabled whom", async () => {
+    const admin = await makeUser(["admin"]);
+    const created = await createUser(testDb(), admin.id, { name: "  Dr Who ", email: "Who@Test.Local", password: "long-enough", roles: ["radiologist", "radiologist"] });
+    expect(created).toMatchObject({ name: "Dr Who", email: "who@test.local", roles: ["radiologist"] });
+    await setUserRoles(testDb(), admin.id, created.id, ["radiologist", "chair"]);
+    await setUserDisabled(testDb(), admin.id, created.id, true);
+    await setUserDisabled(testDb(), admin.id, created.id, false);
+    const events = await testDb().auditEvent.findMany({ where: { actorId: admin.id }, orderBy: { at: "asc" } });
+    expect(events.map((e) => e.action)).toEqual(["user.create", "user.roles", "user.disable", "user.enable"]);
+    expect(events[1]!.details).toEqual({ userId: created.id, email: "who@test.local", from: ["radiologist"], to: ["radiologist", "chair"] });
+    expect(events.every((e) => e.at instanceof Date)).toBe(true);
+  });
+
+  it("a failed change writes no audit event", async () => {
+    const admin = await makeUser(["admin"]);
+    await expect(setUserRoles(testDb(), admin.id, "missing", ["chair"])).rejects.toThrow(/missing/);
+    expect(await testDb().auditEvent.count({ where: { action: "user.roles" } })).toBe(0);
+  });
+
+  it("seeding demo users gives one account per role and is idempotent", async () => {
+    const first = await seedDemoUsers(testDb());
+    expect(first.created).toHaveLength(ROLES.length);
+    const second = await seedDemoUsers(testDb());
+    expect(second.created).toHaveLength(0);
+    const users = await listUsers(testDb());
+    for (const role of ROLES) expect(users.filter((u) => u.roles.includes(role))).toHaveLength(1);
+    expect(users.map((u) => u.email).sort()).toEqual(DEMO_USERS.map((u) => u.email).sort());
+  });
+});
