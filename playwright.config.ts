@@ -3,6 +3,7 @@ import { defineConfig } from "@playwright/test";
 // Debian's Chromium: `playwright install` cannot download browsers here.
 export default defineConfig({
   testDir: "e2e",
+  // Specs share one database and run in file-name order: 01 sees an empty department, 02 connects a PACS.
   fullyParallel: false,
   workers: 1,
   retries: 0,

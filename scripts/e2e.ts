@@ -1,12 +1,18 @@
-// npm run test:e2e: Playwright in Debian's Chromium against a production build,
-// on a fresh database (embedded, or a new database on DATABASE_URL's server).
-import { spawnSync } from "node:child_process";
+// npm run test:e2e: Playwright in Debian's Chromium against a production build, with
+// a fresh database (embedded, or a new database on DATABASE_URL's server), a private
+// Orthanc holding a few synthetic studies, and a worker process, as in production.
+import { spawn, spawnSync } from "node:child_process";
 import { createTestDatabase, freePort } from "../test/support/test-database";
+import { startTestOrthanc } from "../test/support/orthanc";
 import { buildWebAppIfNeeded, startWebApp, waitForHealthy } from "../server/runtime/web-app";
 import { createDb } from "../server/db/client";
 import { seedDemoUsers } from "../server/services/demo-users";
+import { DicomWebAdapter } from "../server/pacs/dicomweb-adapter";
+import { sourceConfigFromRow } from "../server/pacs/source-config";
+import { generateStudy } from "../lib/synthetic/studies";
 
 const database = await createTestDatabase("e2e");
+const orthanc = await startTestOrthanc();
 const port = await freePort();
 const baseUrl = `http://127.0.0.1:${port}`;
 const env = {
@@ -16,14 +22,18 @@ const env = {
   BETTER_AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e-secret",
   // Every spec signs in from the same address.
   AUTH_SIGNIN_ATTEMPTS_PER_MINUTE: "1000",
+  LOG_LEVEL: "warn",
 };
 
 const client = createDb(database.url);
 await seedDemoUsers(client);
 await client.$disconnect();
+const stow = new DicomWebAdapter(sourceConfigFromRow({ id: "e2e", name: "e2e", baseUrl: orthanc.dicomWebUrl, qidoRoot: null, wadoRoot: null, stowRoot: null, authType: "none", username: null, secret: null, timeoutMs: 30_000, capabilities: {} }));
+for (let seed = 1; seed <= 3; seed++) await stow.storeInstances(generateStudy({ seed, kind: "other", studyDateTime: new Date() }).instances);
 
 let code = 1;
 if (buildWebAppIfNeeded(env)) {
+  const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], { stdio: "inherit", env });
   const web = startWebApp({ dev: false, host: "127.0.0.1", port, env, quiet: true });
   let serverLog = "";
   web.stdout?.on("data", (d) => (serverLog += d));
@@ -32,13 +42,16 @@ if (buildWebAppIfNeeded(env)) {
     await waitForHealthy(baseUrl);
     const result = spawnSync(process.execPath, ["node_modules/@playwright/test/cli.js", "test", ...process.argv.slice(2)], {
       stdio: "inherit",
-      env: { ...env, E2E_BASE_URL: baseUrl },
+      env: { ...env, E2E_BASE_URL: baseUrl, E2E_DICOMWEB_URL: orthanc.dicomWebUrl },
     });
     code = result.status ?? 1;
     if (code !== 0) console.error(`--- web server log ---\n${serverLog.slice(-5000)}`);
   } finally {
     web.kill("SIGTERM");
+    worker.kill("SIGTERM");
+    await Promise.all([web, worker].map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
   }
 }
+await orthanc.stop();
 await database.drop();
 process.exit(code);

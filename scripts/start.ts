@@ -1,21 +1,44 @@
 // npm start: the whole product on one machine with embedded defaults.
-// Provides the database (embedded unless DATABASE_URL), migrates, seeds demo users,
-// builds the web app when the build is missing or older than the sources, and serves it.
+// Database (embedded unless DATABASE_URL) → migrations → demo accounts → PACS source
+// (DICOMWEB_URL, or a local demo Orthanc with synthetic studies) → a worker process →
+// the web app (built when missing or older than the sources).
 // `--dev` (npm run dev) runs `next dev` instead of a production build.
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
 import { env } from "../server/env";
 import { provideDatabase } from "../server/runtime/database";
 import { ensureAuthSecret } from "../server/runtime/auth-secret";
 import { buildWebAppIfNeeded, startWebApp } from "../server/runtime/web-app";
+import { loadDemoDay, startDemoPacs, startDemoTrickle } from "../server/runtime/demo-pacs";
+import type { RunningOrthanc } from "../server/runtime/orthanc";
 import { createDb } from "../server/db/client";
 import { describeDemoUsers, seedDemoUsers } from "../server/services/demo-users";
+import { ensureEnvSource } from "../server/services/pacs-sources";
 
 const dev = process.argv.includes("--dev");
 const config = env();
+const say = (line: string) => console.log(line);
 
 const database = await provideDatabase();
-const client = createDb(database.url);
-await seedDemoUsers(client);
-await client.$disconnect();
+const db = createDb(database.url);
+await seedDemoUsers(db);
+
+let demoPacs: RunningOrthanc | null = null;
+const source = { authType: "none" as const, timeoutMs: 30_000, locationTag: "00380300", backfillDays: 2, syncIntervalSeconds: 60, enabled: true };
+if (config.DICOMWEB_URL) {
+  await ensureEnvSource(db, {
+    ...source, name: config.DICOMWEB_NAME, baseUrl: config.DICOMWEB_URL, authType: config.DICOMWEB_AUTH,
+    username: config.DICOMWEB_USERNAME ?? null, secret: config.DICOMWEB_AUTH === "bearer" ? config.DICOMWEB_TOKEN : config.DICOMWEB_PASSWORD,
+    capabilities: { orthancChangeFeed: config.DICOMWEB_ORTHANC_CHANGES },
+  });
+  say(`PACS: ${config.DICOMWEB_URL}`);
+} else {
+  demoPacs = await startDemoPacs(config.DATA_DIR, config.DEMO_PACS_PORT, say);
+  // Backfill generously: the demo's synthetic studies carry study dates of the last hours.
+  await ensureEnvSource(db, { ...source, name: "Demo PACS (Orthanc)", baseUrl: demoPacs.dicomWebUrl, capabilities: { orthancChangeFeed: true } });
+  say(`Demo PACS: ${demoPacs.baseUrl} (Orthanc, loopback only, data in ${path.join(config.DATA_DIR, "orthanc")})`);
+}
+await db.$disconnect();
 
 const childEnv = {
   ...process.env,
@@ -23,22 +46,40 @@ const childEnv = {
   BETTER_AUTH_SECRET: config.BETTER_AUTH_SECRET ?? ensureAuthSecret(config.DATA_DIR),
 };
 
-if (!dev && !buildWebAppIfNeeded(childEnv)) {
-  await database.stop();
-  process.exit(1);
+const children: ChildProcess[] = [];
+const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], { stdio: "inherit", env: childEnv });
+children.push(worker);
+
+let stopTrickle = () => undefined as void;
+if (demoPacs) {
+  const pacs = demoPacs;
+  // In the background: the web app comes up while the demo day loads.
+  void loadDemoDay(pacs, config.DEMO_STUDIES, say)
+    .then((n) => n && say(`Loaded ${n} synthetic studies into the demo PACS.`))
+    .catch((e: Error) => say(`Could not load demo studies: ${e.message}`))
+    .finally(() => (stopTrickle = startDemoTrickle(pacs, config.DEMO_TRICKLE_SECONDS, say)));
 }
 
+if (!dev && !buildWebAppIfNeeded(childEnv)) await shutdown(1);
 const web = startWebApp({ dev, host: config.HOST, port: config.PORT, env: childEnv });
-console.log(`\nReadNext: ${config.BETTER_AUTH_URL}\n${describeDemoUsers()}\n`);
+children.push(web);
+say(`\nReadNext: ${config.BETTER_AUTH_URL}\n${describeDemoUsers()}\n`);
 
 let stopping = false;
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
-  web.kill("SIGTERM");
+  stopTrickle();
+  for (const child of children) child.kill("SIGTERM");
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+  await demoPacs?.stop().catch(() => undefined);
   await database.stop().catch(() => undefined);
   process.exit(code);
 }
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 web.on("exit", (code) => void shutdown(code ?? 0));
+worker.on("exit", (code) => {
+  if (!stopping) say(`The worker exited (code ${code}); ingest has stopped. Stopping ReadNext.`);
+  void shutdown(code ?? 1);
+});

@@ -22,6 +22,24 @@ const envSchema = z.object({
   BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** Sign-in attempts allowed per client address per minute (brute-force protection). */
   AUTH_SIGNIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** The hospital PACS's DICOMweb root. Unset: `npm start` runs a local demo Orthanc with synthetic studies. */
+  DICOMWEB_URL: z.url().optional(),
+  /** Display name of the DICOMWEB_URL source. */
+  DICOMWEB_NAME: z.string().min(1).max(100).default("Default PACS"),
+  DICOMWEB_AUTH: z.enum(["none", "basic", "bearer"]).default("none"),
+  DICOMWEB_USERNAME: z.string().optional(),
+  DICOMWEB_PASSWORD: z.string().optional(),
+  DICOMWEB_TOKEN: z.string().optional(),
+  /** The DICOMWEB_URL server is Orthanc and its REST change feed (/changes) may be used for fast intake. */
+  DICOMWEB_ORTHANC_CHANGES: z.stringbool().default(false),
+  /** Loopback port of the demo Orthanc (used only when DICOMWEB_URL is unset). */
+  DEMO_PACS_PORT: z.coerce.number().int().min(1024).max(65535).default(8742),
+  /** Synthetic studies loaded into an empty demo PACS. */
+  DEMO_STUDIES: z.coerce.number().int().min(0).max(500).default(40),
+  /** A new synthetic study arrives in the demo PACS every this many seconds (0: never). */
+  DEMO_TRICKLE_SECONDS: z.coerce.number().int().min(0).default(120),
+  /** How often workers look at sources (change feeds, due sweeps), in milliseconds. */
+  INGEST_TICK_MS: z.coerce.number().int().min(50).max(60_000).default(250),
   /** Level for server logs (pino). */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
 });
@@ -36,7 +54,14 @@ export class EnvError extends Error {}
 export function parseEnv(source: Record<string, string | undefined>): Env {
   // Treat empty strings as unset, as .env files commonly leave them.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
-  const result = envSchema.safeParse(cleaned);
+  const result = envSchema.superRefine((e, ctx) => {
+    if (e.DICOMWEB_AUTH === "basic" && (!e.DICOMWEB_USERNAME || e.DICOMWEB_PASSWORD === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["DICOMWEB_USERNAME"], message: "DICOMWEB_AUTH=basic needs DICOMWEB_USERNAME and DICOMWEB_PASSWORD" });
+    }
+    if (e.DICOMWEB_AUTH === "bearer" && !e.DICOMWEB_TOKEN) {
+      ctx.addIssue({ code: "custom", path: ["DICOMWEB_TOKEN"], message: "DICOMWEB_AUTH=bearer needs DICOMWEB_TOKEN" });
+    }
+  }).safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new EnvError(`Invalid environment configuration:\n${lines.join("\n")}\nSee .env.example for every variable and its default.`);

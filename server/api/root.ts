@@ -4,6 +4,7 @@ import { usersRouter } from "./routers/users";
 import { auditRouter } from "./routers/audit";
 import { worklistRouter } from "./routers/worklist";
 import { departmentRouter } from "./routers/department";
+import { pacsSourcesRouter } from "./routers/pacs-sources";
 
 export const appRouter = createTRPCRouter({
   me: meRouter,
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   worklist: worklistRouter,
   department: departmentRouter,
+  pacsSources: pacsSourcesRouter,
 });
 
 export type AppRouter = typeof appRouter;

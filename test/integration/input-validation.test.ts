@@ -6,6 +6,10 @@ import { makeUser, resetDatabase, testDb } from "../support/db";
 
 let admin: CurrentUser;
 const big = "x".repeat(10_000);
+const source = {
+  name: "Valid", baseUrl: "http://127.0.0.1:9/dicom-web", authType: "none" as const, timeoutMs: 1000, capabilities: {},
+  locationTag: "00380300", backfillDays: 1, syncIntervalSeconds: 60, enabled: false,
+};
 
 beforeAll(async () => {
   await resetDatabase();
@@ -37,6 +41,13 @@ describe("bad input is a clear error", () => {
     ["limit out of range", (c) => c.worklist.list({ limit: 1_000_000 }), "BAD_REQUEST", /limit/],
     ["negative window", (c) => c.department.throughput({ windowHours: -1 }), "BAD_REQUEST", /windowHours/],
     ["NaN limit", (c) => c.audit.list({ limit: Number.NaN }), "BAD_REQUEST", /limit/],
+    ["source: not a URL", (c) => c.pacsSources.create({ ...source, baseUrl: "pacs.local" }), "BAD_REQUEST", /baseUrl/],
+    ["source: file URL", (c) => c.pacsSources.create({ ...source, baseUrl: "file:///etc/passwd" }), "BAD_REQUEST", /baseUrl/],
+    ["source: bad tag", (c) => c.pacsSources.create({ ...source, locationTag: "(0038,0300)" }), "BAD_REQUEST", /locationTag/],
+    ["source: tiny timeout", (c) => c.pacsSources.create({ ...source, timeoutMs: 1 }), "BAD_REQUEST", /timeoutMs/],
+    ["source: unknown id", (c) => c.pacsSources.syncNow({ id: "no-such-source" }), "NOT_FOUND", /no-such-source/],
+    ["source: unknown id (update)", (c) => c.pacsSources.update({ id: "no-such-source", settings: source }), "NOT_FOUND", /no-such-source/],
+    ["source: test without anything", (c) => c.pacsSources.testConnection({}), "BAD_REQUEST", /source id or settings/],
   ];
   for (const [name, call, code, message] of cases) {
     it(name, async () => {
@@ -53,6 +64,12 @@ describe("bad input is a clear error", () => {
     expect(code).toBe("CONFLICT");
     expect(message).toContain(admin.email);
     expect(await testDb().user.count()).toBe(before);
+  });
+
+  it("a duplicate source name is a CONFLICT", async () => {
+    const caller = createCaller({ db: testDb(), user: admin });
+    await caller.pacsSources.create({ ...source, name: "Twice" });
+    expect((await codeAndMessage(caller.pacsSources.create({ ...source, name: "Twice" })))[0]).toBe("CONFLICT");
   });
 
   it("an admin cannot lock themselves out", async () => {

@@ -4,10 +4,12 @@ import { appRouter, createCaller } from "@/server/api/root";
 import { ROLES, type RoleName } from "@/lib/roles";
 import type { CurrentUser } from "@/server/auth/current-user";
 import { makeUser, resetDatabase, testDb } from "../support/db";
+import { createSource } from "@/server/services/pacs-sources";
 
 type Call = (caller: ReturnType<typeof createCaller>) => Promise<unknown>;
 
 let target: CurrentUser;
+let sourceId: string;
 let n = 0;
 
 // Who may call what. A procedure missing here fails the completeness test below.
@@ -24,7 +26,21 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
   "worklist.list": { roles: ["radiologist", "scheduler", "chair"], call: (c) => c.worklist.list({ limit: 10 }) },
   "department.throughput": { roles: ["chair", "admin"], call: (c) => c.department.throughput({ windowHours: 24 }) },
   "department.backlog": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.backlog() },
+  "pacsSources.list": { roles: ["admin"], call: (c) => c.pacsSources.list() },
+  "pacsSources.create": { roles: ["admin"], call: (c) => c.pacsSources.create(sourceSettings(`Source ${++n}`)) },
+  "pacsSources.update": { roles: ["admin"], call: (c) => c.pacsSources.update({ id: sourceId, settings: sourceSettings("Fixed source") }) },
+  "pacsSources.setEnabled": { roles: ["admin"], call: (c) => c.pacsSources.setEnabled({ id: sourceId, enabled: true }) },
+  "pacsSources.syncNow": { roles: ["admin"], call: (c) => c.pacsSources.syncNow({ id: sourceId }) },
+  // Port 9 on loopback: nothing listens, so the test answers at once with ok: false.
+  "pacsSources.testConnection": { roles: ["admin"], call: (c) => c.pacsSources.testConnection({ id: sourceId }) },
 };
+
+function sourceSettings(name: string) {
+  return {
+    name, baseUrl: "http://127.0.0.1:9/dicom-web", authType: "none" as const, timeoutMs: 1000, capabilities: {},
+    locationTag: "00380300", backfillDays: 1, syncIntervalSeconds: 60, enabled: false,
+  };
+}
 
 const users = {} as Record<RoleName, CurrentUser>;
 
@@ -32,6 +48,7 @@ beforeAll(async () => {
   await resetDatabase();
   for (const role of ROLES) users[role] = await makeUser([role]);
   target = await makeUser(["scheduler"]);
+  sourceId = (await createSource(testDb(), null, sourceSettings("Fixed source"))).id;
 });
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {

@@ -1,13 +1,18 @@
 import { requireUser } from "../../guard";
 import { UsersAdmin } from "./users-admin";
 import { AuditLog } from "./audit-log";
+import { SourcesAdmin } from "./sources-admin";
 
 export default async function AdminPage() {
   const me = await requireUser(["admin"]);
   return (
     <div className="space-y-10">
       <section>
-        <h1 className="mb-4 text-xl font-semibold">Users and roles</h1>
+        <h1 className="mb-4 text-xl font-semibold">PACS sources</h1>
+        <SourcesAdmin />
+      </section>
+      <section>
+        <h2 className="mb-4 text-lg font-semibold">Users and roles</h2>
         <UsersAdmin currentUserId={me.id} />
       </section>
       <section>

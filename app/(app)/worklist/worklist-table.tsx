@@ -26,7 +26,7 @@ export function WorklistTable() {
             <tr key={r.id} className="border-t border-slate-100">
               <td className="px-3 py-2">{r.patientName ?? "—"} <span className="text-slate-500">{r.patientId}</span></td>
               <td className="px-3 py-2">{r.accessionNumber ?? "—"}</td>
-              <td className="px-3 py-2">{r.modalities.join("/")} {r.description}</td>
+              <td className="px-3 py-2"><span className="mr-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium">{r.modalities.join("/") || "?"}</span>{r.description ?? "—"}</td>
               <td className="px-3 py-2">{r.orderPriority ?? "ROUTINE (not given)"}</td>
               <td className="px-3 py-2">{r.patientLocation}</td>
               <td className="px-3 py-2">{r.firstSeenAt.toLocaleString()}</td>

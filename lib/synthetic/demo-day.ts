@@ -1,0 +1,34 @@
+import { Random } from "./random";
+import type { DicomPriority, SyntheticStudyOptions } from "./studies";
+
+/**
+ * A department's worth of arrivals for the demo: mostly routine work, some ED and
+ * inpatient urgencies, a few head CTs and chest radiographs with findings, and a few
+ * orders without a priority or location (as real RIS feeds have). Pure and seeded.
+ */
+export function planDemoStudies(seed: number, count: number, now: Date): SyntheticStudyOptions[] {
+  const rng = new Random(seed);
+  const plan: SyntheticStudyOptions[] = [];
+  for (let i = 0; i < count; i++) {
+    const roll = rng.next();
+    const kind = roll < 0.15 ? "head-ct" : roll < 0.5 ? "chest-xr" : "other";
+    const location = rng.pick(["ED", "ED", "ED", "WARD 4B", "ICU", "WARD 7", "OUTPATIENT CLINIC", "OUTPATIENT CLINIC", "OUTPATIENT CLINIC", null]);
+    const priority: DicomPriority | null = rng.chance(0.08)
+      ? null
+      : location === "ED" ? rng.pick(["STAT", "HIGH", "HIGH", "ROUTINE"] as const)
+      : location?.startsWith("OUTPATIENT") ? rng.pick(["ROUTINE", "ROUTINE", "LOW"] as const)
+      : rng.pick(["HIGH", "MEDIUM", "ROUTINE"] as const);
+    const positive = kind === "head-ct" ? rng.chance(0.35) : kind === "chest-xr" ? rng.chance(0.2) : false;
+    plan.push({
+      seed: rng.int(1, 2 ** 31),
+      kind,
+      finding: positive ? "positive" : "none",
+      priority,
+      location,
+      studyDateTime: new Date(now.getTime() - rng.int(5, 8 * 60) * 60_000),
+      sliceCount: kind === "head-ct" ? rng.int(24, 30) : undefined,
+      size: kind === "chest-xr" ? 1024 : undefined,
+    });
+  }
+  return plan.sort((a, b) => a.studyDateTime!.getTime() - b.studyDateTime!.getTime());
+}

@@ -1,0 +1,16 @@
+-- AlterTable
+ALTER TABLE "PacsSource" ADD COLUMN "managedByEnv" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN "locationTag" TEXT NOT NULL DEFAULT '00380300',
+ADD COLUMN "backfillDays" INTEGER NOT NULL DEFAULT 2,
+ADD COLUMN "syncIntervalSeconds" INTEGER NOT NULL DEFAULT 60,
+ADD COLUMN "changeFeedCursor" BIGINT,
+ADD COLUMN "syncRequestedAt" TIMESTAMP(3),
+ADD COLUMN "syncStartedAt" TIMESTAMP(3),
+ADD COLUMN "syncProgress" JSONB,
+ADD COLUMN "consecutiveFailures" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN "nextAttemptAt" TIMESTAMP(3);
+
+-- AlterTable
+ALTER TABLE "Study" ADD COLUMN "orderPriorityRaw" TEXT,
+ADD COLUMN "patientLocationRaw" TEXT,
+ADD COLUMN "changedAt" TIMESTAMP(3);

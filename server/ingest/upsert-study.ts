@@ -1,0 +1,77 @@
+import type { Db } from "../db/client";
+import { Prisma } from "../db/generated/client";
+import type { DicomWebAdapter } from "../pacs/dicomweb-adapter";
+import { seriesRecordFromQido, type SeriesRecord, type StudyRecord } from "@/lib/ingest/study-record";
+import { recordAudit } from "../services/audit";
+import { log } from "../log";
+
+export type UpsertOutcome = "created" | "updated" | "unchanged";
+
+async function fetchSeries(adapter: DicomWebAdapter, studyInstanceUid: string): Promise<SeriesRecord[] | null> {
+  try {
+    return (await adapter.searchSeries(studyInstanceUid)).map(seriesRecordFromQido);
+  } catch (error) {
+    // The study is stored regardless; its series come with the next change or sync.
+    log.warn({ err: (error as Error).message, studyInstanceUid }, "series lookup failed");
+    return null;
+  }
+}
+
+function studyData(record: StudyRecord) {
+  const { studyInstanceUid: _uid, ...fields } = record;
+  return fields;
+}
+
+async function writeSeries(tx: Prisma.TransactionClient, studyId: string, series: SeriesRecord[]) {
+  for (const s of series) {
+    await tx.series.upsert({
+      where: { studyId_seriesInstanceUid: { studyId, seriesInstanceUid: s.seriesInstanceUid } },
+      create: { studyId, ...s },
+      update: s,
+    });
+  }
+}
+
+/**
+ * Stores one study the PACS reported, exactly once per (source, StudyInstanceUID),
+ * whichever path it came by. A study that gained series or instances is updated,
+ * its revision bumped so scoring can rerun. Safe against concurrent callers.
+ */
+export async function upsertStudy(db: Db, sourceId: string, record: StudyRecord, adapter: DicomWebAdapter): Promise<UpsertOutcome> {
+  const key = { sourceId_studyInstanceUid: { sourceId, studyInstanceUid: record.studyInstanceUid } };
+  const existing = await db.study.findUnique({ where: key, select: { id: true, revision: true, numberOfSeries: true, numberOfInstances: true } });
+
+  if (!existing) {
+    const series = await fetchSeries(adapter, record.studyInstanceUid);
+    try {
+      await db.$transaction(async (tx) => {
+        const study = await tx.study.create({ data: { sourceId, studyInstanceUid: record.studyInstanceUid, ...studyData(record) } });
+        if (series) await writeSeries(tx, study.id, series);
+        await recordAudit(tx, { actorId: null, action: "study.arrived", studyId: study.id, details: { sourceId, instances: record.numberOfInstances } });
+      });
+      return "created";
+    } catch (error) {
+      // Another path stored it first: fall through to the update check.
+      if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+      return upsertStudy(db, sourceId, record, adapter);
+    }
+  }
+
+  if (existing.numberOfSeries === record.numberOfSeries && existing.numberOfInstances === record.numberOfInstances) return "unchanged";
+
+  const series = await fetchSeries(adapter, record.studyInstanceUid);
+  return db.$transaction(async (tx) => {
+    // Only the caller that saw this revision bumps it; a concurrent one finds it done.
+    const { count } = await tx.study.updateMany({
+      where: { id: existing.id, revision: existing.revision },
+      data: { ...studyData(record), revision: existing.revision + 1, changedAt: new Date() },
+    });
+    if (count === 0) return "unchanged";
+    if (series) await writeSeries(tx, existing.id, series);
+    await recordAudit(tx, {
+      actorId: null, action: "study.changed", studyId: existing.id,
+      details: { series: [existing.numberOfSeries, record.numberOfSeries], instances: [existing.numberOfInstances, record.numberOfInstances], revision: existing.revision + 1 },
+    });
+    return "updated";
+  });
+}

@@ -1,0 +1,232 @@
+import XHR2 from "xhr2";
+import { api } from "dicomweb-client";
+import type { DicomJson } from "@/lib/dicom/dicom-json";
+import { PacsError } from "./errors";
+import type { PacsSourceConfig } from "./source-config";
+
+// dicomweb-client is written for browsers; in Node it needs an XMLHttpRequest.
+const g = globalThis as { XMLHttpRequest?: unknown };
+g.XMLHttpRequest ??= XHR2;
+
+// dicomweb-client encodes an includefield list as one value with "%2C", which Orthanc
+// ignores. Send one includefield parameter per attribute instead, as QIDO-RS allows.
+api.DICOMwebClient._parseQueryParameters = (params: Record<string, unknown> = {}) => {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(params)) {
+    for (const v of Array.isArray(value) ? value : [value]) parts.push(`${key}=${encodeURIComponent(String(v))}`);
+  }
+  return parts.length ? `?${parts.join("&")}` : "";
+};
+
+/**
+ * An XMLHttpRequest that reports exceptions thrown inside its callbacks (dicomweb-client
+ * decodes multipart bodies there) instead of letting them escape and crash the process.
+ */
+class GuardedXhr extends XHR2 {
+  failure: ((error: unknown) => void) | null = null;
+  timedOut = false;
+
+  constructor() {
+    super();
+    this.addEventListener("timeout", () => (this.timedOut = true));
+  }
+
+  // xhr2 calls every on* handler from dispatchEvent.
+  dispatchEvent(event: Event): boolean {
+    try {
+      return super.dispatchEvent(event);
+    } catch (error) {
+      this.failure?.(error);
+      return false;
+    }
+  }
+}
+
+type RequestOptions = { instance: XMLHttpRequest };
+type MediaType = { mediaType: string; transferSyntaxUID?: string };
+
+/** The dicomweb-client calls ReadNext uses, typed as the library actually behaves (its shipped types disagree). */
+interface DicomWebClientCalls {
+  searchForStudies(o: { queryParams: Record<string, unknown>; request: RequestOptions }): Promise<unknown>;
+  searchForSeries(o: { studyInstanceUID: string; queryParams: Record<string, unknown>; request: RequestOptions }): Promise<unknown>;
+  retrieveSeriesMetadata(o: { studyInstanceUID: string; seriesInstanceUID: string; request: RequestOptions }): Promise<unknown>;
+  retrieveInstanceFrames(o: {
+    studyInstanceUID: string; seriesInstanceUID: string; sopInstanceUID: string; frameNumbers: number[];
+    mediaTypes?: MediaType[]; request: RequestOptions;
+  }): Promise<unknown>;
+  storeInstances(o: { datasets: ArrayBuffer[]; request: RequestOptions }): Promise<unknown>;
+}
+
+export const STUDY_ATTRIBUTES = {
+  StudyDescription: "00081030",
+  RequestedProcedurePriority: "00401003",
+  CurrentPatientLocation: "00380300",
+  InstitutionalDepartmentName: "00081040",
+  AdmittingDiagnosesDescription: "00081080",
+} as const;
+
+export type StudyQuery = { studyDateFrom?: string; studyInstanceUid?: string; limit: number; offset: number; extraFields?: string[] };
+
+/** The one way ReadNext talks to a PACS: QIDO-RS search, WADO-RS retrieve, STOW-RS store. */
+export class DicomWebAdapter {
+  private readonly client: DicomWebClientCalls;
+
+  constructor(readonly config: PacsSourceConfig) {
+    const headers: Record<string, string> = {};
+    if (config.auth.type === "basic") headers.Authorization = `Basic ${Buffer.from(`${config.auth.username}:${config.auth.password}`).toString("base64")}`;
+    if (config.auth.type === "bearer") headers.Authorization = `Bearer ${config.auth.token}`;
+    this.client = new api.DICOMwebClient({
+      url: config.baseUrl,
+      ...(config.qidoRoot ? { qidoURLPrefix: config.qidoRoot } : {}),
+      ...(config.wadoRoot ? { wadoURLPrefix: config.wadoRoot } : {}),
+      ...(config.stowRoot ? { stowURLPrefix: config.stowRoot } : {}),
+      headers,
+      verbose: false,
+      singlepart: false,
+    }) as unknown as DicomWebClientCalls;
+  }
+
+  /** QIDO-RS studies, optionally from a StudyDate onwards; one page. */
+  async searchStudies(query: StudyQuery): Promise<DicomJson[]> {
+    const queryParams: Record<string, unknown> = { limit: query.limit, offset: query.offset };
+    if (query.studyDateFrom) queryParams.StudyDate = `${query.studyDateFrom}-`;
+    if (query.studyInstanceUid) queryParams.StudyInstanceUID = query.studyInstanceUid;
+    if (this.config.capabilities.includeField) queryParams.includefield = [...Object.values(STUDY_ATTRIBUTES), ...(query.extraFields ?? [])];
+    return this.call("search studies", (request) => this.client.searchForStudies({ queryParams, request }), expectJsonArray);
+  }
+
+  /** QIDO-RS series of one study. */
+  async searchSeries(studyInstanceUid: string): Promise<DicomJson[]> {
+    const queryParams = this.config.capabilities.includeField ? { includefield: ["00180015", "00080008", "00180050"] } : {};
+    return this.call("search series", (request) => this.client.searchForSeries({ studyInstanceUID: studyInstanceUid, queryParams, request }), expectJsonArray);
+  }
+
+  /** WADO-RS metadata of every instance of a series. */
+  async retrieveSeriesMetadata(studyInstanceUid: string, seriesInstanceUid: string): Promise<DicomJson[]> {
+    return this.call("retrieve series metadata", (request) =>
+      this.client.retrieveSeriesMetadata({ studyInstanceUID: studyInstanceUid, seriesInstanceUID: seriesInstanceUid, request }), expectJsonArray);
+  }
+
+  /** WADO-RS frames, asking for explicit little endian where the server transcodes. */
+  async retrieveFrames(uids: { study: string; series: string; instance: string }, frameNumbers: number[]): Promise<Uint8Array[]> {
+    const mediaTypes = this.config.capabilities.transcoding ? [{ mediaType: "application/octet-stream", transferSyntaxUID: "1.2.840.10008.1.2.1" }] : undefined;
+    return this.call("retrieve frames", (request) =>
+      this.client.retrieveInstanceFrames({ studyInstanceUID: uids.study, seriesInstanceUID: uids.series, sopInstanceUID: uids.instance, frameNumbers, mediaTypes, request }),
+      expectParts);
+  }
+
+  /** STOW-RS: stores Part 10 instances. */
+  async storeInstances(instances: Uint8Array[]): Promise<void> {
+    const datasets = instances.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+    await this.call("store instances", (request) => this.client.storeInstances({ datasets, request }), (x) => x);
+  }
+
+  /** Test connection: one QIDO search of a single study. */
+  async ping(): Promise<{ ok: true; latencyMs: number }> {
+    const started = performance.now();
+    await this.searchStudies({ limit: 1, offset: 0 });
+    return { ok: true, latencyMs: Math.round(performance.now() - started) };
+  }
+
+  /** Orthanc's REST root, next to its DICOMweb root (".../dicom-web"). */
+  private get orthancRoot(): string {
+    return this.config.baseUrl.replace(/\/dicom-web\/?$/, "");
+  }
+
+  private async orthancGet(path: string): Promise<unknown> {
+    const headers: Record<string, string> = {};
+    if (this.config.auth.type === "basic") headers.Authorization = `Basic ${Buffer.from(`${this.config.auth.username}:${this.config.auth.password}`).toString("base64")}`;
+    if (this.config.auth.type === "bearer") headers.Authorization = `Bearer ${this.config.auth.token}`;
+    const what = `${this.config.name}: Orthanc ${path.split("?")[0]}`;
+    let response: Response;
+    try {
+      response = await fetch(`${this.orthancRoot}${path}`, { headers, signal: AbortSignal.timeout(this.config.timeoutMs) });
+    } catch (error) {
+      const timedOut = (error as Error).name === "TimeoutError";
+      throw new PacsError(timedOut ? "timeout" : "unreachable", `${what}: ${timedOut ? `timed out after ${this.config.timeoutMs} ms` : `cannot reach ${this.orthancRoot}`}`);
+    }
+    if (response.status === 401 || response.status === 403) throw new PacsError("unauthorized", `${what}: the PACS refused the credentials (HTTP ${response.status})`, response.status);
+    if (!response.ok) throw new PacsError(response.status === 404 ? "not-found" : "http", `${what}: HTTP ${response.status}`, response.status);
+    try {
+      return await response.json();
+    } catch {
+      throw new PacsError("invalid-response", `${what}: invalid JSON`);
+    }
+  }
+
+  /**
+   * Orthanc's change feed after `since` (null: only learn where the feed ends now).
+   * Returns the study-level Orthanc ids that changed and the new cursor.
+   */
+  async orthancChanges(since: bigint | null, limit = 200): Promise<{ studyIds: string[]; last: bigint; done: boolean }> {
+    const body = (await this.orthancGet(since === null ? "/changes?last" : `/changes?since=${since}&limit=${limit}`)) as {
+      Changes?: { ChangeType?: string; ResourceType?: string; ID?: string }[]; Last?: number; Done?: boolean;
+    };
+    if (!body || typeof body.Last !== "number" || !Array.isArray(body.Changes)) throw new PacsError("invalid-response", `${this.config.name}: Orthanc /changes: unexpected answer`);
+    const studyIds = new Set<string>();
+    for (const c of since === null ? [] : body.Changes) {
+      // StableStudy: no new instance for Orthanc's StableAge, i.e. the study is complete
+      // (Orthanc emits it again when more instances arrive later).
+      if (c.ResourceType === "Study" && c.ChangeType === "StableStudy" && c.ID) studyIds.add(c.ID);
+    }
+    return { studyIds: [...studyIds], last: BigInt(body.Last), done: body.Done ?? true };
+  }
+
+  /** StudyInstanceUID of an Orthanc study id, or null when Orthanc no longer has it. */
+  async orthancStudyInstanceUid(orthancId: string): Promise<string | null> {
+    try {
+      const body = (await this.orthancGet(`/studies/${encodeURIComponent(orthancId)}`)) as { MainDicomTags?: { StudyInstanceUID?: string } };
+      return body?.MainDicomTags?.StudyInstanceUID ?? null;
+    } catch (error) {
+      if (error instanceof PacsError && error.kind === "not-found") return null;
+      throw error;
+    }
+  }
+
+  private async call<T>(what: string, run: (request: RequestOptions) => Promise<unknown>, check: (value: unknown, what: string) => T): Promise<T> {
+    const xhr = new GuardedXhr();
+    xhr.timeout = this.config.timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const failed = new Promise<never>((_, reject) => {
+      xhr.failure = (error) => reject(new PacsError("invalid-response", `${this.config.name}: ${what}: unreadable response (${(error as Error).message})`));
+      // A hard deadline as well as the socket's idle timeout: a PACS that trickles bytes must not hang us.
+      timer = setTimeout(() => {
+        xhr.abort();
+        reject(new PacsError("timeout", `${this.config.name}: ${what}: no complete answer within ${this.config.timeoutMs} ms`));
+      }, this.config.timeoutMs * 2);
+    });
+    try {
+      const value = await Promise.race([run({ instance: xhr as unknown as XMLHttpRequest }), failed]);
+      return check(value, `${this.config.name}: ${what}`);
+    } catch (error) {
+      throw this.classify(error, what, xhr);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private classify(error: unknown, what: string, xhr: GuardedXhr): PacsError {
+    if (error instanceof PacsError) return error;
+    const status = (error as { status?: number }).status ?? xhr.status;
+    const prefix = `${this.config.name}: ${what}`;
+    if (xhr.timedOut) return new PacsError("timeout", `${prefix}: timed out after ${this.config.timeoutMs} ms`);
+    if (!status) return new PacsError("unreachable", `${prefix}: cannot reach ${this.config.baseUrl}`);
+    if (status === 401 || status === 403) return new PacsError("unauthorized", `${prefix}: the PACS refused the credentials (HTTP ${status})`, status);
+    if (status === 404) return new PacsError("not-found", `${prefix}: not found (HTTP 404)`, status);
+    return new PacsError("http", `${prefix}: HTTP ${status}`, status);
+  }
+}
+
+function expectJsonArray(value: unknown, what: string): DicomJson[] {
+  // An empty body (204) arrives as [] or "" depending on the server.
+  if (value === "" || value === undefined) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== "object" || v === null)) {
+    throw new PacsError("invalid-response", `${what}: expected a DICOM JSON array, got ${value === null ? "invalid JSON" : typeof value}`);
+  }
+  return value as DicomJson[];
+}
+
+function expectParts(value: unknown, what: string): Uint8Array[] {
+  if (!Array.isArray(value) || value.length === 0) throw new PacsError("invalid-response", `${what}: expected multipart frames`);
+  return value.map((part) => new Uint8Array(part as ArrayBuffer));
+}

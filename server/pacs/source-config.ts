@@ -1,0 +1,46 @@
+import { z } from "zod";
+
+/** Capability flags per server, in the spirit of OHIF's DICOMweb data source. */
+export const pacsCapabilitiesSchema = z.object({
+  /** QIDO honours includefield (else only default attributes come back). */
+  includeField: z.boolean().default(true),
+  /** QIDO supports fuzzymatching=true. */
+  fuzzyMatching: z.boolean().default(false),
+  /** WADO-RS transcodes frames to explicit little endian on request. */
+  transcoding: z.boolean().default(true),
+  /** Orthanc's REST change feed (/changes) is reachable next to the DICOMweb root: fast intake. */
+  orthancChangeFeed: z.boolean().default(false),
+});
+export type PacsCapabilities = z.infer<typeof pacsCapabilitiesSchema>;
+
+export type PacsAuth = { type: "none" } | { type: "basic"; username: string; password: string } | { type: "bearer"; token: string };
+
+export type PacsSourceConfig = {
+  id: string;
+  name: string;
+  baseUrl: string;
+  qidoRoot?: string | null;
+  wadoRoot?: string | null;
+  stowRoot?: string | null;
+  auth: PacsAuth;
+  timeoutMs: number;
+  capabilities: PacsCapabilities;
+};
+
+type SourceRow = {
+  id: string; name: string; baseUrl: string; qidoRoot: string | null; wadoRoot: string | null; stowRoot: string | null;
+  authType: "none" | "basic" | "bearer"; username: string | null; secret: string | null; timeoutMs: number; capabilities: unknown;
+};
+
+/** Turns a stored source into adapter settings; unknown capability keys are ignored, missing ones defaulted. */
+export function sourceConfigFromRow(row: SourceRow): PacsSourceConfig {
+  const auth: PacsAuth =
+    row.authType === "basic" ? { type: "basic", username: row.username ?? "", password: row.secret ?? "" }
+    : row.authType === "bearer" ? { type: "bearer", token: row.secret ?? "" }
+    : { type: "none" };
+  const parsed = pacsCapabilitiesSchema.safeParse(row.capabilities ?? {});
+  return {
+    id: row.id, name: row.name, baseUrl: row.baseUrl.replace(/\/+$/, ""), qidoRoot: row.qidoRoot, wadoRoot: row.wadoRoot, stowRoot: row.stowRoot,
+    auth, timeoutMs: row.timeoutMs, capabilities: parsed.success ? parsed.data : pacsCapabilitiesSchema.parse({}),
+  };
+}

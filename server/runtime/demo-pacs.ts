@@ -1,0 +1,58 @@
+import { execFileSync } from "node:child_process";
+import { userInfo } from "node:os";
+import path from "node:path";
+import { existsSync } from "node:fs";
+import { generateStudy } from "@/lib/synthetic/studies";
+import { planDemoStudies } from "@/lib/synthetic/demo-day";
+import { DicomWebAdapter } from "../pacs/dicomweb-adapter";
+import { sourceConfigFromRow } from "../pacs/source-config";
+import { orthancInstalled, startOrthanc, type RunningOrthanc } from "./orthanc";
+
+/** Installs Orthanc from Debian's packages when we may (root on Debian/Ubuntu); otherwise says what to do. */
+export function ensureOrthancInstalled(log: (line: string) => void): void {
+  if (orthancInstalled()) return;
+  const canInstall = userInfo().uid === 0 && existsSync("/usr/bin/apt-get");
+  if (!canInstall) {
+    throw new Error(
+      "The demo PACS needs Orthanc: install the Debian/Ubuntu packages `orthanc orthanc-dicomweb` (sudo apt-get install -y orthanc orthanc-dicomweb), or set DICOMWEB_URL to your PACS.",
+    );
+  }
+  log("Installing the demo PACS (apt-get install -y orthanc orthanc-dicomweb)…");
+  execFileSync("apt-get", ["update"], { stdio: "inherit" });
+  execFileSync("apt-get", ["install", "-y", "orthanc", "orthanc-dicomweb"], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+}
+
+export function startDemoPacs(dataDir: string, port: number, log: (line: string) => void): Promise<RunningOrthanc> {
+  ensureOrthancInstalled(log);
+  return startOrthanc({ dir: path.join(path.resolve(dataDir), "orthanc"), port });
+}
+
+function stowAdapter(dicomWebUrl: string) {
+  return new DicomWebAdapter(sourceConfigFromRow({
+    id: "demo", name: "Demo PACS", baseUrl: dicomWebUrl, qidoRoot: null, wadoRoot: null, stowRoot: null,
+    authType: "none", username: null, secret: null, timeoutMs: 60_000, capabilities: {},
+  }));
+}
+
+/** Fills an empty demo PACS with a day of synthetic studies; leaves a non-empty one alone. */
+export async function loadDemoDay(pacs: RunningOrthanc, count: number, log: (line: string) => void): Promise<number> {
+  const existing = (await (await fetch(`${pacs.baseUrl}/statistics`)).json()) as { CountStudies: number };
+  if (existing.CountStudies > 0 || count === 0) return 0;
+  log(`Loading ${count} synthetic studies into the demo PACS…`);
+  const adapter = stowAdapter(pacs.dicomWebUrl);
+  for (const options of planDemoStudies(20261128, count, new Date())) await adapter.storeInstances(generateStudy(options).instances);
+  return count;
+}
+
+/** Sends one new synthetic study every `seconds`, so the demo worklist keeps moving. */
+export function startDemoTrickle(pacs: RunningOrthanc, seconds: number, log: (line: string) => void): () => void {
+  if (seconds <= 0) return () => undefined;
+  const adapter = stowAdapter(pacs.dicomWebUrl);
+  let n = Date.now() % 100_000;
+  const timer = setInterval(() => {
+    const [options] = planDemoStudies(n++, 1, new Date());
+    adapter.storeInstances(generateStudy({ ...options!, studyDateTime: new Date() }).instances).catch((e: Error) => log(`demo trickle: ${e.message}`));
+  }, seconds * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,233 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createServer, type Server } from "node:http";
+import { generateStudy } from "@/lib/synthetic/studies";
+import { DicomWebAdapter } from "@/server/pacs/dicomweb-adapter";
+import { PacsError } from "@/server/pacs/errors";
+import { sourceConfigFromRow } from "@/server/pacs/source-config";
+import { syncSource } from "@/server/ingest/sync-source";
+import { pollOrthancChangeFeed } from "@/server/ingest/orthanc-change-feed";
+import { startIngestLoop } from "@/server/ingest/ingest-loop";
+import { createSource, testConnection, type SourceInput } from "@/server/services/pacs-sources";
+import { resetDatabase, testDb } from "../support/db";
+import { startTestOrthanc } from "../support/orthanc";
+import { freePort } from "../support/test-database";
+
+type Orthanc = Awaited<ReturnType<typeof startTestOrthanc>>;
+let orthanc: Orthanc;
+let seed = 1000;
+
+const settings = (baseUrl: string, extra: Partial<SourceInput> = {}): SourceInput => ({
+  name: `PACS ${seed++}`, baseUrl, authType: "none", timeoutMs: 5000, locationTag: "00380300", backfillDays: 2, syncIntervalSeconds: 60,
+  enabled: true, capabilities: { orthancChangeFeed: true }, ...extra,
+});
+
+async function stow(url: string, kind: "other" | "chest-xr" = "other", extra: Parameters<typeof generateStudy>[0] extends infer O ? Partial<O> : never = {}) {
+  const study = generateStudy({ seed: seed++, kind, studyDateTime: new Date(), ...extra });
+  const adapter = new DicomWebAdapter(sourceConfigFromRow({ id: "stow", name: "stow", baseUrl: url, qidoRoot: null, wadoRoot: null, stowRoot: null, authType: "none", username: null, secret: null, timeoutMs: 10000, capabilities: {} }));
+  await adapter.storeInstances(study.instances);
+  return study;
+}
+
+beforeAll(async () => {
+  orthanc = await startTestOrthanc();
+}, 60_000);
+afterAll(async () => {
+  await orthanc?.stop();
+});
+beforeEach(async () => {
+  await resetDatabase();
+});
+
+describe("QIDO-RS sync against a real Orthanc", () => {
+  it("first sync pages past one page, later syncs store only what is new, and nothing twice", async () => {
+    const dir = await startTestOrthanc();
+    try {
+      const stowed = [];
+      for (let i = 0; i < 12; i++) stowed.push(await stow(dir.dicomWebUrl, "other", { priority: i % 3 === 0 ? null : "STAT", location: i % 2 ? "ED" : "WARD 4B" }));
+      const source = await createSource(testDb(), null, settings(dir.dicomWebUrl));
+      const first = await syncSource(testDb(), source.id, { pageSize: 5 });
+      expect(first).toMatchObject({ pages: 3, seen: 12, created: 12, updated: 0, unchanged: 0 });
+      expect(await testDb().study.count()).toBe(12);
+
+      const studies = await testDb().study.findMany({ include: { series: true } });
+      const byUid = new Map(studies.map((s) => [s.studyInstanceUid, s]));
+      for (const [i, s] of stowed.entries()) {
+        const row = byUid.get(s.studyInstanceUid)!;
+        expect(row.accessionNumber).toBe(s.accessionNumber);
+        expect(row.patientId).toBe(s.patientId);
+        expect(row.orderPriority).toBe(i % 3 === 0 ? null : "STAT");
+        expect(row.patientLocation).toBe(i % 2 ? "ED" : "INPATIENT");
+        expect(row.patientLocationRaw).toBe(i % 2 ? "ED" : "WARD 4B");
+        expect(row.numberOfInstances).toBe(3);
+        expect(row.series).toHaveLength(1);
+        expect(row.series[0]!.numberOfInstances).toBe(3);
+        expect(row.description).toBeTruthy();
+      }
+
+      await stow(dir.dicomWebUrl);
+      await stow(dir.dicomWebUrl);
+      const second = await syncSource(testDb(), source.id, { pageSize: 5 });
+      expect(second).toMatchObject({ seen: 14, created: 2, updated: 0, unchanged: 12 });
+      expect(await testDb().study.count()).toBe(14);
+      const status = await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } });
+      expect(status.lastError).toBeNull();
+      expect(status.lastSuccessAt).toBeInstanceOf(Date);
+      expect(status.syncProgress).toMatchObject({ phase: "done", studiesDone: 14, studiesTotal: 14 });
+    } finally {
+      await dir.stop();
+    }
+  });
+
+  it("a study that gains a series is updated with a new revision, not duplicated", async () => {
+    const source = await createSource(testDb(), null, settings(orthanc.dicomWebUrl));
+    const study = await stow(orthanc.dicomWebUrl, "chest-xr", { size: 128 });
+    await syncSource(testDb(), source.id);
+    const before = await testDb().study.findUniqueOrThrow({ where: { sourceId_studyInstanceUid: { sourceId: source.id, studyInstanceUid: study.studyInstanceUid } } });
+    expect(before.revision).toBe(1);
+    // A lateral view arrives later as a second series of the same study.
+    const lateral = generateStudy({ seed: 7, kind: "chest-xr", size: 128 });
+    const { readPart10, writePart10 } = await import("@/lib/synthetic/part10");
+    const ds = readPart10(lateral.instances[0]!);
+    const original = readPart10(study.instances[0]!);
+    const pixels = new Uint16Array((ds.PixelData as ArrayBuffer[])[0]!);
+    const { _meta, PixelData: _pixels, ...rest } = ds;
+    const patched = writePart10({ ...rest, StudyInstanceUID: study.studyInstanceUid, PatientID: original.PatientID, PatientName: original.PatientName, AccessionNumber: original.AccessionNumber, SeriesNumber: 2, SeriesDescription: "CHEST LAT" }, pixels);
+    await new DicomWebAdapter(sourceConfigFromRow({ ...source, secret: null })).storeInstances([patched]);
+
+    const result = await syncSource(testDb(), source.id);
+    expect(result.updated).toBe(1);
+    const rows = await testDb().study.findMany({ where: { studyInstanceUid: study.studyInstanceUid }, include: { series: true } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.revision).toBe(2);
+    expect(rows[0]!.numberOfSeries).toBe(2);
+    expect(rows[0]!.series.map((s) => s.description).sort()).toEqual(["CHEST LAT", "CHEST PA"]);
+    expect(rows[0]!.changedAt).toBeInstanceOf(Date);
+    expect(await testDb().auditEvent.count({ where: { studyId: rows[0]!.id, action: "study.changed" } })).toBe(1);
+  });
+
+  it("basic auth works, and a wrong password is reported clearly", async () => {
+    const secured = await startTestOrthanc({ users: { reader: "s3cret-pass" } });
+    try {
+      await new DicomWebAdapter(sourceConfigFromRow({ id: "x", name: "x", baseUrl: secured.dicomWebUrl, qidoRoot: null, wadoRoot: null, stowRoot: null, authType: "basic", username: "reader", secret: "s3cret-pass", timeoutMs: 5000, capabilities: {} }))
+        .storeInstances(generateStudy({ seed: 5, kind: "other", studyDateTime: new Date() }).instances);
+      const good = await createSource(testDb(), null, settings(secured.dicomWebUrl, { authType: "basic", username: "reader", secret: "s3cret-pass" }));
+      expect((await syncSource(testDb(), good.id)).created).toBe(1);
+
+      const bad = await createSource(testDb(), null, settings(secured.dicomWebUrl, { authType: "basic", username: "reader", secret: "wrong" }));
+      const error = await syncSource(testDb(), bad.id).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PacsError);
+      expect((error as PacsError).kind).toBe("unauthorized");
+      const status = await testDb().pacsSource.findUniqueOrThrow({ where: { id: bad.id } });
+      expect(status.lastError).toMatch(/refused the credentials \(HTTP 401\)/);
+      expect(status.consecutiveFailures).toBe(1);
+      expect(status.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now());
+      expect(await testConnection(testDb(), { id: bad.id })).toMatchObject({ ok: false, kind: "unauthorized" });
+      expect(await testConnection(testDb(), { id: good.id })).toMatchObject({ ok: true });
+    } finally {
+      await secured.stop();
+    }
+  });
+
+  it("PACS down, studies added, PACS back: every study ingested exactly once", async () => {
+    const pacs = await startTestOrthanc();
+    const source = await createSource(testDb(), null, settings(pacs.dicomWebUrl));
+    await stow(pacs.dicomWebUrl);
+    await stow(pacs.dicomWebUrl);
+    expect((await syncSource(testDb(), source.id)).created).toBe(2);
+
+    await pacs.stop();
+    const down = await syncSource(testDb(), source.id).catch((e: unknown) => e);
+    expect((down as PacsError).kind).toBe("unreachable");
+    expect((await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } })).lastError).toMatch(/cannot reach/);
+    expect(await testDb().study.count()).toBe(2);
+
+    const back = await startTestOrthanc({ dir: pacs.dir, port: pacs.port });
+    try {
+      for (let i = 0; i < 3; i++) await stow(back.dicomWebUrl);
+      const after = await syncSource(testDb(), source.id);
+      expect(after).toMatchObject({ seen: 5, created: 3, unchanged: 2 });
+      const uids = (await testDb().study.findMany({ select: { studyInstanceUid: true } })).map((s) => s.studyInstanceUid);
+      expect(new Set(uids).size).toBe(5);
+      expect(uids).toHaveLength(5);
+      const status = await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } });
+      expect(status.lastError).toBeNull();
+      expect(status.consecutiveFailures).toBe(0);
+    } finally {
+      await back.stop();
+    }
+  });
+});
+
+describe("a PACS that answers garbage", () => {
+  let server: Server;
+  let url: string;
+  let mode: "500" | "bad-json" | "not-array" | "truncated-multipart" | "slow" = "500";
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (mode === "500") return res.writeHead(500).end("boom");
+      if (mode === "bad-json") return res.writeHead(200, { "content-type": "application/dicom+json" }).end('[{"0020000D": {"vr": "UI", "Val');
+      if (mode === "not-array") return res.writeHead(200, { "content-type": "application/dicom+json" }).end('{"hello": "world"}');
+      if (mode === "slow") return setTimeout(() => res.writeHead(200).end("[]"), 3000);
+      res.writeHead(200, { "content-type": 'multipart/related; type="application/octet-stream"; boundary=XYZ' });
+      return res.end("--XYZ\r\nContent-Type: application/octet-stream"); // cut off mid-header
+    });
+    const port = await freePort();
+    await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+    url = `http://127.0.0.1:${port}/dicom-web`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it.each([
+    ["500", "http", /HTTP 500/],
+    ["bad-json", "invalid-response", /invalid JSON/],
+    ["not-array", "invalid-response", /expected a DICOM JSON array/],
+    ["slow", "timeout", /timed out|no complete answer/],
+  ] as const)("%s → a clear %s error, source status recorded, existing studies untouched", async (m, kind, message) => {
+    mode = m;
+    const source = await createSource(testDb(), null, settings(url, { timeoutMs: 500, capabilities: {} }));
+    await testDb().study.create({ data: { sourceId: source.id, studyInstanceUid: "1.2.3.keep" } });
+    const error = await syncSource(testDb(), source.id).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PacsError);
+    expect((error as PacsError).kind).toBe(kind);
+    expect((error as PacsError).message).toMatch(message);
+    const status = await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } });
+    expect(status.lastError).toMatch(message);
+    expect(await testDb().study.count({ where: { sourceId: source.id } })).toBe(1);
+  });
+
+  it("a truncated multipart frame response is an error, not a crash", async () => {
+    mode = "truncated-multipart";
+    const adapter = new DicomWebAdapter(sourceConfigFromRow({ id: "g", name: "garbage", baseUrl: url, qidoRoot: null, wadoRoot: null, stowRoot: null, authType: "none", username: null, secret: null, timeoutMs: 1000, capabilities: {} }));
+    const error = await adapter.retrieveFrames({ study: "1", series: "2", instance: "3" }, [1]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PacsError);
+    expect((error as PacsError).kind).toBe("invalid-response");
+  });
+});
+
+describe("fast intake through Orthanc's change feed", () => {
+  it("a STOWed study is stored by the feed, once, whichever path sees it first", async () => {
+    const source = await createSource(testDb(), null, settings(orthanc.dicomWebUrl));
+    await pollOrthancChangeFeed(testDb(), source.id); // learns the feed's end
+    const study = await stow(orthanc.dicomWebUrl, "chest-xr", { size: 128 });
+    // The feed reports the study once Orthanc finds it stable (StableAge 1 s).
+    await expect.poll(async () => (await pollOrthancChangeFeed(testDb(), source.id)).outcomes, { timeout: 10_000, interval: 200 }).toContain("created");
+    await syncSource(testDb(), source.id);
+    await pollOrthancChangeFeed(testDb(), source.id);
+    expect(await testDb().study.count({ where: { studyInstanceUid: study.studyInstanceUid } })).toBe(1);
+  });
+
+  it("the worker's ingest loop picks up a new study without any sync being asked for", async () => {
+    const source = await createSource(testDb(), null, settings(orthanc.dicomWebUrl, { syncIntervalSeconds: 3600 }));
+    const loop = startIngestLoop(testDb(), { tickMs: 200 });
+    try {
+      // Let the first sweep and the feed's first contact happen.
+      await expect.poll(async () => (await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } })).changeFeedCursor, { timeout: 15_000 }).not.toBeNull();
+      await expect.poll(async () => (await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } })).lastSuccessAt, { timeout: 15_000 }).not.toBeNull();
+      const study = await stow(orthanc.dicomWebUrl, "chest-xr", { size: 128 });
+      await expect.poll(() => testDb().study.count({ where: { studyInstanceUid: study.studyInstanceUid } }), { timeout: 15_000 }).toBe(1);
+    } finally {
+      await loop.stop();
+    }
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { classifyLocation, parseDicomDateTime, parseOrderPriority, seriesRecordFromQido, studyRecordFromQido, toDicomDate } from "@/lib/ingest/study-record";
+import { backoffDelayMs } from "@/lib/ingest/backoff";
+import { syncIsDue } from "@/server/ingest/ingest-loop";
+import type { DicomJson } from "@/lib/dicom/dicom-json";
+
+const qido = (extra: DicomJson = {}): DicomJson => ({
+  "0020000D": { vr: "UI", Value: ["1.2.3"] },
+  "00080020": { vr: "DA", Value: ["20261128"] },
+  "00080030": { vr: "TM", Value: ["101530.123"] },
+  "00080050": { vr: "SH", Value: ["ACC1"] },
+  "00080061": { vr: "CS", Value: ["CT", "SR"] },
+  "00100010": { vr: "PN", Value: [{ Alphabetic: "DOE^JANE" }] },
+  "00100030": { vr: "DA", Value: ["19800229"] },
+  "00201206": { vr: "IS", Value: ["2"] },
+  "00201208": { vr: "IS", Value: [34] },
+  ...extra,
+});
+
+describe("order priority", () => {
+  it.each([
+    ["STAT", "STAT"], ["stat ", "STAT"], ["HIGH", "HIGH"], ["MEDIUM", "MEDIUM"], ["ROUTINE", "ROUTINE"], ["LOW", "LOW"],
+    ["URGENT", null], ["", null], [null, null],
+  ])("%j → %j", (raw, expected) => expect(parseOrderPriority(raw)).toBe(expected));
+});
+
+describe("patient location", () => {
+  it.each([
+    ["ED", "ED"], ["Emergency Dept", "ED"], ["A&E resus", "ED"], ["WARD 4B", "INPATIENT"], ["ICU bed 3", "INPATIENT"],
+    ["OUTPATIENT CLINIC", "OUTPATIENT"], ["Ortho clinic", "OUTPATIENT"], ["Radiology", "UNKNOWN"], [null, "UNKNOWN"],
+    // Words only: "BEDFORD" is not a bed, "MEDICINE" not ED.
+    ["BEDFORD HOUSE", "UNKNOWN"], ["MEDICINE", "UNKNOWN"],
+  ])("%j → %s", (raw, expected) => expect(classifyLocation(raw)).toBe(expected));
+
+  it("takes site rules", () => {
+    expect(classifyLocation("NOTAUFNAHME", [{ pattern: /NOTAUFNAHME/, location: "ED" }])).toBe("ED");
+  });
+});
+
+describe("DICOM dates", () => {
+  it("reads DA and TM as local time", () => {
+    expect(parseDicomDateTime("20261128", "101530.123")).toEqual(new Date(2026, 10, 28, 10, 15, 30));
+    expect(parseDicomDateTime("20261128", "10")).toEqual(new Date(2026, 10, 28, 10, 0, 0));
+    expect(parseDicomDateTime("20261128")).toEqual(new Date(2026, 10, 28));
+  });
+  it.each([[null], [""], ["2026-11-28"], ["202611"]])("rejects %j", (da) => expect(parseDicomDateTime(da)).toBeNull());
+  it("writes DA", () => expect(toDicomDate(new Date(2026, 0, 5, 23, 59))).toBe("20260105"));
+});
+
+describe("QIDO study → record", () => {
+  it("maps the standard attributes and counts", () => {
+    const r = studyRecordFromQido(qido({ "00401003": { vr: "SH", Value: ["STAT"] }, "00380300": { vr: "LO", Value: ["ED"] } }), { locationTag: "00380300" });
+    expect(r).toMatchObject({
+      studyInstanceUid: "1.2.3", accessionNumber: "ACC1", patientName: "DOE^JANE", modalities: ["CT", "SR"],
+      numberOfSeries: 2, numberOfInstances: 34, orderPriority: "STAT", patientLocation: "ED", patientLocationRaw: "ED",
+    });
+    expect(r.patientBirthDate).toEqual(new Date(1980, 1, 29));
+  });
+
+  it("keeps missing priority and location visible instead of guessing", () => {
+    const r = studyRecordFromQido(qido({ "00401003": { vr: "SH", Value: ["ASAP"] } }), { locationTag: "00380300" });
+    expect(r.orderPriority).toBeNull();
+    expect(r.orderPriorityRaw).toBe("ASAP");
+    expect(r.patientLocation).toBe("UNKNOWN");
+    expect(r.patientLocationRaw).toBeNull();
+  });
+
+  it("reads the location from the configured tag", () => {
+    const r = studyRecordFromQido(qido({ "00081040": { vr: "LO", Value: ["Emergency"] } }), { locationTag: "00081040" });
+    expect(r.patientLocation).toBe("ED");
+  });
+
+  it("refuses a result without a StudyInstanceUID", () => {
+    expect(() => studyRecordFromQido({}, { locationTag: "00380300" })).toThrow(/StudyInstanceUID/);
+  });
+
+  it("maps a series", () => {
+    expect(seriesRecordFromQido({ "0020000E": { vr: "UI", Value: ["9.8"] }, "00080060": { vr: "CS", Value: ["CT"] }, "00201209": { vr: "IS", Value: ["32"] }, "00200011": { vr: "IS", Value: ["2"] } }))
+      .toEqual({ seriesInstanceUid: "9.8", modality: "CT", bodyPart: null, description: null, seriesNumber: 2, numberOfInstances: 32 });
+  });
+});
+
+describe("retry backoff", () => {
+  it("grows exponentially, stays within [ceiling/2, ceiling] and is capped", () => {
+    expect(backoffDelayMs(0, () => 0.5)).toBe(0);
+    expect(backoffDelayMs(1, () => 0)).toBe(1000);
+    expect(backoffDelayMs(1, () => 1)).toBe(2000);
+    expect(backoffDelayMs(3, () => 1)).toBe(8000);
+    expect(backoffDelayMs(50, () => 1)).toBe(5 * 60_000);
+    expect(backoffDelayMs(50, () => 0)).toBe(2.5 * 60_000);
+  });
+});
+
+describe("when a sweep is due", () => {
+  const now = new Date("2026-11-28T10:00:00Z");
+  const base = { lastSuccessAt: new Date(now.getTime() - 30_000), syncRequestedAt: null, nextAttemptAt: null, syncIntervalSeconds: 60 };
+  it.each([
+    ["recently synced", base, false],
+    ["interval passed", { ...base, lastSuccessAt: new Date(now.getTime() - 61_000) }, true],
+    ["never synced", { ...base, lastSuccessAt: null }, true],
+    ["backing off", { ...base, lastSuccessAt: null, nextAttemptAt: new Date(now.getTime() + 5_000) }, false],
+    ["backoff over", { ...base, lastSuccessAt: null, nextAttemptAt: new Date(now.getTime() - 1) }, true],
+    ["sync now beats backoff", { ...base, syncRequestedAt: now, nextAttemptAt: new Date(now.getTime() + 60_000) }, true],
+  ])("%s", (_label, source, due) => expect(syncIsDue(source, now)).toBe(due));
+});
