@@ -7,6 +7,7 @@ import { startTestOrthanc } from "../test/support/orthanc";
 import { buildWebAppIfNeeded, startWebApp, waitForHealthy } from "../server/runtime/web-app";
 import { createDb } from "../server/db/client";
 import { seedDemoUsers } from "../server/services/demo-users";
+import { createUser } from "../server/services/users";
 import { DicomWebAdapter } from "../server/pacs/dicomweb-adapter";
 import { sourceConfigFromRow } from "../server/pacs/source-config";
 import { generateStudy } from "../lib/synthetic/studies";
@@ -27,6 +28,8 @@ const env = {
 
 const client = createDb(database.url);
 await seedDemoUsers(client);
+// A second reader, to watch claims from another browser.
+await createUser(client, null, { name: "Dr. Sam Second", email: "second.reader@readnext.local", password: "readnext-demo", roles: ["radiologist"] });
 await client.$disconnect();
 const stow = new DicomWebAdapter(sourceConfigFromRow({ id: "e2e", name: "e2e", baseUrl: orthanc.dicomWebUrl, qidoRoot: null, wadoRoot: null, stowRoot: null, authType: "none", username: null, secret: null, timeoutMs: 30_000, capabilities: {} }));
 for (let seed = 1; seed <= 3; seed++) await stow.storeInstances(generateStudy({ seed, kind: "other", studyDateTime: new Date() }).instances);

@@ -40,6 +40,8 @@ const envSchema = z.object({
   DEMO_TRICKLE_SECONDS: z.coerce.number().int().min(0).default(120),
   /** How often workers look at sources (change feeds, due sweeps), in milliseconds. */
   INGEST_TICK_MS: z.coerce.number().int().min(50).max(60_000).default(250),
+  /** Bearer token the RIS / reporting system uses to mark studies read (POST /api/ris/read). Unset: endpoint off. */
+  RIS_API_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /** Level for server logs (pino). */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
 });

@@ -4,6 +4,8 @@ import type { DicomWebAdapter } from "../pacs/dicomweb-adapter";
 import { seriesRecordFromQido, type SeriesRecord, type StudyRecord } from "@/lib/ingest/study-record";
 import { recordAudit } from "../services/audit";
 import { log } from "../log";
+import { refreshPriorities } from "../worklist/refresh-priority";
+import { notifyWorklist } from "../worklist/notify";
 
 export type UpsertOutcome = "created" | "updated" | "unchanged";
 
@@ -17,9 +19,11 @@ async function fetchSeries(adapter: DicomWebAdapter, studyInstanceUid: string): 
   }
 }
 
-function studyData(record: StudyRecord) {
+function studyData(record: StudyRecord, series: SeriesRecord[] | null) {
   const { studyInstanceUid: _uid, ...fields } = record;
-  return fields;
+  // QIDO has no study-level body part; take the series' (the first one that says).
+  const bodyPart = series?.find((s) => s.bodyPart)?.bodyPart;
+  return bodyPart ? { ...fields, bodyPart } : fields;
 }
 
 async function writeSeries(tx: Prisma.TransactionClient, studyId: string, series: SeriesRecord[]) {
@@ -45,9 +49,11 @@ export async function upsertStudy(db: Db, sourceId: string, record: StudyRecord,
     const series = await fetchSeries(adapter, record.studyInstanceUid);
     try {
       await db.$transaction(async (tx) => {
-        const study = await tx.study.create({ data: { sourceId, studyInstanceUid: record.studyInstanceUid, ...studyData(record) } });
+        const study = await tx.study.create({ data: { sourceId, studyInstanceUid: record.studyInstanceUid, ...studyData(record, series) } });
         if (series) await writeSeries(tx, study.id, series);
+        await refreshPriorities(tx, [study.id]);
         await recordAudit(tx, { actorId: null, action: "study.arrived", studyId: study.id, details: { sourceId, instances: record.numberOfInstances } });
+        await notifyWorklist(tx, { type: "arrived", studyId: study.id });
       });
       return "created";
     } catch (error) {
@@ -64,10 +70,12 @@ export async function upsertStudy(db: Db, sourceId: string, record: StudyRecord,
     // Only the caller that saw this revision bumps it; a concurrent one finds it done.
     const { count } = await tx.study.updateMany({
       where: { id: existing.id, revision: existing.revision },
-      data: { ...studyData(record), revision: existing.revision + 1, changedAt: new Date() },
+      data: { ...studyData(record, series), revision: existing.revision + 1, changedAt: new Date() },
     });
     if (count === 0) return "unchanged";
     if (series) await writeSeries(tx, existing.id, series);
+    await refreshPriorities(tx, [existing.id]);
+    await notifyWorklist(tx, { type: "changed", studyId: existing.id });
     await recordAudit(tx, {
       actorId: null, action: "study.changed", studyId: existing.id,
       details: { series: [existing.numberOfSeries, record.numberOfSeries], instances: [existing.numberOfInstances, record.numberOfInstances], revision: existing.revision + 1 },

@@ -1,12 +1,7 @@
 import { requireUser } from "../../guard";
-import { WorklistTable } from "./worklist-table";
+import { WorklistView } from "./worklist-view";
 
 export default async function WorklistPage() {
-  await requireUser(["radiologist"]);
-  return (
-    <section>
-      <h1 className="mb-4 text-xl font-semibold">Worklist</h1>
-      <WorklistTable />
-    </section>
-  );
+  const user = await requireUser(["radiologist"]);
+  return <WorklistView userId={user.id} />;
 }

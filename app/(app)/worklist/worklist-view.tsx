@@ -1,0 +1,155 @@
+"use client";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@/server/api/root";
+import { useTRPC } from "../../trpc";
+import { EmptyState } from "../../_components/empty-state";
+import { useNow } from "../../_components/use-now";
+import { WorklistTable } from "./worklist-table";
+import { FilterBar } from "./filter-bar";
+import { StudyPanel } from "./study-panel";
+
+type Row = inferRouterOutputs<AppRouter>["worklist"]["list"]["rows"][number];
+
+export function WorklistView({ userId }: { userId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const now = useNow(15_000);
+  const filters = useQuery(trpc.worklist.savedFilters.queryOptions());
+  const list = useQuery({ ...trpc.worklist.list.queryOptions({ limit: 500, offset: 0 }), refetchInterval: 30_000, enabled: filters.isSuccess });
+  const [selected, setSelected] = useState(0);
+  const [openStudyId, setOpenStudyId] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [alert, setAlert] = useState<string | null>(null);
+  const [sound, setSound] = useState(false);
+  const rows = useMemo(() => list.data?.rows ?? [], [list.data]);
+
+  const refresh = useCallback(() => {
+    void queryClient.invalidateQueries({ queryKey: trpc.worklist.list.queryKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.worklist.study.queryKey() });
+  }, [queryClient, trpc]);
+
+  // Live: any claim, read, arrival or score reorders the list; a new critical case announces itself.
+  useSubscription(
+    trpc.worklist.events.subscriptionOptions(undefined, {
+      onData: (event) => {
+        refresh();
+        if (event.critical) {
+          setAlert("New critical case at the top of the list");
+          if (sound) beep();
+          if (typeof Notification !== "undefined" && Notification.permission === "granted") new Notification("ReadNext: new critical case");
+        }
+      },
+    }),
+  );
+
+  // The case this radiologist holds, if any, stays open in the panel unless they closed it.
+  const mine = rows.find((r) => r.claimedBy?.id === userId);
+  const [dismissed, setDismissed] = useState<string | null>(null);
+  const shownStudyId = openStudyId ?? (mine && mine.id !== dismissed ? mine.id : null);
+
+  const nextCase = useMutation(trpc.worklist.nextCase.mutationOptions({
+    onSuccess: (result) => {
+      if ("nothingLeft" in result) setNotice("Nothing left to read that matches your filters.");
+      else {
+        setNotice(result.alreadyHeld ? "You already hold this case: mark it read or skip it first." : null);
+        setOpenStudyId(result.studyId);
+      }
+      refresh();
+    },
+    onError: (e) => setNotice(e.message),
+  }));
+  const claim = useMutation(trpc.worklist.claim.mutationOptions({
+    onSuccess: (r) => { setOpenStudyId(r.studyId); setNotice(null); refresh(); },
+    onError: (e) => setNotice(e.message),
+  }));
+  const [outOfOrder, setOutOfOrder] = useState<Row | null>(null);
+
+  const openRow = useCallback((row: Row) => {
+    if (row.claimedBy?.id === userId) return setOpenStudyId(row.id);
+    claim.mutate({ studyId: row.id }, {
+      onError: (e) => { if (/give a reason/.test(e.message)) setOutOfOrder(row); },
+    });
+  }, [claim, userId]);
+
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      const target = e.target as HTMLElement;
+      if (target.closest("input, textarea, select")) return;
+      if (e.key === "ArrowDown" || e.key === "j") setSelected((i) => Math.min(rows.length - 1, i + 1));
+      else if (e.key === "ArrowUp" || e.key === "k") setSelected((i) => Math.max(0, i - 1));
+      else if (e.key === "Enter" && rows[selected]) openRow(rows[selected]!);
+      else if (e.key === "n") nextCase.mutate();
+      else return;
+      e.preventDefault();
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [rows, selected, openRow, nextCase]);
+
+  return (
+    <div className="flex gap-4">
+      <section className="min-w-0 flex-1">
+        <div className="mb-3 flex flex-wrap items-center gap-3">
+          <h1 className="text-xl font-semibold">Worklist</h1>
+          <button type="button" onClick={() => nextCase.mutate()} disabled={nextCase.isPending} className="rounded-md bg-sky-700 px-4 py-2 font-semibold text-white shadow hover:bg-sky-800 disabled:opacity-60">
+            Next case <kbd className="ml-1 rounded bg-sky-900/40 px-1 text-xs">N</kbd>
+          </button>
+          <span className="text-sm text-slate-500" data-testid="worklist-count">{list.data ? `${list.data.total} open studies` : ""}</span>
+          <label className="ml-auto flex items-center gap-1 text-xs text-slate-600">
+            <input type="checkbox" checked={sound} onChange={(e) => { setSound(e.target.checked); if (e.target.checked && typeof Notification !== "undefined") void Notification.requestPermission(); }} />
+            sound and desktop alert for critical cases
+          </label>
+        </div>
+        {alert && (
+          <div role="alert" className="mb-3 flex items-center justify-between rounded-md border-2 border-red-600 bg-red-50 px-3 py-2 font-semibold text-red-800">
+            {alert}<button type="button" className="text-sm font-normal underline" onClick={() => setAlert(null)}>dismiss</button>
+          </div>
+        )}
+        {notice && <p role="status" className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">{notice}</p>}
+        {filters.data && <FilterBar initial={filters.data} onSaved={refresh} />}
+        {list.error && <p role="alert" className="text-sm text-red-700">Could not load the worklist: {list.error.message}</p>}
+        {list.isPending && <p className="text-sm text-slate-500">Loading worklist…</p>}
+        {list.data && rows.length === 0 && (
+          <EmptyState title="No studies waiting to be read">
+            Studies appear here as soon as ReadNext sees them in a connected PACS{list.data.total === 0 ? "" : ", unless your filters hide them"}.
+          </EmptyState>
+        )}
+        {rows.length > 0 && <WorklistTable rows={rows} now={now} selected={selected} onSelect={setSelected} onOpen={openRow} userId={userId} />}
+        {outOfOrder && (
+          <OutOfOrderDialog row={outOfOrder} onCancel={() => setOutOfOrder(null)} onConfirm={(reason) => { claim.mutate({ studyId: outOfOrder.id, reason }); setOutOfOrder(null); }} />
+        )}
+      </section>
+      {shownStudyId && <StudyPanel studyId={shownStudyId} userId={userId} onClose={() => { setDismissed(shownStudyId); setOpenStudyId(null); }} onChanged={refresh} onDone={() => { setOpenStudyId(null); refresh(); }} />}
+    </div>
+  );
+}
+
+function OutOfOrderDialog({ row, onCancel, onConfirm }: { row: Row; onCancel: () => void; onConfirm: (reason: string) => void }) {
+  const [reason, setReason] = useState("");
+  return (
+    <div role="dialog" aria-label="Read out of order" className="mt-3 rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm">
+      <p className="font-medium">{row.accessionNumber} is not near the top of your list. Why read it now?</p>
+      <form className="mt-2 flex gap-2" onSubmit={(e) => { e.preventDefault(); onConfirm(reason); }}>
+        <input autoFocus value={reason} onChange={(e) => setReason(e.target.value)} minLength={3} required placeholder="e.g. referrer called, comparison needed" className="flex-1 rounded border border-slate-300 px-2 py-1" />
+        <button type="submit" className="rounded bg-amber-600 px-3 py-1 font-medium text-white">Read it now</button>
+        <button type="button" onClick={onCancel} className="px-2">Cancel</button>
+      </form>
+    </div>
+  );
+}
+
+function beep() {
+  try {
+    const ctx = new AudioContext();
+    const osc = ctx.createOscillator();
+    osc.frequency.value = 880;
+    osc.connect(ctx.destination);
+    osc.start();
+    osc.stop(ctx.currentTime + 0.25);
+  } catch {
+    // sound is optional
+  }
+}

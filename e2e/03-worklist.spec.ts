@@ -1,0 +1,52 @@
+import { expect, test } from "@playwright/test";
+import { signIn } from "./helpers";
+
+// Runs after 02, which connected a PACS holding three studies.
+test("Next case claims the top study, another reader sees the claim live, Mark read removes it", async ({ page, browser }) => {
+  const otherContext = await browser.newContext();
+  const other = await otherContext.newPage();
+  await signIn(other, "second.reader@readnext.local");
+  await expect(other.getByTestId("worklist-count")).toHaveText("3 open studies");
+  await expect(other.getByTestId("worklist-row")).toHaveCount(3);
+
+  await signIn(page, "radiologist@readnext.local");
+  const rows = page.getByTestId("worklist-row");
+  await expect(rows).toHaveCount(3);
+  const top = await rows.first().getAttribute("data-accession");
+  for (const row of await rows.all()) await expect(row.getByRole("gridcell").nth(6)).not.toBeEmpty(); // every row says why
+
+  await page.keyboard.press("n");
+  const panel = page.getByRole("complementary", { name: "Study" });
+  await expect(panel.getByTestId("panel-status")).toHaveText("open by you");
+  await expect(panel).toContainText(top!);
+  await expect(page.locator(`[data-accession="${top}"]`).getByText("you")).toBeVisible();
+
+  // The other reader's list shows the claim without a reload.
+  await expect(other.locator(`[data-accession="${top}"]`).getByText("Dr. Rita Rad")).toBeVisible();
+
+  await page.keyboard.press("r");
+  await expect(page.getByTestId("worklist-count")).toHaveText("2 open studies");
+  await expect(page.locator(`[data-accession="${top}"]`)).toHaveCount(0);
+  await expect(other.getByTestId("worklist-count")).toHaveText("2 open studies");
+  await expect(other.locator(`[data-accession="${top}"]`)).toHaveCount(0);
+
+  await page.screenshot({ path: "test-results/worklist.png", fullPage: true });
+  await otherContext.close();
+});
+
+test("skipping needs a reason and hides the study from that reader only", async ({ page, browser }) => {
+  await signIn(page, "radiologist@readnext.local");
+  await page.getByRole("button", { name: /Next case/ }).click();
+  const panel = page.getByRole("complementary", { name: "Study" });
+  await expect(panel.getByTestId("panel-status")).toHaveText("open by you");
+  await panel.getByRole("button", { name: "Skip…" }).click();
+  await panel.getByPlaceholder(/Why skip/).fill("outside my subspecialty");
+  await panel.getByRole("button", { name: "Skip", exact: true }).click();
+  await expect(page.getByTestId("worklist-count")).toHaveText("1 open studies");
+
+  const otherContext = await browser.newContext();
+  const other = await otherContext.newPage();
+  await signIn(other, "second.reader@readnext.local");
+  await expect(other.getByTestId("worklist-count")).toHaveText("2 open studies");
+  await otherContext.close();
+});

@@ -1,0 +1,49 @@
+import { z } from "zod";
+import type { Db, Prisma } from "../db/client";
+import { DEFAULT_PRIORITY_CONFIG, type PriorityConfig } from "@/lib/priority/sla";
+import { recordAudit } from "./audit";
+
+const minutes = z.number().int().min(1).max(60 * 24 * 14);
+const row = z.object({ ED: minutes, INPATIENT: minutes, OUTPATIENT: minutes, UNKNOWN: minutes });
+export const priorityConfigSchema = z.object({
+  sla: z.object({ STAT: row, HIGH: row, MEDIUM: row, ROUTINE: row, LOW: row, UNKNOWN: row }),
+  aiCriticalTargetMinutes: minutes,
+  aiUrgentTargetMinutes: minutes,
+  maxWaitMinutes: minutes.nullable(),
+});
+
+export const worklistRulesSchema = z.object({
+  /** A claim lapses after this many minutes without a heartbeat from the open case. */
+  claimTimeoutMinutes: z.number().int().min(1).max(24 * 60),
+  /** A skipped study is hidden from the radiologist who skipped it for this long. */
+  skipHideMinutes: z.number().int().min(1).max(24 * 60),
+  /** Claiming a study below this rank needs a reason (audited). */
+  claimTopN: z.number().int().min(1).max(1000),
+  /** Viewer launch URL; {StudyInstanceUID}, {AccessionNumber} and {PatientID} are filled in. */
+  viewerUrlTemplate: z.string().min(1).max(2000),
+});
+export type WorklistRules = z.infer<typeof worklistRulesSchema>;
+
+export const DEFAULT_WORKLIST_RULES: WorklistRules = {
+  claimTimeoutMinutes: 15,
+  skipHideMinutes: 30,
+  claimTopN: 5,
+  viewerUrlTemplate: "http://localhost:3001/viewer?StudyInstanceUIDs={StudyInstanceUID}",
+};
+
+async function read<T>(db: Db, key: string, schema: z.ZodType<T>, fallback: T): Promise<T> {
+  const row = await db.appSetting.findUnique({ where: { key } });
+  const parsed = row ? schema.safeParse(row.value) : null;
+  return parsed?.success ? parsed.data : fallback;
+}
+
+export const getPriorityConfig = (db: Db): Promise<PriorityConfig> => read(db, "priority", priorityConfigSchema, DEFAULT_PRIORITY_CONFIG);
+export const getWorklistRules = (db: Db): Promise<WorklistRules> => read(db, "worklist", worklistRulesSchema, DEFAULT_WORKLIST_RULES);
+
+export async function saveSetting(db: Db, actorId: string, key: "priority" | "worklist", value: PriorityConfig | WorklistRules): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const json = value as unknown as Prisma.InputJsonObject;
+    await tx.appSetting.upsert({ where: { key }, create: { key, value: json, updatedById: actorId }, update: { value: json, updatedById: actorId } });
+    await recordAudit(tx, { actorId, action: `settings.${key}`, details: json });
+  });
+}

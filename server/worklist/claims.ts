@@ -1,0 +1,143 @@
+import type { Db } from "../db/client";
+import { Prisma } from "../db/generated/client";
+import type { WorklistFilters } from "@/lib/worklist-filters";
+import { recordAudit } from "../services/audit";
+import { ConflictError, InvalidRequestError, NotFoundError } from "../services/errors";
+import { getWorklistRules } from "../services/settings";
+import { notifyWorklist } from "./notify";
+import { activeClaimSql, filterSql, orderSql } from "./worklist-query";
+
+type Actor = { id: string; name: string };
+export type ClaimResult = { studyId: string; accessionNumber: string | null; alreadyHeld: boolean } | { nothingLeft: true };
+
+const claimable = (now: Date, timeoutMinutes: number) =>
+  Prisma.sql`(s."readingState" = 'UNREAD' OR (s."readingState" = 'CLAIMED' AND NOT ${activeClaimSql(now, timeoutMinutes)}))`;
+
+async function heldClaim(db: Db | Prisma.TransactionClient, userId: string, now: Date, timeoutMinutes: number) {
+  const [held] = await db.$queryRaw<{ id: string; accessionNumber: string | null }[]>`
+    SELECT s.id, s."accessionNumber" FROM "Study" s WHERE s."claimedById" = ${userId} AND ${activeClaimSql(now, timeoutMinutes)} LIMIT 1`;
+  return held ?? null;
+}
+
+/**
+ * "Next case": atomically claims the top unclaimed study matching the user's filters.
+ * FOR UPDATE SKIP LOCKED makes simultaneous presses take different studies. A user
+ * already holding a case gets that case back rather than a second one.
+ */
+export async function claimNextCase(db: Db, user: Actor, filters: WorklistFilters, now = new Date()): Promise<ClaimResult> {
+  const rules = await getWorklistRules(db);
+  return db.$transaction(async (tx) => {
+    const held = await heldClaim(tx, user.id, now, rules.claimTimeoutMinutes);
+    if (held) return { studyId: held.id, accessionNumber: held.accessionNumber, alreadyHeld: true };
+    const [claimed] = await tx.$queryRaw<{ id: string; accessionNumber: string | null }[]>`
+      UPDATE "Study" SET "readingState" = 'CLAIMED', "claimedById" = ${user.id}, "claimedAt" = ${now}, "claimHeartbeatAt" = ${now}, "updatedAt" = ${now}
+      WHERE id = (
+        SELECT s.id FROM "Study" s
+        WHERE ${claimable(now, rules.claimTimeoutMinutes)} AND ${filterSql(filters, user.id, now)}
+        ORDER BY ${orderSql(now)} LIMIT 1 FOR UPDATE SKIP LOCKED
+      )
+      RETURNING id, "accessionNumber"`;
+    if (!claimed) return { nothingLeft: true as const };
+    await recordAudit(tx, { actorId: user.id, action: "study.claim", studyId: claimed.id, details: { via: "next-case" } });
+    await notifyWorklist(tx, { type: "claimed", studyId: claimed.id });
+    return { studyId: claimed.id, accessionNumber: claimed.accessionNumber, alreadyHeld: false };
+  });
+}
+
+/** Claims a study picked from the list: free within the top N of the user's list, otherwise only with a reason. */
+export async function claimStudy(db: Db, user: Actor, studyId: string, input: { filters: WorklistFilters; reason?: string }, now = new Date()) {
+  const rules = await getWorklistRules(db);
+  return db.$transaction(async (tx) => {
+    const [row] = await tx.$queryRaw<{ id: string; readingState: string; claimedById: string | null; claimHeartbeatAt: Date | null }[]>`
+      SELECT id, "readingState", "claimedById", "claimHeartbeatAt" FROM "Study" WHERE id = ${studyId} FOR UPDATE`;
+    if (!row) throw new NotFoundError("Study", studyId);
+    if (row.readingState === "READ") throw new ConflictError("This study has already been read.");
+    const active = row.readingState === "CLAIMED" && row.claimHeartbeatAt && row.claimHeartbeatAt.getTime() >= now.getTime() - rules.claimTimeoutMinutes * 60_000;
+    if (active && row.claimedById === user.id) return { studyId, alreadyHeld: true };
+    if (active) throw new ConflictError("Another radiologist has this study open.");
+    const held = await heldClaim(tx, user.id, now, rules.claimTimeoutMinutes);
+    if (held) throw new ConflictError(`You already have ${held.accessionNumber ?? "a study"} open: mark it read or skip it first.`);
+    const top = await tx.$queryRaw<{ id: string }[]>`
+      SELECT s.id FROM "Study" s WHERE ${claimable(now, rules.claimTimeoutMinutes)} AND ${filterSql(input.filters, user.id, now)}
+      ORDER BY ${orderSql(now)} LIMIT ${rules.claimTopN}`;
+    const inTop = top.some((t) => t.id === studyId);
+    const reason = input.reason?.trim();
+    if (!inTop && !reason) throw new InvalidRequestError(`This study is not among the top ${rules.claimTopN} of your list; give a reason to read it out of order.`);
+    await tx.study.update({ where: { id: studyId }, data: { readingState: "CLAIMED", claimedById: user.id, claimedAt: now, claimHeartbeatAt: now } });
+    await recordAudit(tx, { actorId: user.id, action: inTop ? "study.claim" : "study.claim-out-of-order", studyId, details: inTop ? { via: "list" } : { via: "list", reason } });
+    await notifyWorklist(tx, { type: "claimed", studyId });
+    return { studyId, alreadyHeld: false };
+  });
+}
+
+async function requireOwnClaim(tx: Prisma.TransactionClient, userId: string, studyId: string) {
+  const study = await tx.study.findUnique({ where: { id: studyId }, select: { readingState: true, claimedById: true } });
+  if (!study) throw new NotFoundError("Study", studyId);
+  if (study.readingState === "READ") throw new ConflictError("This study has already been read.");
+  if (study.readingState !== "CLAIMED" || study.claimedById !== userId) throw new ConflictError("You no longer hold this study: your claim lapsed or was released.");
+}
+
+/** Keeps the claim alive while the case is open. */
+export async function renewClaim(db: Db, user: Actor, studyId: string, now = new Date()) {
+  return db.$transaction(async (tx) => {
+    await requireOwnClaim(tx, user.id, studyId);
+    await tx.study.update({ where: { id: studyId }, data: { claimHeartbeatAt: now } });
+    return { studyId, renewedAt: now };
+  });
+}
+
+/** "Skip": releases the claim with a reason and hides the study from this user for a while. */
+export async function skipStudy(db: Db, user: Actor, studyId: string, reason: string, now = new Date()) {
+  const rules = await getWorklistRules(db);
+  return db.$transaction(async (tx) => {
+    await requireOwnClaim(tx, user.id, studyId);
+    await tx.study.update({ where: { id: studyId }, data: { readingState: "UNREAD", claimedById: null, claimedAt: null, claimHeartbeatAt: null } });
+    const until = new Date(now.getTime() + rules.skipHideMinutes * 60_000);
+    await tx.studySkip.create({ data: { studyId, userId: user.id, reason, at: now, until } });
+    await recordAudit(tx, { actorId: user.id, action: "study.skip", studyId, details: { reason, hiddenUntil: until.toISOString() } });
+    await notifyWorklist(tx, { type: "released", studyId });
+    return { studyId, hiddenUntil: until };
+  });
+}
+
+/** A chair or admin frees a study someone holds (e.g. they left for the day). */
+export async function breakClaim(db: Db, actor: Actor, studyId: string, reason: string) {
+  return db.$transaction(async (tx) => {
+    const study = await tx.study.findUnique({ where: { id: studyId }, select: { readingState: true, claimedById: true } });
+    if (!study) throw new NotFoundError("Study", studyId);
+    if (study.readingState !== "CLAIMED") throw new ConflictError("Nobody holds this study.");
+    await tx.study.update({ where: { id: studyId }, data: { readingState: "UNREAD", claimedById: null, claimedAt: null, claimHeartbeatAt: null } });
+    await recordAudit(tx, { actorId: actor.id, action: "study.claim-broken", studyId, details: { reason, heldBy: study.claimedById } });
+    await notifyWorklist(tx, { type: "released", studyId });
+    return { studyId };
+  });
+}
+
+/** Completes the case: only the radiologist holding it may mark it read here. */
+export async function markRead(db: Db, user: Actor, studyId: string, now = new Date()) {
+  return db.$transaction(async (tx) => {
+    await requireOwnClaim(tx, user.id, studyId);
+    await tx.study.update({ where: { id: studyId }, data: { readingState: "READ", readById: user.id, readAt: now, claimHeartbeatAt: null } });
+    await recordAudit(tx, { actorId: user.id, action: "study.read", studyId, details: { via: "worklist" } });
+    await notifyWorklist(tx, { type: "read", studyId });
+    return { studyId, readAt: now };
+  });
+}
+
+/** Reading usually ends in the RIS or reporting system: it marks studies read by accession number. */
+export async function markReadByAccession(db: Db, accessionNumber: string, now = new Date()) {
+  return db.$transaction(async (tx) => {
+    const studies = await tx.study.findMany({ where: { accessionNumber, readingState: { not: "READ" } }, select: { id: true, claimedById: true } });
+    if (studies.length === 0) {
+      const any = await tx.study.count({ where: { accessionNumber } });
+      if (!any) throw new NotFoundError("Accession", accessionNumber);
+      return { accessionNumber, marked: 0 };
+    }
+    for (const s of studies) {
+      await tx.study.update({ where: { id: s.id }, data: { readingState: "READ", readAt: now, readById: s.claimedById, claimHeartbeatAt: null } });
+      await recordAudit(tx, { actorId: null, action: "study.read", studyId: s.id, details: { via: "ris", accessionNumber } });
+      await notifyWorklist(tx, { type: "read", studyId: s.id });
+    }
+    return { accessionNumber, marked: studies.length };
+  });
+}

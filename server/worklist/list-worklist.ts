@@ -1,0 +1,65 @@
+import type { Db } from "../db/client";
+import { Prisma } from "../db/generated/client";
+import { computePriority } from "@/lib/priority/engine";
+import { ageInYears, type WorklistFilters } from "@/lib/worklist-filters";
+import { getPriorityConfig, getWorklistRules } from "../services/settings";
+import { priorityColumns, toPriorityInput, type PriorityColumns } from "./priority-input";
+import { filterSql, orderSql } from "./worklist-query";
+
+export type WorklistRow = {
+  rank: number;
+  id: string;
+  studyInstanceUid: string;
+  accessionNumber: string | null;
+  patientName: string | null;
+  patientId: string | null;
+  patientSex: string | null;
+  patientAge: number | null;
+  description: string | null;
+  modalities: string[];
+  bodyPart: string | null;
+  orderPriority: string | null;
+  patientLocation: string;
+  arrivedAt: Date;
+  dueAt: Date;
+  pinned: boolean;
+  pinSource: "ai" | "scheduler" | "cap" | null;
+  ai: { status: string; finding: string | null; probability: number | null; model: string | null } | null;
+  critical: boolean;
+  reasons: string[];
+  claimedBy: { id: string; name: string } | null;
+};
+
+const rowSelect = {
+  ...priorityColumns, studyInstanceUid: true, accessionNumber: true, patientName: true, patientId: true, patientSex: true, patientBirthDate: true,
+  description: true, modalities: true, bodyPart: true, readingState: true, claimHeartbeatAt: true, claimedBy: { select: { id: true, name: true } },
+} as const;
+
+/** One page of the reading worklist for `userId`, in the engine's order, each row with its reasons. */
+export async function listWorklist(db: Db, userId: string, input: { filters: WorklistFilters; limit: number; offset: number }, now = new Date()) {
+  const [config, rules] = await Promise.all([getPriorityConfig(db), getWorklistRules(db)]);
+  const where = Prisma.sql`s."readingState" <> 'READ' AND ${filterSql(input.filters, userId, now)}`;
+  const [ids, [{ total }]] = await Promise.all([
+    db.$queryRaw<{ id: string }[]>`SELECT s.id FROM "Study" s WHERE ${where} ORDER BY ${orderSql(now)} LIMIT ${input.limit} OFFSET ${input.offset}`,
+    db.$queryRaw<[{ total: bigint }]>`SELECT count(*) AS total FROM "Study" s WHERE ${where}`,
+  ]);
+  const rows = await db.study.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: rowSelect });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const claimCutoff = now.getTime() - rules.claimTimeoutMinutes * 60_000;
+  const result: WorklistRow[] = ids.flatMap(({ id }, i) => {
+    const s = byId.get(id);
+    if (!s) return [];
+    const p = computePriority(toPriorityInput(s as PriorityColumns), config, now);
+    const claimActive = s.readingState === "CLAIMED" && s.claimHeartbeatAt && s.claimHeartbeatAt.getTime() >= claimCutoff;
+    return [{
+      rank: input.offset + i + 1, id: s.id, studyInstanceUid: s.studyInstanceUid, accessionNumber: s.accessionNumber,
+      patientName: s.patientName, patientId: s.patientId, patientSex: s.patientSex, patientAge: ageInYears(s.patientBirthDate, now),
+      description: s.description, modalities: s.modalities, bodyPart: s.bodyPart, orderPriority: s.orderPriority, patientLocation: s.patientLocation,
+      arrivedAt: s.firstSeenAt, dueAt: p.dueAt, pinned: p.pinnedAt !== null, pinSource: p.pinSource,
+      ai: s.aiStatus ? { status: s.aiStatus, finding: s.aiFinding, probability: s.aiProbability, model: s.aiModelId ? `${s.aiModelId} ${s.aiModelVersion}` : null } : null,
+      critical: s.aiStatus === "critical", reasons: p.reasons,
+      claimedBy: claimActive && s.claimedBy ? s.claimedBy : null,
+    }];
+  });
+  return { rows: result, total: Number(total), now };
+}

@@ -1,0 +1,41 @@
+import type { Db, Prisma } from "../db/client";
+import { computePriority } from "@/lib/priority/engine";
+import type { PriorityConfig } from "@/lib/priority/sla";
+import { priorityColumns, toPriorityInput, type PriorityColumns } from "./priority-input";
+import { getPriorityConfig } from "../services/settings";
+
+type Tx = Prisma.TransactionClient | Db;
+
+/**
+ * Stores the engine's due time and pin for the given studies so the worklist can
+ * order in SQL. The wait cap is stored as capAt (arrival + cap) and applied by the
+ * query at read time, since whether it has passed depends on the clock.
+ */
+export async function refreshPriorities(tx: Tx, studyIds: string[], config?: PriorityConfig): Promise<void> {
+  if (studyIds.length === 0) return;
+  const cfg = config ?? (await getPriorityConfig(tx as Db));
+  const rows = (await tx.study.findMany({ where: { id: { in: studyIds } }, select: priorityColumns })) as PriorityColumns[];
+  for (const row of rows) {
+    const input = toPriorityInput(row);
+    const p = computePriority(input, { ...cfg, maxWaitMinutes: null }, input.arrivedAt);
+    const capAt = cfg.maxWaitMinutes === null ? null : new Date(input.arrivedAt.getTime() + cfg.maxWaitMinutes * 60_000);
+    await tx.study.update({ where: { id: row.id }, data: { dueAt: p.dueAt, pinnedAt: p.pinnedAt, capAt } });
+  }
+}
+
+/** Recomputes every open study, in batches (after the SLA table or cap changes). */
+export async function refreshAllOpenPriorities(db: Db, config?: PriorityConfig): Promise<number> {
+  const cfg = config ?? (await getPriorityConfig(db));
+  let done = 0;
+  let cursor: string | undefined;
+  for (;;) {
+    const batch = await db.study.findMany({
+      where: { readingState: { not: "READ" } }, select: { id: true }, orderBy: { id: "asc" }, take: 500,
+      ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
+    });
+    if (batch.length === 0) return done;
+    await db.$transaction((tx) => refreshPriorities(tx, batch.map((b) => b.id), cfg));
+    done += batch.length;
+    cursor = batch.at(-1)!.id;
+  }
+}

@@ -1,0 +1,36 @@
+import type { Db } from "../db/client";
+import { computePriority } from "@/lib/priority/engine";
+import { NotFoundError } from "../services/errors";
+import { getPriorityConfig, getWorklistRules } from "../services/settings";
+import { priorityColumns, toPriorityInput, type PriorityColumns } from "./priority-input";
+
+/** Fills the viewer launch template; values are URL-encoded. */
+export function viewerUrl(template: string, study: { studyInstanceUid: string; accessionNumber: string | null; patientId: string | null }): string {
+  return template
+    .replaceAll("{StudyInstanceUID}", encodeURIComponent(study.studyInstanceUid))
+    .replaceAll("{AccessionNumber}", encodeURIComponent(study.accessionNumber ?? ""))
+    .replaceAll("{PatientID}", encodeURIComponent(study.patientId ?? ""));
+}
+
+/** Everything the study panel shows: the study, its series, AI results, priority reasons and history. */
+export async function getStudyDetail(db: Db, studyId: string, now = new Date()) {
+  const [config, rules] = await Promise.all([getPriorityConfig(db), getWorklistRules(db)]);
+  const study = await db.study.findUnique({
+    where: { id: studyId },
+    select: {
+      ...priorityColumns, studyInstanceUid: true, accessionNumber: true, patientName: true, patientId: true, patientSex: true, patientBirthDate: true,
+      description: true, modalities: true, bodyPart: true, readingState: true, claimedAt: true, readAt: true, revision: true,
+      orderPriorityRaw: true, patientLocationRaw: true, referringPhysician: true, studyDateTime: true,
+      claimedBy: { select: { id: true, name: true } }, readBy: { select: { name: true } },
+      series: { select: { seriesInstanceUid: true, modality: true, description: true, numberOfInstances: true, seriesNumber: true }, orderBy: { seriesNumber: "asc" } },
+      aiResults: { select: { id: true, modelId: true, modelVersion: true, status: true, probability: true, finding: true, critical: true, urgent: true, reason: true, keySliceIndex: true, createdAt: true }, orderBy: { createdAt: "desc" } },
+      source: { select: { name: true } },
+    },
+  });
+  if (!study) throw new NotFoundError("Study", studyId);
+  const history = await db.auditEvent.findMany({
+    where: { studyId }, orderBy: { at: "asc" }, take: 200, select: { id: true, at: true, action: true, details: true, actor: { select: { name: true } } },
+  });
+  const priority = computePriority(toPriorityInput(study as PriorityColumns), config, now);
+  return { ...study, priority, history, viewerUrl: viewerUrl(rules.viewerUrlTemplate, study), claimTimeoutMinutes: rules.claimTimeoutMinutes };
+}

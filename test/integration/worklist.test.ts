@@ -1,0 +1,165 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { once } from "node:events";
+import { listWorklist } from "@/server/worklist/list-worklist";
+import { breakClaim, claimNextCase, claimStudy, markRead, markReadByAccession, renewClaim, skipStudy } from "@/server/worklist/claims";
+import { setOverride } from "@/server/worklist/overrides";
+import { refreshPriorities } from "@/server/worklist/refresh-priority";
+import { getStudyDetail } from "@/server/worklist/study-detail";
+import { worklistEvents } from "@/server/worklist/live-events";
+import { saveSetting, DEFAULT_WORKLIST_RULES } from "@/server/services/settings";
+import { NO_FILTERS } from "@/lib/worklist-filters";
+import { createSource } from "@/server/services/pacs-sources";
+import type { CurrentUser } from "@/server/auth/current-user";
+import { makeUser, resetDatabase, testDb } from "../support/db";
+
+let sourceId: string;
+let n = 0;
+
+async function addStudy(fields: { minutesAgo?: number; orderPriority?: "STAT" | "HIGH" | "ROUTINE" | null; patientLocation?: "ED" | "INPATIENT" | "OUTPATIENT"; modalities?: string[]; accessionNumber?: string; aiCritical?: boolean } = {}) {
+  n += 1;
+  const firstSeenAt = new Date(Date.now() - (fields.minutesAgo ?? 10) * 60_000);
+  const study = await testDb().study.create({
+    data: {
+      sourceId, studyInstanceUid: `1.2.826.${n}`, accessionNumber: fields.accessionNumber ?? `ACC${n}`, firstSeenAt,
+      orderPriority: fields.orderPriority === undefined ? "ROUTINE" : fields.orderPriority, patientLocation: fields.patientLocation ?? "OUTPATIENT",
+      modalities: fields.modalities ?? ["CT"],
+      ...(fields.aiCritical ? { aiStatus: "critical", aiFinding: "intracranial-bleed", aiProbability: 0.95, aiModelId: "ich-headct", aiModelVersion: "1.0.0", scoredAt: new Date() } : {}),
+    },
+  });
+  await refreshPriorities(testDb(), [study.id]);
+  return study;
+}
+
+const asActor = (u: CurrentUser) => ({ id: u.id, name: u.name });
+
+beforeEach(async () => {
+  await resetDatabase();
+  sourceId = (await createSource(testDb(), null, {
+    name: "src", baseUrl: "http://127.0.0.1:9/dicom-web", authType: "none", timeoutMs: 1000, capabilities: {}, locationTag: "00380300", backfillDays: 1, syncIntervalSeconds: 60, enabled: false,
+  })).id;
+});
+
+describe("the worklist order", () => {
+  it("puts AI critical first, then scheduler pins by time, then due time; every row says why", async () => {
+    const reader = await makeUser(["radiologist"]);
+    const scheduler = await makeUser(["scheduler"]);
+    await addStudy({ accessionNumber: "ROUTINE-OP", minutesAgo: 30 });
+    await addStudy({ accessionNumber: "STAT-ED", orderPriority: "STAT", patientLocation: "ED", minutesAgo: 5 });
+    await addStudy({ accessionNumber: "AI-CRIT", aiCritical: true, minutesAgo: 1 });
+    const pinned = await addStudy({ accessionNumber: "PINNED", minutesAgo: 2 });
+    await setOverride(testDb(), scheduler.id, pinned.id, { kind: "pin", reason: "surgeon waiting" });
+
+    const { rows, total } = await listWorklist(testDb(), reader.id, { filters: NO_FILTERS, limit: 50, offset: 0 });
+    expect(total).toBe(4);
+    expect(rows.map((r) => r.accessionNumber)).toEqual(["AI-CRIT", "PINNED", "STAT-ED", "ROUTINE-OP"]);
+    expect(rows.map((r) => r.rank)).toEqual([1, 2, 3, 4]);
+    for (const row of rows) expect(row.reasons.length).toBeGreaterThan(0);
+    expect(rows[0]!.reasons[0]).toBe("AI: suspected intracranial bleed 0.95 (ich-headct 1.0.0)");
+    expect(rows[1]!.reasons[0]).toMatch(new RegExp(`^pinned by ${scheduler.name} \\d\\d:\\d\\d: surgeon waiting$`));
+    expect(rows[0]!.critical).toBe(true);
+  });
+
+  it("applies filters and hides studies the user skipped", async () => {
+    const reader = await makeUser(["radiologist"]);
+    await addStudy({ accessionNumber: "CT-1", modalities: ["CT"] });
+    const xr = await addStudy({ accessionNumber: "XR-1", modalities: ["DX"] });
+    const onlyCt = await listWorklist(testDb(), reader.id, { filters: { ...NO_FILTERS, modalities: ["ct"] }, limit: 50, offset: 0 });
+    expect(onlyCt.rows.map((r) => r.accessionNumber)).toEqual(["CT-1"]);
+    await claimStudy(testDb(), asActor(reader), xr.id, { filters: NO_FILTERS });
+    await skipStudy(testDb(), asActor(reader), xr.id, "outside my subspecialty");
+    expect((await listWorklist(testDb(), reader.id, { filters: NO_FILTERS, limit: 50, offset: 0 })).rows.map((r) => r.accessionNumber)).toEqual(["CT-1"]);
+    const colleague = await makeUser(["radiologist"]);
+    expect((await listWorklist(testDb(), colleague.id, { filters: NO_FILTERS, limit: 50, offset: 0 })).total).toBe(2);
+  });
+});
+
+describe("Next case", () => {
+  it("100 radiologists pressing at once over 20 studies: no study claimed twice, the rest told nothing is left", async () => {
+    for (let i = 0; i < 20; i++) await addStudy({ minutesAgo: 20 + i });
+    const users = await Promise.all(Array.from({ length: 100 }, () => makeUser(["radiologist"])));
+    const results = await Promise.all(users.map((u) => claimNextCase(testDb(), asActor(u), NO_FILTERS)));
+    const claimed = results.flatMap((r) => ("studyId" in r ? [r.studyId] : []));
+    expect(claimed).toHaveLength(20);
+    expect(new Set(claimed).size).toBe(20);
+    expect(results.filter((r) => "nothingLeft" in r)).toHaveLength(80);
+    const rows = await testDb().study.findMany({ select: { readingState: true, claimedById: true } });
+    expect(rows.every((r) => r.readingState === "CLAIMED")).toBe(true);
+    expect(new Set(rows.map((r) => r.claimedById)).size).toBe(20);
+    expect(await testDb().auditEvent.count({ where: { action: "study.claim" } })).toBe(20);
+  }, 60_000);
+
+  it("takes the top of the list, respects filters, and gives a holder their own case back", async () => {
+    const reader = await makeUser(["radiologist"]);
+    await addStudy({ accessionNumber: "LOW", minutesAgo: 5 });
+    await addStudy({ accessionNumber: "TOP", orderPriority: "STAT", patientLocation: "ED", minutesAgo: 1 });
+    await addStudy({ accessionNumber: "MR", modalities: ["MR"], orderPriority: "STAT", minutesAgo: 60 });
+    const first = await claimNextCase(testDb(), asActor(reader), { ...NO_FILTERS, modalities: ["CT"] });
+    expect(first).toMatchObject({ accessionNumber: "TOP", alreadyHeld: false });
+    expect(await claimNextCase(testDb(), asActor(reader), NO_FILTERS)).toMatchObject({ accessionNumber: "TOP", alreadyHeld: true });
+  });
+
+  it("mark read completes the case and it leaves the list; a lapsed claim can be taken over", async () => {
+    const a = await makeUser(["radiologist"]);
+    const b = await makeUser(["radiologist"]);
+    const one = await addStudy({ accessionNumber: "ONE" });
+    const two = await addStudy({ accessionNumber: "TWO", minutesAgo: 5 });
+    await claimStudy(testDb(), asActor(a), one.id, { filters: NO_FILTERS });
+    await renewClaim(testDb(), asActor(a), one.id);
+    await markRead(testDb(), asActor(a), one.id);
+    const after = await listWorklist(testDb(), b.id, { filters: NO_FILTERS, limit: 50, offset: 0 });
+    expect(after.rows.map((r) => r.accessionNumber)).toEqual(["TWO"]);
+
+    await claimStudy(testDb(), asActor(a), two.id, { filters: NO_FILTERS });
+    await expect(claimStudy(testDb(), asActor(b), two.id, { filters: NO_FILTERS })).rejects.toThrow(/Another radiologist has this study open/);
+    // A's claim lapses after the timeout without heartbeats.
+    const later = new Date(Date.now() + (DEFAULT_WORKLIST_RULES.claimTimeoutMinutes + 1) * 60_000);
+    expect(await claimNextCase(testDb(), asActor(b), NO_FILTERS, later)).toMatchObject({ accessionNumber: "TWO" });
+    await expect(markRead(testDb(), asActor(a), two.id)).rejects.toThrow(/no longer hold/);
+  });
+
+  it("claiming out of order needs a reason beyond the top N, and is audited", async () => {
+    const reader = await makeUser(["radiologist"]);
+    const admin = await makeUser(["admin"]);
+    await saveSetting(testDb(), admin.id, "worklist", { ...DEFAULT_WORKLIST_RULES, claimTopN: 2 });
+    const studies = [];
+    for (let i = 0; i < 4; i++) studies.push(await addStudy({ minutesAgo: 100 - i * 10 }));
+    const last = studies[3]!;
+    await expect(claimStudy(testDb(), asActor(reader), last.id, { filters: NO_FILTERS })).rejects.toThrow(/not among the top 2/);
+    await claimStudy(testDb(), asActor(reader), last.id, { filters: NO_FILTERS, reason: "referrer on the phone" });
+    const event = await testDb().auditEvent.findFirstOrThrow({ where: { studyId: last.id, action: "study.claim-out-of-order" } });
+    expect(event.details).toMatchObject({ reason: "referrer on the phone" });
+  });
+
+  it("a chair can break a claim; the history tells the story", async () => {
+    const reader = await makeUser(["radiologist"]);
+    const chair = await makeUser(["chair"]);
+    const s = await addStudy();
+    await claimNextCase(testDb(), asActor(reader), NO_FILTERS);
+    await breakClaim(testDb(), asActor(chair), s.id, "went home ill");
+    const detail = await getStudyDetail(testDb(), s.id);
+    expect(detail.readingState).toBe("UNREAD");
+    expect(detail.history.map((h) => h.action)).toEqual(["study.claim", "study.claim-broken"]);
+    expect(detail.viewerUrl).toContain(encodeURIComponent(s.studyInstanceUid));
+  });
+
+  it("the RIS marks a study read by accession", async () => {
+    const s = await addStudy({ accessionNumber: "RIS-42" });
+    expect(await markReadByAccession(testDb(), "RIS-42")).toEqual({ accessionNumber: "RIS-42", marked: 1 });
+    expect((await testDb().study.findUniqueOrThrow({ where: { id: s.id } })).readingState).toBe("READ");
+    expect(await markReadByAccession(testDb(), "RIS-42")).toEqual({ accessionNumber: "RIS-42", marked: 0 });
+    await expect(markReadByAccession(testDb(), "NOPE")).rejects.toThrow(/NOPE/);
+  });
+});
+
+describe("live updates", () => {
+  it("a claim reaches listeners through Postgres NOTIFY", async () => {
+    const reader = await makeUser(["radiologist"]);
+    const s = await addStudy();
+    const events = worklistEvents();
+    await new Promise((r) => setTimeout(r, 300)); // LISTEN connection up
+    const received = once(events, "event");
+    await claimNextCase(testDb(), asActor(reader), NO_FILTERS);
+    const [event] = await received;
+    expect(event).toEqual({ type: "claimed", studyId: s.id });
+  });
+});
