@@ -31,10 +31,19 @@ export const DEFAULT_WORKLIST_RULES: WorklistRules = {
   viewerUrlTemplate: "http://localhost:3001/viewer?StudyInstanceUIDs={StudyInstanceUID}",
 };
 
+// Settings are read on every worklist request and change rarely: keep them a few seconds.
+// A change made in this process clears the cache at once; other processes follow within CACHE_MS.
+const CACHE_MS = 5_000;
+const cache = new Map<string, { at: number; value: unknown }>();
+
 async function read<T>(db: Db, key: string, schema: z.ZodType<T>, fallback: T): Promise<T> {
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.value as T;
   const row = await db.appSetting.findUnique({ where: { key } });
   const parsed = row ? schema.safeParse(row.value) : null;
-  return parsed?.success ? parsed.data : fallback;
+  const value = parsed?.success ? parsed.data : fallback;
+  cache.set(key, { at: Date.now(), value });
+  return value;
 }
 
 export const getPriorityConfig = (db: Db): Promise<PriorityConfig> => read(db, "priority", priorityConfigSchema, DEFAULT_PRIORITY_CONFIG);
@@ -46,4 +55,5 @@ export async function saveSetting(db: Db, actorId: string, key: "priority" | "wo
     await tx.appSetting.upsert({ where: { key }, create: { key, value: json, updatedById: actorId }, update: { value: json, updatedById: actorId } });
     await recordAudit(tx, { actorId, action: `settings.${key}`, details: json });
   });
+  cache.delete(key);
 }

@@ -5,13 +5,18 @@ import { recordAudit } from "../services/audit";
 import { ConflictError, InvalidRequestError, NotFoundError } from "../services/errors";
 import { getWorklistRules } from "../services/settings";
 import { notifyWorklist } from "./notify";
-import { activeClaimSql, filterSql, orderSql } from "./worklist-query";
+import { activeClaimSql, filterSql, orderedIdsSql } from "./worklist-query";
 
 type Actor = { id: string; name: string };
+
+/** A read study drops out of the worklist's ordering indexes. */
+const LEAVES_WORKLIST = { dueAt: null, pinnedAt: null, capAt: null } as const;
 export type ClaimResult = { studyId: string; accessionNumber: string | null; alreadyHeld: boolean } | { nothingLeft: true };
 
+// Free to claim: open, and nobody's heartbeat is fresh. (Unclaimed studies have no heartbeat;
+// testing the heartbeat rather than readingState keeps the planner on the ordering indexes.)
 const claimable = (now: Date, timeoutMinutes: number) =>
-  Prisma.sql`(s."readingState" = 'UNREAD' OR (s."readingState" = 'CLAIMED' AND NOT ${activeClaimSql(now, timeoutMinutes)}))`;
+  Prisma.sql`(s."claimHeartbeatAt" IS NULL OR s."claimHeartbeatAt" < ${new Date(now.getTime() - timeoutMinutes * 60_000)})`;
 
 async function heldClaim(db: Db | Prisma.TransactionClient, userId: string, now: Date, timeoutMinutes: number) {
   const [held] = await db.$queryRaw<{ id: string; accessionNumber: string | null }[]>`
@@ -29,14 +34,25 @@ export async function claimNextCase(db: Db, user: Actor, filters: WorklistFilter
   return db.$transaction(async (tx) => {
     const held = await heldClaim(tx, user.id, now, rules.claimTimeoutMinutes);
     if (held) return { studyId: held.id, accessionNumber: held.accessionNumber, alreadyHeld: true };
-    const [claimed] = await tx.$queryRaw<{ id: string; accessionNumber: string | null }[]>`
-      UPDATE "Study" SET "readingState" = 'CLAIMED', "claimedById" = ${user.id}, "claimedAt" = ${now}, "claimHeartbeatAt" = ${now}, "updatedAt" = ${now}
-      WHERE id = (
-        SELECT s.id FROM "Study" s
-        WHERE ${claimable(now, rules.claimTimeoutMinutes)} AND ${filterSql(filters, user.id, now)}
-        ORDER BY ${orderSql(now)} LIMIT 1 FOR UPDATE SKIP LOCKED
-      )
-      RETURNING id, "accessionNumber"`;
+    // One statement: the top candidates in reading order, the first of them nobody else is
+    // claiming this instant (SKIP LOCKED), claimed. Widen the window if all of them were taken.
+    const where = Prisma.sql`${claimable(now, rules.claimTimeoutMinutes)} AND ${filterSql(filters, user.id, now)}`;
+    let claimed: { id: string; accessionNumber: string | null; candidates: number } | undefined;
+    for (let window = 32; window <= 32 * 4 ** 4; window *= 4) {
+      [claimed] = await tx.$queryRaw<{ id: string; accessionNumber: string | null; candidates: number }[]>`
+        WITH candidates AS (SELECT id, row_number() OVER () AS position FROM (${orderedIdsSql(where, now, window)}) o),
+        locked AS (
+          SELECT s.id, c.position FROM "Study" s JOIN candidates c ON c.id = s.id
+          WHERE ${claimable(now, rules.claimTimeoutMinutes)}
+          ORDER BY c.position LIMIT 1 FOR UPDATE OF s SKIP LOCKED
+        )
+        UPDATE "Study" t SET "readingState" = 'CLAIMED', "claimedById" = ${user.id}, "claimedAt" = ${now}, "claimHeartbeatAt" = ${now}, "updatedAt" = ${now}
+        FROM locked WHERE t.id = locked.id
+        RETURNING t.id, t."accessionNumber", (SELECT count(*)::int FROM candidates) AS candidates`;
+      if (claimed) break;
+      const [{ n }] = await tx.$queryRaw<[{ n: number }]>`SELECT count(*)::int AS n FROM (${orderedIdsSql(where, now, window)}) o`;
+      if (n < window) break;
+    }
     if (!claimed) return { nothingLeft: true as const };
     await recordAudit(tx, { actorId: user.id, action: "study.claim", studyId: claimed.id, details: { via: "next-case" } });
     await notifyWorklist(tx, { type: "claimed", studyId: claimed.id });
@@ -57,9 +73,9 @@ export async function claimStudy(db: Db, user: Actor, studyId: string, input: { 
     if (active) throw new ConflictError("Another radiologist has this study open.");
     const held = await heldClaim(tx, user.id, now, rules.claimTimeoutMinutes);
     if (held) throw new ConflictError(`You already have ${held.accessionNumber ?? "a study"} open: mark it read or skip it first.`);
-    const top = await tx.$queryRaw<{ id: string }[]>`
-      SELECT s.id FROM "Study" s WHERE ${claimable(now, rules.claimTimeoutMinutes)} AND ${filterSql(input.filters, user.id, now)}
-      ORDER BY ${orderSql(now)} LIMIT ${rules.claimTopN}`;
+    const top = await tx.$queryRaw<{ id: string }[]>(
+      orderedIdsSql(Prisma.sql`${claimable(now, rules.claimTimeoutMinutes)} AND ${filterSql(input.filters, user.id, now)}`, now, rules.claimTopN),
+    );
     const inTop = top.some((t) => t.id === studyId);
     const reason = input.reason?.trim();
     if (!inTop && !reason) throw new InvalidRequestError(`This study is not among the top ${rules.claimTopN} of your list; give a reason to read it out of order.`);
@@ -117,7 +133,7 @@ export async function breakClaim(db: Db, actor: Actor, studyId: string, reason: 
 export async function markRead(db: Db, user: Actor, studyId: string, now = new Date()) {
   return db.$transaction(async (tx) => {
     await requireOwnClaim(tx, user.id, studyId);
-    await tx.study.update({ where: { id: studyId }, data: { readingState: "READ", readById: user.id, readAt: now, claimHeartbeatAt: null } });
+    await tx.study.update({ where: { id: studyId }, data: { readingState: "READ", readById: user.id, readAt: now, claimHeartbeatAt: null, ...LEAVES_WORKLIST } });
     await recordAudit(tx, { actorId: user.id, action: "study.read", studyId, details: { via: "worklist" } });
     await notifyWorklist(tx, { type: "read", studyId });
     return { studyId, readAt: now };
@@ -134,7 +150,7 @@ export async function markReadByAccession(db: Db, accessionNumber: string, now =
       return { accessionNumber, marked: 0 };
     }
     for (const s of studies) {
-      await tx.study.update({ where: { id: s.id }, data: { readingState: "READ", readAt: now, readById: s.claimedById, claimHeartbeatAt: null } });
+      await tx.study.update({ where: { id: s.id }, data: { readingState: "READ", readAt: now, readById: s.claimedById, claimHeartbeatAt: null, ...LEAVES_WORKLIST } });
       await recordAudit(tx, { actorId: null, action: "study.read", studyId: s.id, details: { via: "ris", accessionNumber } });
       await notifyWorklist(tx, { type: "read", studyId: s.id });
     }

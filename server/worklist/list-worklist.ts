@@ -1,10 +1,9 @@
 import type { Db } from "../db/client";
-import { Prisma } from "../db/generated/client";
 import { computePriority } from "@/lib/priority/engine";
 import { ageInYears, type WorklistFilters } from "@/lib/worklist-filters";
 import { getPriorityConfig, getWorklistRules } from "../services/settings";
 import { priorityColumns, toPriorityInput, type PriorityColumns } from "./priority-input";
-import { filterSql, orderSql } from "./worklist-query";
+import { cappedCountSql, filterSql, orderedIdsSql } from "./worklist-query";
 
 export type WorklistRow = {
   rank: number;
@@ -38,11 +37,9 @@ const rowSelect = {
 /** One page of the reading worklist for `userId`, in the engine's order, each row with its reasons. */
 export async function listWorklist(db: Db, userId: string, input: { filters: WorklistFilters; limit: number; offset: number }, now = new Date()) {
   const [config, rules] = await Promise.all([getPriorityConfig(db), getWorklistRules(db)]);
-  const where = Prisma.sql`s."readingState" <> 'READ' AND ${filterSql(input.filters, userId, now)}`;
-  const [ids, [{ total }]] = await Promise.all([
-    db.$queryRaw<{ id: string }[]>`SELECT s.id FROM "Study" s WHERE ${where} ORDER BY ${orderSql(now)} LIMIT ${input.limit} OFFSET ${input.offset}`,
-    db.$queryRaw<[{ total: bigint }]>`SELECT count(*) AS total FROM "Study" s WHERE ${where}`,
-  ]);
+  // Open studies are exactly those with a due time (it is cleared when a study is read).
+  const where = filterSql(input.filters, userId, now);
+  const ids = (await db.$queryRaw<{ id: string }[]>(orderedIdsSql(where, now, input.offset + input.limit))).slice(input.offset);
   const rows = await db.study.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: rowSelect });
   const byId = new Map(rows.map((r) => [r.id, r]));
   const claimCutoff = now.getTime() - rules.claimTimeoutMinutes * 60_000;
@@ -61,5 +58,13 @@ export async function listWorklist(db: Db, userId: string, input: { filters: Wor
       claimedBy: claimActive && s.claimedBy ? s.claimedBy : null,
     }];
   });
-  return { rows: result, total: Number(total), now };
+  return { rows: result, now };
+}
+
+export const COUNT_CAP = 10_000;
+
+/** How many open studies match the user's filters, up to COUNT_CAP ("10,000+" beyond). */
+export async function countWorklist(db: Db, userId: string, filters: WorklistFilters, now = new Date()) {
+  const [{ total }] = await db.$queryRaw<[{ total: bigint }]>(cappedCountSql(filterSql(filters, userId, now), COUNT_CAP));
+  return { total: Number(total), capped: Number(total) >= COUNT_CAP };
 }

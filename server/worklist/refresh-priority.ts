@@ -14,7 +14,7 @@ type Tx = Prisma.TransactionClient | Db;
 export async function refreshPriorities(tx: Tx, studyIds: string[], config?: PriorityConfig): Promise<void> {
   if (studyIds.length === 0) return;
   const cfg = config ?? (await getPriorityConfig(tx as Db));
-  const rows = (await tx.study.findMany({ where: { id: { in: studyIds } }, select: priorityColumns })) as PriorityColumns[];
+  const rows = (await tx.study.findMany({ where: { id: { in: studyIds }, readingState: { not: "READ" } }, select: priorityColumns })) as PriorityColumns[];
   for (const row of rows) {
     const input = toPriorityInput(row);
     const p = computePriority(input, { ...cfg, maxWaitMinutes: null }, input.arrivedAt);

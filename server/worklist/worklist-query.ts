@@ -8,21 +8,46 @@ export function filterSql(filters: WorklistFilters, userId: string, now: Date): 
   ];
   if (filters.modalities.length) parts.push(Prisma.sql`s."modalities" && ${filters.modalities.map((m) => m.toUpperCase())}::text[]`);
   if (filters.bodyParts.length) parts.push(Prisma.sql`upper(s."bodyPart") = ANY(${filters.bodyParts.map((b) => b.toUpperCase())}::text[])`);
-  if (filters.priorities.length) parts.push(Prisma.sql`COALESCE(s."orderPriority"::text, 'UNKNOWN') = ANY(${filters.priorities}::text[])`);
-  if (filters.locations.length) parts.push(Prisma.sql`s."patientLocation"::text = ANY(${filters.locations}::text[])`);
+  // Compare as enums, not text: the planner then estimates the filter well and keeps the index order.
+  if (filters.priorities.length) {
+    const known = filters.priorities.filter((p) => p !== "UNKNOWN");
+    const unknown = filters.priorities.includes("UNKNOWN") ? Prisma.sql` OR s."orderPriority" IS NULL` : Prisma.empty;
+    parts.push(Prisma.sql`(s."orderPriority" = ANY(${known}::"OrderPriority"[])${unknown})`);
+  }
+  if (filters.locations.length) parts.push(Prisma.sql`s."patientLocation" = ANY(${filters.locations}::"PatientLocation"[])`);
   if (filters.aiFlaggedOnly) parts.push(Prisma.sql`s."aiStatus" IN ('critical', 'urgent')`);
   return Prisma.join(parts, " AND ");
 }
 
-/**
- * The reading order in SQL, mirroring lib/priority's comparePriority: pinned first by
- * pin time (a passed wait cap counts as a pin at arrival + cap), then due time.
- */
-export function orderSql(now: Date): Prisma.Sql {
-  return Prisma.sql`LEAST(s."pinnedAt", CASE WHEN s."capAt" <= ${now} THEN s."capAt" END) ASC NULLS LAST, s."dueAt" ASC NULLS LAST, s."firstSeenAt" ASC, s.id ASC`;
+/** Open studies matching `where`, counted up to `cap` (walking the due-time index), so the count stays cheap on a huge backlog. */
+export function cappedCountSql(where: Prisma.Sql, cap: number): Prisma.Sql {
+  return Prisma.sql`SELECT count(*) AS total FROM (SELECT 1 FROM "Study" s WHERE s."dueAt" IS NOT NULL AND ${where} ORDER BY s."dueAt" LIMIT ${cap}) c`;
 }
 
 /** A claim counts only while its heartbeat is fresh. */
 export function activeClaimSql(now: Date, timeoutMinutes: number): Prisma.Sql {
   return Prisma.sql`(s."readingState" = 'CLAIMED' AND s."claimHeartbeatAt" >= ${new Date(now.getTime() - timeoutMinutes * 60_000)})`;
+}
+
+/**
+ * Ids of open studies matching `where`, in lib/priority's reading order: pinned first by
+ * pin time (a passed wait cap counts as a pin at arrival + cap), then by due time.
+ * Two index-ordered parts (pinned: pinnedAt / capAt; the rest: dueAt) merged, so a
+ * page costs about its own size, not the size of the backlog.
+ */
+export function orderedIdsSql(where: Prisma.Sql, now: Date, take: number): Prisma.Sql {
+  return Prisma.sql`
+    SELECT id FROM (
+      (SELECT s.id, LEAST(s."pinnedAt", CASE WHEN s."capAt" <= ${now} THEN s."capAt" END) AS pin, s."dueAt", s."firstSeenAt"
+         FROM "Study" s
+        WHERE (s."pinnedAt" IS NOT NULL OR s."capAt" <= ${now}) AND s."dueAt" IS NOT NULL AND ${where}
+        ORDER BY 2, 3, 4, 1 LIMIT ${take})
+      UNION ALL
+      (SELECT s.id, NULL::timestamp AS pin, s."dueAt", s."firstSeenAt"
+         FROM "Study" s
+        WHERE s."dueAt" IS NOT NULL AND s."pinnedAt" IS NULL AND (s."capAt" IS NULL OR s."capAt" > ${now}) AND ${where}
+        ORDER BY s."dueAt", s."firstSeenAt", s.id LIMIT ${take})
+    ) ordered
+    ORDER BY pin ASC NULLS LAST, "dueAt" ASC, "firstSeenAt" ASC, id ASC
+    LIMIT ${take}`;
 }

@@ -18,7 +18,8 @@ export function WorklistView({ userId }: { userId: string }) {
   const queryClient = useQueryClient();
   const now = useNow(15_000);
   const filters = useQuery(trpc.worklist.savedFilters.queryOptions());
-  const list = useQuery({ ...trpc.worklist.list.queryOptions({ limit: 500, offset: 0 }), refetchInterval: 30_000, enabled: filters.isSuccess });
+  const list = useQuery({ ...trpc.worklist.list.queryOptions({ limit: 500, offset: 0 }), refetchInterval: 30_000 });
+  const count = useQuery({ ...trpc.worklist.count.queryOptions({}), refetchInterval: 30_000 });
   const [selected, setSelected] = useState(0);
   const [openStudyId, setOpenStudyId] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -28,6 +29,7 @@ export function WorklistView({ userId }: { userId: string }) {
 
   const refresh = useCallback(() => {
     void queryClient.invalidateQueries({ queryKey: trpc.worklist.list.queryKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.worklist.count.queryKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.worklist.study.queryKey() });
   }, [queryClient, trpc]);
 
@@ -97,7 +99,7 @@ export function WorklistView({ userId }: { userId: string }) {
           <button type="button" onClick={() => nextCase.mutate()} disabled={nextCase.isPending} className="rounded-md bg-sky-700 px-4 py-2 font-semibold text-white shadow hover:bg-sky-800 disabled:opacity-60">
             Next case <kbd className="ml-1 rounded bg-sky-900/40 px-1 text-xs">N</kbd>
           </button>
-          <span className="text-sm text-slate-500" data-testid="worklist-count">{list.data ? `${list.data.total} open studies` : ""}</span>
+          <span className="text-sm text-slate-500" data-testid="worklist-count">{count.data ? `${count.data.total.toLocaleString()}${count.data.capped ? "+" : ""} open studies` : ""}</span>
           <label className="ml-auto flex items-center gap-1 text-xs text-slate-600">
             <input type="checkbox" checked={sound} onChange={(e) => { setSound(e.target.checked); if (e.target.checked && typeof Notification !== "undefined") void Notification.requestPermission(); }} />
             sound and desktop alert for critical cases
@@ -114,7 +116,7 @@ export function WorklistView({ userId }: { userId: string }) {
         {list.isPending && <p className="text-sm text-slate-500">Loading worklist…</p>}
         {list.data && rows.length === 0 && (
           <EmptyState title="No studies waiting to be read">
-            Studies appear here as soon as ReadNext sees them in a connected PACS{list.data.total === 0 ? "" : ", unless your filters hide them"}.
+            Studies appear here as soon as ReadNext sees them in a connected PACS{count.data?.total ? ", unless your filters hide them" : ""}.
           </EmptyState>
         )}
         {rows.length > 0 && <WorklistTable rows={rows} now={now} selected={selected} onSelect={setSelected} onOpen={openRow} userId={userId} />}

@@ -2,7 +2,7 @@ import { on } from "node:events";
 import { z } from "zod";
 import { worklistFiltersSchema } from "@/lib/worklist-filters";
 import { createTRPCRouter, roleProcedure } from "../trpc";
-import { listWorklist } from "../../worklist/list-worklist";
+import { countWorklist, listWorklist } from "../../worklist/list-worklist";
 import { breakClaim, claimNextCase, claimStudy, markRead, renewClaim, skipStudy } from "../../worklist/claims";
 import { getStudyDetail } from "../../worklist/study-detail";
 import { clearOverride, setOverride } from "../../worklist/overrides";
@@ -19,6 +19,9 @@ export const worklistRouter = createTRPCRouter({
   list: readers
     .input(z.object({ filters: worklistFiltersSchema.optional(), limit: z.number().int().min(1).max(500).default(100), offset: z.number().int().min(0).max(1_000_000).default(0) }))
     .query(async ({ ctx, input }) => listWorklist(ctx.db, ctx.user.id, { ...input, filters: input.filters ?? (await getSavedFilters(ctx.db, ctx.user.id)) })),
+  count: readers
+    .input(z.object({ filters: worklistFiltersSchema.optional() }))
+    .query(async ({ ctx, input }) => countWorklist(ctx.db, ctx.user.id, input.filters ?? (await getSavedFilters(ctx.db, ctx.user.id)))),
   savedFilters: readers.query(({ ctx }) => getSavedFilters(ctx.db, ctx.user.id)),
   saveFilters: readers.input(worklistFiltersSchema).mutation(({ ctx, input }) => saveFilters(ctx.db, ctx.user.id, input)),
   study: readers.input(z.object({ studyId })).query(({ ctx, input }) => getStudyDetail(ctx.db, input.studyId)),

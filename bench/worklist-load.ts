@@ -1,0 +1,63 @@
+// npm run bench -- worklist: seeds 100k unread + 1M read studies into a fresh embedded
+// Postgres, then reports p95 of the worklist query (first page, with and without
+// filters) and of Next case claims under 20 concurrent clients. Prints JSON.
+import { createTestDatabase } from "../test/support/test-database";
+import { createDb } from "../server/db/client";
+import { countWorklist, listWorklist } from "../server/worklist/list-worklist";
+import { claimNextCase } from "../server/worklist/claims";
+import { createUser } from "../server/services/users";
+import { NO_FILTERS } from "../lib/worklist-filters";
+import { summarise } from "./summarise";
+import { seedBenchStudies } from "./seed-studies";
+
+const UNREAD = Number(process.env.UNREAD ?? 100_000);
+const READ = Number(process.env.READ ?? 1_000_000);
+const database = await createTestDatabase("bench_worklist");
+const db = createDb(database.url);
+const t0 = performance.now();
+await seedBenchStudies(db, { unread: UNREAD, read: READ });
+const seedSeconds = Math.round((performance.now() - t0) / 100) / 10;
+
+const reader = await createUser(db, null, { name: "Bench Reader", email: "bench@readnext.local", password: "bench-password", roles: ["radiologist"] });
+const time = async (fn: () => Promise<unknown>) => {
+  const s = performance.now();
+  await fn();
+  return performance.now() - s;
+};
+const repeat = async (n: number, fn: () => Promise<unknown>) => {
+  for (let i = 0; i < 5; i++) await fn(); // warm-up
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(await time(fn));
+  return summarise(out);
+};
+
+const noFilters = await repeat(50, () => listWorklist(db, reader.id, { filters: NO_FILTERS, limit: 100, offset: 0 }));
+const filtered = await repeat(50, () => listWorklist(db, reader.id, { filters: { ...NO_FILTERS, modalities: ["CT"], locations: ["ED", "INPATIENT"] }, limit: 100, offset: 0 }));
+const count = await repeat(50, () => countWorklist(db, reader.id, { ...NO_FILTERS, modalities: ["CT"] }));
+const flagged = await repeat(50, () => listWorklist(db, reader.id, { filters: { ...NO_FILTERS, aiFlaggedOnly: true }, limit: 100, offset: 0 }));
+
+const clients = await Promise.all(Array.from({ length: 20 }, (_, i) => createUser(db, null, { name: `Reader ${i}`, email: `reader${i}@bench.local`, password: "bench-password", roles: ["radiologist"] })));
+const pressNextCase = async (c: { id: string; name: string }, out: number[]) => {
+  const started = performance.now();
+  const r = await claimNextCase(db, c, NO_FILTERS);
+  out.push(performance.now() - started);
+  // Read it at once (outside the timing) so the next press claims a new study.
+  if ("studyId" in r) await db.study.update({ where: { id: r.studyId }, data: { readingState: "READ", readAt: new Date(), claimHeartbeatAt: null, dueAt: null, pinnedAt: null, capAt: null } });
+};
+const singleTimes: number[] = [];
+for (let i = 0; i < 50; i++) await pressNextCase(clients[0]!, singleTimes);
+const claimTimes: number[] = [];
+await Promise.all(clients.map(async (c) => {
+  for (let i = 0; i < 25; i++) await pressNextCase(c, claimTimes);
+}));
+
+await db.$disconnect();
+await database.drop();
+console.log(JSON.stringify({
+  bench: "worklist-load", unread: UNREAD, read: READ, seedSeconds,
+  worklistFirstPageMs: { noFilters, modalityAndLocation: filtered, aiFlaggedOnly: flagged },
+  openCountMs: { note: "separate query, capped at 10,000", ...count },
+  nextCaseClaimMs: { concurrentClients: 20, claims: claimTimes.length, ...summarise(claimTimes) },
+  nextCaseClaimMsOneClient: summarise(singleTimes),
+  targets: { worklistP95: 30, nextCaseP95: 20 },
+}, null, 2));
