@@ -3,7 +3,7 @@ import { signIn } from "./helpers";
 
 const ROLE_NAV = [
   { email: "radiologist@readnext.local", home: "/worklist", nav: ["Worklist"], heading: "Worklist", empty: "No studies waiting to be read" },
-  { email: "chair@readnext.local", home: "/throughput", nav: ["Throughput"], heading: "Throughput", empty: "No reads in the last 24 hours" },
+  { email: "chair@readnext.local", home: "/throughput", nav: ["Throughput", "What-if"], heading: "Throughput", empty: "No reads in the last 24 hours" },
   { email: "scheduler@readnext.local", home: "/backlog", nav: ["Backlog"], heading: "Backlog", empty: "The backlog is empty" },
   { email: "admin@readnext.local", home: "/admin", nav: ["Admin"], heading: "PACS sources", empty: "No PACS connected yet" },
 ];

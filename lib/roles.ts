@@ -15,6 +15,7 @@ export type Section = { href: string; label: string; roles: readonly RoleName[] 
 export const SECTIONS: readonly Section[] = [
   { href: "/worklist", label: "Worklist", roles: ["radiologist"] },
   { href: "/throughput", label: "Throughput", roles: ["chair"] },
+  { href: "/what-if", label: "What-if", roles: ["chair"] },
   { href: "/backlog", label: "Backlog", roles: ["scheduler"] },
   { href: "/admin", label: "Admin", roles: ["admin"] },
 ];

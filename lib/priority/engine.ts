@@ -47,30 +47,82 @@ function findingWords(finding: string): string {
   return finding.replace(/[-_]/g, " ");
 }
 
-/**
- * Due time, pin and reasons for one study at `now`. Due = arrival + target, so a
- * waiting study rises by itself; AI critical pins and sets a short target; AI urgent
- * shortens it; a scheduler's pin or target wins over both; past the wait cap the
- * study is pinned too, so a stream of flagged cases cannot starve it.
- */
-export function computePriority(study: PriorityInput, config: PriorityConfig, now: Date): Priority {
-  const priorityClass = study.orderPriority ?? "UNKNOWN";
-  let target = config.sla[priorityClass][study.patientLocation];
-  const reasons: string[] = [];
-  let pinnedAt: Date | null = null;
-  let pinSource: Priority["pinSource"] = null;
+/** The clock-free part of a study's priority: what the worklist stores and the simulator keeps per study. */
+export type PriorityKey = {
+  targetMinutes: number;
+  dueAt: Date;
+  /** AI critical or scheduler pin time; null if neither. */
+  pinnedAt: Date | null;
+  pinSource: "ai" | "scheduler" | null;
+  /** arrival + maximum wait; from then on the study counts as pinned at this time. Null: no cap. */
+  capAt: Date | null;
+};
 
+/**
+ * Due time and pin for one study. Due = arrival + target, so a waiting study rises by
+ * itself; AI critical pins and sets a short target; AI urgent shortens it; a scheduler's
+ * pin or target wins over both. The wait cap is kept as capAt for comparePriorityAt.
+ */
+export function computePriorityKey(study: PriorityInput, config: PriorityConfig): PriorityKey {
+  let target = config.sla[study.orderPriority ?? "UNKNOWN"][study.patientLocation];
+  let pinnedAt: Date | null = null;
+  let pinSource: PriorityKey["pinSource"] = null;
+  const ai = study.ai;
+  if (ai?.status === "critical") {
+    target = Math.min(target, config.aiCriticalTargetMinutes);
+    pinnedAt = ai.scoredAt;
+    pinSource = "ai";
+  } else if (ai?.status === "urgent") {
+    target = Math.min(target, config.aiUrgentTargetMinutes);
+  }
+  const override = study.override;
+  if (override?.kind === "pin") {
+    // A scheduler's pin orders by its own time, even ahead of later AI pins.
+    pinnedAt = pinnedAt && pinnedAt < override.at ? pinnedAt : override.at;
+    pinSource = "scheduler";
+  } else if (override?.kind === "target") {
+    target = override.minutes;
+  }
+  return {
+    targetMinutes: target,
+    dueAt: new Date(study.arrivedAt.getTime() + target * 60_000),
+    pinnedAt,
+    pinSource,
+    capAt: config.maxWaitMinutes === null ? null : new Date(study.arrivedAt.getTime() + config.maxWaitMinutes * 60_000),
+  };
+}
+
+/** The pin in force at `now`: the AI/scheduler pin, or the passed wait cap, whichever is earlier. */
+export function effectivePin(key: Pick<PriorityKey, "pinnedAt" | "capAt">, now: Date): Date | null {
+  const cap = key.capAt && key.capAt <= now ? key.capAt : null;
+  if (!cap) return key.pinnedAt;
+  return key.pinnedAt && key.pinnedAt < cap ? key.pinnedAt : cap;
+}
+
+type Comparable = Pick<PriorityKey, "pinnedAt" | "capAt" | "dueAt"> & { arrivedAt: Date; id: string };
+
+/** The reading order at `now`: pinned first (oldest pin first), then earliest due time; ties by arrival, then id. */
+export function comparePriorityAt(now: Date): (a: Comparable, b: Comparable) => number {
+  return (a, b) => {
+    const pa = effectivePin(a, now);
+    const pb = effectivePin(b, now);
+    if (pa && pb) {
+      const d = pa.getTime() - pb.getTime();
+      if (d) return d;
+    } else if (pa || pb) {
+      return pa ? -1 : 1;
+    }
+    return a.dueAt.getTime() - b.dueAt.getTime() || a.arrivedAt.getTime() - b.arrivedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  };
+}
+
+/** Priority with its reasons in words, at `now` (waiting times and the cap depend on the clock). */
+export function computePriority(study: PriorityInput, config: PriorityConfig, now: Date): Priority {
+  const key = computePriorityKey(study, config);
+  const reasons: string[] = [];
   const ai = study.ai;
   if (ai && (ai.status === "critical" || ai.status === "urgent")) {
-    const words = `${ai.status === "critical" ? "suspected" : "possible"} ${findingWords(ai.finding)} ${ai.probability.toFixed(2)} (${ai.modelId} ${ai.modelVersion})`;
-    reasons.push(`AI: ${words}`);
-    if (ai.status === "critical") {
-      target = Math.min(target, config.aiCriticalTargetMinutes);
-      pinnedAt = ai.scoredAt;
-      pinSource = "ai";
-    } else {
-      target = Math.min(target, config.aiUrgentTargetMinutes);
-    }
+    reasons.push(`AI: ${ai.status === "critical" ? "suspected" : "possible"} ${findingWords(ai.finding)} ${ai.probability.toFixed(2)} (${ai.modelId} ${ai.modelVersion})`);
   } else if (ai?.status === "unavailable") {
     reasons.push(`AI unavailable: ${ai.reason}`);
   } else if (ai?.status === "not-applicable") {
@@ -78,52 +130,26 @@ export function computePriority(study: PriorityInput, config: PriorityConfig, no
   } else if (ai?.status === "negative") {
     reasons.push(`AI: no ${findingWords(ai.finding)} found ${ai.probability.toFixed(2)} (${ai.modelId} ${ai.modelVersion})`);
   }
-
   const override = study.override;
-  if (override?.kind === "pin") {
-    // A scheduler's pin wins: it orders by its own time, even ahead of later AI pins.
-    pinnedAt = pinnedAt && pinnedAt < override.at ? pinnedAt : override.at;
-    pinSource = "scheduler";
-    reasons.unshift(`pinned by ${override.by} ${hhmm(override.at)}: ${override.reason}`);
-  } else if (override?.kind === "target") {
-    target = override.minutes;
-    reasons.unshift(`target set to ${formatMinutes(override.minutes)} by ${override.by} ${hhmm(override.at)}: ${override.reason}`);
-  }
-
+  if (override?.kind === "pin") reasons.unshift(`pinned by ${override.by} ${hhmm(override.at)}: ${override.reason}`);
+  else if (override?.kind === "target") reasons.unshift(`target set to ${formatMinutes(override.minutes)} by ${override.by} ${hhmm(override.at)}: ${override.reason}`);
   reasons.push(study.orderPriority ? `${study.orderPriority} order` : "ROUTINE order (priority not given)");
   reasons.push(LOCATION_WORDS[study.patientLocation]);
-
-  const dueAt = new Date(study.arrivedAt.getTime() + target * 60_000);
   const waited = (now.getTime() - study.arrivedAt.getTime()) / 60_000;
-  const left = (dueAt.getTime() - now.getTime()) / 60_000;
+  const left = (key.dueAt.getTime() - now.getTime()) / 60_000;
   reasons.push(`waiting ${formatMinutes(Math.max(0, waited))}, ${left >= 0 ? `due in ${formatMinutes(left)}` : `overdue by ${formatMinutes(left)}`}`);
-
-  if (config.maxWaitMinutes !== null && waited >= config.maxWaitMinutes) {
-    const capAt = new Date(study.arrivedAt.getTime() + config.maxWaitMinutes * 60_000);
-    if (!pinnedAt || capAt < pinnedAt) {
-      pinnedAt = capAt;
-      pinSource = pinSource ?? "cap";
-    }
-    reasons.push(`waited over the ${formatMinutes(config.maxWaitMinutes)} cap`);
-  }
-
-  return { id: study.id, targetMinutes: target, dueAt, pinnedAt, pinSource, reasons };
+  const pinnedAt = effectivePin(key, now);
+  const capped = key.capAt !== null && key.capAt <= now;
+  if (capped) reasons.push(`waited over the ${formatMinutes(config.maxWaitMinutes!)} cap`);
+  const pinSource: Priority["pinSource"] = pinnedAt === null ? null : key.pinnedAt && pinnedAt.getTime() === key.pinnedAt.getTime() ? key.pinSource : "cap";
+  return { id: study.id, targetMinutes: key.targetMinutes, dueAt: key.dueAt, pinnedAt, pinSource, reasons };
 }
 
-/** The reading order: pinned first (oldest pin first), then earliest due time; ties by arrival, then id. */
-export function comparePriority(a: Priority & { arrivedAt: Date }, b: Priority & { arrivedAt: Date }): number {
-  if (a.pinnedAt && b.pinnedAt) {
-    const d = a.pinnedAt.getTime() - b.pinnedAt.getTime();
-    if (d) return d;
-  } else if (a.pinnedAt || b.pinnedAt) {
-    return a.pinnedAt ? -1 : 1;
-  }
-  return a.dueAt.getTime() - b.dueAt.getTime() || a.arrivedAt.getTime() - b.arrivedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-/** Ranks studies for reading at `now`. The same function orders the worklist and the simulator's queue. */
+/** Ranks studies for reading at `now`. The same key and comparison order the worklist (in SQL) and the simulator. */
 export function rankStudies<T extends PriorityInput>(studies: T[], config: PriorityConfig, now: Date): (T & { priority: Priority })[] {
+  const compare = comparePriorityAt(now);
   return studies
-    .map((s) => ({ ...s, priority: computePriority(s, config, now) }))
-    .sort((a, b) => comparePriority({ ...a.priority, arrivedAt: a.arrivedAt }, { ...b.priority, arrivedAt: b.arrivedAt }));
+    .map((s) => ({ ...s, key: computePriorityKey(s, config), priority: computePriority(s, config, now) }))
+    .sort((a, b) => compare({ ...a.key, arrivedAt: a.arrivedAt, id: a.id }, { ...b.key, arrivedAt: b.arrivedAt, id: b.id }))
+    .map(({ key: _key, ...rest }) => rest as T & { priority: Priority });
 }

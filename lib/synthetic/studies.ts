@@ -1,4 +1,4 @@
-import { Random } from "./random";
+import { Random } from "../random";
 import { generateHeadCtVolume, type BleedKind } from "./head-ct";
 import { generateChestXr } from "./chest-xr";
 import { writePart10, type Dataset } from "./part10";

@@ -5,6 +5,7 @@ import { auditRouter } from "./routers/audit";
 import { worklistRouter } from "./routers/worklist";
 import { departmentRouter } from "./routers/department";
 import { pacsSourcesRouter } from "./routers/pacs-sources";
+import { whatIfRouter } from "./routers/what-if";
 
 export const appRouter = createTRPCRouter({
   me: meRouter,
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   worklist: worklistRouter,
   department: departmentRouter,
   pacsSources: pacsSourcesRouter,
+  whatIf: whatIfRouter,
 });
 
 export type AppRouter = typeof appRouter;

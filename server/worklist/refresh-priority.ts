@@ -1,5 +1,5 @@
 import type { Db, Prisma } from "../db/client";
-import { computePriority } from "@/lib/priority/engine";
+import { computePriorityKey } from "@/lib/priority/engine";
 import type { PriorityConfig } from "@/lib/priority/sla";
 import { priorityColumns, toPriorityInput, type PriorityColumns } from "./priority-input";
 import { getPriorityConfig } from "../services/settings";
@@ -7,19 +7,16 @@ import { getPriorityConfig } from "../services/settings";
 type Tx = Prisma.TransactionClient | Db;
 
 /**
- * Stores the engine's due time and pin for the given studies so the worklist can
- * order in SQL. The wait cap is stored as capAt (arrival + cap) and applied by the
- * query at read time, since whether it has passed depends on the clock.
+ * Stores the engine's clock-free key (due time, pin, cap time) for the given studies so
+ * the worklist orders in SQL exactly as comparePriorityAt does (worklist-query.ts).
  */
 export async function refreshPriorities(tx: Tx, studyIds: string[], config?: PriorityConfig): Promise<void> {
   if (studyIds.length === 0) return;
   const cfg = config ?? (await getPriorityConfig(tx as Db));
   const rows = (await tx.study.findMany({ where: { id: { in: studyIds }, readingState: { not: "READ" } }, select: priorityColumns })) as PriorityColumns[];
   for (const row of rows) {
-    const input = toPriorityInput(row);
-    const p = computePriority(input, { ...cfg, maxWaitMinutes: null }, input.arrivedAt);
-    const capAt = cfg.maxWaitMinutes === null ? null : new Date(input.arrivedAt.getTime() + cfg.maxWaitMinutes * 60_000);
-    await tx.study.update({ where: { id: row.id }, data: { dueAt: p.dueAt, pinnedAt: p.pinnedAt, capAt } });
+    const key = computePriorityKey(toPriorityInput(row), cfg);
+    await tx.study.update({ where: { id: row.id }, data: { dueAt: key.dueAt, pinnedAt: key.pinnedAt, capAt: key.capAt } });
   }
 }
 

@@ -26,6 +26,7 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
   "users.setDisabled": { roles: ["admin"], call: (c) => c.users.setDisabled({ userId: target.id, disabled: false }) },
   "audit.list": { roles: ["admin", "chair"], call: (c) => c.audit.list({ limit: 10 }) },
   "worklist.list": { roles: ["radiologist", "scheduler", "chair"], call: (c) => c.worklist.list({ limit: 10 }) },
+  "whatIf.prefill": { roles: ["chair", "admin"], call: (c) => c.whatIf.prefill() },
   "worklist.count": { roles: ["radiologist", "scheduler", "chair"], call: (c) => c.worklist.count({}) },
   "worklist.savedFilters": { roles: ["radiologist", "scheduler", "chair"], call: (c) => c.worklist.savedFilters() },
   "worklist.saveFilters": { roles: ["radiologist", "scheduler", "chair"], call: (c) => c.worklist.saveFilters({ modalities: [], bodyParts: [], priorities: [], locations: [], aiFlaggedOnly: false }) },

@@ -4,11 +4,11 @@ import { hasAnyRole, homeFor, SECTIONS, sectionsFor } from "@/lib/roles";
 describe("role navigation", () => {
   it.each([
     [["radiologist"], ["/worklist"]],
-    [["chair"], ["/throughput"]],
+    [["chair"], ["/throughput", "/what-if"]],
     [["scheduler"], ["/backlog"]],
     [["admin"], ["/admin"]],
     [["radiologist", "admin"], ["/worklist", "/admin"]],
-    [["admin", "chair"], ["/throughput", "/admin"]],
+    [["admin", "chair"], ["/throughput", "/what-if", "/admin"]],
     [[], []],
   ])("%j sees %j", (roles, hrefs) => {
     expect(sectionsFor(roles).map((s) => s.href)).toEqual(hrefs);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { generateStudy } from "@/lib/synthetic/studies";
 import { readPart10 } from "@/lib/synthetic/part10";
 import { planDemoStudies } from "@/lib/synthetic/demo-day";
-import { Random } from "@/lib/synthetic/random";
+import { Random } from "@/lib/random";
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 const hu = (bytes: Uint8Array) => {

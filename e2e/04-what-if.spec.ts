@@ -1,0 +1,18 @@
+import { expect, test } from "@playwright/test";
+import { signIn } from "./helpers";
+
+test("a chair runs the what-if simulator and reads the comparison in words", async ({ page }) => {
+  await signIn(page, "chair@readnext.local");
+  await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "What-if" }).click();
+  await expect(page.getByRole("heading", { name: /What-if/ })).toBeVisible();
+  await page.getByLabel("AI sensitivity").fill("0.95");
+  await page.getByRole("button", { name: "Run simulation" }).click();
+  const summary = page.getByRole("status").filter({ hasText: "Studies with a critical finding would wait" });
+  await expect(summary).toContainText(/instead of .* first-in-first-out \(\d+% less\)/, { timeout: 15_000 });
+  await expect(page.getByRole("cell", { name: "ReadNext without the wait cap" })).toBeVisible();
+  await page.screenshot({ path: "test-results/what-if.png", fullPage: true });
+
+  await page.getByLabel("Readers on duty").fill("-2");
+  await page.getByRole("button", { name: "Run simulation" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "The scenario is not valid" })).toContainText("readers");
+});

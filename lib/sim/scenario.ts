@@ -1,0 +1,48 @@
+import { z } from "zod";
+
+const perHour = z.union([z.number().min(0), z.array(z.number().min(0)).length(24)]);
+
+export const DISCIPLINES = ["fifo", "priority", "readnext", "readnext-nocap"] as const;
+export type Discipline = (typeof DISCIPLINES)[number];
+
+export const DISCIPLINE_LABELS: Record<Discipline, string> = {
+  fifo: "First in, first out",
+  priority: "Order priority, no AI",
+  readnext: "ReadNext (AI + due times + cap)",
+  "readnext-nocap": "ReadNext without the wait cap",
+};
+
+/** A department to simulate: who arrives when, what they have, how long reads take, who reads. */
+export const scenarioSchema = z.object({
+  seed: z.number().int().default(1),
+  days: z.number().min(0.1).max(3660),
+  /** Arrivals before this many days are simulated but not counted (the queue fills up first). */
+  warmupDays: z.number().min(0).default(0),
+  /** Readers on duty: one number, or one per hour of the day. */
+  readers: perHour,
+  classes: z.array(z.object({
+    name: z.string().min(1),
+    modality: z.string().default("CT"),
+    orderPriority: z.enum(["STAT", "HIGH", "MEDIUM", "ROUTINE", "LOW"]).nullable().default("ROUTINE"),
+    patientLocation: z.enum(["ED", "INPATIENT", "OUTPATIENT", "UNKNOWN"]).default("UNKNOWN"),
+    /** Arrivals per hour: one rate, or one per hour of the day. */
+    arrivalsPerHour: perHour,
+    /** Share of studies with a critical finding. */
+    criticalPrevalence: z.number().min(0).max(1).default(0),
+    readMinutes: z.object({ mean: z.number().positive(), distribution: z.enum(["exponential", "lognormal", "fixed"]).default("exponential"), cv: z.number().min(0).default(0.5) }),
+    /** Whether an AI model screens this class. */
+    screened: z.boolean().default(true),
+  })).min(1),
+  /** The AI: sensitivity and specificity for critical findings. */
+  ai: z.object({ sensitivity: z.number().min(0).max(1), specificity: z.number().min(0).max(1) }),
+  /** Priority engine settings that differ from the defaults (e.g. maxWaitMinutes). */
+  priority: z.object({
+    aiCriticalTargetMinutes: z.number().positive().optional(),
+    aiUrgentTargetMinutes: z.number().positive().optional(),
+    maxWaitMinutes: z.number().positive().nullable().optional(),
+  }).default({}),
+  disciplines: z.array(z.enum(DISCIPLINES)).min(1).default([...DISCIPLINES]),
+});
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;

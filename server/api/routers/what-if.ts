@@ -1,0 +1,7 @@
+import { createTRPCRouter, roleProcedure } from "../trpc";
+import { prefillScenario } from "../../services/what-if-prefill";
+
+export const whatIfRouter = createTRPCRouter({
+  /** The department's last 30 days as a scenario; the simulation itself runs in the browser (lib/sim is pure). */
+  prefill: roleProcedure("chair", "admin").query(({ ctx }) => prefillScenario(ctx.db)),
+});
