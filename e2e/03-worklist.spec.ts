@@ -50,3 +50,24 @@ test("skipping needs a reason and hides the study from that reader only", async 
   await expect(other.getByTestId("worklist-count")).toHaveText("2 open studies");
   await otherContext.close();
 });
+
+test("a scheduler pins an at-risk study and it goes to the top of the readers' list, with who and why", async ({ page, browser }) => {
+  await signIn(page, "scheduler@readnext.local");
+  await page.getByLabel("due within").selectOption("1440");
+  const rows = page.locator('[data-testid^="at-risk-"]');
+  await expect(rows.first()).toBeVisible();
+  const last = rows.last();
+  const accession = (await last.getAttribute("data-testid"))!.replace("at-risk-", "");
+  await last.getByRole("button", { name: "Pin" }).click();
+  await last.getByLabel("Reason").fill("surgeon waiting in theatre");
+  await last.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId(`at-risk-${accession}`)).toContainText("pinned by Sam Scheduler: surgeon waiting in theatre");
+
+  const readerContext = await browser.newContext();
+  const reader = await readerContext.newPage();
+  await signIn(reader, "second.reader@readnext.local");
+  const top = reader.getByTestId("worklist-row").first();
+  await expect(top).toHaveAttribute("data-accession", accession);
+  await expect(top).toContainText(/pinned by Sam Scheduler \d\d:\d\d: surgeon waiting in theatre/);
+  await readerContext.close();
+});

@@ -1,4 +1,7 @@
 import type { Db } from "../db/client";
+import { computePriority } from "@/lib/priority/engine";
+import { getPriorityConfig } from "./settings";
+import { priorityColumns, toPriorityInput, type PriorityColumns } from "../worklist/priority-input";
 
 export type ThroughputSummary = {
   windowHours: number;
@@ -60,4 +63,26 @@ export async function backlogSummary(database: Db, now: Date): Promise<BacklogSu
     byPriority.set(key, (byPriority.get(key) ?? 0) + n);
   }
   return { total, byAge, byPriority: [...byPriority].map(([priority, count]) => ({ priority, count })) };
+}
+
+/** Open studies due within `horizonMinutes` or already overdue, soonest first, with the engine's reasons. */
+export async function listAtRiskStudies(database: Db, now: Date, horizonMinutes: number, limit: number) {
+  const [config, rows] = await Promise.all([
+    getPriorityConfig(database),
+    database.study.findMany({
+      where: { dueAt: { not: null, lte: new Date(now.getTime() + horizonMinutes * 60_000) } },
+      orderBy: [{ dueAt: "asc" }, { firstSeenAt: "asc" }],
+      take: limit,
+      select: { ...priorityColumns, accessionNumber: true, patientName: true, modalities: true, description: true, dueAt: true, readingState: true, claimedBy: { select: { name: true } } },
+    }),
+  ]);
+  return rows.map((s) => {
+    const p = computePriority(toPriorityInput(s as PriorityColumns), config, now);
+    return {
+      id: s.id, accessionNumber: s.accessionNumber, patientName: s.patientName, modalities: s.modalities, description: s.description,
+      orderPriority: s.orderPriority, patientLocation: s.patientLocation, dueAt: p.dueAt, overdue: p.dueAt < now,
+      override: s.overrideKind ? { kind: s.overrideKind, minutes: s.overrideMinutes, reason: s.overrideReason, by: s.overrideBy?.name ?? null } : null,
+      claimedBy: s.readingState === "CLAIMED" ? s.claimedBy?.name ?? null : null, reasons: p.reasons,
+    };
+  });
 }

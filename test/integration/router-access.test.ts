@@ -53,6 +53,7 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
     },
   },
   "department.throughput": { roles: ["chair", "admin"], call: (c) => c.department.throughput({ windowHours: 24 }) },
+  "department.atRisk": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.atRisk({}) },
   "department.backlog": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.backlog() },
   "pacsSources.list": { roles: ["admin"], call: (c) => c.pacsSources.list() },
   "pacsSources.create": { roles: ["admin"], call: (c) => c.pacsSources.create(sourceSettings(`Source ${++n}`)) },

@@ -1,5 +1,6 @@
 import { requireUser } from "../../guard";
 import { BacklogSummaryView } from "./backlog-summary";
+import { AtRiskStudies } from "./at-risk";
 
 export default async function BacklogPage() {
   await requireUser(["scheduler"]);
@@ -7,6 +8,7 @@ export default async function BacklogPage() {
     <section>
       <h1 className="mb-4 text-xl font-semibold">Backlog</h1>
       <BacklogSummaryView />
+      <div className="mt-8"><AtRiskStudies /></div>
     </section>
   );
 }
