@@ -1,7 +1,7 @@
 import { Random } from "../random";
 import { generateHeadCtVolume, type BleedKind } from "./head-ct";
 import { generateChestXr } from "./chest-xr";
-import { writePart10, type Dataset } from "./part10";
+import { writePart10, type Dataset } from "../dicom/part10";
 
 export type StudyKind = "head-ct" | "chest-xr" | "other";
 export type Finding = "none" | `ich-${BleedKind}` | "pneumothorax";

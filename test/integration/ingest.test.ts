@@ -86,7 +86,7 @@ describe("QIDO-RS sync against a real Orthanc", () => {
     expect(before.revision).toBe(1);
     // A lateral view arrives later as a second series of the same study.
     const lateral = generateStudy({ seed: 7, kind: "chest-xr", size: 128 });
-    const { readPart10, writePart10 } = await import("@/lib/synthetic/part10");
+    const { readPart10, writePart10 } = await import("@/lib/dicom/part10");
     const ds = readPart10(lateral.instances[0]!);
     const original = readPart10(study.instances[0]!);
     const pixels = new Uint16Array((ds.PixelData as ArrayBuffer[])[0]!);

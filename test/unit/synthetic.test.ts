@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { generateStudy } from "@/lib/synthetic/studies";
-import { readPart10 } from "@/lib/synthetic/part10";
+import { readPart10 } from "@/lib/dicom/part10";
 import { planDemoStudies } from "@/lib/synthetic/demo-day";
 import { Random } from "@/lib/random";
 

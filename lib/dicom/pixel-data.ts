@@ -1,0 +1,152 @@
+import { readPart10, type Dataset } from "./part10";
+
+export const TRANSFER_SYNTAX = {
+  implicitLittle: "1.2.840.10008.1.2",
+  explicitLittle: "1.2.840.10008.1.2.1",
+  deflatedExplicitLittle: "1.2.840.10008.1.2.1.99",
+  explicitBig: "1.2.840.10008.1.2.2",
+} as const;
+const NATIVE: readonly string[] = Object.values(TRANSFER_SYNTAX);
+
+export class UnsupportedPixelDataError extends Error {}
+
+/** What the pipeline needs to know about an image's pixels. */
+export type ImageMeta = {
+  rows: number;
+  columns: number;
+  frames: number;
+  samplesPerPixel: number;
+  bitsAllocated: number;
+  bitsStored: number;
+  pixelRepresentation: 0 | 1;
+  photometric: string;
+  rescaleSlope: number;
+  rescaleIntercept: number;
+  transferSyntax: string;
+};
+
+const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
+const numberOf = (ds: Dataset, key: string, fallback: number): number => {
+  const n = Number(first(ds[key]));
+  return Number.isFinite(n) ? n : fallback;
+};
+
+export function imageMeta(ds: Dataset, transferSyntax: string): ImageMeta {
+  return {
+    rows: numberOf(ds, "Rows", 0),
+    columns: numberOf(ds, "Columns", 0),
+    frames: numberOf(ds, "NumberOfFrames", 1),
+    samplesPerPixel: numberOf(ds, "SamplesPerPixel", 1),
+    bitsAllocated: numberOf(ds, "BitsAllocated", 16),
+    bitsStored: numberOf(ds, "BitsStored", numberOf(ds, "BitsAllocated", 16)),
+    pixelRepresentation: numberOf(ds, "PixelRepresentation", 0) === 1 ? 1 : 0,
+    photometric: String(first(ds.PhotometricInterpretation) ?? "MONOCHROME2").trim(),
+    rescaleSlope: numberOf(ds, "RescaleSlope", 1) || 1,
+    rescaleIntercept: numberOf(ds, "RescaleIntercept", 0),
+    transferSyntax,
+  };
+}
+
+/**
+ * Stored values of one native (uncompressed) frame as numbers: byte order, signed
+ * pixels and BitsStored < BitsAllocated (high bits masked, sign extended) handled.
+ */
+export function decodeNativeFrame(bytes: Uint8Array, meta: ImageMeta, frame: number): Float32Array {
+  const count = meta.rows * meta.columns * meta.samplesPerPixel;
+  const bytesPerSample = meta.bitsAllocated / 8;
+  if (![1, 2, 4].includes(bytesPerSample)) throw new UnsupportedPixelDataError(`BitsAllocated ${meta.bitsAllocated} is not supported`);
+  const offset = frame * count * bytesPerSample;
+  if (bytes.byteLength < offset + count * bytesPerSample) throw new UnsupportedPixelDataError(`pixel data holds fewer bytes than ${meta.frames} frame(s) of ${meta.rows}×${meta.columns} need`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * bytesPerSample);
+  const little = meta.transferSyntax !== TRANSFER_SYNTAX.explicitBig;
+  const out = new Float32Array(count);
+  const mask = meta.bitsStored >= 32 ? 0xffffffff : 2 ** meta.bitsStored - 1;
+  const signBit = 2 ** (meta.bitsStored - 1);
+  for (let i = 0; i < count; i++) {
+    let raw = bytesPerSample === 1 ? view.getUint8(i) : bytesPerSample === 2 ? view.getUint16(i * 2, little) : view.getUint32(i * 4, little);
+    raw = meta.bitsStored >= 32 ? raw : raw & mask;
+    out[i] = meta.pixelRepresentation === 1 && raw >= signBit ? raw - 2 * signBit : raw;
+  }
+  return out;
+}
+
+/** Modality values (e.g. Hounsfield units): rescale applied, and MONOCHROME1 turned so that higher is brighter. */
+export function toModalityValues(stored: Float32Array, meta: ImageMeta, options: { rescale: boolean; invertMonochrome1: boolean }): Float32Array {
+  const out = new Float32Array(stored.length);
+  const slope = options.rescale ? meta.rescaleSlope : 1;
+  const intercept = options.rescale ? meta.rescaleIntercept : 0;
+  for (let i = 0; i < stored.length; i++) out[i] = stored[i]! * slope + intercept;
+  if (options.invertMonochrome1 && meta.photometric === "MONOCHROME1") {
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of out) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    for (let i = 0; i < out.length; i++) out[i] = max + min - out[i]!;
+  }
+  return out;
+}
+
+/** Every frame of a Part 10 file as stored values, with its meta. Encapsulated (compressed) data is refused by name. */
+export function decodePart10(bytes: Uint8Array): { meta: ImageMeta; frames: Float32Array[]; dataset: Dataset } {
+  const dataset = readPart10(bytes);
+  const transferSyntax = String(first((dataset._meta as Dataset | undefined)?.TransferSyntaxUID) ?? TRANSFER_SYNTAX.implicitLittle);
+  const meta = imageMeta(dataset, transferSyntax);
+  if (!NATIVE.includes(transferSyntax)) throw new UnsupportedPixelDataError(`transfer syntax ${transferSyntax} is compressed; ask the PACS for explicit little endian`);
+  const pixelData = dataset.PixelData as ArrayBuffer[] | undefined;
+  if (!pixelData?.[0]) throw new UnsupportedPixelDataError("the instance has no pixel data");
+  if (meta.samplesPerPixel !== 1) throw new UnsupportedPixelDataError(`${meta.photometric} with ${meta.samplesPerPixel} samples per pixel is not a greyscale image`);
+  const raw = new Uint8Array(pixelData[0]);
+  return { meta, dataset, frames: Array.from({ length: meta.frames }, (_, f) => decodeNativeFrame(raw, meta, f)) };
+}
+
+/** Linear window to [0, 1] (DICOM PS3.3 C.11.2.1.2 without the half-pixel offset). */
+export function applyWindow(values: Float32Array, center: number, width: number): Float32Array {
+  const out = new Float32Array(values.length);
+  const lo = center - width / 2;
+  for (let i = 0; i < values.length; i++) out[i] = Math.min(1, Math.max(0, (values[i]! - lo) / width));
+  return out;
+}
+
+/** Min-max scaling to [0, 1]; a flat image becomes all zeros. */
+export function scaleMinMax(values: Float32Array): Float32Array {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const span = max - min;
+  return values.map((v) => (span > 0 ? (v - min) / span : 0));
+}
+
+/** Bilinear resize of a single-channel image. */
+export function resizeBilinear(src: Float32Array, rows: number, columns: number, outRows: number, outColumns: number): Float32Array {
+  if (rows === outRows && columns === outColumns) return src.slice();
+  const out = new Float32Array(outRows * outColumns);
+  const sy = rows / outRows;
+  const sx = columns / outColumns;
+  for (let y = 0; y < outRows; y++) {
+    const fy = Math.min(rows - 1, Math.max(0, (y + 0.5) * sy - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(rows - 1, y0 + 1);
+    const wy = fy - y0;
+    for (let x = 0; x < outColumns; x++) {
+      const fx = Math.min(columns - 1, Math.max(0, (x + 0.5) * sx - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(columns - 1, x0 + 1);
+      const wx = fx - x0;
+      const top = src[y0 * columns + x0]! * (1 - wx) + src[y0 * columns + x1]! * wx;
+      const bottom = src[y1 * columns + x0]! * (1 - wx) + src[y1 * columns + x1]! * wx;
+      out[y * outColumns + x] = top * (1 - wy) + bottom * wy;
+    }
+  }
+  return out;
+}
+
+/** Evenly spaced indices when a series has more slices than a model takes. */
+export function sampleSliceIndices(count: number, max: number): number[] {
+  if (count <= max) return Array.from({ length: count }, (_, i) => i);
+  return Array.from({ length: max }, (_, i) => Math.round((i * (count - 1)) / (max - 1)));
+}
