@@ -31,3 +31,13 @@ export function erlangCWaitingTime(arrivalRate: number, serviceRate: number, ser
   const probWait = last / (sum + last);
   return probWait / (servers * serviceRate - arrivalRate);
 }
+
+/** Area under the ROC curve (Mann–Whitney U, ties counted half). */
+export function rocAuc(scores: number[], labels: boolean[]): number {
+  const pos = scores.filter((_, i) => labels[i]);
+  const neg = scores.filter((_, i) => !labels[i]);
+  if (pos.length === 0 || neg.length === 0) return NaN;
+  let wins = 0;
+  for (const p of pos) for (const n of neg) wins += p > n ? 1 : p === n ? 0.5 : 0;
+  return wins / (pos.length * neg.length);
+}

@@ -41,6 +41,11 @@ export const scenarioSchema = z.object({
     aiUrgentTargetMinutes: z.number().positive().optional(),
     maxWaitMinutes: z.number().positive().nullable().optional(),
   }).default({}),
+  /**
+   * Claim behaviour: how often a reader takes a case other than the top one (picking an
+   * easier case, say), uniformly among the top `fromTop` of the list. 0 = always Next case.
+   */
+  claims: z.object({ offTopProbability: z.number().min(0).max(1).default(0), fromTop: z.number().int().min(1).default(5) }).default({ offTopProbability: 0, fromTop: 5 }),
   disciplines: z.array(z.enum(DISCIPLINES)).min(1).default([...DISCIPLINES]),
 });
 

@@ -101,6 +101,7 @@ function runDiscipline(discipline: Discipline, arrivals: Arrival[], scenario: Re
     return Infinity;
   };
   const freeAt = new Array<number>(maxReaders).fill(0);
+  const claimRng = new Random(scenario.seed).fork(`claims-${discipline}`);
   const waits = new Map<string, number>();
   let busyMinutes = 0;
   const queue: Arrival[] = [];
@@ -122,9 +123,15 @@ function runDiscipline(discipline: Discipline, arrivals: Arrival[], scenario: Re
       continue;
     }
     let pick = 0;
-    if (discipline !== "fifo") {
+    const offTop = scenario.claims.offTopProbability > 0 && claimRng.chance(scenario.claims.offTopProbability);
+    if (discipline !== "fifo" && !offTop) {
       const compare = comparePriorityAt(asDate(t));
       for (let i = 1; i < queue.length; i++) if (compare(keys.get(queue[i]!.id)!, keys.get(queue[pick]!.id)!) < 0) pick = i;
+    } else if (offTop) {
+      // A reader picking from the list rather than pressing Next case: any of the top few.
+      const compare = discipline === "fifo" ? (a: Arrival, b: Arrival) => a.at - b.at : (() => { const c = comparePriorityAt(asDate(t)); return (a: Arrival, b: Arrival) => c(keys.get(a.id)!, keys.get(b.id)!); })();
+      const top = queue.map((a, i) => [a, i] as const).sort((x, y) => compare(x[0], y[0])).slice(0, scenario.claims.fromTop);
+      pick = top[claimRng.int(0, top.length - 1)]![1];
     }
     const study = queue.splice(pick, 1)[0]!;
     waits.set(study.id, t - study.at);

@@ -99,7 +99,8 @@ function planBleed(rng: Random, kind: BleedKind, sliceCount: number, scale: numb
   // Subdural (crescent) and epidural (lens) lie against the inner table of the skull.
   const centreAngle = rng.range(0, 2 * Math.PI);
   const halfSpan = kind === "subdural" ? rng.range(0.7, 1.2) : rng.range(0.3, 0.5);
-  const maxThickness = (kind === "subdural" ? rng.range(5, 11) : rng.range(9, 16)) * scale;
+  // Thickness at the 512-matrix scale (0.45 mm pixels): subdural 4.5–11 mm, epidural 6–13 mm.
+  const maxThickness = (kind === "subdural" ? rng.range(10, 24) : rng.range(14, 28)) * scale;
   return {
     huAt(dx, dy, z, brain) {
       if (!inSlab(z)) return null;

@@ -62,6 +62,13 @@ describe("the what-if simulator", () => {
     expect(r.results[0]!.unread).toBe(0);
   });
 
+  it("models readers who pick cases off the top: critical waits grow", () => {
+    const base = { ...DEFAULT_SCENARIO, days: 10, disciplines: ["readnext" as const] };
+    const disciplined = simulate(base).results[0]!;
+    const cherryPicking = simulate({ ...base, claims: { offTopProbability: 0.5, fromTop: 10 } }).results[0]!;
+    expect(cherryPicking.criticalPositive.mean).toBeGreaterThan(disciplined.criticalPositive.mean);
+  });
+
   it("summarises the comparison in plain words", () => {
     const r = simulate({ ...DEFAULT_SCENARIO, days: 5 });
     expect(r.summary[0]).toMatch(/^Studies with a critical finding would wait .* on average with ReadNext instead of .* first-in-first-out \(\d+% less\)\.$/);
@@ -69,5 +76,15 @@ describe("the what-if simulator", () => {
 
   it("refuses a malformed scenario with the field named", () => {
     expect(() => simulate({ ...DEFAULT_SCENARIO, readers: -1 })).toThrow(/readers/);
+  });
+});
+
+describe("ROC AUC", () => {
+  it("is 1 for perfect separation, 0.5 for ties, and counts ties half", async () => {
+    const { rocAuc } = await import("@/lib/stats");
+    expect(rocAuc([0.9, 0.8, 0.1, 0.2], [true, true, false, false])).toBe(1);
+    expect(rocAuc([0.5, 0.5], [true, false])).toBe(0.5);
+    expect(rocAuc([0.1, 0.9], [true, false])).toBe(0);
+    expect(rocAuc([0.3], [true])).toBeNaN();
   });
 });

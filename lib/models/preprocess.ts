@@ -1,0 +1,67 @@
+import { applyWindow, decodePart10, resizeBilinear, sampleSliceIndices, scaleMinMax, toModalityValues } from "../dicom/pixel-data";
+import type { ModelManifest } from "./manifest";
+
+export type PreparedInput = {
+  /** NCHW float32, one item per slice (or per image). */
+  tensor: Float32Array;
+  dims: [number, number, number, number];
+  /** Index of each item in the series' own order, for the key-slice preview. */
+  sliceIndices: number[];
+  /** Modality values of each kept slice at model resolution, channel 0 windowing, for previews. */
+  previews: Float32Array[];
+};
+
+const position = (ds: Record<string, unknown>): number => {
+  const ipp = ds.ImagePositionPatient as number[] | undefined;
+  if (Array.isArray(ipp) && ipp.length === 3) return Number(ipp[2]);
+  return Number(ds.InstanceNumber ?? 0);
+};
+
+/**
+ * From Part 10 instances of one series to the model's input tensor, as the manifest
+ * says: slices ordered along the patient axis, rescaled, MONOCHROME1 inverted, one
+ * window per channel (or min-max / bit-depth scaling), resized, normalised, sampled.
+ */
+export function prepareInput(instances: Uint8Array[], manifest: ModelManifest): PreparedInput {
+  const [, channels, height, width] = manifest.input.shape;
+  const pre = manifest.preprocessing;
+  const slices = instances
+    .flatMap((bytes) => {
+      const { meta, frames, dataset } = decodePart10(bytes);
+      return frames.map((frame, f) => ({ meta, frame, order: position(dataset) + f * 1e-3 }));
+    })
+    .sort((a, b) => a.order - b.order);
+  const kept = sampleSliceIndices(slices.length, pre.maxSlices ?? slices.length);
+  const plane = height * width;
+  const tensor = new Float32Array(kept.length * channels * plane);
+  const previews: Float32Array[] = [];
+  kept.forEach((index, n) => {
+    const { meta, frame } = slices[index]!;
+    const values = toModalityValues(frame, meta, { rescale: pre.rescale, invertMonochrome1: pre.invertMonochrome1 });
+    for (let c = 0; c < channels; c++) {
+      let scaled: Float32Array;
+      if (pre.scaling === "windows") scaled = applyWindow(values, pre.windows![c]!.center, pre.windows![c]!.width);
+      else if (pre.scaling === "minmax") scaled = scaleMinMax(values);
+      else scaled = values.map((v) => v / (2 ** meta.bitsStored - 1));
+      const resized = resizeBilinear(scaled, meta.rows, meta.columns, height, width);
+      if (c === 0) previews.push(resized);
+      const mean = pre.normalise?.mean[c] ?? 0;
+      const std = pre.normalise?.std[c] ?? 1;
+      const base = (n * channels + c) * plane;
+      for (let i = 0; i < plane; i++) tensor[base + i] = (resized[i]! - mean) / std;
+    }
+  });
+  return { tensor, dims: [kept.length, channels, height, width], sliceIndices: kept, previews };
+}
+
+/** Study-level probability from per-slice probabilities, as the manifest's aggregation says. */
+export function aggregateSlices(probabilities: number[], aggregation: ModelManifest["aggregation"], threshold: number): { probability: number; keySlice: number } {
+  if (probabilities.length === 0) return { probability: 0, keySlice: -1 };
+  const order = probabilities.map((p, i) => [p, i] as const).sort((a, b) => b[0] - a[0]);
+  const keySlice = order[0]![1];
+  const positives = probabilities.filter((p) => p >= threshold).length;
+  let probability = aggregation.method === "max" ? order[0]![0] : order.slice(0, aggregation.k).reduce((s, [p]) => s + p, 0) / Math.min(aggregation.k!, order.length);
+  // Too few positive slices: cap just under the threshold, so one noisy slice cannot page anyone.
+  if (positives < aggregation.minPositiveSlices) probability = Math.min(probability, threshold - 1e-6);
+  return { probability, keySlice };
+}

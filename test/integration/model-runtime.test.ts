@@ -1,0 +1,76 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadModel, ModelRefusedError, scoreSeries, type LoadedModel } from "@/server/models/model-session";
+import { generateStudy } from "@/lib/synthetic/studies";
+import { rocAuc } from "@/lib/stats";
+
+const ICH = path.resolve("models/ich-headct");
+let model: LoadedModel;
+
+beforeAll(async () => {
+  model = await loadModel(ICH);
+});
+afterAll(async () => {
+  await model?.session.release();
+});
+
+function copyModel(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "readnext-model-"));
+  cpSync(ICH, dir, { recursive: true });
+  return dir;
+}
+
+describe("the shipped ich-headct model through the real path (DICOM → pipeline → ONNX → aggregation)", () => {
+  it("scores a synthetic bleed above its threshold and a normal head CT below", async () => {
+    const threshold = model.manifest.outputs[0]!.criticalThreshold;
+    for (const [seed, finding] of [[901, "ich-intraparenchymal"], [902, "ich-subdural"], [903, "ich-epidural"]] as const) {
+      const positive = generateStudy({ seed, kind: "head-ct", finding, size: 256, sliceCount: 28, withLocalizer: false });
+      const score = await scoreSeries(model, positive.instances);
+      expect(score.probability, finding).toBeGreaterThan(threshold);
+      expect(positive.positiveSlices).toContain(score.keySlice);
+    }
+    for (const seed of [904, 905, 906]) {
+      const negative = generateStudy({ seed, kind: "head-ct", finding: "none", size: 256, sliceCount: 28, withLocalizer: false });
+      expect((await scoreSeries(model, negative.instances)).probability).toBeLessThan(threshold);
+    }
+  }, 60_000);
+
+  it("separates held-out synthetic studies with AUC ≥ 0.98 (a smaller run of npm run models:eval)", async () => {
+    const scores: number[] = [];
+    const labels: boolean[] = [];
+    for (let i = 0; i < 40; i++) {
+      const positive = i % 2 === 0;
+      const study = generateStudy({ seed: 2_000_000_000 + i, kind: "head-ct", finding: positive ? "positive" : "none", size: 256, withLocalizer: false });
+      scores.push((await scoreSeries(model, study.instances)).probability);
+      labels.push(positive);
+    }
+    expect(rocAuc(scores, labels)).toBeGreaterThanOrEqual(0.98);
+  }, 180_000);
+
+  it("refuses a tampered .onnx, naming the sha256 mismatch", async () => {
+    const dir = copyModel();
+    const bytes = readFileSync(path.join(dir, "model.onnx"));
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
+    writeFileSync(path.join(dir, "model.onnx"), bytes);
+    await expect(loadModel(dir)).rejects.toThrow(ModelRefusedError);
+    await expect(loadModel(dir)).rejects.toThrow(/sha256 of model\.onnx is [0-9a-f]{64}, the manifest says/);
+  });
+
+  it("refuses a manifest whose input shape disagrees with the model", async () => {
+    const dir = copyModel();
+    const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));
+    manifest.input.shape = [-1, 3, 256, 256];
+    writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest));
+    await expect(loadModel(dir)).rejects.toThrow(/input shape in the model is \[batch, 3, 128, 128\], the manifest says \[-1, 3, 256, 256\]/);
+  });
+
+  it("refuses a manifest naming an input the model does not have", async () => {
+    const dir = copyModel();
+    const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));
+    manifest.input.name = "images";
+    writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest));
+    await expect(loadModel(dir)).rejects.toThrow(/input "images" is not in the model \(it has slices\)/);
+  });
+});
