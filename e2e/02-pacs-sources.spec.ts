@@ -37,3 +37,14 @@ test("a wrong address is reported in words, and nothing is saved", async ({ page
   await expect(page.getByRole("status")).toContainText("Connection failed: Nowhere: search studies: cannot reach http://127.0.0.1:9/dicom-web");
   await expect(page.getByTestId("source-row-Nowhere")).toHaveCount(0);
 });
+
+test("an admin edits the SLA table and it is kept", async ({ page }) => {
+  await signIn(page, "admin@readnext.local");
+  const statEd = page.getByLabel("Target minutes STAT ED");
+  await expect(statEd).toHaveValue("30");
+  await statEd.fill("20");
+  await page.getByRole("button", { name: "Save worklist rules" }).click();
+  await expect(page.getByText("Saved. Due times of open studies are recomputed")).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel("Target minutes STAT ED")).toHaveValue("20");
+});

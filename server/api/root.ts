@@ -6,6 +6,7 @@ import { worklistRouter } from "./routers/worklist";
 import { departmentRouter } from "./routers/department";
 import { pacsSourcesRouter } from "./routers/pacs-sources";
 import { whatIfRouter } from "./routers/what-if";
+import { settingsRouter } from "./routers/settings";
 
 export const appRouter = createTRPCRouter({
   me: meRouter,
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   department: departmentRouter,
   pacsSources: pacsSourcesRouter,
   whatIf: whatIfRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

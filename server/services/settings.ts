@@ -36,9 +36,9 @@ export const DEFAULT_WORKLIST_RULES: WorklistRules = {
 const CACHE_MS = 5_000;
 const cache = new Map<string, { at: number; value: unknown }>();
 
-async function read<T>(db: Db, key: string, schema: z.ZodType<T>, fallback: T): Promise<T> {
+async function read<T>(db: Db, key: string, schema: z.ZodType<T>, fallback: T, fresh = false): Promise<T> {
   const hit = cache.get(key);
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit.value as T;
+  if (!fresh && hit && Date.now() - hit.at < CACHE_MS) return hit.value as T;
   const row = await db.appSetting.findUnique({ where: { key } });
   const parsed = row ? schema.safeParse(row.value) : null;
   const value = parsed?.success ? parsed.data : fallback;
@@ -46,7 +46,8 @@ async function read<T>(db: Db, key: string, schema: z.ZodType<T>, fallback: T): 
   return value;
 }
 
-export const getPriorityConfig = (db: Db): Promise<PriorityConfig> => read(db, "priority", priorityConfigSchema, DEFAULT_PRIORITY_CONFIG);
+export const getPriorityConfig = (db: Db, options: { fresh?: boolean } = {}): Promise<PriorityConfig> =>
+  read(db, "priority", priorityConfigSchema, DEFAULT_PRIORITY_CONFIG, options.fresh);
 export const getWorklistRules = (db: Db): Promise<WorklistRules> => read(db, "worklist", worklistRulesSchema, DEFAULT_WORKLIST_RULES);
 
 export async function saveSetting(db: Db, actorId: string, key: "priority" | "worklist", value: PriorityConfig | WorklistRules): Promise<void> {

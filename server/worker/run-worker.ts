@@ -1,8 +1,29 @@
-import { createDb } from "../db/client";
+import { createDb, type Db } from "../db/client";
 import { env } from "../env";
 import { log } from "../log";
 import { startIngestLoop } from "../ingest/ingest-loop";
 import { refreshAllOpenPriorities } from "../worklist/refresh-priority";
+import { getPriorityConfig } from "../services/settings";
+
+/**
+ * Recomputes open studies' due times after an admin changes the SLA table or the cap.
+ * Several workers may do it at once; the result is the same.
+ */
+function followPrioritySettings(db: Db): NodeJS.Timeout {
+  let seen: number | null = null;
+  return setInterval(() => {
+    void (async () => {
+      const row = await db.appSetting.findUnique({ where: { key: "priority" }, select: { updatedAt: true } });
+      const at = row?.updatedAt.getTime() ?? 0;
+      if (seen === null) seen = at;
+      else if (at !== seen) {
+        seen = at;
+        const n = await refreshAllOpenPriorities(db, await getPriorityConfig(db, { fresh: true }));
+        log.info({ studies: n }, "priorities recomputed after a settings change");
+      }
+    })().catch((e: Error) => log.warn({ err: e.message }, "priority refresh failed"));
+  }, 5_000);
+}
 
 /**
  * A worker process: keeps PACS sources in sync (change feeds and periodic sweeps).
@@ -16,12 +37,14 @@ export async function runWorker(): Promise<void> {
   const refreshed = await refreshAllOpenPriorities(db);
   log.info({ studies: refreshed }, "priorities refreshed");
   const ingest = startIngestLoop(db, { tickMs: INGEST_TICK_MS });
+  const priorities = followPrioritySettings(db);
   log.info({ pid: process.pid }, "worker started");
   await new Promise<void>((resolve) => {
     process.once("SIGTERM", resolve);
     process.once("SIGINT", resolve);
   });
   await ingest.stop();
+  clearInterval(priorities);
   await db.$disconnect();
   log.info({ pid: process.pid }, "worker stopped");
 }

@@ -47,6 +47,8 @@ describe("bad input is a clear error", () => {
     ["source: tiny timeout", (c) => c.pacsSources.create({ ...source, timeoutMs: 1 }), "BAD_REQUEST", /timeoutMs/],
     ["source: unknown id", (c) => c.pacsSources.syncNow({ id: "no-such-source" }), "NOT_FOUND", /no-such-source/],
     ["source: unknown id (update)", (c) => c.pacsSources.update({ id: "no-such-source", settings: source }), "NOT_FOUND", /no-such-source/],
+    ["settings: a zero target", (c) => c.settings.saveWorklistRules({ claimTimeoutMinutes: 0, skipHideMinutes: 30, claimTopN: 5, viewerUrlTemplate: "x" }), "BAD_REQUEST", /claimTimeoutMinutes/],
+    ["settings: a missing SLA row", (c) => c.settings.savePriority({ sla: {}, aiCriticalTargetMinutes: 15, aiUrgentTargetMinutes: 60, maxWaitMinutes: null } as never), "BAD_REQUEST", /sla/],
     ["source: test without anything", (c) => c.pacsSources.testConnection({}), "BAD_REQUEST", /source id or settings/],
   ];
   for (const [name, call, code, message] of cases) {

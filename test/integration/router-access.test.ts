@@ -5,6 +5,8 @@ import { ROLES, type RoleName } from "@/lib/roles";
 import type { CurrentUser } from "@/server/auth/current-user";
 import { makeUser, resetDatabase, testDb } from "../support/db";
 import { createSource } from "@/server/services/pacs-sources";
+import { DEFAULT_WORKLIST_RULES } from "@/server/services/settings";
+import { DEFAULT_PRIORITY_CONFIG } from "@/lib/priority/sla";
 
 type Call = (caller: ReturnType<typeof createCaller>) => Promise<unknown>;
 
@@ -26,6 +28,9 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
   "users.setDisabled": { roles: ["admin"], call: (c) => c.users.setDisabled({ userId: target.id, disabled: false }) },
   "audit.list": { roles: ["admin", "chair"], call: (c) => c.audit.list({ limit: 10 }) },
   "worklist.list": { roles: ["radiologist", "scheduler", "chair"], call: (c) => c.worklist.list({ limit: 10 }) },
+  "settings.get": { roles: ["admin"], call: (c) => c.settings.get() },
+  "settings.savePriority": { roles: ["admin"], call: (c) => c.settings.savePriority(DEFAULT_PRIORITY_CONFIG) },
+  "settings.saveWorklistRules": { roles: ["admin"], call: (c) => c.settings.saveWorklistRules(DEFAULT_WORKLIST_RULES) },
   "whatIf.prefill": { roles: ["chair", "admin"], call: (c) => c.whatIf.prefill() },
   "worklist.count": { roles: ["radiologist", "scheduler", "chair"], call: (c) => c.worklist.count({}) },
   "worklist.savedFilters": { roles: ["radiologist", "scheduler", "chair"], call: (c) => c.worklist.savedFilters() },

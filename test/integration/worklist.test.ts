@@ -3,10 +3,11 @@ import { once } from "node:events";
 import { countWorklist, listWorklist } from "@/server/worklist/list-worklist";
 import { breakClaim, claimNextCase, claimStudy, markRead, markReadByAccession, renewClaim, skipStudy } from "@/server/worklist/claims";
 import { setOverride } from "@/server/worklist/overrides";
-import { refreshPriorities } from "@/server/worklist/refresh-priority";
+import { refreshAllOpenPriorities, refreshPriorities } from "@/server/worklist/refresh-priority";
 import { getStudyDetail } from "@/server/worklist/study-detail";
 import { worklistEvents } from "@/server/worklist/live-events";
-import { saveSetting, DEFAULT_WORKLIST_RULES } from "@/server/services/settings";
+import { getPriorityConfig, saveSetting, DEFAULT_WORKLIST_RULES } from "@/server/services/settings";
+import { DEFAULT_PRIORITY_CONFIG } from "@/lib/priority/sla";
 import { NO_FILTERS } from "@/lib/worklist-filters";
 import { createSource } from "@/server/services/pacs-sources";
 import type { CurrentUser } from "@/server/auth/current-user";
@@ -150,6 +151,25 @@ describe("Next case", () => {
     expect((await testDb().study.findUniqueOrThrow({ where: { id: s.id } })).readingState).toBe("READ");
     expect(await markReadByAccession(testDb(), "RIS-42")).toEqual({ accessionNumber: "RIS-42", marked: 0 });
     await expect(markReadByAccession(testDb(), "NOPE")).rejects.toThrow(/NOPE/);
+  });
+});
+
+describe("site rules", () => {
+  it("a changed SLA table moves open studies' due times when workers recompute, and leaves read ones alone", async () => {
+    const admin = await makeUser(["admin"]);
+    const reader = await makeUser(["radiologist"]);
+    const open = await addStudy({ orderPriority: "STAT", patientLocation: "ED", minutesAgo: 10 });
+    const read = await addStudy({ orderPriority: "STAT", patientLocation: "ED", minutesAgo: 10 });
+    await claimStudy(testDb(), asActor(reader), read.id, { filters: NO_FILTERS });
+    await markRead(testDb(), asActor(reader), read.id);
+    const before = (await testDb().study.findUniqueOrThrow({ where: { id: open.id } })).dueAt!;
+    const sla = { ...DEFAULT_PRIORITY_CONFIG.sla, STAT: { ...DEFAULT_PRIORITY_CONFIG.sla.STAT, ED: 10 } };
+    await saveSetting(testDb(), admin.id, "priority", { ...DEFAULT_PRIORITY_CONFIG, sla });
+    expect(await refreshAllOpenPriorities(testDb(), await getPriorityConfig(testDb(), { fresh: true }))).toBe(1);
+    const after = (await testDb().study.findUniqueOrThrow({ where: { id: open.id } })).dueAt!;
+    expect(before.getTime() - after.getTime()).toBe(20 * 60_000);
+    expect((await testDb().study.findUniqueOrThrow({ where: { id: read.id } })).dueAt).toBeNull();
+    expect(await testDb().auditEvent.count({ where: { action: "settings.priority", actorId: admin.id } })).toBe(1);
   });
 });
 

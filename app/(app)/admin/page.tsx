@@ -2,6 +2,7 @@ import { requireUser } from "../../guard";
 import { UsersAdmin } from "./users-admin";
 import { AuditLog } from "./audit-log";
 import { SourcesAdmin } from "./sources-admin";
+import { WorklistRules } from "./worklist-rules";
 
 export default async function AdminPage() {
   const me = await requireUser(["admin"]);
@@ -10,6 +11,10 @@ export default async function AdminPage() {
       <section>
         <h1 className="mb-4 text-xl font-semibold">PACS sources</h1>
         <SourcesAdmin />
+      </section>
+      <section>
+        <h2 className="mb-4 text-lg font-semibold">Worklist rules</h2>
+        <WorklistRules />
       </section>
       <section>
         <h2 className="mb-4 text-lg font-semibold">Users and roles</h2>
