@@ -9,7 +9,7 @@ import { createDb } from "../server/db/client";
 import { seedDemoUsers } from "../server/services/demo-users";
 import { createUser } from "../server/services/users";
 import { DicomWebAdapter } from "../server/pacs/dicomweb-adapter";
-import { sourceConfigFromRow } from "../server/pacs/source-config";
+import { configForUrl } from "../server/pacs/source-config";
 import { generateStudy } from "../lib/synthetic/studies";
 
 const database = await createTestDatabase("e2e");
@@ -31,7 +31,7 @@ await seedDemoUsers(client);
 // A second reader, to watch claims from another browser.
 await createUser(client, null, { name: "Dr. Sam Second", email: "second.reader@readnext.local", password: "readnext-demo", roles: ["radiologist"] });
 await client.$disconnect();
-const stow = new DicomWebAdapter(sourceConfigFromRow({ id: "e2e", name: "e2e", baseUrl: orthanc.dicomWebUrl, qidoRoot: null, wadoRoot: null, stowRoot: null, authType: "none", username: null, secret: null, timeoutMs: 30_000, capabilities: {} }));
+const stow = new DicomWebAdapter(configForUrl(orthanc.dicomWebUrl, { timeoutMs: 30_000 }));
 for (let seed = 1; seed <= 3; seed++) await stow.storeInstances(generateStudy({ seed, kind: "other", studyDateTime: new Date() }).instances);
 
 let code = 1;

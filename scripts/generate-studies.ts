@@ -10,7 +10,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { generateStudy, type Finding, type StudyKind } from "../lib/synthetic/studies";
 import { DicomWebAdapter } from "../server/pacs/dicomweb-adapter";
-import { sourceConfigFromRow } from "../server/pacs/source-config";
+import { configForUrl } from "../server/pacs/source-config";
 
 const KINDS = ["head-ct", "chest-xr", "other"];
 const FINDINGS = ["none", "positive", "ich-intraparenchymal", "ich-subdural", "ich-epidural", "pneumothorax"];
@@ -42,7 +42,7 @@ const perMinute = values.rate ? Number(values.rate) : null;
 if (perMinute !== null && !(perMinute > 0)) fail("--rate must be a positive number of studies per minute");
 
 const adapter = values.stow
-  ? new DicomWebAdapter(sourceConfigFromRow({ id: "cli", name: values.stow, baseUrl: values.stow, qidoRoot: null, wadoRoot: null, stowRoot: null, authType: "none", username: null, secret: null, timeoutMs: 60_000, capabilities: {} }))
+  ? new DicomWebAdapter(configForUrl(values.stow))
   : null;
 
 for (let i = 0; i < count; i++) {

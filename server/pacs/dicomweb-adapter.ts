@@ -2,7 +2,7 @@ import XHR2 from "xhr2";
 import { api } from "dicomweb-client";
 import type { DicomJson } from "@/lib/dicom/dicom-json";
 import { PacsError } from "./errors";
-import type { PacsSourceConfig } from "./source-config";
+import { authorizationHeader, type PacsSourceConfig } from "./source-config";
 
 // dicomweb-client is written for browsers; in Node it needs an XMLHttpRequest.
 const g = globalThis as { XMLHttpRequest?: unknown };
@@ -72,9 +72,7 @@ export class DicomWebAdapter {
   private readonly client: DicomWebClientCalls;
 
   constructor(readonly config: PacsSourceConfig) {
-    const headers: Record<string, string> = {};
-    if (config.auth.type === "basic") headers.Authorization = `Basic ${Buffer.from(`${config.auth.username}:${config.auth.password}`).toString("base64")}`;
-    if (config.auth.type === "bearer") headers.Authorization = `Bearer ${config.auth.token}`;
+    const headers = authorizationHeader(config.auth);
     this.client = new api.DICOMwebClient({
       url: config.baseUrl,
       ...(config.qidoRoot ? { qidoURLPrefix: config.qidoRoot } : {}),
@@ -134,9 +132,7 @@ export class DicomWebAdapter {
   }
 
   private async orthancGet(path: string): Promise<unknown> {
-    const headers: Record<string, string> = {};
-    if (this.config.auth.type === "basic") headers.Authorization = `Basic ${Buffer.from(`${this.config.auth.username}:${this.config.auth.password}`).toString("base64")}`;
-    if (this.config.auth.type === "bearer") headers.Authorization = `Bearer ${this.config.auth.token}`;
+    const headers = authorizationHeader(this.config.auth);
     const what = `${this.config.name}: Orthanc ${path.split("?")[0]}`;
     let response: Response;
     try {

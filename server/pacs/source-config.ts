@@ -44,3 +44,18 @@ export function sourceConfigFromRow(row: SourceRow): PacsSourceConfig {
     auth, timeoutMs: row.timeoutMs, capabilities: parsed.success ? parsed.data : pacsCapabilitiesSchema.parse({}),
   };
 }
+
+/** Settings for a bare DICOMweb URL (demo loader, STOW tools, tests): default capabilities, optional auth. */
+export function configForUrl(baseUrl: string, options: { name?: string; timeoutMs?: number; auth?: PacsAuth } = {}): PacsSourceConfig {
+  return {
+    id: options.name ?? baseUrl, name: options.name ?? baseUrl, baseUrl: baseUrl.replace(/\/+$/, ""), qidoRoot: null, wadoRoot: null, stowRoot: null,
+    auth: options.auth ?? { type: "none" }, timeoutMs: options.timeoutMs ?? 60_000, capabilities: pacsCapabilitiesSchema.parse({}),
+  };
+}
+
+/** The Authorization header for a source's credentials, if any. */
+export function authorizationHeader(auth: PacsAuth): Record<string, string> {
+  if (auth.type === "basic") return { Authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}` };
+  if (auth.type === "bearer") return { Authorization: `Bearer ${auth.token}` };
+  return {};
+}

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { generateStudy } from "@/lib/synthetic/studies";
 import { planDemoStudies } from "@/lib/synthetic/demo-day";
 import { DicomWebAdapter } from "../pacs/dicomweb-adapter";
-import { sourceConfigFromRow } from "../pacs/source-config";
+import { configForUrl } from "../pacs/source-config";
 import { orthancInstalled, startOrthanc, type RunningOrthanc } from "./orthanc";
 
 /** Installs Orthanc from Debian's packages when we may (root on Debian/Ubuntu); otherwise says what to do. */
@@ -28,10 +28,7 @@ export function startDemoPacs(dataDir: string, port: number, log: (line: string)
 }
 
 function stowAdapter(dicomWebUrl: string) {
-  return new DicomWebAdapter(sourceConfigFromRow({
-    id: "demo", name: "Demo PACS", baseUrl: dicomWebUrl, qidoRoot: null, wadoRoot: null, stowRoot: null,
-    authType: "none", username: null, secret: null, timeoutMs: 60_000, capabilities: {},
-  }));
+  return new DicomWebAdapter(configForUrl(dicomWebUrl, { name: "Demo PACS" }));
 }
 
 /** Fills an empty demo PACS with a day of synthetic studies; leaves a non-empty one alone. */

@@ -1,4 +1,5 @@
-import type { Db, Prisma } from "../db/client";
+import type { Db } from "../db/client";
+import { Prisma } from "../db/generated/client";
 import { computePriorityKey } from "@/lib/priority/engine";
 import type { PriorityConfig } from "@/lib/priority/sla";
 import { priorityColumns, toPriorityInput, type PriorityColumns } from "./priority-input";
@@ -14,10 +15,15 @@ export async function refreshPriorities(tx: Tx, studyIds: string[], config?: Pri
   if (studyIds.length === 0) return;
   const cfg = config ?? (await getPriorityConfig(tx as Db));
   const rows = (await tx.study.findMany({ where: { id: { in: studyIds }, readingState: { not: "READ" } }, select: priorityColumns })) as PriorityColumns[];
-  for (const row of rows) {
+  if (rows.length === 0) return;
+  // One UPDATE for the whole batch rather than a round trip per study.
+  const values = rows.map((row) => {
     const key = computePriorityKey(toPriorityInput(row), cfg);
-    await tx.study.update({ where: { id: row.id }, data: { dueAt: key.dueAt, pinnedAt: key.pinnedAt, capAt: key.capAt } });
-  }
+    return Prisma.sql`(${row.id}, ${key.dueAt}::timestamp, ${key.pinnedAt}::timestamp, ${key.capAt}::timestamp)`;
+  });
+  await tx.$executeRaw`
+    UPDATE "Study" s SET "dueAt" = v.due, "pinnedAt" = v.pinned, "capAt" = v.cap
+    FROM (VALUES ${Prisma.join(values)}) AS v(id, due, pinned, cap) WHERE s.id = v.id`;
 }
 
 /** Recomputes every open study, in batches (after the SLA table or cap changes). */

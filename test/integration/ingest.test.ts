@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import { generateStudy } from "@/lib/synthetic/studies";
 import { DicomWebAdapter } from "@/server/pacs/dicomweb-adapter";
 import { PacsError } from "@/server/pacs/errors";
-import { sourceConfigFromRow } from "@/server/pacs/source-config";
+import { configForUrl, sourceConfigFromRow } from "@/server/pacs/source-config";
 import { syncSource } from "@/server/ingest/sync-source";
 import { pollOrthancChangeFeed } from "@/server/ingest/orthanc-change-feed";
 import { startIngestLoop } from "@/server/ingest/ingest-loop";
@@ -23,7 +23,7 @@ const settings = (baseUrl: string, extra: Partial<SourceInput> = {}): SourceInpu
 
 async function stow(url: string, kind: "other" | "chest-xr" = "other", extra: Parameters<typeof generateStudy>[0] extends infer O ? Partial<O> : never = {}) {
   const study = generateStudy({ seed: seed++, kind, studyDateTime: new Date(), ...extra });
-  const adapter = new DicomWebAdapter(sourceConfigFromRow({ id: "stow", name: "stow", baseUrl: url, qidoRoot: null, wadoRoot: null, stowRoot: null, authType: "none", username: null, secret: null, timeoutMs: 10000, capabilities: {} }));
+  const adapter = new DicomWebAdapter(configForUrl(url, { timeoutMs: 10_000 }));
   await adapter.storeInstances(study.instances);
   return study;
 }
@@ -108,7 +108,7 @@ describe("QIDO-RS sync against a real Orthanc", () => {
   it("basic auth works, and a wrong password is reported clearly", async () => {
     const secured = await startTestOrthanc({ users: { reader: "s3cret-pass" } });
     try {
-      await new DicomWebAdapter(sourceConfigFromRow({ id: "x", name: "x", baseUrl: secured.dicomWebUrl, qidoRoot: null, wadoRoot: null, stowRoot: null, authType: "basic", username: "reader", secret: "s3cret-pass", timeoutMs: 5000, capabilities: {} }))
+      await new DicomWebAdapter(configForUrl(secured.dicomWebUrl, { timeoutMs: 5000, auth: { type: "basic", username: "reader", password: "s3cret-pass" } }))
         .storeInstances(generateStudy({ seed: 5, kind: "other", studyDateTime: new Date() }).instances);
       const good = await createSource(testDb(), null, settings(secured.dicomWebUrl, { authType: "basic", username: "reader", secret: "s3cret-pass" }));
       expect((await syncSource(testDb(), good.id)).created).toBe(1);
@@ -198,7 +198,7 @@ describe("a PACS that answers garbage", () => {
 
   it("a truncated multipart frame response is an error, not a crash", async () => {
     mode = "truncated-multipart";
-    const adapter = new DicomWebAdapter(sourceConfigFromRow({ id: "g", name: "garbage", baseUrl: url, qidoRoot: null, wadoRoot: null, stowRoot: null, authType: "none", username: null, secret: null, timeoutMs: 1000, capabilities: {} }));
+    const adapter = new DicomWebAdapter(configForUrl(url, { name: "garbage", timeoutMs: 1000 }));
     const error = await adapter.retrieveFrames({ study: "1", series: "2", instance: "3" }, [1]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PacsError);
     expect((error as PacsError).kind).toBe("invalid-response");

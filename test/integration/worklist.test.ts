@@ -168,6 +168,10 @@ describe("site rules", () => {
     expect(await refreshAllOpenPriorities(testDb(), await getPriorityConfig(testDb(), { fresh: true }))).toBe(1);
     const after = (await testDb().study.findUniqueOrThrow({ where: { id: open.id } })).dueAt!;
     expect(before.getTime() - after.getTime()).toBe(20 * 60_000);
+    // Stored exactly as the engine computes it: arrival + the new 10-minute target.
+    const row = await testDb().study.findUniqueOrThrow({ where: { id: open.id } });
+    expect(after.getTime()).toBe(row.firstSeenAt.getTime() + 10 * 60_000);
+    expect(row.capAt!.getTime()).toBe(row.firstSeenAt.getTime() + 24 * 60 * 60_000);
     expect((await testDb().study.findUniqueOrThrow({ where: { id: read.id } })).dueAt).toBeNull();
     expect(await testDb().auditEvent.count({ where: { action: "settings.priority", actorId: admin.id } })).toBe(1);
   });
