@@ -42,6 +42,28 @@ const envSchema = z.object({
   INGEST_TICK_MS: z.coerce.number().int().min(50).max(60_000).default(250),
   /** Bearer token the RIS / reporting system uses to mark studies read (POST /api/ris/read). Unset: endpoint off. */
   RIS_API_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Folder holding one sub-folder per model (manifest.json + model.onnx), loaded by every worker at start. */
+  MODELS_DIR: z.string().min(1).default("models"),
+  /** Score jobs one worker process runs at once. */
+  SCORING_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** onnxruntime intra-op threads per model session. */
+  SCORING_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+  /** onnxruntime execution provider: cpu, or cuda where the CUDA build and a GPU are present. */
+  SCORING_EXECUTION_PROVIDER: z.enum(["cpu", "cuda"]).default("cpu"),
+  /** A score job taking longer than this fails (and is retried); a worker killed mid-job loses its claim after this plus a margin. */
+  SCORING_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  /** Retries of a score job after a transient failure (PACS timeout, 5xx), with exponential backoff. */
+  SCORING_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(3),
+  /** First retry delay in seconds (doubles each time, with jitter). */
+  SCORING_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
+  /** How often the queue looks for jobs whose worker died (and archives old ones), in seconds. */
+  QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** POSTed (JSON, HMAC-SHA256 signed) for every critical AI finding, retried. Unset: no webhook. */
+  CRITICAL_WEBHOOK_URL: z.url().optional(),
+  /** Shared secret for the webhook signature (X-ReadNext-Signature). Required with CRITICAL_WEBHOOK_URL. */
+  CRITICAL_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Bearer token for GET /metrics (Prometheus). Unset: /metrics answers anyone who can reach the server. */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /** Level for server logs (pino). */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
 });
@@ -59,6 +81,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = envSchema.superRefine((e, ctx) => {
     if (e.DICOMWEB_AUTH === "basic" && (!e.DICOMWEB_USERNAME || e.DICOMWEB_PASSWORD === undefined)) {
       ctx.addIssue({ code: "custom", path: ["DICOMWEB_USERNAME"], message: "DICOMWEB_AUTH=basic needs DICOMWEB_USERNAME and DICOMWEB_PASSWORD" });
+    }
+    if (e.CRITICAL_WEBHOOK_URL && !e.CRITICAL_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["CRITICAL_WEBHOOK_SECRET"], message: "CRITICAL_WEBHOOK_URL needs CRITICAL_WEBHOOK_SECRET to sign its requests" });
     }
     if (e.DICOMWEB_AUTH === "bearer" && !e.DICOMWEB_TOKEN) {
       ctx.addIssue({ code: "custom", path: ["DICOMWEB_TOKEN"], message: "DICOMWEB_AUTH=bearer needs DICOMWEB_TOKEN" });

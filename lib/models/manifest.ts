@@ -120,3 +120,12 @@ export function seriesApplies(manifest: ModelManifest, s: SeriesFacts): { applie
   if (s.instances < rule.minInstances) return { applies: false, reason: `${s.instances} instances, fewer than ${rule.minInstances}` };
   return { applies: true };
 }
+
+/** Site thresholds (admin overrides, audited) in place of the manifest's for the first output. */
+export function withThresholds(manifest: ModelManifest, overrides: { critical: number | null; urgent: number | null }): ModelManifest {
+  if (overrides.critical === null && overrides.urgent === null) return manifest;
+  const [first, ...rest] = manifest.outputs;
+  const critical = overrides.critical ?? first!.criticalThreshold;
+  const urgent = overrides.urgent ?? first!.urgentThreshold;
+  return { ...manifest, outputs: [{ ...first!, criticalThreshold: critical, urgentThreshold: urgent !== undefined && urgent < critical ? urgent : undefined }, ...rest] };
+}

@@ -1,6 +1,9 @@
 import { applyWindow, decodePart10, resizeBilinear, sampleSliceIndices, scaleMinMax, toModalityValues } from "../dicom/pixel-data";
 import type { ModelManifest } from "./manifest";
 
+/** The series is not what the model is built for (too few slices, absurd intensities): "not applicable", never a score. */
+export class InputNotApplicableError extends Error {}
+
 export type PreparedInput = {
   /** NCHW float32, one item per slice (or per image). */
   tensor: Float32Array;
@@ -9,7 +12,12 @@ export type PreparedInput = {
   sliceIndices: number[];
   /** Modality values of each kept slice at model resolution, channel 0 windowing, for previews. */
   previews: Float32Array[];
+  /** Modality values of the series' slice at a sliceIndices position, at full resolution (for the key-image preview). */
+  modalityValuesAt(sliceIndex: number): { values: Float32Array; rows: number; columns: number };
 };
+
+/** Below this share of pixels inside channel 0's window, the intensities are not what the model expects. */
+const MIN_IN_WINDOW_SHARE = 0.002;
 
 const position = (ds: Record<string, unknown>): number => {
   const ipp = ds.ImagePositionPatient as number[] | undefined;
@@ -31,10 +39,15 @@ export function prepareInput(instances: Uint8Array[], manifest: ModelManifest): 
       return frames.map((frame, f) => ({ meta, frame, order: position(dataset) + f * 1e-3 }));
     })
     .sort((a, b) => a.order - b.order);
+  if (slices.length < manifest.series.minInstances) {
+    throw new InputNotApplicableError(`${slices.length} image(s), fewer than the ${manifest.series.minInstances} the model needs`);
+  }
   const kept = sampleSliceIndices(slices.length, pre.maxSlices ?? slices.length);
   const plane = height * width;
   const tensor = new Float32Array(kept.length * channels * plane);
   const previews: Float32Array[] = [];
+  let inWindow = 0;
+  let flatImages = 0;
   kept.forEach((index, n) => {
     const { meta, frame } = slices[index]!;
     const values = toModalityValues(frame, meta, { rescale: pre.rescale, invertMonochrome1: pre.invertMonochrome1 });
@@ -44,14 +57,27 @@ export function prepareInput(instances: Uint8Array[], manifest: ModelManifest): 
       else if (pre.scaling === "minmax") scaled = scaleMinMax(values);
       else scaled = values.map((v) => v / (2 ** meta.bitsStored - 1));
       const resized = resizeBilinear(scaled, meta.rows, meta.columns, height, width);
-      if (c === 0) previews.push(resized);
+      if (c === 0) {
+        previews.push(resized);
+        for (const v of resized) if (v > 0 && v < 1) inWindow++;
+        if (resized.every((v) => v === resized[0])) flatImages++;
+      }
       const mean = pre.normalise?.mean[c] ?? 0;
       const std = pre.normalise?.std[c] ?? 1;
       const base = (n * channels + c) * plane;
       for (let i = 0; i < plane; i++) tensor[base + i] = (resized[i]! - mean) / std;
     }
   });
-  return { tensor, dims: [kept.length, channels, height, width], sliceIndices: kept, previews };
+  if (flatImages === kept.length) throw new InputNotApplicableError("every image is blank (one value throughout)");
+  if (pre.scaling === "windows" && inWindow / (kept.length * plane) < MIN_IN_WINDOW_SHARE) {
+    const w = pre.windows![0]!;
+    throw new InputNotApplicableError(`pixel values lie outside the model's window (${w.center}±${w.width / 2}): not the intensities it was built for`);
+  }
+  const modalityValuesAt = (sliceIndex: number) => {
+    const { meta, frame } = slices[sliceIndex]!;
+    return { values: toModalityValues(frame, meta, { rescale: pre.rescale, invertMonochrome1: pre.invertMonochrome1 }), rows: meta.rows, columns: meta.columns };
+  };
+  return { tensor, dims: [kept.length, channels, height, width], sliceIndices: kept, previews, modalityValuesAt };
 }
 
 /** Study-level probability from per-slice probabilities, as the manifest's aggregation says. */

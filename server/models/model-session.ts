@@ -52,7 +52,12 @@ export async function loadModel(dir: string, options: { threads?: number; execut
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
-export type StudyScore = { probability: number; keySlice: number; keySliceProbability: number; sliceProbabilities: number[]; critical: boolean; urgent: boolean; timings: { preprocessMs: number; inferenceMs: number } };
+export type StudyScore = {
+  probability: number; keySlice: number; keySliceProbability: number; sliceProbabilities: number[]; critical: boolean; urgent: boolean;
+  timings: { preprocessMs: number; inferenceMs: number };
+  /** Modality values of the most suspicious slice at full resolution, for the preview. */
+  keySliceImage: { values: Float32Array; rows: number; columns: number } | null;
+};
 
 /** Scores one series: pipeline → ONNX (slices in batches) → activation → study-level aggregation. */
 export async function scoreSeries(model: LoadedModel, instances: Uint8Array[], batchSize = 16): Promise<StudyScore> {
@@ -75,7 +80,9 @@ export async function scoreSeries(model: LoadedModel, instances: Uint8Array[], b
   }
   const t2 = performance.now();
   const { probability, keySlice } = aggregateSlices(probabilities, model.manifest.aggregation, output.criticalThreshold);
+  const keySeriesIndex = input.sliceIndices[keySlice];
   return {
+    keySliceImage: keySeriesIndex === undefined ? null : input.modalityValuesAt(keySeriesIndex),
     probability,
     keySlice: input.sliceIndices[keySlice] ?? -1,
     keySliceProbability: probabilities[keySlice] ?? 0,

@@ -54,6 +54,10 @@ interface DicomWebClientCalls {
     studyInstanceUID: string; seriesInstanceUID: string; sopInstanceUID: string; frameNumbers: number[];
     mediaTypes?: MediaType[]; request: RequestOptions;
   }): Promise<unknown>;
+  // retrieveSeries() rejects every transfer syntax it is given ("Media type application/ is not supported"):
+  // its media-type check compares "application/" with "application/dicom". Its own helper works.
+  readonly wadoURL: string;
+  _httpGetMultipartApplicationDicom(url: string, mediaTypes: MediaType[] | false, params: false, request: RequestOptions): Promise<unknown>;
   storeInstances(o: { datasets: ArrayBuffer[]; request: RequestOptions }): Promise<unknown>;
 }
 
@@ -111,6 +115,16 @@ export class DicomWebAdapter {
     return this.call("retrieve frames", (request) =>
       this.client.retrieveInstanceFrames({ studyInstanceUID: uids.study, seriesInstanceUID: uids.series, sopInstanceUID: uids.instance, frameNumbers, mediaTypes, request }),
       expectParts);
+  }
+
+  /**
+   * WADO-RS: every instance of a series as Part 10 bytes, in explicit little endian
+   * where the server transcodes (else as stored, decoded locally or refused by name).
+   */
+  async retrieveSeriesInstances(studyInstanceUid: string, seriesInstanceUid: string): Promise<Uint8Array[]> {
+    const mediaTypes = this.config.capabilities.transcoding ? [{ mediaType: "application/dicom", transferSyntaxUID: "1.2.840.10008.1.2.1" }] : undefined;
+    const url = `${this.client.wadoURL}/studies/${encodeURIComponent(studyInstanceUid)}/series/${encodeURIComponent(seriesInstanceUid)}`;
+    return this.call("retrieve series", (request) => this.client._httpGetMultipartApplicationDicom(url, mediaTypes ?? false, false, request), expectParts);
   }
 
   /** STOW-RS: stores Part 10 instances. */
@@ -201,8 +215,10 @@ export class DicomWebAdapter {
     }
   }
 
-  private classify(error: unknown, what: string, xhr: GuardedXhr): PacsError {
+  private classify(error: unknown, what: string, xhr: GuardedXhr): Error {
     if (error instanceof PacsError) return error;
+    // Thrown before any request went out: a bug on our side, not the PACS being unreachable.
+    if (xhr.readyState === 0 && !xhr.timedOut && error instanceof Error && !("status" in error)) return error;
     const status = (error as { status?: number }).status ?? xhr.status;
     const prefix = `${this.config.name}: ${what}`;
     if (xhr.timedOut) return new PacsError("timeout", `${prefix}: timed out after ${this.config.timeoutMs} ms`);

@@ -4,6 +4,7 @@ import { log } from "../log";
 import { startIngestLoop } from "../ingest/ingest-loop";
 import { refreshAllOpenPriorities } from "../worklist/refresh-priority";
 import { getPriorityConfig } from "../services/settings";
+import { startScoring } from "../scoring/scoring-worker";
 
 /**
  * Recomputes open studies' due times after an admin changes the SLA table or the cap.
@@ -26,8 +27,9 @@ function followPrioritySettings(db: Db): NodeJS.Timeout {
 }
 
 /**
- * A worker process: keeps PACS sources in sync (change feeds and periodic sweeps).
- * Any number may run against one database. Stops cleanly on SIGTERM / SIGINT.
+ * A worker process: keeps PACS sources in sync (change feeds and periodic sweeps) and
+ * scores new study revisions with the ONNX models (server/scoring). Any number may run
+ * against one database. Stops cleanly on SIGTERM / SIGINT.
  */
 export async function runWorker(): Promise<void> {
   const { DATABASE_URL, INGEST_TICK_MS } = env();
@@ -36,6 +38,7 @@ export async function runWorker(): Promise<void> {
   // Due times follow the current SLA table, including changes made while no worker ran.
   const refreshed = await refreshAllOpenPriorities(db);
   log.info({ studies: refreshed }, "priorities refreshed");
+  const scoring = await startScoring(db, DATABASE_URL);
   const ingest = startIngestLoop(db, { tickMs: INGEST_TICK_MS });
   const priorities = followPrioritySettings(db);
   log.info({ pid: process.pid }, "worker started");
@@ -44,6 +47,7 @@ export async function runWorker(): Promise<void> {
     process.once("SIGINT", resolve);
   });
   await ingest.stop();
+  await scoring.stop();
   clearInterval(priorities);
   await db.$disconnect();
   log.info({ pid: process.pid }, "worker stopped");

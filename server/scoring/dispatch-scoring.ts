@@ -1,0 +1,62 @@
+import type { Db } from "../db/client";
+import { seriesApplies } from "@/lib/models/manifest";
+import type { LoadedModel } from "../models/model-session";
+import { refreshPriorities } from "../worklist/refresh-priority";
+import { notifyWorklist } from "../worklist/notify";
+import { recordAudit } from "../services/audit";
+import type { ScoreJobData } from "./queue";
+
+export type SendScoreJob = (job: ScoreJobData) => Promise<void>;
+
+/**
+ * Finds open studies whose current revision has not been dispatched yet and queues one
+ * job per applicable model (by the manifests' series rules on the QIDO series listing),
+ * or labels the study "no applicable model". Safe to run in every worker at once: job
+ * ids are derived from (study, revision, model version), and the mark is conditional.
+ * Returns how many jobs were queued.
+ */
+export async function dispatchScoring(db: Db, models: LoadedModel[], send: SendScoreJob, limit = 200): Promise<{ queued: number; notApplicable: number }> {
+  const due = await db.$queryRaw<{ id: string; revision: number }[]>`
+    SELECT id, revision FROM "Study"
+    WHERE "readingState" <> 'READ' AND ("scoringRevision" IS NULL OR "scoringRevision" < revision)
+    ORDER BY "firstSeenAt" LIMIT ${limit}`;
+  if (due.length === 0) return { queued: 0, notApplicable: 0 };
+  const series = await db.series.findMany({
+    where: { studyId: { in: due.map((d) => d.id) } },
+    select: { studyId: true, modality: true, bodyPart: true, description: true, numberOfInstances: true },
+  });
+  let queued = 0;
+  let notApplicable = 0;
+  for (const study of due) {
+    const own = series.filter((s) => s.studyId === study.id);
+    const applicable = models.filter((m) => own.some((s) => seriesApplies(m.manifest, { ...s, imageType: [], sliceThicknessMm: null, instances: s.numberOfInstances }).applies));
+    if (applicable.length > 0) {
+      for (const m of applicable) {
+        await send({ studyId: study.id, revision: study.revision, modelId: m.manifest.id, modelVersion: m.manifest.version, expectedModels: applicable.length });
+        queued++;
+      }
+      await db.study.updateMany({ where: { id: study.id, revision: study.revision }, data: { scoringRevision: study.revision } });
+      continue;
+    }
+    const reason = own.length === 0
+      ? "the PACS listed no series"
+      : models.length === 0 ? "no model is enabled" : describeSeries(own);
+    await db.$transaction(async (tx) => {
+      const { count } = await tx.study.updateMany({
+        where: { id: study.id, revision: study.revision },
+        data: { scoringRevision: study.revision, aiStatus: "not_applicable", aiReason: reason, aiFinding: null, aiProbability: null, aiModelId: null, aiModelVersion: null, scoredAt: new Date() },
+      });
+      if (count === 0) return;
+      await refreshPriorities(tx, [study.id]);
+      await recordAudit(tx, { actorId: null, action: "study.not-applicable", studyId: study.id, details: { revision: study.revision, reason } });
+      await notifyWorklist(tx, { type: "scored", studyId: study.id });
+    });
+    notApplicable++;
+  }
+  return { queued, notApplicable };
+}
+
+function describeSeries(series: { modality: string | null; bodyPart: string | null }[]): string {
+  const kinds = [...new Set(series.map((s) => [s.modality ?? "?", s.bodyPart ?? ""].join(" ").trim()))];
+  return `no model for ${kinds.join(", ")}`;
+}

@@ -1,0 +1,122 @@
+import type { Db } from "../db/client";
+import { seriesApplies, type SeriesFacts } from "@/lib/models/manifest";
+import { InputNotApplicableError } from "@/lib/models/preprocess";
+import { slicePreviewPng } from "@/lib/models/preview";
+import { readPart10 } from "@/lib/dicom/part10";
+import { scoreSeries } from "../models/model-session";
+import { PacsError } from "../pacs/errors";
+import type { AdapterCache } from "./adapter-cache";
+import type { ModelRegistry } from "./model-registry";
+import type { ScoreJobData } from "./queue";
+import { storeAiResult, type ResultToStore } from "./store-result";
+
+export type ScoringDeps = { db: Db; registry: ModelRegistry; adapters: AdapterCache };
+export type ScoreOutcome = { outcome: "stored"; status: ResultToStore["status"]; critical: boolean; aiResultId: string } | { outcome: "skipped"; why: string };
+
+/** Worth another attempt: the PACS was slow, down or answered 5xx, or the job ran out of time. */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof ScoringTimeoutError) return true;
+  return error instanceof PacsError && (error.transient || error.status === 429);
+}
+
+export class ScoringTimeoutError extends Error {}
+
+const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
+const text = (v: unknown): string | null => (first(v) === undefined || first(v) === null ? null : String(first(v)));
+
+/** Series facts from an instance's own header: image type and slice thickness are not in the QIDO listing. */
+function factsFromInstance(bytes: Uint8Array, imageCount: number): SeriesFacts {
+  const ds = readPart10(bytes);
+  const imageType = Array.isArray(ds.ImageType) ? ds.ImageType.map(String) : typeof ds.ImageType === "string" ? ds.ImageType.split("\\") : [];
+  const thickness = Number(first(ds.SliceThickness));
+  return {
+    modality: text(ds.Modality), bodyPart: text(ds.BodyPartExamined), description: text(ds.SeriesDescription),
+    imageType, sliceThicknessMm: Number.isFinite(thickness) && thickness > 0 ? thickness : null, instances: imageCount,
+  };
+}
+
+/**
+ * One score job: the study revision's best series for this model is fetched over WADO-RS,
+ * run through the pipeline and the model, and the result stored with a key-slice preview.
+ * Transient PACS errors are thrown (the queue retries); anything that retrying cannot fix
+ * is stored at once as FAILED or NOT_APPLICABLE with its reason.
+ */
+export async function runScoreJob(deps: ScoringDeps, job: ScoreJobData): Promise<ScoreOutcome> {
+  const { db } = deps;
+  const study = await db.study.findUnique({
+    where: { id: job.studyId },
+    select: { revision: true, studyInstanceUid: true, sourceId: true, series: { select: { seriesInstanceUid: true, modality: true, bodyPart: true, description: true, numberOfInstances: true } } },
+  });
+  if (!study) return { outcome: "skipped", why: "the study no longer exists" };
+  if (study.revision !== job.revision) return { outcome: "skipped", why: `superseded by revision ${study.revision}` };
+  const done = await db.aiResult.findUnique({
+    where: { studyId_modelId_modelVersion_studyRevision: { studyId: job.studyId, modelId: job.modelId, modelVersion: job.modelVersion, studyRevision: job.revision } },
+    select: { id: true },
+  });
+  if (done) return { outcome: "skipped", why: "already scored" };
+
+  const store = async (result: ResultToStore): Promise<ScoreOutcome> => {
+    const stored = await storeAiResult(db, job, result);
+    return stored ? { outcome: "stored", status: result.status, critical: stored.critical, aiResultId: stored.id } : { outcome: "skipped", why: "already scored" };
+  };
+
+  const model = deps.registry.get(job.modelId, job.modelVersion);
+  if (!model) return store({ status: "FAILED", reason: `model ${job.modelId} ${job.modelVersion} is not enabled on this worker` });
+
+  const candidates = study.series
+    .filter((s) => seriesApplies(model.manifest, { modality: s.modality, bodyPart: s.bodyPart, description: s.description, imageType: [], sliceThicknessMm: null, instances: s.numberOfInstances }).applies)
+    .sort((a, b) => b.numberOfInstances - a.numberOfInstances);
+  if (candidates.length === 0) return store({ status: "NOT_APPLICABLE", reason: "no series matches the model's series rules" });
+
+  const adapter = await deps.adapters.get(study.sourceId);
+  let lastReason = "";
+  for (const series of candidates) {
+    const t0 = performance.now();
+    const instances = await adapter.retrieveSeriesInstances(study.studyInstanceUid, series.seriesInstanceUid);
+    const fetchMs = performance.now() - t0;
+    let facts: SeriesFacts;
+    try {
+      facts = factsFromInstance(instances[0]!, instances.length);
+    } catch (error) {
+      return store({ status: "FAILED", seriesInstanceUid: series.seriesInstanceUid, reason: `unreadable DICOM (${(error as Error).message})` });
+    }
+    const check = seriesApplies(model.manifest, facts);
+    if (!check.applies) {
+      lastReason = `series ${series.seriesInstanceUid}: ${check.reason}`;
+      continue;
+    }
+    let score: Awaited<ReturnType<typeof scoreSeries>>;
+    try {
+      score = await scoreSeries(model, instances);
+    } catch (error) {
+      if (error instanceof InputNotApplicableError) return store({ status: "NOT_APPLICABLE", seriesInstanceUid: series.seriesInstanceUid, reason: error.message });
+      // Decoding or inference failed on these bytes; another attempt would fail the same way.
+      return store({ status: "FAILED", seriesInstanceUid: series.seriesInstanceUid, reason: `cannot read the images (${(error as Error).message})` });
+    }
+    const window = model.manifest.preprocessing.windows?.[0] ?? null;
+    const preview = score.keySliceImage ? slicePreviewPng(score.keySliceImage.values, score.keySliceImage.rows, score.keySliceImage.columns, window) : null;
+    const output = model.manifest.outputs[0]!;
+    return store({
+      status: "SCORED", seriesInstanceUid: series.seriesInstanceUid, probability: score.probability, finding: output.findingCode,
+      critical: score.critical, urgent: score.urgent, keySliceIndex: score.keySlice, keySliceProbability: score.keySliceProbability,
+      timings: { fetchMs: round(fetchMs), decodeMs: round(score.timings.preprocessMs), inferenceMs: round(score.timings.inferenceMs), totalMs: round(performance.now() - t0) },
+      preview,
+    });
+  }
+  return store({ status: "NOT_APPLICABLE", reason: lastReason || "no series matches the model's series rules" });
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/** Rejects with ScoringTimeoutError when the job runs longer than allowed (the work itself cannot be interrupted). */
+export async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ScoringTimeoutError(`scoring took longer than ${Math.round(ms / 1000)} s`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,68 @@
+import type { Db } from "../db/client";
+import { Prisma } from "../db/generated/client";
+import { summariseResults } from "@/lib/models/study-verdict";
+import { recordAudit } from "../services/audit";
+import { refreshPriorities } from "../worklist/refresh-priority";
+import { notifyWorklist } from "../worklist/notify";
+import type { ScoreJobData } from "./queue";
+
+export type ResultToStore = {
+  status: "SCORED" | "NOT_APPLICABLE" | "FAILED";
+  seriesInstanceUid?: string | null;
+  probability?: number | null;
+  finding?: string | null;
+  critical?: boolean;
+  urgent?: boolean;
+  keySliceIndex?: number | null;
+  keySliceProbability?: number | null;
+  reason?: string | null;
+  timings?: Record<string, number> | null;
+  preview?: Uint8Array | null;
+};
+
+/**
+ * Stores one model's result on one study revision and, in the same transaction, the
+ * study's AI summary, its due time and pin, an audit event and the worklist notification.
+ * All or nothing: a worker killed half-way leaves no trace, and the job runs again.
+ * Returns the new result's id, or null when this (revision, model version) was already stored.
+ */
+export async function storeAiResult(db: Db, job: ScoreJobData, result: ResultToStore): Promise<{ id: string; critical: boolean } | null> {
+  return db.$transaction(async (tx) => {
+    // Serialises results of several models on one study, so the last one sees all the others.
+    const locked = await tx.$queryRaw<{ revision: number }[]>`SELECT revision FROM "Study" WHERE id = ${job.studyId} FOR UPDATE`;
+    if (locked.length === 0) return null;
+    const { count } = await tx.aiResult.createMany({
+      skipDuplicates: true,
+      data: [{
+        studyId: job.studyId, modelId: job.modelId, modelVersion: job.modelVersion, studyRevision: job.revision, status: result.status,
+        seriesInstanceUid: result.seriesInstanceUid ?? null, probability: result.probability ?? null, finding: result.finding ?? null,
+        critical: result.critical ?? false, urgent: result.urgent ?? false, keySliceIndex: result.keySliceIndex ?? null,
+        keySliceProbability: result.keySliceProbability ?? null, reason: result.reason ?? null,
+        timings: result.timings ?? Prisma.DbNull, preview: result.preview ? Buffer.from(result.preview) : null,
+      }],
+    });
+    if (count === 0) return null;
+    const stored = await tx.aiResult.findUniqueOrThrow({
+      where: { studyId_modelId_modelVersion_studyRevision: { studyId: job.studyId, modelId: job.modelId, modelVersion: job.modelVersion, studyRevision: job.revision } },
+      select: { id: true },
+    });
+    const results = await tx.aiResult.findMany({
+      where: { studyId: job.studyId, studyRevision: job.revision },
+      select: { status: true, modelId: true, modelVersion: true, finding: true, probability: true, critical: true, urgent: true, reason: true },
+    });
+    const verdict = summariseResults(results, job.expectedModels);
+    // A result for an older revision is kept for the record but does not relabel the study.
+    const current = locked[0]!.revision === job.revision;
+    if (verdict && current) {
+      await tx.study.update({ where: { id: job.studyId }, data: { ...verdict, scoredAt: new Date() } });
+      await refreshPriorities(tx, [job.studyId]);
+    }
+    await recordAudit(tx, {
+      actorId: null, action: "study.scored", studyId: job.studyId,
+      details: { model: job.modelId, version: job.modelVersion, revision: job.revision, status: result.status, probability: result.probability ?? null, critical: result.critical ?? false, reason: result.reason ?? null },
+    });
+    const critical = current && verdict?.aiStatus === "critical" && (result.critical ?? false);
+    await notifyWorklist(tx, { type: "scored", studyId: job.studyId, critical });
+    return { id: stored.id, critical };
+  });
+}

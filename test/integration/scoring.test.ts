@@ -1,0 +1,232 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createServer, request as httpRequest, type Server } from "node:http";
+import { createHmac } from "node:crypto";
+import { generateStudy, type SyntheticStudyOptions } from "@/lib/synthetic/studies";
+import { readPart10, writePart10 } from "@/lib/dicom/part10";
+import { DicomWebAdapter } from "@/server/pacs/dicomweb-adapter";
+import { configForUrl } from "@/server/pacs/source-config";
+import { createSource, type SourceInput } from "@/server/services/pacs-sources";
+import { listWorklist } from "@/server/worklist/list-worklist";
+import { NO_FILTERS } from "@/lib/worklist-filters";
+import { resetDatabase, testDb, makeUser } from "../support/db";
+import { startTestOrthanc } from "../support/orthanc";
+import { freePort } from "../support/test-database";
+import { spawnWorker, type WorkerProcess } from "../support/worker-process";
+
+type Orthanc = Awaited<ReturnType<typeof startTestOrthanc>>;
+let orthanc: Orthanc;
+let seed = 50_000;
+const workers: WorkerProcess[] = [];
+
+// Small retry and timeout figures so failure paths finish within a test.
+const FAST = { SCORING_RETRY_LIMIT: "1", SCORING_RETRY_DELAY_SECONDS: "1", QUEUE_MAINTENANCE_SECONDS: "1", SCORING_JOB_TIMEOUT_SECONDS: "4", SCORING_THREADS: "1" };
+
+function startWorker(env: Record<string, string> = {}): WorkerProcess {
+  const w = spawnWorker({ ...FAST, ...env });
+  workers.push(w);
+  return w;
+}
+const scoringStarted = (w: WorkerProcess) => w.waitForLog((l) => l.msg === "scoring started", 60_000);
+
+const sourceSettings = (baseUrl: string): SourceInput => ({
+  name: `PACS ${seed++}`, baseUrl, authType: "none", timeoutMs: 10_000, locationTag: "00380300", backfillDays: 2, syncIntervalSeconds: 3600,
+  enabled: true, capabilities: { orthancChangeFeed: true },
+});
+
+function headCt(extra: Partial<SyntheticStudyOptions> = {}) {
+  return generateStudy({ seed: seed++, kind: "head-ct", studyDateTime: new Date(), priority: "ROUTINE", location: "OUTPATIENT CLINIC", ...extra });
+}
+
+async function stow(url: string, instances: Uint8Array[]) {
+  await new DicomWebAdapter(configForUrl(url, { timeoutMs: 30_000 })).storeInstances(instances);
+}
+
+/** "status: reason", so a failing poll says why. */
+const aiState = async (uid: string) => {
+  const row = await testDb().study.findFirst({ where: { studyInstanceUid: uid }, select: { aiStatus: true, aiReason: true } });
+  return `${row?.aiStatus ?? "pending"}: ${row?.aiReason ?? ""}`;
+};
+const studyRow = (uid: string) => testDb().study.findFirst({ where: { studyInstanceUid: uid }, include: { aiResults: true } });
+
+/** Same headers and slices, but the pixel data cut to a few hundred bytes: nothing can decode it. */
+function truncatePixelData(instance: Uint8Array): Uint8Array {
+  const { _meta: _m, PixelData, ...dataset } = readPart10(instance);
+  return writePart10(dataset, new Int16Array((PixelData as ArrayBuffer[])[0]!).slice(0, 300));
+}
+
+beforeAll(async () => {
+  orthanc = await startTestOrthanc();
+}, 60_000);
+afterAll(async () => {
+  await orthanc?.stop();
+});
+beforeEach(async () => {
+  await resetDatabase();
+  // Jobs of earlier tests would point at studies that no longer exist.
+  await testDb().$executeRawUnsafe(`DO $$ BEGIN IF to_regclass('pgboss.job') IS NOT NULL THEN DELETE FROM pgboss.job; END IF; END $$`);
+});
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((w) => w.stop()));
+});
+
+describe("scoring workers on a real Orthanc, Postgres and worker processes", () => {
+  it("a STOWed positive head CT is scored and comes first; a negative is scored and not pinned; corrupt pixels end 'AI unavailable' and stay listed", async () => {
+    const pacs = await startTestOrthanc();
+    try {
+      await createSource(testDb(), null, sourceSettings(pacs.dicomWebUrl));
+      const worker = startWorker();
+      await scoringStarted(worker);
+      const routine = generateStudy({ seed: seed++, kind: "other", studyDateTime: new Date(), priority: "STAT", location: "ED" });
+      await stow(pacs.dicomWebUrl, routine.instances);
+      const negative = headCt({ finding: "none", sliceCount: 24 });
+      const positive = headCt({ finding: "ich-subdural", sliceCount: 24 });
+      const broken = headCt({ finding: "none", sliceCount: 16 });
+      await stow(pacs.dicomWebUrl, negative.instances);
+      await stow(pacs.dicomWebUrl, positive.instances);
+      await stow(pacs.dicomWebUrl, broken.instances.map(truncatePixelData));
+
+      await expect.poll(() => aiState(positive.studyInstanceUid), { timeout: 30_000, interval: 200 }).toMatch(/^critical:/);
+      await expect.poll(() => aiState(negative.studyInstanceUid), { timeout: 30_000, interval: 200 }).toMatch(/^negative:/);
+      await expect.poll(() => aiState(broken.studyInstanceUid), { timeout: 30_000, interval: 200 }).toMatch(/^unavailable:/);
+      await expect.poll(() => aiState(routine.studyInstanceUid), { timeout: 30_000, interval: 200 }).toMatch(/^not_applicable:/);
+
+      const pos = (await studyRow(positive.studyInstanceUid))!;
+      const result = pos.aiResults[0]!;
+      expect(pos.aiResults).toHaveLength(1);
+      expect(result).toMatchObject({ status: "SCORED", modelId: "ich-headct", modelVersion: "1.0.0", critical: true, finding: "intracranial-bleed", studyRevision: 1 });
+      expect(result.probability).toBeGreaterThanOrEqual(0.5);
+      expect(positive.positiveSlices).toContain(result.keySliceIndex);
+      expect(Object.keys(result.timings as object).sort()).toEqual(["decodeMs", "fetchMs", "inferenceMs", "totalMs"]);
+      expect([...result.preview!.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      expect(pos.pinnedAt).not.toBeNull();
+
+      const neg = (await studyRow(negative.studyInstanceUid))!;
+      expect(neg.aiResults[0]).toMatchObject({ status: "SCORED", critical: false });
+      expect(neg.aiResults[0]!.probability).toBeLessThan(0.5);
+      expect(neg.pinnedAt).toBeNull();
+
+      const bad = (await studyRow(broken.studyInstanceUid))!;
+      expect(bad.aiResults[0]).toMatchObject({ status: "FAILED" });
+      expect(bad.aiReason).toMatch(/pixel data|cannot read/);
+
+      const reader = await makeUser(["radiologist"]);
+      const { rows } = await listWorklist(testDb(), reader.id, { filters: NO_FILTERS, limit: 50, offset: 0 });
+      expect(rows).toHaveLength(4);
+      // The STAT ED study is due in 30 min, but the AI-critical routine outpatient study comes first.
+      expect(rows[0]!.studyInstanceUid).toBe(positive.studyInstanceUid);
+      expect(rows[0]!.reasons[0]).toMatch(/^AI: suspected intracranial bleed [01]\.\d\d \(ich-headct 1\.0\.0\)$/);
+      expect(rows[1]!.studyInstanceUid).toBe(routine.studyInstanceUid);
+      expect(rows.find((r) => r.studyInstanceUid === broken.studyInstanceUid)!.reasons).toContainEqual(expect.stringMatching(/^AI unavailable: /));
+      expect(rows.find((r) => r.studyInstanceUid === routine.studyInstanceUid)!.reasons).toContainEqual(expect.stringMatching(/^no applicable model/));
+    } finally {
+      await pacs.stop();
+    }
+  }, 120_000);
+
+  it("two worker processes score 50 studies with exactly one result each", async () => {
+    const pacs = await startTestOrthanc();
+    try {
+      await createSource(testDb(), null, sourceSettings(pacs.dicomWebUrl));
+      const a = startWorker({ SCORING_CONCURRENCY: "2" });
+      const b = startWorker({ SCORING_CONCURRENCY: "2" });
+      await Promise.all([scoringStarted(a), scoringStarted(b)]);
+      const studies = Array.from({ length: 50 }, (_, i) => headCt({ finding: i % 2 ? "positive" : "none", sliceCount: 12, size: 128 }));
+      for (const s of studies) await stow(pacs.dicomWebUrl, s.instances);
+
+      await expect.poll(() => testDb().aiResult.count(), { timeout: 90_000, interval: 500 }).toBe(50);
+      // Give any duplicate a moment to show up.
+      await new Promise((r) => setTimeout(r, 1500));
+      const results = await testDb().aiResult.findMany({ include: { study: true } });
+      expect(results).toHaveLength(50);
+      expect(new Set(results.map((r) => r.studyId)).size).toBe(50);
+      expect(results.every((r) => r.status === "SCORED")).toBe(true);
+      const positives = new Set(studies.filter((s) => s.finding !== "none").map((s) => s.studyInstanceUid));
+      const correct = results.filter((r) => r.critical === positives.has(r.study.studyInstanceUid)).length;
+      expect(correct).toBeGreaterThanOrEqual(48);
+      expect(await testDb().auditEvent.count({ where: { action: "study.scored" } })).toBe(50);
+      const done = (w: WorkerProcess) => w.logs.filter((l) => l.msg === "score job done" && l.outcome === "stored").length;
+      expect(done(a) + done(b)).toBe(50);
+      expect(done(a)).toBeGreaterThan(0);
+      expect(done(b)).toBeGreaterThan(0);
+    } finally {
+      await pacs.stop();
+    }
+  }, 180_000);
+
+  it("a worker killed with SIGKILL mid-job leaves nothing half-written; after a restart the study is scored once", async () => {
+    // A slow link in front of Orthanc: series retrieval takes 2 s, so the job is surely running when the worker dies.
+    const port = await freePort();
+    const target = new URL(orthanc.baseUrl);
+    const proxy: Server = createServer((req, res) => {
+      const slow = req.method === "GET" && /\/series\/[\d.]+$/.test(req.url ?? "");
+      setTimeout(() => {
+        const upstream = httpRequest({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        });
+        upstream.on("error", () => res.destroy());
+        req.pipe(upstream);
+      }, slow ? 2000 : 0);
+    });
+    await new Promise<void>((resolve) => proxy.listen(port, "127.0.0.1", resolve));
+    try {
+      await createSource(testDb(), null, sourceSettings(`http://127.0.0.1:${port}/dicom-web`));
+      const first = startWorker();
+      await scoringStarted(first);
+      const study = headCt({ finding: "ich-epidural", sliceCount: 20, size: 256 });
+      await stow(orthanc.dicomWebUrl, study.instances);
+      await expect.poll(async () => (await testDb().$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM pgboss.job WHERE name = 'score-study' AND state = 'active'`))[0]!.n, { timeout: 30_000, interval: 20 }).toBe(1n);
+      await first.kill9();
+      expect(await testDb().aiResult.count()).toBe(0);
+      expect(await testDb().auditEvent.count({ where: { action: "study.scored" } })).toBe(0);
+      const row = await studyRow(study.studyInstanceUid);
+      expect(row?.aiStatus).toBeNull();
+
+      startWorker();
+      await expect.poll(() => aiState(study.studyInstanceUid), { timeout: 45_000, interval: 250 }).toMatch(/^critical:/);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await testDb().aiResult.count()).toBe(1);
+      expect(await testDb().auditEvent.count({ where: { action: "study.scored" } })).toBe(1);
+      const jobs = await testDb().$queryRawUnsafe<{ state: string; retry_count: number }[]>(`SELECT state, retry_count FROM pgboss.job WHERE name = 'score-study'`);
+      expect(jobs).toEqual([{ state: "completed", retry_count: 1 }]);
+    } finally {
+      await new Promise((r) => proxy.close(r));
+    }
+  }, 120_000);
+
+  it("a critical finding is POSTed to the webhook, HMAC-signed", async () => {
+    const port = await freePort();
+    const secret = "webhook-secret-0123456789";
+    const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+    let failFirst = true;
+    const server: Server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        // The first delivery fails: the webhook must be retried.
+        if (failFirst) {
+          failFirst = false;
+          res.writeHead(503).end();
+          return;
+        }
+        received.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    try {
+      await createSource(testDb(), null, sourceSettings(orthanc.dicomWebUrl));
+      const worker = startWorker({ CRITICAL_WEBHOOK_URL: `http://127.0.0.1:${port}/page`, CRITICAL_WEBHOOK_SECRET: secret });
+      await scoringStarted(worker);
+      const study = headCt({ finding: "ich-intraparenchymal", sliceCount: 16, size: 256 });
+      await stow(orthanc.dicomWebUrl, study.instances);
+      await expect.poll(() => received.length, { timeout: 60_000, interval: 250 }).toBe(1);
+      const { headers, body } = received[0]!;
+      const expected = `sha256=${createHmac("sha256", secret).update(`${headers["x-readnext-timestamp"]}.${body}`).digest("hex")}`;
+      expect(headers["x-readnext-signature"]).toBe(expected);
+      expect(JSON.parse(body)).toMatchObject({ event: "critical-finding", finding: "intracranial-bleed", model: { id: "ich-headct" }, study: { studyInstanceUid: study.studyInstanceUid, accessionNumber: study.accessionNumber } });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  }, 120_000);
+});
