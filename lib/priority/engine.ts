@@ -5,7 +5,7 @@ import type { PriorityConfig } from "./sla";
 export type AiVerdict =
   | { status: "critical" | "urgent" | "negative"; finding: string; probability: number; modelId: string; modelVersion: string; scoredAt: Date }
   | { status: "unavailable"; reason: string }
-  | { status: "not-applicable" }
+  | { status: "not-applicable"; reason?: string }
   | { status: "pending" };
 
 export type Override =
@@ -126,7 +126,7 @@ export function computePriority(study: PriorityInput, config: PriorityConfig, no
   } else if (ai?.status === "unavailable") {
     reasons.push(`AI unavailable: ${ai.reason}`);
   } else if (ai?.status === "not-applicable") {
-    reasons.push("no applicable model");
+    reasons.push(ai.reason ? `no applicable model (${ai.reason})` : "no applicable model");
   } else if (ai?.status === "negative") {
     reasons.push(`AI: no ${findingWords(ai.finding)} found ${ai.probability.toFixed(2)} (${ai.modelId} ${ai.modelVersion})`);
   }

@@ -7,6 +7,7 @@ import { departmentRouter } from "./routers/department";
 import { pacsSourcesRouter } from "./routers/pacs-sources";
 import { whatIfRouter } from "./routers/what-if";
 import { settingsRouter } from "./routers/settings";
+import { aiModelsRouter } from "./routers/ai-models";
 
 export const appRouter = createTRPCRouter({
   me: meRouter,
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   pacsSources: pacsSourcesRouter,
   whatIf: whatIfRouter,
   settings: settingsRouter,
+  aiModels: aiModelsRouter,
 });
 
 export type AppRouter = typeof appRouter;

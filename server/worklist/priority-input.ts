@@ -19,7 +19,7 @@ function verdict(s: PriorityColumns): AiVerdict | null {
   switch (s.aiStatus) {
     case null: return null;
     case "unavailable": return { status: "unavailable", reason: s.aiReason ?? "scoring failed" };
-    case "not_applicable": return { status: "not-applicable" };
+    case "not_applicable": return s.aiReason ? { status: "not-applicable", reason: s.aiReason } : { status: "not-applicable" };
     default:
       return {
         status: s.aiStatus, finding: s.aiFinding ?? "finding", probability: s.aiProbability ?? 0,

@@ -12,8 +12,8 @@ export function viewerUrl(template: string, study: { studyInstanceUid: string; a
     .replaceAll("{PatientID}", encodeURIComponent(study.patientId ?? ""));
 }
 
-/** Everything the study panel shows: the study, its series, AI results, priority reasons and history. */
-export async function getStudyDetail(db: Db, studyId: string, now = new Date()) {
+/** Everything the study panel shows: the study, its series, AI results (with the reader's own feedback), priority reasons and history. */
+export async function getStudyDetail(db: Db, studyId: string, viewerId: string | null = null, now = new Date()) {
   const [config, rules] = await Promise.all([getPriorityConfig(db), getWorklistRules(db)]);
   const study = await db.study.findUnique({
     where: { id: studyId },
@@ -23,7 +23,15 @@ export async function getStudyDetail(db: Db, studyId: string, now = new Date()) 
       orderPriorityRaw: true, patientLocationRaw: true, referringPhysician: true, studyDateTime: true,
       claimedBy: { select: { id: true, name: true } }, readBy: { select: { name: true } },
       series: { select: { seriesInstanceUid: true, modality: true, description: true, numberOfInstances: true, seriesNumber: true }, orderBy: { seriesNumber: "asc" } },
-      aiResults: { select: { id: true, modelId: true, modelVersion: true, status: true, probability: true, finding: true, critical: true, urgent: true, reason: true, keySliceIndex: true, createdAt: true }, orderBy: { createdAt: "desc" } },
+      aiResults: {
+        select: {
+          id: true, modelId: true, modelVersion: true, status: true, probability: true, finding: true, critical: true, urgent: true, reason: true,
+          keySliceIndex: true, keySliceProbability: true, studyRevision: true, seriesInstanceUid: true, createdAt: true, timings: true,
+          // Whether a preview exists, without sending its bytes (the PNG has its own URL).
+          feedback: { where: { userId: viewerId ?? "" }, select: { verdict: true, comment: true, at: true } },
+        },
+        orderBy: { createdAt: "desc" },
+      },
       source: { select: { name: true } },
     },
   });
@@ -32,5 +40,10 @@ export async function getStudyDetail(db: Db, studyId: string, now = new Date()) 
     where: { studyId }, orderBy: { at: "asc" }, take: 200, select: { id: true, at: true, action: true, details: true, actor: { select: { name: true } } },
   });
   const priority = computePriority(toPriorityInput(study as PriorityColumns), config, now);
-  return { ...study, priority, history, viewerUrl: viewerUrl(rules.viewerUrlTemplate, study), claimTimeoutMinutes: rules.claimTimeoutMinutes };
+  const withPreview = new Set((await db.aiResult.findMany({ where: { studyId, preview: { not: null } }, select: { id: true } })).map((r) => r.id));
+  const aiResults = study.aiResults.map(({ feedback, ...r }) => ({
+    ...r, current: r.studyRevision === study.revision, myFeedback: feedback[0] ?? null,
+    previewUrl: withPreview.has(r.id) ? `/api/ai-results/${r.id}/preview` : null, modelCardUrl: `/models/${r.modelId}/card`,
+  }));
+  return { ...study, aiResults, priority, history, viewerUrl: viewerUrl(rules.viewerUrlTemplate, study), claimTimeoutMinutes: rules.claimTimeoutMinutes };
 }

@@ -14,6 +14,8 @@ let target: CurrentUser;
 let sourceId: string;
 let studyId: string;
 let readStudyId: string;
+let modelRowId: string;
+let aiResultId: string;
 let n = 0;
 
 // Who may call what. A procedure missing here fails the completeness test below.
@@ -60,6 +62,11 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
   "department.throughput": { roles: ["chair", "admin"], call: (c) => c.department.throughput({ windowHours: 24 }) },
   "department.atRisk": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.atRisk({}) },
   "department.backlog": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.backlog() },
+  "aiModels.list": { roles: ["admin"], call: (c) => c.aiModels.list() },
+  "aiModels.status": { roles: ["admin"], call: (c) => c.aiModels.status() },
+  "aiModels.setEnabled": { roles: ["admin"], call: (c) => c.aiModels.setEnabled({ id: modelRowId, enabled: true }) },
+  "aiModels.setThresholds": { roles: ["admin"], call: (c) => c.aiModels.setThresholds({ id: modelRowId, critical: 0.6, urgent: null }) },
+  "worklist.aiFeedback": { roles: ["radiologist"], call: (c) => c.worklist.aiFeedback({ aiResultId, verdict: "confirmed" }) },
   "pacsSources.list": { roles: ["admin"], call: (c) => c.pacsSources.list() },
   "pacsSources.create": { roles: ["admin"], call: (c) => c.pacsSources.create(sourceSettings(`Source ${++n}`)) },
   "pacsSources.update": { roles: ["admin"], call: (c) => c.pacsSources.update({ id: sourceId, settings: sourceSettings("Fixed source") }) },
@@ -85,6 +92,8 @@ beforeAll(async () => {
   sourceId = (await createSource(testDb(), null, sourceSettings("Fixed source"))).id;
   studyId = (await testDb().study.create({ data: { sourceId, studyInstanceUid: "1.2.840.1" } })).id;
   readStudyId = (await testDb().study.create({ data: { sourceId, studyInstanceUid: "1.2.840.2", readingState: "READ" } })).id;
+  modelRowId = (await testDb().aiModel.create({ data: { modelId: "ich-headct", version: "1.0.0", manifest: { outputs: [{ criticalThreshold: 0.5 }] }, sha256: "0".repeat(64) } })).id;
+  aiResultId = (await testDb().aiResult.create({ data: { studyId, modelId: "ich-headct", modelVersion: "1.0.0", studyRevision: 1, status: "SCORED", probability: 0.9, critical: true, finding: "intracranial-bleed" } })).id;
 });
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {

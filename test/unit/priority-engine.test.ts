@@ -42,6 +42,7 @@ describe("AI results", () => {
   it.each([
     [{ status: "unavailable", reason: "PACS timeout" } as AiVerdict, "AI unavailable: PACS timeout"],
     [{ status: "not-applicable" } as AiVerdict, "no applicable model"],
+    [{ status: "not-applicable", reason: "no model for MR KNEE" } as AiVerdict, "no applicable model (no model for MR KNEE)"],
     [{ status: "negative", finding: "pneumothorax", probability: 0.04, modelId: "ptx-cxr", modelVersion: "1.0.0", scoredAt: now } as AiVerdict, "AI: no pneumothorax found 0.04 (ptx-cxr 1.0.0)"],
   ])("%j keeps the order's priority and says %s", (ai, reason) => {
     const r = computePriority(study({ ai }), config, now);

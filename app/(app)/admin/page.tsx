@@ -3,6 +3,7 @@ import { UsersAdmin } from "./users-admin";
 import { AuditLog } from "./audit-log";
 import { SourcesAdmin } from "./sources-admin";
 import { WorklistRules } from "./worklist-rules";
+import { ScoringAdmin } from "./scoring-admin";
 
 export default async function AdminPage() {
   const me = await requireUser(["admin"]);
@@ -11,6 +12,10 @@ export default async function AdminPage() {
       <section>
         <h1 className="mb-4 text-xl font-semibold">PACS sources</h1>
         <SourcesAdmin />
+      </section>
+      <section>
+        <h2 className="mb-4 text-lg font-semibold">AI scoring and models</h2>
+        <ScoringAdmin />
       </section>
       <section>
         <h2 className="mb-4 text-lg font-semibold">Worklist rules</h2>

@@ -2,11 +2,13 @@
 import { useEffect, useState } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc";
+import { AiFindings } from "./ai-findings";
 
 const ACTIONS: Record<string, string> = {
   "study.arrived": "arrived", "study.changed": "new images", "study.claim": "claimed", "study.claim-out-of-order": "claimed out of order",
   "study.skip": "skipped", "study.claim-broken": "claim broken", "study.read": "read", "study.override-pin": "pinned",
-  "study.override-target": "target set", "study.override-cleared": "override cleared", "study.scored": "scored",
+  "study.override-target": "target set", "study.override-cleared": "override cleared", "study.scored": "scored by AI",
+  "study.not-applicable": "no applicable model", "study.ai-confirmed": "AI finding confirmed", "study.ai-dismissed": "AI finding dismissed",
 };
 
 /** The open case: why it is here, its AI result, the viewer link, its history, and Mark read / Skip. */
@@ -62,15 +64,7 @@ export function StudyPanel({ studyId, userId, onClose, onChanged, onDone }: { st
           </div>
           <div>
             <h3 className="mb-1 text-xs font-semibold uppercase text-slate-500">AI</h3>
-            {s.aiResults.length === 0 ? <p className="text-xs text-slate-500">No AI result for this study.</p> : (
-              <ul className="space-y-1 text-xs">
-                {s.aiResults.map((a) => (
-                  <li key={a.id} className={a.critical ? "font-semibold text-red-700" : ""}>
-                    {a.modelId} {a.modelVersion}: {a.status === "SCORED" ? `${a.finding ?? "finding"} ${a.probability?.toFixed(2)}${a.critical ? " (critical)" : a.urgent ? " (urgent)" : ""}` : `${a.status.toLowerCase().replace("_", " ")}${a.reason ? `: ${a.reason}` : ""}`}
-                  </li>
-                ))}
-              </ul>
-            )}
+            <AiFindings results={s.aiResults} onChanged={() => void detail.refetch()} />
           </div>
           <div className="flex flex-wrap gap-2">
             <a href={s.viewerUrl} target="_blank" rel="noreferrer" className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-100">Open in viewer ↗</a>

@@ -5,6 +5,7 @@ import { createTRPCRouter, roleProcedure } from "../trpc";
 import { countWorklist, listWorklist } from "../../worklist/list-worklist";
 import { breakClaim, claimNextCase, claimStudy, markRead, renewClaim, skipStudy } from "../../worklist/claims";
 import { getStudyDetail } from "../../worklist/study-detail";
+import { giveAiFeedback } from "../../worklist/ai-feedback";
 import { clearOverride, setOverride } from "../../worklist/overrides";
 import { getSavedFilters, saveFilters } from "../../worklist/saved-filters";
 import { worklistEvents } from "../../worklist/live-events";
@@ -24,7 +25,10 @@ export const worklistRouter = createTRPCRouter({
     .query(async ({ ctx, input }) => countWorklist(ctx.db, ctx.user.id, input.filters ?? (await getSavedFilters(ctx.db, ctx.user.id)))),
   savedFilters: readers.query(({ ctx }) => getSavedFilters(ctx.db, ctx.user.id)),
   saveFilters: readers.input(worklistFiltersSchema).mutation(({ ctx, input }) => saveFilters(ctx.db, ctx.user.id, input)),
-  study: readers.input(z.object({ studyId })).query(({ ctx, input }) => getStudyDetail(ctx.db, input.studyId)),
+  study: readers.input(z.object({ studyId })).query(({ ctx, input }) => getStudyDetail(ctx.db, input.studyId, ctx.user.id)),
+  aiFeedback: radiologist
+    .input(z.object({ aiResultId: studyId, verdict: z.enum(["confirmed", "dismissed"]), comment: z.string().trim().max(500).nullish() }))
+    .mutation(({ ctx, input }) => giveAiFeedback(ctx.db, ctx.user, input)),
   nextCase: radiologist.mutation(async ({ ctx }) => claimNextCase(ctx.db, ctx.user, await getSavedFilters(ctx.db, ctx.user.id))),
   claim: radiologist
     .input(z.object({ studyId, reason: reason.optional() }))

@@ -1,0 +1,58 @@
+import { Counter, Gauge, Registry } from "prom-client";
+import type { Db } from "../db/client";
+import { arrivalToScored, scoreQueueCounts, scoringTotals } from "./scoring-status";
+
+/**
+ * Prometheus metrics, read from Postgres at scrape time: the queue and the results are
+ * shared by every worker process, so one scrape of any web server sees them all.
+ */
+export function buildMetricsRegistry(db: Db): Registry {
+  const registry = new Registry();
+  let totals: Promise<Awaited<ReturnType<typeof scoringTotals>>> | null = null;
+  // One totals query per scrape, shared by the metrics that read it.
+  const readTotals = () => (totals ??= scoringTotals(db).finally(() => setTimeout(() => (totals = null), 0)));
+
+  new Gauge({
+    name: "readnext_score_jobs", help: "Score jobs by state (created = waiting, retry = waiting after a failure, active = running).", labelNames: ["state"], registers: [registry],
+    async collect() {
+      const counts = await scoreQueueCounts(db);
+      for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+    },
+  });
+  new Counter({
+    name: "readnext_ai_results_total", help: "Stored AI results by model, version and status (SCORED, NOT_APPLICABLE, FAILED).", labelNames: ["model", "version", "status"], registers: [registry],
+    async collect() {
+      this.reset();
+      for (const t of await readTotals()) this.inc({ model: t.modelId, version: t.modelVersion, status: t.status }, Number(t.n));
+    },
+  });
+  new Counter({
+    name: "readnext_scoring_seconds_total", help: "Time spent scoring, by model and phase (fetch over WADO-RS, decode and preprocessing, inference, total).", labelNames: ["model", "version", "phase"], registers: [registry],
+    async collect() {
+      this.reset();
+      for (const t of await readTotals()) {
+        for (const phase of ["fetch", "decode", "inference", "total"] as const) {
+          const ms = t[`${phase}Ms`];
+          if (ms !== null) this.inc({ model: t.modelId, version: t.modelVersion, phase }, ms / 1000);
+        }
+      }
+    },
+  });
+  new Gauge({
+    name: "readnext_arrival_to_scored_seconds", help: "Lag from a study's arrival to its AI verdict, over the last hour.", labelNames: ["quantile"], registers: [registry],
+    async collect() {
+      const lag = await arrivalToScored(db);
+      if (lag.p50Seconds !== null) this.set({ quantile: "0.5" }, lag.p50Seconds);
+      if (lag.p95Seconds !== null) this.set({ quantile: "0.95" }, lag.p95Seconds);
+    },
+  });
+  new Gauge({
+    name: "readnext_open_studies", help: "Unread studies on the worklist, by AI status (pending = not scored yet).", labelNames: ["ai"], registers: [registry],
+    async collect() {
+      this.reset();
+      const rows = await db.$queryRaw<{ ai: string | null; n: bigint }[]>`SELECT "aiStatus"::text AS ai, count(*) AS n FROM "Study" WHERE "dueAt" IS NOT NULL GROUP BY 1`;
+      for (const r of rows) this.set({ ai: r.ai ?? "pending" }, Number(r.n));
+    },
+  });
+  return registry;
+}

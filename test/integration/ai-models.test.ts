@@ -1,0 +1,151 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ModelRegistry } from "@/server/scoring/model-registry";
+import { dispatchScoring } from "@/server/scoring/dispatch-scoring";
+import { storeAiResult } from "@/server/scoring/store-result";
+import type { ScoreJobData } from "@/server/scoring/queue";
+import { listModels, setModelEnabled, setModelThresholds } from "@/server/services/ai-models";
+import { buildMetricsRegistry } from "@/server/services/prometheus-metrics";
+import { giveAiFeedback } from "@/server/worklist/ai-feedback";
+import { createSource } from "@/server/services/pacs-sources";
+import { makeUser, resetDatabase, testDb } from "../support/db";
+
+const ICH = path.resolve("models/ich-headct");
+let registry: ModelRegistry;
+let modelsDir: string;
+
+function modelsFolder(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "readnext-models-"));
+  cpSync(ICH, path.join(dir, "ich-headct"), { recursive: true });
+  // A second version whose .onnx was changed after its manifest was written.
+  cpSync(ICH, path.join(dir, "ich-headct-tampered"), { recursive: true });
+  const manifest = JSON.parse(readFileSync(path.join(dir, "ich-headct-tampered/manifest.json"), "utf8")) as { version: string };
+  manifest.version = "1.0.1";
+  writeFileSync(path.join(dir, "ich-headct-tampered/manifest.json"), JSON.stringify(manifest));
+  const bytes = readFileSync(path.join(dir, "ich-headct-tampered/model.onnx"));
+  bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
+  writeFileSync(path.join(dir, "ich-headct-tampered/model.onnx"), bytes);
+  // Not JSON at all.
+  mkdirSync(path.join(dir, "broken"));
+  writeFileSync(path.join(dir, "broken/manifest.json"), "{ not json");
+  // Training scripts and such: no manifest, not a model.
+  mkdirSync(path.join(dir, "training"));
+  return dir;
+}
+
+beforeAll(async () => {
+  modelsDir = modelsFolder();
+  registry = await ModelRegistry.load(modelsDir, { threads: 1, executionProvider: "cpu" });
+});
+afterAll(async () => {
+  await registry?.release();
+});
+beforeEach(async () => {
+  await resetDatabase();
+});
+
+async function study(sourceId: string, uid: string, series: { modality: string; bodyPart: string; numberOfInstances: number }[]) {
+  return testDb().study.create({
+    data: { sourceId, studyInstanceUid: uid, modalities: series.map((s) => s.modality), dueAt: new Date(), series: { create: series.map((s, i) => ({ seriesInstanceUid: `${uid}.${i}`, ...s })) } },
+  });
+}
+const source = () => createSource(testDb(), null, { name: `S${Math.random()}`, baseUrl: "http://127.0.0.1:9/dicom-web", authType: "none", timeoutMs: 1000, capabilities: {}, locationTag: "00380300", backfillDays: 1, syncIntervalSeconds: 60, enabled: false });
+
+describe("model registry", () => {
+  it("loads the good model, refuses the tampered and the broken one by name, and records all three", async () => {
+    expect(registry.loaded.map((m) => `${m.manifest.id} ${m.manifest.version}`)).toEqual(["ich-headct 1.0.0"]);
+    expect(registry.refused.map((r) => [r.modelId, r.version])).toEqual([["broken", "unknown"], ["ich-headct", "1.0.1"]]);
+    expect(registry.refused[1]!.reason).toMatch(/sha256 of model\.onnx is [0-9a-f]{64}, the manifest says/);
+    expect(registry.refused[0]!.reason).toMatch(/cannot read manifest\.json/);
+    await registry.record(testDb());
+    const listed = await listModels(testDb());
+    expect(listed.map((m) => [m.modelId, m.version, m.enabled, m.loadError === null])).toEqual([
+      ["broken", "unknown", true, false], ["ich-headct", "1.0.1", true, false], ["ich-headct", "1.0.0", true, true],
+    ]);
+    expect((await registry.refreshActive(testDb())).map((m) => m.manifest.version)).toEqual(["1.0.0"]);
+  });
+
+  it("admins disable and re-enable a model and set site thresholds, audited; a refused model cannot be enabled", async () => {
+    await registry.record(testDb());
+    const admin = await makeUser(["admin"]);
+    const good = await testDb().aiModel.findFirstOrThrow({ where: { modelId: "ich-headct", version: "1.0.0" } });
+    const refused = await testDb().aiModel.findFirstOrThrow({ where: { version: "1.0.1" } });
+
+    await setModelEnabled(testDb(), admin.id, good.id, false);
+    expect(await registry.refreshActive(testDb())).toEqual([]);
+    expect(registry.get("ich-headct", "1.0.0")).toBeUndefined();
+    await setModelEnabled(testDb(), admin.id, good.id, true);
+    await expect(setModelEnabled(testDb(), admin.id, refused.id, true)).rejects.toThrow(/refused by the workers: .*sha256/);
+
+    await setModelThresholds(testDb(), admin.id, good.id, { critical: 0.8, urgent: 0.4 });
+    const [active] = await registry.refreshActive(testDb());
+    expect(active!.manifest.outputs[0]).toMatchObject({ criticalThreshold: 0.8, urgentThreshold: 0.4 });
+    await expect(setModelThresholds(testDb(), admin.id, good.id, { critical: null, urgent: 0.6 })).rejects.toThrow(/must be below the critical threshold \(0\.5\)/);
+    await setModelThresholds(testDb(), admin.id, good.id, { critical: null, urgent: null });
+    expect((await registry.refreshActive(testDb()))[0]!.manifest.outputs[0]).toMatchObject({ criticalThreshold: 0.5, urgentThreshold: 0.3 });
+
+    const audit = await testDb().auditEvent.findMany({ where: { actorId: admin.id }, orderBy: { at: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["model.disabled", "model.enabled", "model.thresholds", "model.thresholds"]);
+    expect(audit[2]!.details).toMatchObject({ from: { critical: null, urgent: null }, to: { critical: 0.8, urgent: 0.4 } });
+  });
+});
+
+describe("dispatching score jobs", () => {
+  it("queues one job per applicable model and revision, labels the rest 'no applicable model', and queues again after new images", async () => {
+    await registry.record(testDb());
+    const models = await registry.refreshActive(testDb());
+    const s = await source();
+    const head = await study(s.id, "1.1", [{ modality: "CT", bodyPart: "HEAD", numberOfInstances: 30 }, { modality: "CT", bodyPart: "HEAD", numberOfInstances: 1 }]);
+    const knee = await study(s.id, "1.2", [{ modality: "MR", bodyPart: "KNEE", numberOfInstances: 20 }]);
+    const sent: ScoreJobData[] = [];
+    const send = async (job: ScoreJobData) => void sent.push(job);
+
+    expect(await dispatchScoring(testDb(), models, send)).toEqual({ queued: 1, notApplicable: 1 });
+    expect(sent).toEqual([{ studyId: head.id, revision: 1, modelId: "ich-headct", modelVersion: "1.0.0", expectedModels: 1 }]);
+    const kneeRow = await testDb().study.findUniqueOrThrow({ where: { id: knee.id } });
+    expect(kneeRow).toMatchObject({ aiStatus: "not_applicable", aiReason: "no model for MR KNEE", scoringRevision: 1 });
+
+    expect(await dispatchScoring(testDb(), models, send)).toEqual({ queued: 0, notApplicable: 0 });
+    await testDb().study.update({ where: { id: head.id }, data: { revision: 2 } });
+    expect(await dispatchScoring(testDb(), models, send)).toEqual({ queued: 1, notApplicable: 0 });
+    expect(sent[1]).toMatchObject({ studyId: head.id, revision: 2 });
+  });
+
+  it("with every model disabled, a head CT says so instead of waiting for AI forever", async () => {
+    const s = await source();
+    const head = await study(s.id, "2.1", [{ modality: "CT", bodyPart: "HEAD", numberOfInstances: 30 }]);
+    await dispatchScoring(testDb(), [], async () => undefined);
+    expect(await testDb().study.findUniqueOrThrow({ where: { id: head.id } })).toMatchObject({ aiStatus: "not_applicable", aiReason: "no model is enabled" });
+  });
+});
+
+describe("results, feedback and metrics", () => {
+  it("stores a result once, pins a critical study, takes a radiologist's confirm / dismiss, and counts it all in /metrics", async () => {
+    const s = await source();
+    const head = await study(s.id, "3.1", [{ modality: "CT", bodyPart: "HEAD", numberOfInstances: 30 }]);
+    const job = { studyId: head.id, revision: 1, modelId: "ich-headct", modelVersion: "1.0.0", expectedModels: 1 };
+    const stored = await storeAiResult(testDb(), job, { status: "SCORED", probability: 0.93, finding: "intracranial-bleed", critical: true, timings: { fetchMs: 100, decodeMs: 50, inferenceMs: 200, totalMs: 350 } });
+    expect(stored).toMatchObject({ critical: true });
+    expect(await storeAiResult(testDb(), job, { status: "SCORED", probability: 0.1, finding: "intracranial-bleed" })).toBeNull();
+    const row = await testDb().study.findUniqueOrThrow({ where: { id: head.id } });
+    expect(row).toMatchObject({ aiStatus: "critical", aiProbability: 0.93, aiModelId: "ich-headct" });
+    expect(row.pinnedAt).not.toBeNull();
+
+    const reader = await makeUser(["radiologist"]);
+    await giveAiFeedback(testDb(), reader, { aiResultId: stored!.id, verdict: "confirmed" });
+    await giveAiFeedback(testDb(), reader, { aiResultId: stored!.id, verdict: "dismissed", comment: "calcified falx, not blood" });
+    const feedback = await testDb().aiFeedback.findMany();
+    expect(feedback).toHaveLength(1);
+    expect(feedback[0]).toMatchObject({ verdict: "dismissed", comment: "calcified falx, not blood" });
+    expect((await testDb().auditEvent.findMany({ where: { actorId: reader.id }, orderBy: { at: "asc" } })).map((a) => a.action)).toEqual(["study.ai-confirmed", "study.ai-dismissed"]);
+
+    const text = await buildMetricsRegistry(testDb()).metrics();
+    expect(text).toContain('readnext_ai_results_total{model="ich-headct",version="1.0.0",status="SCORED"} 1');
+    expect(text).toContain('readnext_scoring_seconds_total{model="ich-headct",version="1.0.0",phase="inference"} 0.2');
+    expect(text).toContain('readnext_open_studies{ai="critical"} 1');
+    expect(text).toMatch(/readnext_score_jobs\{state="created"\} \d+/);
+    expect(text).toMatch(/# TYPE readnext_ai_results_total counter/);
+  });
+});
