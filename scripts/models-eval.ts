@@ -23,7 +23,7 @@ const byFinding = new Map<string, { tp: number; n: number }>();
 for (let i = 0; i < count; i++) {
   const positive = i % 2 === 0;
   // Seeds from 10^9 up: disjoint from the training seeds.
-  const study = generateStudy({ seed: 1_000_000_000 + i, kind, finding: positive ? "positive" : "none", size: kind === "head-ct" ? 256 : 512, withLocalizer: false });
+  const study = generateStudy({ seed: 1_000_000_000 + i, kind, finding: positive ? "positive" : "none", size: kind === "head-ct" ? 256 : 1024, withLocalizer: false });
   const started = performance.now();
   const score = await scoreSeries(model, study.instances);
   times.push(performance.now() - started);

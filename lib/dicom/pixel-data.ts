@@ -1,4 +1,5 @@
 import { readPart10, type Dataset } from "./part10";
+import { decodeCompressedFrame, framesOfEncapsulated, isCompressed } from "./codecs";
 
 export const TRANSFER_SYNTAX = {
   implicitLittle: "1.2.840.10008.1.2",
@@ -93,10 +94,13 @@ export function decodePart10(bytes: Uint8Array): { meta: ImageMeta; frames: Floa
   const dataset = readPart10(bytes);
   const transferSyntax = String(first((dataset._meta as Dataset | undefined)?.TransferSyntaxUID) ?? TRANSFER_SYNTAX.implicitLittle);
   const meta = imageMeta(dataset, transferSyntax);
-  if (!NATIVE.includes(transferSyntax)) throw new UnsupportedPixelDataError(`transfer syntax ${transferSyntax} is compressed; ask the PACS for explicit little endian`);
   const pixelData = dataset.PixelData as ArrayBuffer[] | undefined;
   if (!pixelData?.[0]) throw new UnsupportedPixelDataError("the instance has no pixel data");
   if (meta.samplesPerPixel !== 1) throw new UnsupportedPixelDataError(`${meta.photometric} with ${meta.samplesPerPixel} samples per pixel is not a greyscale image`);
+  if (isCompressed(transferSyntax)) {
+    return { meta, dataset, frames: framesOfEncapsulated(pixelData, meta.frames).map((bytes) => decodeCompressedFrame(bytes, meta)) };
+  }
+  if (!NATIVE.includes(transferSyntax)) throw new UnsupportedPixelDataError(`transfer syntax ${transferSyntax} is not supported; ask the PACS for explicit little endian`);
   const raw = new Uint8Array(pixelData[0]);
   return { meta, dataset, frames: Array.from({ length: meta.frames }, (_, f) => decodeNativeFrame(raw, meta, f)) };
 }

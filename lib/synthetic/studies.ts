@@ -139,7 +139,8 @@ export function generateStudy(options: SyntheticStudyOptions): SyntheticStudy {
       SeriesDescription: "CHEST PA", InstanceNumber: 1, ImageType: ["ORIGINAL", "PRIMARY"],
       Rows: xr.rows, Columns: xr.columns, SamplesPerPixel: 1, PhotometricInterpretation: "MONOCHROME2",
       BitsAllocated: 16, BitsStored: bitsStored, HighBit: bitsStored - 1, PixelRepresentation: 0,
-      PixelSpacing: [0.35 * (1024 / xr.rows), 0.35 * (1024 / xr.columns)],
+      // DS values hold at most 16 characters.
+      PixelSpacing: [Number((0.35 * (1024 / xr.rows)).toFixed(6)), Number((0.35 * (1024 / xr.columns)).toFixed(6))],
       WindowCenter: 2 ** (bitsStored - 1), WindowWidth: 2 ** bitsStored,
     }, xr.pixels));
   } else {

@@ -4,6 +4,7 @@ import path from "node:path";
 import * as ort from "onnxruntime-node";
 import { validateManifest, type ModelManifest } from "@/lib/models/manifest";
 import { aggregateSlices, prepareInput } from "@/lib/models/preprocess";
+import { loadCodecs } from "@/lib/dicom/codecs";
 
 export class ModelRefusedError extends Error {}
 
@@ -15,6 +16,8 @@ export type LoadedModel = { manifest: ModelManifest; session: ort.InferenceSessi
  * with the manifest. Any mismatch refuses the model with a message naming the problem.
  */
 export async function loadModel(dir: string, options: { threads?: number; executionProviders?: string[] } = {}): Promise<LoadedModel> {
+  // Series a PACS cannot transcode arrive compressed; the codecs must be ready before scoring.
+  await loadCodecs();
   let json: unknown;
   try {
     json = JSON.parse(await readFile(path.join(dir, "manifest.json"), "utf8"));

@@ -1,8 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
 import { applyWindow, decodeNativeFrame, decodePart10, resizeBilinear, sampleSliceIndices, scaleMinMax, toModalityValues, UnsupportedPixelDataError } from "@/lib/dicom/pixel-data";
 import { generateStudy } from "@/lib/synthetic/studies";
+import { loadCodecs } from "@/lib/dicom/codecs";
 
 // Debian's python3-pydicom ships real sample files in every transfer syntax (installed by .ci/run).
 const SAMPLES = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
@@ -29,9 +32,50 @@ describe("native transfer syntaxes decode to the same pixels as pydicom", () => 
     expect(hu[0]).toBe(frames[0]![0]! * meta.rescaleSlope + meta.rescaleIntercept);
   });
 
-  it("refuses compressed data by name instead of guessing", () => {
-    expect(() => decodePart10(sample("MR_small_RLE.dcm"))).toThrow(UnsupportedPixelDataError);
-    expect(() => decodePart10(sample("MR_small_RLE.dcm"))).toThrow(/1\.2\.840\.10008\.1\.2\.5 is compressed/);
+});
+
+describe("compressed transfer syntaxes decode (codec packages) to the same pixels as their uncompressed twin", () => {
+  const mr = pydicomPixels("MR_small.dcm");
+  const ct = pydicomPixels("CT_small.dcm");
+  // More twins made here by DCMTK (Debian's dcmtk, installed by .ci/run): JPEG lossless and baseline, RLE and JPEG-LS of CT.
+  const dir = mkdtempSync(path.join(tmpdir(), "readnext-codecs-"));
+  const twin = (tool: string, args: string[], source: string, name: string) => {
+    execFileSync(tool, [...args, `${SAMPLES}/${source}`, path.join(dir, name)]);
+    return new Uint8Array(readFileSync(path.join(dir, name)));
+  };
+  beforeAll(async () => {
+    await loadCodecs();
+  });
+
+  it.each([
+    ["MR_small_RLE.dcm (RLE, pydicom)", () => sample("MR_small_RLE.dcm"), "1.2.840.10008.1.2.5", "mr"],
+    ["MR_small_jpeg_ls_lossless.dcm (JPEG-LS, pydicom)", () => sample("MR_small_jpeg_ls_lossless.dcm"), "1.2.840.10008.1.2.4.80", "mr"],
+    ["MR_small_jp2klossless.dcm (JPEG 2000, pydicom)", () => sample("MR_small_jp2klossless.dcm"), "1.2.840.10008.1.2.4.90", "mr"],
+    ["MR_small as JPEG lossless SV1 (dcmcjpeg +e1)", () => twin("dcmcjpeg", ["+e1"], "MR_small.dcm", "mr_ll.dcm"), "1.2.840.10008.1.2.4.70", "mr"],
+    ["CT_small as RLE (dcmcrle)", () => twin("dcmcrle", [], "CT_small.dcm", "ct_rle.dcm"), "1.2.840.10008.1.2.5", "ct"],
+    ["CT_small as JPEG-LS (dcmcjpls)", () => twin("dcmcjpls", [], "CT_small.dcm", "ct_jls.dcm"), "1.2.840.10008.1.2.4.80", "ct"],
+  ] as const)("%s", (_name, load, syntax, reference) => {
+    const { meta, frames } = decodePart10(load());
+    expect(meta.transferSyntax).toBe(syntax);
+    expect(Array.from(frames[0]!)).toEqual(reference === "mr" ? mr : ct);
+  });
+
+  it("JPEG baseline (8-bit, lossy) matches DCMTK's own decompression within 2 grey levels", () => {
+    const jpeg = decodePart10(twin("dcmcjpeg", ["+eb"], "MR_small.dcm", "mr_base.dcm"));
+    execFileSync("dcmdjpeg", [path.join(dir, "mr_base.dcm"), path.join(dir, "mr_base_dec.dcm")]);
+    const native = decodePart10(new Uint8Array(readFileSync(path.join(dir, "mr_base_dec.dcm"))));
+    expect(jpeg.meta.transferSyntax).toBe("1.2.840.10008.1.2.4.50");
+    const a = jpeg.frames[0]!;
+    const b = native.frames[0]!;
+    expect(a.length).toBe(64 * 64);
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+    expect(worst).toBeLessThanOrEqual(2);
+  });
+
+  it("refuses what no codec here decodes (12-bit JPEG extended) by name instead of guessing", () => {
+    expect(() => decodePart10(sample("JPEG-lossy.dcm"))).toThrow(UnsupportedPixelDataError);
+    expect(() => decodePart10(sample("JPEG-lossy.dcm"))).toThrow(/1\.2\.840\.10008\.1\.2\.4\.51 cannot be decoded here/);
   });
 });
 

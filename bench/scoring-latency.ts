@@ -1,0 +1,94 @@
+// npm run bench -- scoring: (1) STOW-RS of a 32-slice 512×512 positive head CT into Orthanc →
+// the study pinned first in the worklist API, through a real worker process (change feed,
+// queue, WADO-RS, pipeline, ONNX, store); (2) the scoring pipeline's time per study
+// (Part 10 bytes → tensor → ONNX → aggregation) next to raw onnxruntime on the same tensors.
+import * as ort from "onnxruntime-node";
+import { createTestDatabase } from "../test/support/test-database";
+import { startTestOrthanc } from "../test/support/orthanc";
+import { spawnWorker } from "../test/support/worker-process";
+import { createDb } from "../server/db/client";
+import { createSource } from "../server/services/pacs-sources";
+import { createUser } from "../server/services/users";
+import { listWorklist } from "../server/worklist/list-worklist";
+import { DicomWebAdapter } from "../server/pacs/dicomweb-adapter";
+import { sourceConfigFromRow } from "../server/pacs/source-config";
+import { loadModel, scoreSeries } from "../server/models/model-session";
+import { prepareInput } from "../lib/models/preprocess";
+import { generateStudy } from "../lib/synthetic/studies";
+import { NO_FILTERS } from "../lib/worklist-filters";
+import { summarise } from "./summarise";
+
+const runs = Number(process.env.RUNS ?? 10);
+const threads = Number(process.env.SCORING_THREADS ?? 2);
+const positive = (seed: number) => generateStudy({ seed, kind: "head-ct", finding: "ich-subdural", sliceCount: 32, size: 512, studyDateTime: new Date(), withLocalizer: false });
+
+// ---- (2) pipeline vs raw onnxruntime, in this process -------------------------------------
+const model = await loadModel("models/ich-headct", { threads });
+const pipeline: number[] = [];
+const raw: number[] = [];
+for (let i = 0; i < runs; i++) {
+  const study = positive(70_000 + i);
+  await scoreSeries(model, study.instances); // warm caches for this study's size
+  let t = performance.now();
+  await scoreSeries(model, study.instances);
+  pipeline.push(performance.now() - t);
+  const input = prepareInput(study.instances, model.manifest);
+  const [n, c, h, w] = input.dims;
+  t = performance.now();
+  for (let start = 0; start < n; start += 16) {
+    const count = Math.min(16, n - start);
+    await model.session.run({ [model.manifest.input.name]: new ort.Tensor("float32", input.tensor.subarray(start * c * h * w, (start + count) * c * h * w), [count, c, h, w]) });
+  }
+  raw.push(performance.now() - t);
+}
+await model.session.release();
+const pipelineMs = summarise(pipeline);
+const rawMs = summarise(raw);
+
+// ---- (1) STOW → pinned first, through a worker process ------------------------------------
+const database = await createTestDatabase("bench_scoring");
+process.env.DATABASE_URL = database.url;
+const orthanc = await startTestOrthanc();
+const db = createDb(database.url);
+const source = await createSource(db, null, {
+  name: "bench", baseUrl: orthanc.dicomWebUrl, authType: "none", timeoutMs: 30_000, capabilities: { orthancChangeFeed: true },
+  locationTag: "00380300", backfillDays: 1, syncIntervalSeconds: 3600, enabled: true,
+});
+const reader = await createUser(db, null, { name: "Bench Reader", email: "bench@readnext.local", password: "bench-password-1", roles: ["radiologist"] });
+const worker = spawnWorker({ SCORING_THREADS: String(threads), INGEST_TICK_MS: process.env.INGEST_TICK_MS ?? "250", LOG_LEVEL: "info" });
+await worker.waitForLog((l) => l.msg === "scoring started", 60_000);
+while ((await db.pacsSource.findUniqueOrThrow({ where: { id: source.id } })).changeFeedCursor === null) await new Promise((r) => setTimeout(r, 100));
+const adapter = new DicomWebAdapter(sourceConfigFromRow({ ...source, secret: null }));
+
+const latencies: number[] = [];
+const phases: Record<string, number[]> = { arrivedMs: [], fetchMs: [], decodeMs: [], inferenceMs: [] };
+for (let i = 0; i < runs; i++) {
+  const study = positive(80_000 + i);
+  await adapter.storeInstances(study.instances);
+  const stored = performance.now();
+  let arrived = 0;
+  for (;;) {
+    const { rows } = await listWorklist(db, reader.id, { filters: NO_FILTERS, limit: 1, offset: 0 });
+    if (!arrived && (await db.study.count({ where: { studyInstanceUid: study.studyInstanceUid } }))) arrived = performance.now() - stored;
+    if (rows[0]?.studyInstanceUid === study.studyInstanceUid && rows[0].pinned && rows[0].critical) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  latencies.push(performance.now() - stored);
+  phases.arrivedMs!.push(arrived);
+  const result = await db.aiResult.findFirstOrThrow({ where: { study: { studyInstanceUid: study.studyInstanceUid } } });
+  const timings = result.timings as Record<string, number>;
+  for (const k of ["fetchMs", "decodeMs", "inferenceMs"]) phases[k]!.push(timings[k]!);
+  // Read it, so the next positive is the only pin.
+  await db.study.updateMany({ where: { studyInstanceUid: study.studyInstanceUid }, data: { readingState: "READ", readAt: new Date(), dueAt: null, pinnedAt: null, capAt: null } });
+}
+await worker.stop();
+await db.$disconnect();
+await orthanc.stop();
+await database.drop();
+
+console.log(JSON.stringify({
+  bench: "scoring",
+  stowToPinned: { what: "STOW-RS of a 32-slice 512×512 positive head CT finished → first and pinned in the worklist API (worker process, Orthanc StableAge 1 s)", runs, ms: summarise(latencies), phasesMedianMs: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, summarise(v).median])) },
+  pipelineVsRaw: { what: "one 32-slice 512×512 study: Part 10 bytes → tensor → ONNX → aggregation, vs onnxruntime alone on the same tensors", threads, runs, pipelineMs, rawOrtMs: rawMs, ratioMedian: Math.round((pipelineMs.median / rawMs.median) * 100) / 100 },
+}, null, 2));
+process.exit(0);
