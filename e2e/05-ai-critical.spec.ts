@@ -10,6 +10,8 @@ const headCt = (seed: number, finding: "none" | "ich-subdural", priority: "STAT"
 
 // Runs after 03/04: the scheduler's pinned study is still open; a second reader reads it first.
 test("a positive head CT STOWed during the test rises to the top live, opens with its key slice, is confirmed and read", async ({ page, browser }) => {
+  // Two studies go through the whole path (change feed, queue, WADO-RS, model) while the page is open.
+  test.setTimeout(120_000);
   const otherContext = await browser.newContext();
   const other = await otherContext.newPage();
   await signIn(other, "second.reader@readnext.local");

@@ -6,7 +6,7 @@ import { readPart10 } from "@/lib/dicom/part10";
 import { scoreSeries } from "../models/model-session";
 import { PacsError } from "../pacs/errors";
 import type { AdapterCache } from "./adapter-cache";
-import type { ModelRegistry } from "./model-registry";
+import type { ModelRegistry } from "../models/model-registry";
 import type { ScoreJobData } from "./queue";
 import { storeAiResult, type ResultToStore } from "./store-result";
 
@@ -41,7 +41,7 @@ function factsFromInstance(bytes: Uint8Array, imageCount: number): SeriesFacts {
  * Transient PACS errors are thrown (the queue retries); anything that retrying cannot fix
  * is stored at once as FAILED or NOT_APPLICABLE with its reason.
  */
-export async function runScoreJob(deps: ScoringDeps, job: ScoreJobData): Promise<ScoreOutcome> {
+export async function scoreStudy(deps: ScoringDeps, job: ScoreJobData): Promise<ScoreOutcome> {
   const { db } = deps;
   const study = await db.study.findUnique({
     where: { id: job.studyId },

@@ -6,9 +6,9 @@ import { WORKLIST_CHANNEL, type WorklistEvent } from "../worklist/notify";
 import { AdapterCache } from "./adapter-cache";
 import { sendCriticalWebhook } from "./critical-webhook";
 import { dispatchScoring } from "./dispatch-scoring";
-import { ModelRegistry } from "./model-registry";
+import { ModelRegistry } from "../models/model-registry";
 import { JOBS_CHANNEL, SCORE_FAILED_QUEUE, SCORE_QUEUE, scoreJobId, startQueue, WEBHOOK_QUEUE, type ScoreJobData, type WebhookJobData } from "./queue";
-import { isTransient, runScoreJob, withTimeout } from "./score-study";
+import { isTransient, scoreStudy, withTimeout } from "./score-study";
 import { storeAiResult } from "./store-result";
 
 const DISPATCH_EVERY_MS = 2_000;
@@ -34,7 +34,7 @@ export async function startScoring(db: Db, databaseUrl: string): Promise<{ stop(
     workerIds.push(await boss.work<ScoreJobData>(SCORE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
       if (!job) return;
       try {
-        const result = await withTimeout(runScoreJob(deps, job.data), timeoutMs);
+        const result = await withTimeout(scoreStudy(deps, job.data), timeoutMs);
         log.info({ study: job.data.studyId, model: job.data.modelId, ...result }, "score job done");
         if (result.outcome === "stored" && result.critical && webhook) await boss.send(WEBHOOK_QUEUE, { aiResultId: result.aiResultId } satisfies WebhookJobData, { retryLimit: 10, retryDelay: 5, retryBackoff: true });
       } catch (error) {

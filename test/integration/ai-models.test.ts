@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ModelRegistry } from "@/server/scoring/model-registry";
+import { ModelRegistry } from "@/server/models/model-registry";
 import { dispatchScoring } from "@/server/scoring/dispatch-scoring";
 import { storeAiResult } from "@/server/scoring/store-result";
 import type { ScoreJobData } from "@/server/scoring/queue";

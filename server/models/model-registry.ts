@@ -3,7 +3,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Db } from "../db/client";
 import { withThresholds } from "@/lib/models/manifest";
-import { loadModel, type LoadedModel } from "../models/model-session";
+import { loadModel, type LoadedModel } from "./model-session";
 import { log } from "../log";
 
 export type RefusedModel = { dir: string; modelId: string; version: string; sha256: string; reason: string };
