@@ -10,20 +10,25 @@ export type ThroughputSummary = {
   open: number;
   medianTurnaroundMinutes: number | null;
   p90TurnaroundMinutes: number | null;
+  /** Arrival to read for studies the AI flagged critical: the figure ReadNext exists to shorten. */
+  criticalRead: number;
+  medianCriticalTurnaroundMinutes: number | null;
 };
 
 /** Reads and arrivals over the last `windowHours`, with arrival-to-read turnaround percentiles. */
 export async function throughputSummary(database: Db, now: Date, windowHours: number): Promise<ThroughputSummary> {
   const since = new Date(now.getTime() - windowHours * 3600_000);
   const [row] = await database.$queryRaw<
-    { read: bigint; arrived: bigint; open: bigint; p50: number | null; p90: number | null }[]
+    { read: bigint; arrived: bigint; open: bigint; p50: number | null; p90: number | null; critical: bigint; criticalP50: number | null }[]
   >`
     SELECT
       (SELECT count(*) FROM "Study" WHERE "readAt" >= ${since}) AS read,
       (SELECT count(*) FROM "Study" WHERE "firstSeenAt" >= ${since}) AS arrived,
       (SELECT count(*) FROM "Study" WHERE "readingState" <> 'READ') AS open,
       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "readAt" - "firstSeenAt") / 60) AS p50,
-      percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM "readAt" - "firstSeenAt") / 60) AS p90
+      percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM "readAt" - "firstSeenAt") / 60) AS p90,
+      count(*) FILTER (WHERE "aiStatus" = 'critical') AS critical,
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "readAt" - "firstSeenAt") / 60) FILTER (WHERE "aiStatus" = 'critical') AS "criticalP50"
     FROM "Study" WHERE "readAt" >= ${since}`;
   return {
     windowHours,
@@ -32,6 +37,8 @@ export async function throughputSummary(database: Db, now: Date, windowHours: nu
     open: Number(row?.open ?? 0),
     medianTurnaroundMinutes: row?.p50 ?? null,
     p90TurnaroundMinutes: row?.p90 ?? null,
+    criticalRead: Number(row?.critical ?? 0),
+    medianCriticalTurnaroundMinutes: row?.criticalP50 ?? null,
   };
 }
 

@@ -1,6 +1,29 @@
 import type { Db } from "../db/client";
 import { DEFAULT_SCENARIO } from "@/lib/sim/default-scenario";
 import type { ScenarioInput } from "@/lib/sim/scenario";
+import { accuracyFromFeedback } from "@/lib/models/accuracy";
+import { aiAccuracy } from "./ai-accuracy";
+
+/** Reviews needed on each side before the measured figure replaces the assumed one. */
+const MIN_REVIEWS = 20;
+
+async function measuredAiAccuracy(db: Db, since: Date): Promise<{ figures: ScenarioInput["ai"]; basis: string }> {
+  const models = await aiAccuracy(db, since);
+  const all = accuracyFromFeedback(models.reduce((t, m) => ({
+    truePositive: t.truePositive + m.truePositive, falsePositive: t.falsePositive + m.falsePositive,
+    trueNegative: t.trueNegative + m.trueNegative, falseNegative: t.falseNegative + m.falseNegative,
+  }), { truePositive: 0, falsePositive: 0, trueNegative: 0, falseNegative: 0 }));
+  const positives = all.truePositive + all.falseNegative;
+  const negatives = all.trueNegative + all.falsePositive;
+  const fallback = DEFAULT_SCENARIO.ai;
+  const sensitivity = positives >= MIN_REVIEWS && all.sensitivity !== null ? Math.round(all.sensitivity * 1000) / 1000 : fallback.sensitivity;
+  const specificity = negatives >= MIN_REVIEWS && all.specificity !== null ? Math.round(all.specificity * 1000) / 1000 : fallback.specificity;
+  const said = (measured: boolean, value: number, n: number) => (measured ? `${value} measured from ${n} reviewed results` : `${value} assumed (${n} reviewed, ${MIN_REVIEWS} needed)`);
+  return {
+    figures: { sensitivity, specificity },
+    basis: `AI accuracy from radiologists' confirm / dismiss: sensitivity ${said(positives >= MIN_REVIEWS, sensitivity, positives)}, specificity ${said(negatives >= MIN_REVIEWS, specificity, negatives)}.`,
+  };
+}
 
 export type Prefill = { scenario: ScenarioInput; basis: string[] };
 
@@ -31,11 +54,13 @@ export async function prefillScenario(db: Db, now = new Date()): Promise<Prefill
   const basis = [`${total} studies that arrived in the last 30 days, in ${classes.length} classes (modality × priority × location with at least 5 studies).`];
   const readersOnDuty = Math.max(1, Math.round(readers?.perHour ?? 0));
   basis.push(readers?.perHour ? `About ${readersOnDuty} radiologists read in a typical hour.` : "No reads recorded yet: assuming 3 readers.");
-  basis.push("AI accuracy: sensitivity and specificity 0.9 assumed until radiologists have confirmed or dismissed enough findings.");
+  const ai = await measuredAiAccuracy(db, since);
+  basis.push(ai.basis);
   return {
     basis,
     scenario: {
       ...DEFAULT_SCENARIO,
+      ai: ai.figures,
       readers: readers?.perHour ? readersOnDuty : 3,
       classes: classes.map((c) => ({
         name: `${c.modality}, ${c.priority ?? "no priority"}, ${c.location.toLowerCase()}`,

@@ -11,6 +11,9 @@ import { buildMetricsRegistry } from "@/server/services/prometheus-metrics";
 import { giveAiFeedback } from "@/server/worklist/ai-feedback";
 import { createSource } from "@/server/services/pacs-sources";
 import { makeUser, resetDatabase, testDb } from "../support/db";
+import { aiAccuracy } from "@/server/services/ai-accuracy";
+import { prefillScenario } from "@/server/services/what-if-prefill";
+import { throughputSummary } from "@/server/services/department-metrics";
 
 const ICH = path.resolve("models/ich-headct");
 let registry: ModelRegistry;
@@ -147,5 +150,41 @@ describe("results, feedback and metrics", () => {
     expect(text).toContain('readnext_open_studies{ai="critical"} 1');
     expect(text).toMatch(/readnext_score_jobs\{state="created"\} \d+/);
     expect(text).toMatch(/# TYPE readnext_ai_results_total counter/);
+  });
+});
+
+describe("AI accuracy for chairs and the what-if prefill", () => {
+  it("counts each result once by its latest feedback, and the what-if uses measured figures once enough results were reviewed", async () => {
+    const s = await source();
+    const readers = [await makeUser(["radiologist"]), await makeUser(["radiologist"])];
+    const now = Date.now();
+    // 60 read CT head studies in the last days: 24 flagged (20 confirmed, 4 dismissed), 36 not (30 agreed, 6 missed).
+    await testDb().study.createMany({
+      data: Array.from({ length: 60 }, (_, i) => ({
+        id: `acc-${i}`, sourceId: s.id, studyInstanceUid: `9.${i}`, modalities: ["CT"], orderPriority: "ROUTINE" as const, patientLocation: "ED" as const,
+        firstSeenAt: new Date(now - (i + 1) * 3600_000), readingState: "READ" as const, readAt: new Date(now - i * 3600_000), claimedAt: new Date(now - i * 3600_000 - 600_000),
+        aiStatus: i < 24 ? ("critical" as const) : ("negative" as const),
+      })),
+    });
+    await testDb().aiResult.createMany({
+      data: Array.from({ length: 60 }, (_, i) => ({ id: `res-${i}`, studyId: `acc-${i}`, modelId: "ich-headct", modelVersion: "1.0.0", studyRevision: 1, status: "SCORED" as const, probability: i < 24 ? 0.9 : 0.1, critical: i < 24 })),
+    });
+    const verdict = (i: number) => (i < 20 ? "confirmed" : i < 24 ? "dismissed" : i < 54 ? "confirmed" : "dismissed");
+    // The first reader said the opposite first and then changed their mind on result 0: the later word counts.
+    await testDb().aiFeedback.create({ data: { aiResultId: "res-0", userId: readers[1]!.id, verdict: "dismissed", at: new Date(now - 60_000) } });
+    await testDb().aiFeedback.createMany({ data: Array.from({ length: 60 }, (_, i) => ({ aiResultId: `res-${i}`, userId: readers[0]!.id, verdict: verdict(i) as "confirmed" | "dismissed" })) });
+
+    const [acc] = await aiAccuracy(testDb(), new Date(now - 30 * 24 * 3600_000));
+    expect(acc).toMatchObject({ modelId: "ich-headct", scored: 60, flagged: 24, truePositive: 20, falsePositive: 4, trueNegative: 30, falseNegative: 6, reviewed: 60 });
+    expect(acc!.sensitivity).toBeCloseTo(20 / 26);
+    expect(acc!.specificity).toBeCloseTo(30 / 34);
+
+    const prefill = await prefillScenario(testDb());
+    expect(prefill.scenario.ai).toEqual({ sensitivity: 0.769, specificity: 0.882 });
+    expect(prefill.basis.join(" ")).toContain("sensitivity 0.769 measured from 26 reviewed results, specificity 0.882 measured from 34 reviewed results");
+
+    const summary = await throughputSummary(testDb(), new Date(now + 1000), 24 * 3);
+    expect(summary.criticalRead).toBe(24);
+    expect(summary.medianCriticalTurnaroundMinutes).toBeCloseTo(60, 0);
   });
 });

@@ -1,5 +1,6 @@
 import { requireUser } from "../../guard";
 import { ThroughputSummaryView } from "./throughput-summary";
+import { AiAccuracyView } from "./ai-accuracy";
 
 export default async function ThroughputPage() {
   await requireUser(["chair"]);
@@ -7,6 +8,8 @@ export default async function ThroughputPage() {
     <section>
       <h1 className="mb-4 text-xl font-semibold">Throughput</h1>
       <ThroughputSummaryView />
+      <h2 className="mb-3 mt-8 text-lg font-semibold">AI accuracy</h2>
+      <AiAccuracyView />
     </section>
   );
 }
