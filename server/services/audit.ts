@@ -16,9 +16,14 @@ export async function recordAudit(tx: AuditWriter, input: AuditInput): Promise<v
   });
 }
 
-export async function listAuditEvents(database: Db, input: { limit: number; studyId?: string }) {
+/** Newest first; `who` separates what people did from the automatic study events that would bury it. */
+export async function listAuditEvents(database: Db, input: { limit: number; studyId?: string; who?: "all" | "people" | "system" }) {
+  const who = input.who ?? "all";
   return database.auditEvent.findMany({
-    where: input.studyId ? { studyId: input.studyId } : undefined,
+    where: {
+      ...(input.studyId ? { studyId: input.studyId } : {}),
+      ...(who === "people" ? { actorId: { not: null } } : who === "system" ? { actorId: null } : {}),
+    },
     orderBy: { at: "desc" },
     take: input.limit,
     include: { actor: { select: { name: true, email: true } } },

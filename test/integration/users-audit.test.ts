@@ -3,6 +3,7 @@ import { createUser, listUsers, setUserDisabled, setUserRoles } from "@/server/s
 import { seedDemoUsers, DEMO_USERS } from "@/server/services/demo-users";
 import { ROLES } from "@/lib/roles";
 import { makeUser, resetDatabase, testDb } from "../support/db";
+import { listAuditEvents, recordAudit } from "@/server/services/audit";
 
 beforeEach(() => resetDatabase());
 
@@ -18,6 +19,18 @@ describe("user administration writes its audit trail", () => {
     expect(events.map((e) => e.action)).toEqual(["user.create", "user.roles", "user.disable", "user.enable"]);
     expect(events[1]!.details).toEqual({ userId: created.id, email: "who@test.local", from: ["radiologist"], to: ["radiologist", "chair"] });
     expect(events.every((e) => e.at instanceof Date)).toBe(true);
+  });
+
+  it("the log separates what people did from automatic study events", async () => {
+    const admin = await makeUser(["admin"]);
+    await createUser(testDb(), admin.id, { name: "Per Son", email: "per.son@test.local", password: "long-enough-pw", roles: ["chair"] });
+    for (let i = 0; i < 5; i++) await recordAudit(testDb(), { actorId: null, action: "study.arrived" });
+    const people = await listAuditEvents(testDb(), { limit: 50, who: "people" });
+    expect(people.map((e) => e.action)).toEqual(["user.create"]);
+    const system = await listAuditEvents(testDb(), { limit: 50, who: "system" });
+    expect(system.every((e) => e.actorId === null)).toBe(true);
+    expect(system.filter((e) => e.action === "study.arrived")).toHaveLength(5);
+    expect(await listAuditEvents(testDb(), { limit: 50 })).toHaveLength(people.length + system.length);
   });
 
   it("a failed change writes no audit event", async () => {
