@@ -1,4 +1,4 @@
-import { applyWindow, decodePart10, resizeBilinear, sampleSliceIndices, scaleMinMax, toModalityValues } from "../dicom/pixel-data";
+import { decodePart10, minMaxFunction, resizeBilinearMapped, sampleSliceIndices, toModalityValues, windowFunction } from "../dicom/pixel-data";
 import type { ModelManifest } from "./manifest";
 
 /** The series is not what the model is built for (too few slices, absurd intensities): "not applicable", never a score. */
@@ -50,13 +50,20 @@ export function prepareInput(instances: Uint8Array[], manifest: ModelManifest): 
   let flatImages = 0;
   kept.forEach((index, n) => {
     const { meta, frame } = slices[index]!;
-    const values = toModalityValues(frame, meta, { rescale: pre.rescale, invertMonochrome1: pre.invertMonochrome1 });
+    // Rescale, window (or scale) and resize in one pass over the pixels bilinear reads: the
+    // same numbers as transforming the whole slice first. MONOCHROME1 inversion and min-max
+    // scaling need the whole slice's range, so those take modality values of every pixel.
+    const whole = pre.scaling !== "windows" || (pre.invertMonochrome1 && meta.photometric === "MONOCHROME1");
+    const values = whole ? toModalityValues(frame, meta, { rescale: pre.rescale, invertMonochrome1: pre.invertMonochrome1 }) : frame;
+    const slope = !whole && pre.rescale ? meta.rescaleSlope : 1;
+    const intercept = !whole && pre.rescale ? meta.rescaleIntercept : 0;
     for (let c = 0; c < channels; c++) {
-      let scaled: Float32Array;
-      if (pre.scaling === "windows") scaled = applyWindow(values, pre.windows![c]!.center, pre.windows![c]!.width);
-      else if (pre.scaling === "minmax") scaled = scaleMinMax(values);
-      else scaled = values.map((v) => v / (2 ** meta.bitsStored - 1));
-      const resized = resizeBilinear(scaled, meta.rows, meta.columns, height, width);
+      let scale: (v: number) => number;
+      if (pre.scaling === "windows") {
+        const window = windowFunction(pre.windows![c]!.center, pre.windows![c]!.width);
+        scale = whole ? window : (v) => window(v * slope + intercept);
+      } else scale = pre.scaling === "minmax" ? minMaxFunction(values) : (v: number) => v / (2 ** meta.bitsStored - 1);
+      const resized = resizeBilinearMapped(values, meta.rows, meta.columns, height, width, scale);
       if (c === 0) {
         previews.push(resized);
         for (const v of resized) if (v > 0 && v < 1) inWindow++;

@@ -74,3 +74,35 @@ describe("the shipped ich-headct model through the real path (DICOM → pipeline
     await expect(loadModel(dir)).rejects.toThrow(/input "images" is not in the model \(it has slices\)/);
   });
 });
+
+describe("the shipped ptx-cxr model through the real path", () => {
+  let ptx: LoadedModel;
+  beforeAll(async () => {
+    ptx = await loadModel(path.resolve("models/ptx-cxr"));
+  });
+  afterAll(async () => {
+    await ptx?.session.release();
+  });
+
+  it("scores a synthetic pneumothorax above its threshold and a normal chest below, at any bit depth", async () => {
+    const threshold = ptx.manifest.outputs[0]!.criticalThreshold;
+    for (const [seed, bits] of [[911, 12], [912, 14], [913, 16]] as const) {
+      const positive = generateStudy({ seed, kind: "chest-xr", finding: "pneumothorax", size: 1024, bitsStored: bits });
+      expect((await scoreSeries(ptx, positive.instances)).probability, `positive, ${bits} bit`).toBeGreaterThan(threshold);
+      const negative = generateStudy({ seed: seed + 100, kind: "chest-xr", finding: "none", size: 1024, bitsStored: bits });
+      expect((await scoreSeries(ptx, negative.instances)).probability, `negative, ${bits} bit`).toBeLessThan(threshold);
+    }
+  }, 60_000);
+
+  it("separates held-out synthetic radiographs with AUC ≥ 0.98 (a smaller run of npm run models:eval)", async () => {
+    const scores: number[] = [];
+    const labels: boolean[] = [];
+    for (let i = 0; i < 40; i++) {
+      const positive = i % 2 === 0;
+      const study = generateStudy({ seed: 2_000_000_000 + i, kind: "chest-xr", finding: positive ? "pneumothorax" : "none", size: 1024 });
+      scores.push((await scoreSeries(ptx, study.instances)).probability);
+      labels.push(positive);
+    }
+    expect(rocAuc(scores, labels)).toBeGreaterThanOrEqual(0.98);
+  }, 180_000);
+});
