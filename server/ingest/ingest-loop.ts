@@ -2,7 +2,7 @@ import type { Db } from "../db/client";
 import { log } from "../log";
 import { pacsCapabilitiesSchema } from "../pacs/source-config";
 import { syncSource } from "./sync-source";
-import { pollOrthancChangeFeed } from "./orthanc-change-feed";
+import { pollOrthancChangeFeed, type SettlingStudies } from "./orthanc-change-feed";
 import { claimSyncLease } from "./source-status";
 
 /** Whether a periodic sweep of this source is due at `now`. "Sync now" skips any backoff. */
@@ -22,6 +22,7 @@ export function startIngestLoop(db: Db, options: { tickMs?: number } = {}): { st
   const tickMs = options.tickMs ?? 250;
   const busy = new Set<string>();
   const feedBackoffUntil = new Map<string, number>();
+  const settling = new Map<string, SettlingStudies>();
   let stopped = false;
   const running = new Set<Promise<unknown>>();
 
@@ -45,7 +46,8 @@ export function startIngestLoop(db: Db, options: { tickMs?: number } = {}): { st
       if (capabilities.orthancChangeFeed && !busy.has(feedKey) && (feedBackoffUntil.get(source.id) ?? 0) <= now.getTime()) {
         track(feedKey, async () => {
           try {
-            await pollOrthancChangeFeed(db, source.id);
+            if (!settling.has(source.id)) settling.set(source.id, new Map());
+            await pollOrthancChangeFeed(db, source.id, settling.get(source.id));
             feedBackoffUntil.delete(source.id);
           } catch (error) {
             // Back off the feed too; the sweep records the source's status.

@@ -168,18 +168,31 @@ export class DicomWebAdapter {
    * Orthanc's change feed after `since` (null: only learn where the feed ends now).
    * Returns the study-level Orthanc ids that changed and the new cursor.
    */
-  async orthancChanges(since: bigint | null, limit = 200): Promise<{ studyIds: string[]; last: bigint; done: boolean }> {
+  async orthancChanges(since: bigint | null, limit = 200): Promise<{ studyIds: string[]; newStudyIds: string[]; last: bigint; done: boolean }> {
     const body = (await this.orthancGet(since === null ? "/changes?last" : `/changes?since=${since}&limit=${limit}`)) as {
       Changes?: { ChangeType?: string; ResourceType?: string; ID?: string }[]; Last?: number; Done?: boolean;
     };
     if (!body || typeof body.Last !== "number" || !Array.isArray(body.Changes)) throw new PacsError("invalid-response", `${this.config.name}: Orthanc /changes: unexpected answer`);
     const studyIds = new Set<string>();
+    const newStudyIds = new Set<string>();
     for (const c of since === null ? [] : body.Changes) {
       // StableStudy: no new instance for Orthanc's StableAge, i.e. the study is complete
       // (Orthanc emits it again when more instances arrive later).
       if (c.ResourceType === "Study" && c.ChangeType === "StableStudy" && c.ID) studyIds.add(c.ID);
+      if (c.ResourceType === "Study" && c.ChangeType === "NewStudy" && c.ID) newStudyIds.add(c.ID);
     }
-    return { studyIds: [...studyIds], last: BigInt(body.Last), done: body.Done ?? true };
+    return { studyIds: [...studyIds], newStudyIds: [...newStudyIds], last: BigInt(body.Last), done: body.Done ?? true };
+  }
+
+  /** How many instances Orthanc holds for a study id so far, or null when it no longer has it. */
+  async orthancStudyInstanceCount(orthancId: string): Promise<number | null> {
+    try {
+      const body = (await this.orthancGet(`/studies/${encodeURIComponent(orthancId)}/statistics`)) as { CountInstances?: number };
+      return typeof body?.CountInstances === "number" ? body.CountInstances : null;
+    } catch (error) {
+      if (error instanceof PacsError && error.kind === "not-found") return null;
+      throw error;
+    }
   }
 
   /** StudyInstanceUID of an Orthanc study id, or null when Orthanc no longer has it. */

@@ -21,6 +21,8 @@ export async function startOrthanc(options: {
   port: number;
   users?: Record<string, string>;
   log?: (line: string) => void;
+  /** Seconds without a new instance before Orthanc calls a study stable (default 1). */
+  stableAgeSeconds?: number;
 }): Promise<RunningOrthanc> {
   if (!orthancInstalled()) {
     throw new Error("Orthanc is not installed: run `apt-get install -y orthanc orthanc-dicomweb` (Debian/Ubuntu), or set DICOMWEB_URL to your PACS.");
@@ -36,7 +38,7 @@ export async function startOrthanc(options: {
     DicomServerEnabled: false,
     AuthenticationEnabled: Boolean(options.users),
     RegisteredUsers: options.users ?? {},
-    StableAge: 1,
+    StableAge: options.stableAgeSeconds ?? 1,
     ConcurrentJobs: 2,
     HttpTimeout: 60,
     Plugins: [DICOMWEB_PLUGIN],

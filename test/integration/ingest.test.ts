@@ -217,6 +217,29 @@ describe("fast intake through Orthanc's change feed", () => {
     expect(await testDb().study.count({ where: { studyInstanceUid: study.studyInstanceUid } })).toBe(1);
   });
 
+  it("early intake: a study is taken once its instance count holds still, long before Orthanc calls it stable", async () => {
+    const slow = await startTestOrthanc({ stableAgeSeconds: 60 });
+    try {
+      const source = await createSource(testDb(), null, settings(slow.dicomWebUrl, { syncIntervalSeconds: 3600 }));
+      const loop = startIngestLoop(testDb(), { tickMs: 200 });
+      try {
+        await expect.poll(async () => (await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } })).changeFeedCursor, { timeout: 15_000 }).not.toBeNull();
+        await expect.poll(async () => (await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } })).lastSuccessAt, { timeout: 15_000 }).not.toBeNull();
+        const study = await stow(slow.dicomWebUrl, "other");
+        const started = Date.now();
+        await expect.poll(() => testDb().study.count({ where: { studyInstanceUid: study.studyInstanceUid } }), { timeout: 15_000, interval: 100 }).toBe(1);
+        // Orthanc would call it stable only after 60 s.
+        expect(Date.now() - started).toBeLessThan(10_000);
+        const row = await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: study.studyInstanceUid } });
+        expect(row.numberOfInstances).toBe(study.instances.length);
+      } finally {
+        await loop.stop();
+      }
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it("the worker's ingest loop picks up a new study without any sync being asked for", async () => {
     const source = await createSource(testDb(), null, settings(orthanc.dicomWebUrl, { syncIntervalSeconds: 3600 }));
     const loop = startIngestLoop(testDb(), { tickMs: 200 });
