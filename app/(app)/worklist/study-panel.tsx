@@ -11,6 +11,17 @@ const ACTIONS: Record<string, string> = {
   "study.not-applicable": "no applicable model", "study.ai-confirmed": "AI finding confirmed", "study.ai-dismissed": "AI finding dismissed",
 };
 
+/** What a history line adds after the action: the reason, or for AI scoring the model and its verdict. */
+function historyDetail(action: string, details: unknown): string {
+  if (typeof details !== "object" || details === null) return "";
+  const d = details as { reason?: unknown; model?: unknown; version?: unknown; status?: unknown; probability?: unknown; critical?: unknown };
+  if (action === "study.scored") {
+    const verdict = d.status === "SCORED" ? `${d.critical ? "critical " : ""}${typeof d.probability === "number" ? d.probability.toFixed(2) : ""}` : String(d.status ?? "").toLowerCase().replace("_", " ");
+    return ` (${String(d.model)} ${String(d.version)}): ${verdict.trim()}${d.reason ? `, ${String(d.reason)}` : ""}`;
+  }
+  return d.reason ? `: ${String(d.reason)}` : "";
+}
+
 /** The open case: why it is here, its AI result, the viewer link, its history, and Mark read / Skip. */
 export function StudyPanel({ studyId, userId, onClose, onChanged, onDone }: { studyId: string; userId: string; onClose: () => void; onChanged: () => void; onDone: () => void }) {
   const trpc = useTRPC();
@@ -82,7 +93,7 @@ export function StudyPanel({ studyId, userId, onClose, onChanged, onDone }: { st
             <h3 className="mb-1 text-xs font-semibold uppercase text-slate-500">History</h3>
             <ol className="space-y-0.5 text-xs text-slate-600">
               {s.history.map((h) => (
-                <li key={h.id}><time className="tabular-nums">{new Date(h.at).toLocaleTimeString()}</time> {ACTIONS[h.action] ?? h.action}{h.actor ? ` by ${h.actor.name}` : ""}{typeof h.details === "object" && h.details && "reason" in h.details ? `: ${String((h.details as { reason: unknown }).reason)}` : ""}</li>
+                <li key={h.id}><time className="tabular-nums">{new Date(h.at).toLocaleTimeString()}</time> {ACTIONS[h.action] ?? h.action}{h.actor ? ` by ${h.actor.name}` : ""}{historyDetail(h.action, h.details)}</li>
               ))}
             </ol>
           </div>
