@@ -10,6 +10,8 @@ test("an admin connects a PACS, tests it, syncs it, and radiologists see its stu
   await page.getByRole("button", { name: "Add a source" }).click();
   await page.getByLabel("Name", { exact: true }).first().fill("Radiology PACS");
   await page.getByLabel("DICOMweb root URL").fill(dicomWebUrl);
+  // It is an Orthanc: new studies arrive through its change feed within a second (05 relies on it).
+  await page.getByLabel("Orthanc change feed").check();
   await page.getByRole("button", { name: "Test connection" }).click();
   await expect(page.getByRole("status")).toContainText("Connection OK");
   await page.getByRole("button", { name: "Add source" }).click();

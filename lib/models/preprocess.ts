@@ -75,11 +75,11 @@ export function prepareInput(instances: Uint8Array[], manifest: ModelManifest): 
       for (let i = 0; i < plane; i++) tensor[base + i] = (resized[i]! - mean) / std;
     }
   });
-  if (flatImages === kept.length) throw new InputNotApplicableError("every image is blank (one value throughout)");
   if (pre.scaling === "windows" && inWindow / (kept.length * plane) < MIN_IN_WINDOW_SHARE) {
     const w = pre.windows![0]!;
     throw new InputNotApplicableError(`pixel values lie outside the model's window (${w.center}±${w.width / 2}): not the intensities it was built for`);
   }
+  if (flatImages === kept.length) throw new InputNotApplicableError("every image is blank (one value throughout)");
   const modalityValuesAt = (sliceIndex: number) => {
     const { meta, frame } = slices[sliceIndex]!;
     return { values: toModalityValues(frame, meta, { rescale: pre.rescale, invertMonochrome1: pre.invertMonochrome1 }), rows: meta.rows, columns: meta.columns };
