@@ -126,22 +126,12 @@ export function decodePart10(bytes: Uint8Array): { meta: ImageMeta; frames: Floa
 
 /** Linear window to [0, 1] (DICOM PS3.3 C.11.2.1.2 without the half-pixel offset). */
 export function applyWindow(values: Float32Array, center: number, width: number): Float32Array {
-  const out = new Float32Array(values.length);
-  const lo = center - width / 2;
-  for (let i = 0; i < values.length; i++) out[i] = Math.min(1, Math.max(0, (values[i]! - lo) / width));
-  return out;
+  return values.map(windowFunction(center, width));
 }
 
 /** Min-max scaling to [0, 1]; a flat image becomes all zeros. */
 export function scaleMinMax(values: Float32Array): Float32Array {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const span = max - min;
-  return values.map((v) => (span > 0 ? (v - min) / span : 0));
+  return values.map(minMaxFunction(values));
 }
 
 /** Bilinear resize of a single-channel image. */
