@@ -60,6 +60,15 @@ test("a positive head CT STOWed during the test rises to the top live, opens wit
   await otherContext.close();
 });
 
+test("a link to /worklist?study=<id> (as in the critical-finding webhook) opens that study's panel", async ({ page }) => {
+  await signIn(page, "radiologist@readnext.local");
+  const row = page.getByTestId("worklist-row").first();
+  const accession = await row.getAttribute("data-accession");
+  const id = await row.getAttribute("data-study-id");
+  await page.goto(`/worklist?study=${id}`);
+  await expect(page.getByRole("complementary", { name: "Study" })).toContainText(accession!);
+});
+
 test("the model card opens from the study panel's link", async ({ page }) => {
   await signIn(page, "radiologist@readnext.local");
   const response = await page.goto("/models/ich-headct/card");

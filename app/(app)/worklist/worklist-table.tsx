@@ -93,6 +93,7 @@ export function WorklistTable({ rows, now, selected, onSelect, onOpen, userId }:
                 aria-selected={item.index === selected}
                 data-testid="worklist-row"
                 data-accession={r.accessionNumber ?? ""}
+                data-study-id={r.id}
                 data-critical={r.critical ? "true" : "false"}
                 onClick={() => onSelect(item.index)}
                 onDoubleClick={() => onOpen(r)}

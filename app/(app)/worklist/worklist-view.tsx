@@ -13,7 +13,8 @@ import { StudyPanel } from "./study-panel";
 
 type Row = inferRouterOutputs<AppRouter>["worklist"]["list"]["rows"][number];
 
-export function WorklistView({ userId }: { userId: string }) {
+/** `initialStudyId`: a link such as the critical-finding webhook's `/worklist?study=<id>` opens that study's panel. */
+export function WorklistView({ userId, initialStudyId = null }: { userId: string; initialStudyId?: string | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const now = useNow(15_000);
@@ -21,7 +22,7 @@ export function WorklistView({ userId }: { userId: string }) {
   const list = useQuery({ ...trpc.worklist.list.queryOptions({ limit: 500, offset: 0 }), refetchInterval: 30_000 });
   const count = useQuery({ ...trpc.worklist.count.queryOptions({}), refetchInterval: 30_000 });
   const [selected, setSelected] = useState(0);
-  const [openStudyId, setOpenStudyId] = useState<string | null>(null);
+  const [openStudyId, setOpenStudyId] = useState<string | null>(initialStudyId);
   const [notice, setNotice] = useState<string | null>(null);
   const [alert, setAlert] = useState<string | null>(null);
   const [sound, setSound] = useState(false);
