@@ -91,7 +91,7 @@ export function decodeNativeFrame(bytes: Uint8Array, meta: ImageMeta, frame: num
 }
 
 /** Modality values (e.g. Hounsfield units): rescale applied, and MONOCHROME1 turned so that higher is brighter. */
-export function toModalityValues(stored: Float32Array, meta: ImageMeta, options: { rescale: boolean; invertMonochrome1: boolean }): Float32Array {
+export function toModalityValues(stored: ArrayLike<number>, meta: ImageMeta, options: { rescale: boolean; invertMonochrome1: boolean }): Float32Array {
   const out = new Float32Array(stored.length);
   const slope = options.rescale ? meta.rescaleSlope : 1;
   const intercept = options.rescale ? meta.rescaleIntercept : 0;
@@ -145,7 +145,7 @@ export function resizeBilinear(src: Float32Array, rows: number, columns: number,
  * source pixels per output pixel, so mapping just those gives the same result. For a
  * 512² slice shrunk to 128², a window is applied 65k times instead of 262k.
  */
-export function resizeBilinearMapped(src: Float32Array, rows: number, columns: number, outRows: number, outColumns: number, map: (v: number) => number): Float32Array {
+export function resizeBilinearMapped(src: ArrayLike<number>, rows: number, columns: number, outRows: number, outColumns: number, map: (v: number) => number): Float32Array {
   const out = new Float32Array(outRows * outColumns);
   if (rows === outRows && columns === outColumns) {
     for (let i = 0; i < out.length; i++) out[i] = map(src[i]!);
@@ -171,6 +171,94 @@ export function resizeBilinearMapped(src: Float32Array, rows: number, columns: n
   return out;
 }
 
+/** How one output channel is made from a pixel value: a linear window, or any function. */
+export type ChannelMap = { window: { center: number; width: number } } | { map: (v: number) => number };
+
+/**
+ * resizeBilinearMapped once per channel, in one pass: sample positions and weights are
+ * computed once, each source value goes through `slope · v + intercept` (rescale) and
+ * then the channel's window or function; written into `out` at `offsets[c]` as
+ * (value − mean[c]) / std[c]. Windows are applied inline, as this is the pipeline's
+ * innermost loop. Returns channel 0's count of values strictly inside (0, 1) and whether it was flat.
+ */
+export function resizeChannelsInto(
+  src: ArrayLike<number>, rows: number, columns: number, outRows: number, outColumns: number,
+  rescale: { slope: number; intercept: number }, channels: ChannelMap[],
+  out: Float32Array, offsets: number[], mean: number[], std: number[],
+): { inside: number; flat: boolean } {
+  const sy = rows / outRows;
+  const sx = columns / outColumns;
+  const same = rows === outRows && columns === outColumns;
+  const { slope, intercept } = rescale;
+  const n = channels.length;
+  const lows = channels.map((c) => ("window" in c ? c.window.center - c.window.width / 2 : 0));
+  const widths = channels.map((c) => ("window" in c ? c.window.width : 1));
+  const maps = channels.map((c) => ("map" in c ? c.map : null));
+  const v4 = new Float64Array(4);
+  // Column sample positions and weights are the same on every row: compute them once.
+  const xs0 = new Int32Array(outColumns);
+  const xs1 = new Int32Array(outColumns);
+  const wxs = new Float64Array(outColumns);
+  for (let x = 0; x < outColumns; x++) {
+    const fx = same ? x : Math.min(columns - 1, Math.max(0, (x + 0.5) * sx - 0.5));
+    xs0[x] = Math.floor(fx);
+    xs1[x] = Math.min(columns - 1, xs0[x]! + 1);
+    wxs[x] = fx - xs0[x]!;
+  }
+  let inside = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let y = 0; y < outRows; y++) {
+    const fy = same ? y : Math.min(rows - 1, Math.max(0, (y + 0.5) * sy - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(rows - 1, y0 + 1);
+    const wy = fy - y0;
+    const row0 = y0 * columns;
+    const row1 = y1 * columns;
+    for (let x = 0; x < outColumns; x++) {
+      const x0 = xs0[x]!;
+      const x1 = xs1[x]!;
+      const wx = wxs[x]!;
+      const w00 = (1 - wx) * (1 - wy);
+      const w01 = wx * (1 - wy);
+      const w10 = (1 - wx) * wy;
+      const w11 = wx * wy;
+      const a = src[row0 + x0]! * slope + intercept;
+      const b = src[row0 + x1]! * slope + intercept;
+      const c = src[row1 + x0]! * slope + intercept;
+      const d = src[row1 + x1]! * slope + intercept;
+      const o = y * outColumns + x;
+      for (let ch = 0; ch < n; ch++) {
+        const map = maps[ch];
+        let v: number;
+        if (map) {
+          v4[0] = map(a); v4[1] = map(b); v4[2] = map(c); v4[3] = map(d);
+          v = v4[0] * w00 + v4[1] * w01 + v4[2] * w10 + v4[3] * w11;
+        } else {
+          const l = lows[ch]!;
+          const w = widths[ch]!;
+          let ma = (a - l) / w;
+          ma = ma < 0 ? 0 : ma > 1 ? 1 : ma;
+          let mb = (b - l) / w;
+          mb = mb < 0 ? 0 : mb > 1 ? 1 : mb;
+          let mc = (c - l) / w;
+          mc = mc < 0 ? 0 : mc > 1 ? 1 : mc;
+          let md = (d - l) / w;
+          md = md < 0 ? 0 : md > 1 ? 1 : md;
+          v = ma * w00 + mb * w01 + mc * w10 + md * w11;
+        }
+        if (ch === 0) {
+          if (v > 0 && v < 1) inside++;
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+        out[offsets[ch]! + o] = (v - mean[ch]!) / std[ch]!;
+      }
+    }
+  }
+  return { inside, flat: lo === hi };
+}
+
 /** The per-pixel form of applyWindow, for resizeBilinearMapped. */
 export function windowFunction(center: number, width: number): (v: number) => number {
   const lo = center - width / 2;
@@ -178,10 +266,11 @@ export function windowFunction(center: number, width: number): (v: number) => nu
 }
 
 /** The per-pixel form of scaleMinMax over these values, for resizeBilinearMapped. */
-export function minMaxFunction(values: Float32Array): (v: number) => number {
+export function minMaxFunction(values: ArrayLike<number>): (v: number) => number {
   let min = Infinity;
   let max = -Infinity;
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
     if (v < min) min = v;
     if (v > max) max = v;
   }

@@ -1,4 +1,5 @@
-import { decodePart10, minMaxFunction, resizeBilinearMapped, sampleSliceIndices, toModalityValues, windowFunction } from "../dicom/pixel-data";
+import { minMaxFunction, resizeChannelsInto, sampleSliceIndices, toModalityValues, type ChannelMap } from "../dicom/pixel-data";
+import { readImageFrames } from "../dicom/image-frames";
 import type { ModelManifest } from "./manifest";
 
 /** The series is not what the model is built for (too few slices, absurd intensities): "not applicable", never a score. */
@@ -10,20 +11,12 @@ export type PreparedInput = {
   dims: [number, number, number, number];
   /** Index of each item in the series' own order, for the key-slice preview. */
   sliceIndices: number[];
-  /** Modality values of each kept slice at model resolution, channel 0 windowing, for previews. */
-  previews: Float32Array[];
   /** Modality values of the series' slice at a sliceIndices position, at full resolution (for the key-image preview). */
   modalityValuesAt(sliceIndex: number): { values: Float32Array; rows: number; columns: number };
 };
 
 /** Below this share of pixels inside channel 0's window, the intensities are not what the model expects. */
 const MIN_IN_WINDOW_SHARE = 0.002;
-
-const position = (ds: Record<string, unknown>): number => {
-  const ipp = ds.ImagePositionPatient as number[] | undefined;
-  if (Array.isArray(ipp) && ipp.length === 3) return Number(ipp[2]);
-  return Number(ds.InstanceNumber ?? 0);
-};
 
 /**
  * From Part 10 instances of one series to the model's input tensor, as the manifest
@@ -35,8 +28,8 @@ export function prepareInput(instances: Uint8Array[], manifest: ModelManifest): 
   const pre = manifest.preprocessing;
   const slices = instances
     .flatMap((bytes) => {
-      const { meta, frames, dataset } = decodePart10(bytes);
-      return frames.map((frame, f) => ({ meta, frame, order: position(dataset) + f * 1e-3 }));
+      const { meta, frames, position } = readImageFrames(bytes);
+      return frames.map((frame, f) => ({ meta, frame, order: position + f * 1e-3 }));
     })
     .sort((a, b) => a.order - b.order);
   if (slices.length < manifest.series.minInstances) {
@@ -45,35 +38,26 @@ export function prepareInput(instances: Uint8Array[], manifest: ModelManifest): 
   const kept = sampleSliceIndices(slices.length, pre.maxSlices ?? slices.length);
   const plane = height * width;
   const tensor = new Float32Array(kept.length * channels * plane);
-  const previews: Float32Array[] = [];
   let inWindow = 0;
   let flatImages = 0;
+  const mean = Array.from({ length: channels }, (_, c) => pre.normalise?.mean[c] ?? 0);
+  const std = Array.from({ length: channels }, (_, c) => pre.normalise?.std[c] ?? 1);
   kept.forEach((index, n) => {
     const { meta, frame } = slices[index]!;
-    // Rescale, window (or scale) and resize in one pass over the pixels bilinear reads: the
-    // same numbers as transforming the whole slice first. MONOCHROME1 inversion and min-max
-    // scaling need the whole slice's range, so those take modality values of every pixel.
+    // Rescale, window (or scale), resize and normalise in one pass over the pixels bilinear
+    // reads: the same numbers as transforming the whole slice first. MONOCHROME1 inversion
+    // and min-max scaling need the whole slice's range, so those take modality values of every pixel.
     const whole = pre.scaling !== "windows" || (pre.invertMonochrome1 && meta.photometric === "MONOCHROME1");
     const values = whole ? toModalityValues(frame, meta, { rescale: pre.rescale, invertMonochrome1: pre.invertMonochrome1 }) : frame;
-    const slope = !whole && pre.rescale ? meta.rescaleSlope : 1;
-    const intercept = !whole && pre.rescale ? meta.rescaleIntercept : 0;
-    for (let c = 0; c < channels; c++) {
-      let scale: (v: number) => number;
-      if (pre.scaling === "windows") {
-        const window = windowFunction(pre.windows![c]!.center, pre.windows![c]!.width);
-        scale = whole ? window : (v) => window(v * slope + intercept);
-      } else scale = pre.scaling === "minmax" ? minMaxFunction(values) : (v: number) => v / (2 ** meta.bitsStored - 1);
-      const resized = resizeBilinearMapped(values, meta.rows, meta.columns, height, width, scale);
-      if (c === 0) {
-        previews.push(resized);
-        for (const v of resized) if (v > 0 && v < 1) inWindow++;
-        if (resized.every((v) => v === resized[0])) flatImages++;
-      }
-      const mean = pre.normalise?.mean[c] ?? 0;
-      const std = pre.normalise?.std[c] ?? 1;
-      const base = (n * channels + c) * plane;
-      for (let i = 0; i < plane; i++) tensor[base + i] = (resized[i]! - mean) / std;
-    }
+    const rescale = { slope: !whole && pre.rescale ? meta.rescaleSlope : 1, intercept: !whole && pre.rescale ? meta.rescaleIntercept : 0 };
+    const maps = Array.from({ length: channels }, (_, c): ChannelMap => {
+      if (pre.scaling === "windows") return { window: pre.windows![c]! };
+      return { map: pre.scaling === "minmax" ? minMaxFunction(values) : (v) => v / (2 ** meta.bitsStored - 1) };
+    });
+    const offsets = Array.from({ length: channels }, (_, c) => (n * channels + c) * plane);
+    const { inside, flat } = resizeChannelsInto(values, meta.rows, meta.columns, height, width, rescale, maps, tensor, offsets, mean, std);
+    inWindow += inside;
+    if (flat) flatImages++;
   });
   if (pre.scaling === "windows" && inWindow / (kept.length * plane) < MIN_IN_WINDOW_SHARE) {
     const w = pre.windows![0]!;
@@ -84,7 +68,7 @@ export function prepareInput(instances: Uint8Array[], manifest: ModelManifest): 
     const { meta, frame } = slices[sliceIndex]!;
     return { values: toModalityValues(frame, meta, { rescale: pre.rescale, invertMonochrome1: pre.invertMonochrome1 }), rows: meta.rows, columns: meta.columns };
   };
-  return { tensor, dims: [kept.length, channels, height, width], sliceIndices: kept, previews, modalityValuesAt };
+  return { tensor, dims: [kept.length, channels, height, width], sliceIndices: kept, modalityValuesAt };
 }
 
 /** Study-level probability from per-slice probabilities, as the manifest's aggregation says. */

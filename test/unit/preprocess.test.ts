@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { validateManifest, type ModelManifest } from "@/lib/models/manifest";
 import { InputNotApplicableError, prepareInput } from "@/lib/models/preprocess";
-import { applyWindow, resizeBilinear, resizeBilinearMapped, scaleMinMax, windowFunction, minMaxFunction } from "@/lib/dicom/pixel-data";
+import { applyWindow, decodePart10, resizeBilinear, resizeBilinearMapped, resizeChannelsInto, scaleMinMax, windowFunction, minMaxFunction } from "@/lib/dicom/pixel-data";
+import { readImageFrames } from "@/lib/dicom/image-frames";
 import { readPart10, writePart10 } from "@/lib/dicom/part10";
 import { generateStudy } from "@/lib/synthetic/studies";
 import { Random } from "@/lib/random";
@@ -56,5 +57,45 @@ describe("the fused window + resize gives the same numbers as windowing the whol
     const a = resizeBilinear(scaleMinMax(image), 97, 131, 50, 50);
     const b = resizeBilinearMapped(image, 97, 131, 50, 50, minMaxFunction(image));
     for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i]!, 6);
+  });
+});
+
+describe("the one-pass multi-channel resample equals rescale → window → resize → normalise done step by step", () => {
+  const rng = new Random(9);
+  const stored = Int16Array.from({ length: 77 * 91 }, () => Math.round(rng.range(-1100, 1500)));
+  it("three windows with a rescale, and a function channel", () => {
+    const [slope, intercept] = [1.5, -1024];
+    const hu = Float32Array.from(stored, (v) => v * slope + intercept);
+    const windows = [{ center: 40, width: 80 }, { center: 75, width: 50 }, { center: 600, width: 2800 }];
+    const out = new Float32Array(4 * 32 * 40);
+    const mean = [0.1, 0.2, 0.3, 0.5];
+    const std = [0.5, 0.25, 2, 1];
+    const scale = (v: number) => v / 4095;
+    resizeChannelsInto(stored, 77, 91, 32, 40, { slope, intercept }, [...windows.map((window) => ({ window })), { map: scale }], out, [0, 1280, 2560, 3840], mean, std);
+    windows.forEach((w, c) => {
+      const expected = resizeBilinear(applyWindow(hu, w.center, w.width), 77, 91, 32, 40);
+      for (let i = 0; i < expected.length; i++) expect(out[c * 1280 + i]).toBeCloseTo((expected[i]! - mean[c]!) / std[c]!, 5);
+    });
+    const expected = resizeBilinear(hu.map(scale), 77, 91, 32, 40);
+    for (let i = 0; i < expected.length; i++) expect(out[3840 + i]).toBeCloseTo((expected[i]! - 0.5) / 1, 5);
+  });
+});
+
+describe("the pipeline's fast reader gives decodePart10's pixels", () => {
+  it.each([
+    ["head CT (signed 16-bit, rescaled)", generateStudy({ seed: 41, kind: "head-ct", sliceCount: 12, size: 64, withLocalizer: false }).instances[5]!],
+    ["chest radiograph (unsigned, 12 bits stored: the slow path)", generateStudy({ seed: 42, kind: "chest-xr", size: 128, bitsStored: 12 }).instances[0]!],
+    ["chest radiograph (unsigned 16-bit)", generateStudy({ seed: 43, kind: "chest-xr", size: 128, bitsStored: 16 }).instances[0]!],
+  ])("%s", (_name, bytes) => {
+    const fast = readImageFrames(bytes);
+    const slow = decodePart10(bytes);
+    expect(fast.meta).toEqual(slow.meta);
+    expect(Array.from(fast.frames[0]!)).toEqual(Array.from(slow.frames[0]!));
+  });
+  it("reads ImagePositionPatient for slice order", () => {
+    const study = generateStudy({ seed: 44, kind: "head-ct", sliceCount: 12, size: 64, withLocalizer: false });
+    const positions = study.instances.map((b) => readImageFrames(b).position);
+    const dataset = study.instances.map((b) => decodePart10(b).dataset.ImagePositionPatient as number[]);
+    expect(positions).toEqual(dataset.map((p) => p[2]));
   });
 });

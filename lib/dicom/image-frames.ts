@@ -1,0 +1,67 @@
+import dicomParser from "dicom-parser";
+import { decodePart10, TRANSFER_SYNTAX, type ImageMeta } from "./pixel-data";
+
+/** One image's frames as stored values, its pixel meta and its place along the patient axis. */
+export type ImageFrames = { meta: ImageMeta; position: number; frames: ArrayLike<number>[] };
+
+const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
+
+/** Slice position: z of ImagePositionPatient, else InstanceNumber. */
+function positionOf(ipp: number[] | undefined, instanceNumber: unknown): number {
+  if (Array.isArray(ipp) && ipp.length === 3 && Number.isFinite(ipp[2])) return Number(ipp[2]);
+  const n = Number(first(instanceNumber));
+  return Number.isFinite(n) ? n : 0;
+}
+
+/**
+ * The pipeline's reader. Native little-endian 8/16-bit greyscale whose stored values need
+ * no masking (most CT, MR and radiographs) is parsed with dicom-parser and its pixels
+ * used in place, a typed-array view over the file's bytes: no dataset building and no
+ * copy of 16 MB per series. Anything else goes through decodePart10 (dcmjs, codecs).
+ */
+export function readImageFrames(bytes: Uint8Array): ImageFrames {
+  let ds: dicomParser.DataSet;
+  try {
+    ds = dicomParser.parseDicom(bytes, { untilTag: "x7fe00010" });
+  } catch {
+    return viaDecodePart10(bytes);
+  }
+  const transferSyntax = ds.string("x00020010") ?? TRANSFER_SYNTAX.implicitLittle;
+  const pixel = ds.elements.x7fe00010;
+  const meta: ImageMeta = {
+    rows: ds.uint16("x00280010") ?? 0,
+    columns: ds.uint16("x00280011") ?? 0,
+    frames: ds.intString("x00280008") ?? 1,
+    samplesPerPixel: ds.uint16("x00280002") ?? 1,
+    bitsAllocated: ds.uint16("x00280100") ?? 16,
+    bitsStored: ds.uint16("x00280101") ?? ds.uint16("x00280100") ?? 16,
+    pixelRepresentation: ds.uint16("x00280103") === 1 ? 1 : 0,
+    photometric: (ds.string("x00280004") ?? "MONOCHROME2").trim(),
+    rescaleSlope: ds.floatString("x00281053") || 1,
+    rescaleIntercept: ds.floatString("x00281052") ?? 0,
+    transferSyntax,
+  };
+  const bytesPerSample = meta.bitsAllocated / 8;
+  const count = meta.rows * meta.columns;
+  const fast = (transferSyntax === TRANSFER_SYNTAX.explicitLittle || transferSyntax === TRANSFER_SYNTAX.implicitLittle)
+    && meta.samplesPerPixel === 1 && (bytesPerSample === 1 || bytesPerSample === 2) && meta.bitsStored === meta.bitsAllocated
+    && pixel !== undefined && pixel.length !== 0xffffffff && count > 0 && pixel.length >= meta.frames * count * bytesPerSample;
+  if (!fast) return viaDecodePart10(bytes);
+  const ippText = ds.string("x00200032");
+  const ipp = ippText ? ippText.split("\\").map(Number) : undefined;
+  const position = positionOf(ipp, ds.intString("x00200013"));
+  const frames = Array.from({ length: meta.frames }, (_, f) => {
+    const start = bytes.byteOffset + pixel.dataOffset + f * count * bytesPerSample;
+    if (bytesPerSample === 1) return meta.pixelRepresentation ? new Int8Array(bytes.buffer, start, count) : new Uint8Array(bytes.buffer, start, count);
+    // A 16-bit view must start on an even byte; otherwise copy this frame once.
+    const buffer = start % 2 === 0 ? bytes.buffer : bytes.slice(start - bytes.byteOffset, start - bytes.byteOffset + count * 2).buffer;
+    const at = start % 2 === 0 ? start : 0;
+    return meta.pixelRepresentation ? new Int16Array(buffer, at, count) : new Uint16Array(buffer, at, count);
+  });
+  return { meta, position, frames };
+}
+
+function viaDecodePart10(bytes: Uint8Array): ImageFrames {
+  const { meta, frames, dataset } = decodePart10(bytes);
+  return { meta, frames, position: positionOf(dataset.ImagePositionPatient as number[] | undefined, dataset.InstanceNumber) };
+}
