@@ -1,7 +1,7 @@
-import pg from "pg";
 import type { Db } from "../db/client";
 import { env } from "../env";
 import { log } from "../log";
+import { listenToChannels } from "../db/listen";
 import { WORKLIST_CHANNEL, type WorklistEvent } from "../worklist/notify";
 import { AdapterCache } from "./adapter-cache";
 import { sendCriticalWebhook } from "./critical-webhook";
@@ -98,11 +98,16 @@ export async function startScoring(db: Db, databaseUrl: string): Promise<{ stop(
     return dispatching;
   };
 
-  const listener = listen(databaseUrl, (channel, payload) => {
+  const listener = listenToChannels(databaseUrl, [WORKLIST_CHANNEL, JOBS_CHANNEL], (channel, payload) => {
     if (channel === JOBS_CHANNEL) return pokeWorkers();
-    const event = JSON.parse(payload) as WorklistEvent;
+    let event: WorklistEvent;
+    try {
+      event = JSON.parse(payload) as WorklistEvent;
+    } catch {
+      return; // a payload that is not ours
+    }
     if (event.type === "arrived" || event.type === "changed") void dispatch();
-  });
+  }, "readnext-worker-listen");
   const timer = setInterval(() => void dispatch(), DISPATCH_EVERY_MS);
   await dispatch();
   log.info({ models: registry.loaded.map((m) => `${m.manifest.id} ${m.manifest.version}`), refused: registry.refused.length, concurrency: e.SCORING_CONCURRENCY }, "scoring started");
@@ -118,42 +123,3 @@ export async function startScoring(db: Db, databaseUrl: string): Promise<{ stop(
     },
   };
 }
-
-/** LISTEN on the worklist and jobs channels, reconnecting when Postgres drops the connection. */
-function listen(databaseUrl: string, onMessage: (channel: string, payload: string) => void): { stop(): void } {
-  let client: pg.Client | null = null;
-  let stopped = false;
-  const connect = () => {
-    if (stopped) return;
-    const c = new pg.Client({ connectionString: databaseUrl, application_name: "readnext-worker-listen" });
-    c.on("notification", (m) => {
-      try {
-        onMessage(m.channel, m.payload ?? "");
-      } catch {
-        // a payload that is not ours
-      }
-    });
-    c.on("error", (error) => {
-      log.warn({ err: error.message }, "worker LISTEN connection lost; reconnecting");
-      client = null;
-      setTimeout(connect, 2000).unref();
-    });
-    c.connect()
-      .then(() => c.query(`LISTEN ${WORKLIST_CHANNEL}; LISTEN ${JOBS_CHANNEL}`))
-      .then(() => {
-        client = c;
-      })
-      .catch((error: Error) => {
-        log.warn({ err: error.message }, "worker LISTEN failed; retrying");
-        setTimeout(connect, 2000).unref();
-      });
-  };
-  connect();
-  return {
-    stop() {
-      stopped = true;
-      void client?.end().catch(() => undefined);
-    },
-  };
-}
-

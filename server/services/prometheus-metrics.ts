@@ -8,9 +8,9 @@ import { arrivalToScored, scoreQueueCounts, scoringTotals } from "./scoring-stat
  */
 export function buildMetricsRegistry(db: Db): Registry {
   const registry = new Registry();
-  let totals: Promise<Awaited<ReturnType<typeof scoringTotals>>> | null = null;
-  // One totals query per scrape, shared by the metrics that read it.
-  const readTotals = () => (totals ??= scoringTotals(db).finally(() => setTimeout(() => (totals = null), 0)));
+  // Built per scrape, so one totals query serves every metric that reads it.
+  let totals: ReturnType<typeof scoringTotals> | null = null;
+  const readTotals = () => (totals ??= scoringTotals(db));
 
   new Gauge({
     name: "readnext_score_jobs", help: "Score jobs by state (created = waiting, retry = waiting after a failure, active = running).", labelNames: ["state"], registers: [registry],

@@ -16,7 +16,7 @@ export async function scoreQueueCounts(db: Db): Promise<QueueCounts> {
 }
 
 /** How long studies waited from arrival to their AI verdict, over the last hour. */
-async function arrivalToScored(db: Db) {
+export async function arrivalToScored(db: Db) {
   const [row] = await db.$queryRaw<{ n: bigint; p50: number | null; p95: number | null }[]>`
     SELECT count(*) AS n,
       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "scoredAt" - "firstSeenAt")) AS p50,
@@ -48,4 +48,3 @@ export async function scoringTotals(db: Db) {
     FROM "AiResult" GROUP BY 1, 2, 3`;
 }
 
-export { arrivalToScored };

@@ -1,7 +1,6 @@
 import { EventEmitter } from "node:events";
-import pg from "pg";
 import { env } from "../env";
-import { log } from "../log";
+import { listenToChannels } from "../db/listen";
 import { WORKLIST_CHANNEL, type WorklistEvent } from "./notify";
 
 /**
@@ -9,38 +8,19 @@ import { WORKLIST_CHANNEL, type WorklistEvent } from "./notify";
  * subscription. Reconnects with a delay if Postgres drops it.
  */
 class WorklistEvents extends EventEmitter {
-  private client: pg.Client | null = null;
-  private connecting = false;
+  private listening = false;
 
   ensureListening(): void {
-    if (this.client || this.connecting) return;
     const url = env().DATABASE_URL;
-    if (!url) return;
-    this.connecting = true;
-    const client = new pg.Client({ connectionString: url });
-    client.on("notification", (message) => {
-      if (message.channel !== WORKLIST_CHANNEL || !message.payload) return;
+    if (this.listening || !url) return;
+    this.listening = true;
+    listenToChannels(url, [WORKLIST_CHANNEL], (_channel, payload) => {
       try {
-        this.emit("event", JSON.parse(message.payload) as WorklistEvent);
+        this.emit("event", JSON.parse(payload) as WorklistEvent);
       } catch {
         // not ours
       }
-    });
-    const retry = (error: Error) => {
-      log.warn({ err: error.message }, "worklist LISTEN connection lost; retrying");
-      this.client = null;
-      this.connecting = false;
-      setTimeout(() => this.ensureListening(), 2000).unref();
-    };
-    client.on("error", retry);
-    client
-      .connect()
-      .then(() => client.query(`LISTEN ${WORKLIST_CHANNEL}`))
-      .then(() => {
-        this.client = client;
-        this.connecting = false;
-      })
-      .catch(retry);
+    }, "readnext-web-listen");
   }
 }
 

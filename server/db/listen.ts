@@ -1,0 +1,47 @@
+import pg from "pg";
+import { log } from "../log";
+
+/**
+ * LISTEN on Postgres channels over one dedicated connection, reconnecting 2 s after it
+ * drops or fails to open (a single reconnect per failure). Used by web servers (worklist
+ * events) and workers (arrivals, queued jobs).
+ */
+export function listenToChannels(
+  databaseUrl: string,
+  channels: string[],
+  onMessage: (channel: string, payload: string) => void,
+  name: string,
+): { stop(): void } {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let retrying = false;
+  const retry = (why: string) => (error: Error) => {
+    client = null;
+    if (stopped || retrying) return;
+    retrying = true;
+    log.warn({ err: error.message, listener: name }, why);
+    setTimeout(() => {
+      retrying = false;
+      connect();
+    }, 2000).unref();
+  };
+  const connect = () => {
+    if (stopped) return;
+    const c = new pg.Client({ connectionString: databaseUrl, application_name: name });
+    c.on("notification", (m) => onMessage(m.channel, m.payload ?? ""));
+    c.on("error", retry("LISTEN connection lost; reconnecting"));
+    c.connect()
+      .then(() => c.query(channels.map((ch) => `LISTEN ${ch}`).join("; ")))
+      .then(() => {
+        client = c;
+      })
+      .catch(retry("LISTEN failed; retrying"));
+  };
+  connect();
+  return {
+    stop() {
+      stopped = true;
+      void client?.end().catch(() => undefined);
+    },
+  };
+}
