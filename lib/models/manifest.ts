@@ -106,18 +106,23 @@ export function validateManifest(json: unknown): { ok: true; manifest: ModelMani
 export type SeriesFacts = { modality: string | null; bodyPart: string | null; description: string | null; imageType: string[]; sliceThicknessMm: number | null; instances: number };
 
 /** Whether a model applies to a series, and if not, why not (shown as "no applicable model"). */
-export function seriesApplies(manifest: ModelManifest, s: SeriesFacts): { applies: true } | { applies: false; reason: string } {
+/**
+ * Whether a series is one the model is built for. `kindMatches` says whether at least
+ * modality and body part fit, so a refusal can name the model that nearly applied.
+ */
+export function seriesApplies(manifest: ModelManifest, s: SeriesFacts): { applies: true } | { applies: false; kindMatches: boolean; reason: string } {
   const rule = manifest.series;
-  if (!s.modality || !rule.modalities.includes(s.modality.toUpperCase())) return { applies: false, reason: `modality ${s.modality ?? "unknown"} is not ${rule.modalities.join("/")}` };
-  if (rule.bodyParts && (!s.bodyPart || !rule.bodyParts.includes(s.bodyPart.toUpperCase()))) return { applies: false, reason: `body part ${s.bodyPart ?? "unknown"} is not ${rule.bodyParts.join("/")}` };
-  if (rule.seriesDescription && !new RegExp(rule.seriesDescription, "i").test(s.description ?? "")) return { applies: false, reason: `series "${s.description ?? ""}" does not match ${rule.seriesDescription}` };
+  if (!s.modality || !rule.modalities.includes(s.modality.toUpperCase())) return { applies: false, kindMatches: false, reason: `modality ${s.modality ?? "unknown"} is not ${rule.modalities.join("/")}` };
+  if (rule.bodyParts && (!s.bodyPart || !rule.bodyParts.includes(s.bodyPart.toUpperCase()))) return { applies: false, kindMatches: false, reason: `body part ${s.bodyPart ?? "unknown"} is not ${rule.bodyParts.join("/")}` };
+  const refuse = (reason: string) => ({ applies: false as const, kindMatches: true, reason });
+  if (rule.seriesDescription && !new RegExp(rule.seriesDescription, "i").test(s.description ?? "")) return refuse(`series "${s.description ?? ""}" does not match ${rule.seriesDescription}`);
   const excluded = s.imageType.find((t) => rule.excludeImageTypes.includes(t.toUpperCase()));
-  if (excluded) return { applies: false, reason: `image type ${excluded}` };
+  if (excluded) return refuse(`image type ${excluded}`);
   const thickness = rule.sliceThicknessMm;
   if (thickness && s.sliceThicknessMm !== null && (s.sliceThicknessMm < thickness.min || s.sliceThicknessMm > thickness.max)) {
-    return { applies: false, reason: `slice thickness ${s.sliceThicknessMm} mm is outside ${thickness.min}–${thickness.max} mm` };
+    return refuse(`slice thickness ${s.sliceThicknessMm} mm is outside ${thickness.min}–${thickness.max} mm`);
   }
-  if (s.instances < rule.minInstances) return { applies: false, reason: `${s.instances} instances, fewer than ${rule.minInstances}` };
+  if (s.instances < rule.minInstances) return refuse(`${s.instances} instances, fewer than ${rule.minInstances}`);
   return { applies: true };
 }
 

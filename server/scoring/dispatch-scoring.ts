@@ -29,8 +29,10 @@ export async function dispatchScoring(db: Db, models: LoadedModel[], send: SendS
   let notApplicable = 0;
   for (const study of due) {
     const own = series.filter((s) => s.studyId === study.id);
-    const applicable = models.filter((m) => own.some((s) => seriesApplies(m.manifest, { ...s, imageType: [], sliceThicknessMm: null, instances: s.numberOfInstances }).applies));
+    const checks = models.map((m) => ({ model: m, results: own.map((s) => seriesApplies(m.manifest, { ...s, imageType: [], sliceThicknessMm: null, instances: s.numberOfInstances })) }));
+    const applicable = checks.filter((c) => c.results.some((r) => r.applies)).map((c) => c.model);
     if (applicable.length > 0) {
+      await showPending(db, study);
       for (const m of applicable) {
         await send({ studyId: study.id, revision: study.revision, modelId: m.manifest.id, modelVersion: m.manifest.version, expectedModels: applicable.length });
         queued++;
@@ -40,7 +42,7 @@ export async function dispatchScoring(db: Db, models: LoadedModel[], send: SendS
     }
     const reason = own.length === 0
       ? "the PACS listed no series"
-      : models.length === 0 ? "no model is enabled" : describeSeries(own);
+      : models.length === 0 ? "no model is enabled" : nearMiss(checks) ?? describeSeries(own);
     await db.$transaction(async (tx) => {
       const { count } = await tx.study.updateMany({
         where: { id: study.id, revision: study.revision },
@@ -54,6 +56,35 @@ export async function dispatchScoring(db: Db, models: LoadedModel[], send: SendS
     notApplicable++;
   }
   return { queued, notApplicable };
+}
+
+/**
+ * A study that was "not applicable" or "AI unavailable" at an earlier revision (say
+ * Orthanc's first images were too few) goes back to "AI pending" while the new revision
+ * is scored. A critical or urgent flag stays until the new verdict replaces it, so more
+ * images arriving never unpin a flagged study; a verdict already stored for this
+ * revision is left alone.
+ */
+async function showPending(db: Db, study: { id: string; revision: number }): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const relabelled = await tx.$executeRaw`
+      UPDATE "Study" s SET "aiStatus" = NULL, "aiReason" = NULL, "aiFinding" = NULL, "aiProbability" = NULL,
+        "aiModelId" = NULL, "aiModelVersion" = NULL, "scoredAt" = NULL
+      WHERE s.id = ${study.id} AND s.revision = ${study.revision} AND s."aiStatus" IN ('not_applicable', 'unavailable')
+        AND NOT EXISTS (SELECT 1 FROM "AiResult" r WHERE r."studyId" = s.id AND r."studyRevision" = s.revision)`;
+    if (relabelled === 0) return;
+    await refreshPriorities(tx, [study.id]);
+    await notifyWorklist(tx, { type: "changed", studyId: study.id });
+  });
+}
+
+/** "ich-headct: 2 instances, fewer than 8" when a model fits the kind of study but not its series. */
+function nearMiss(checks: { model: LoadedModel; results: ReturnType<typeof seriesApplies>[] }[]): string | null {
+  for (const { model, results } of checks) {
+    const near = results.find((r) => !r.applies && r.kindMatches);
+    if (near && !near.applies) return `${model.manifest.id}: ${near.reason}`;
+  }
+  return null;
 }
 
 function describeSeries(series: { modality: string | null; bodyPart: string | null }[]): string {

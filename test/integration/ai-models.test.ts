@@ -116,6 +116,24 @@ describe("dispatching score jobs", () => {
     expect(sent[1]).toMatchObject({ studyId: head.id, revision: 2 });
   });
 
+  it("more images after 'not applicable' show 'AI pending' while the new revision is scored; a critical flag stays until replaced", async () => {
+    await registry.record(testDb());
+    const models = await registry.refreshActive(testDb());
+    const s = await source();
+    // Orthanc's early intake took the first two images only.
+    const early = await study(s.id, "3.1", [{ modality: "CT", bodyPart: "HEAD", numberOfInstances: 2 }]);
+    const flagged = await study(s.id, "3.2", [{ modality: "CT", bodyPart: "HEAD", numberOfInstances: 30 }]);
+    await testDb().study.update({ where: { id: flagged.id }, data: { aiStatus: "critical", aiFinding: "intracranial-bleed", aiProbability: 0.97, scoringRevision: 1 } });
+    expect(await dispatchScoring(testDb(), models, async () => undefined)).toEqual({ queued: 0, notApplicable: 1 });
+    expect(await testDb().study.findUniqueOrThrow({ where: { id: early.id } })).toMatchObject({ aiStatus: "not_applicable", aiReason: "ich-headct: 2 instances, fewer than 12" });
+
+    await testDb().series.updateMany({ where: { studyId: early.id }, data: { numberOfInstances: 30 } });
+    await testDb().study.updateMany({ where: { id: { in: [early.id, flagged.id] } }, data: { revision: 2 } });
+    expect(await dispatchScoring(testDb(), models, async () => undefined)).toEqual({ queued: 2, notApplicable: 0 });
+    expect(await testDb().study.findUniqueOrThrow({ where: { id: early.id } })).toMatchObject({ aiStatus: null, aiReason: null, scoringRevision: 2 });
+    expect(await testDb().study.findUniqueOrThrow({ where: { id: flagged.id } })).toMatchObject({ aiStatus: "critical", aiProbability: 0.97, scoringRevision: 2 });
+  });
+
   it("with every model disabled, a head CT says so instead of waiting for AI forever", async () => {
     const s = await source();
     const head = await study(s.id, "2.1", [{ modality: "CT", bodyPart: "HEAD", numberOfInstances: 30 }]);

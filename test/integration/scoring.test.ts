@@ -154,9 +154,11 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
   }, 180_000);
 
   it("a worker killed with SIGKILL mid-job leaves nothing half-written; after a restart the study is scored once", async () => {
+    // Its own Orthanc: studies left in the shared one would be swept in too.
+    const pacs = await startTestOrthanc();
     // A slow link in front of Orthanc: series retrieval takes 2 s, so the job is surely running when the worker dies.
     const port = await freePort();
-    const target = new URL(orthanc.baseUrl);
+    const target = new URL(pacs.baseUrl);
     const proxy: Server = createServer((req, res) => {
       const slow = req.method === "GET" && /\/series\/[\d.]+$/.test(req.url ?? "");
       setTimeout(() => {
@@ -170,11 +172,12 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
     });
     await new Promise<void>((resolve) => proxy.listen(port, "127.0.0.1", resolve));
     try {
+      // Stored before the source exists, so the first sweep takes it whole: one revision, one job.
+      const study = headCt({ finding: "ich-epidural", sliceCount: 20, size: 256 });
+      await stow(pacs.dicomWebUrl, study.instances);
       await createSource(testDb(), null, sourceSettings(`http://127.0.0.1:${port}/dicom-web`));
       const first = startWorker();
       await scoringStarted(first);
-      const study = headCt({ finding: "ich-epidural", sliceCount: 20, size: 256 });
-      await stow(orthanc.dicomWebUrl, study.instances);
       await expect.poll(async () => (await testDb().$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM pgboss.job WHERE name = 'score-study' AND state = 'active'`))[0]!.n, { timeout: 30_000, interval: 20 }).toBe(1n);
       await first.kill9();
       expect(await testDb().aiResult.count()).toBe(0);
@@ -191,6 +194,7 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
       expect(jobs).toEqual([{ state: "completed", retry_count: 1 }]);
     } finally {
       await new Promise((r) => proxy.close(r));
+      await pacs.stop();
     }
   }, 120_000);
 
