@@ -1,4 +1,4 @@
-import type { Db } from "../db/client";
+import { cachedPlan, type Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import type { WorklistFilters } from "@/lib/worklist-filters";
 import { recordAudit } from "../services/audit";
@@ -37,7 +37,7 @@ export async function claimNextCase(db: Db, user: Actor, filters: WorklistFilter
   const where = Prisma.sql`${claimable(now, rules.claimTimeoutMinutes)} AND ${filterSql(filters, user.id, now)}`;
   // The top candidates in reading order; widen the window if every one of them was taken.
   for (let window = 32; window <= 32 * 4 ** 4; window *= 4) {
-    const [row] = await db.$queryRaw<{ id: string; accessionNumber: string | null; alreadyHeld: boolean }[]>`
+    const [row] = await db.$queryRaw<{ id: string; accessionNumber: string | null; alreadyHeld: boolean }[]>(cachedPlan(Prisma.sql`
       WITH held AS (
         SELECT s.id, s."accessionNumber" FROM "Study" s WHERE s."claimedById" = ${user.id} AND ${activeClaimSql(now, rules.claimTimeoutMinutes)} LIMIT 1
       ),
@@ -62,7 +62,7 @@ export async function claimNextCase(db: Db, user: Actor, filters: WorklistFilter
       )
       SELECT c.id, c."accessionNumber", false AS "alreadyHeld" FROM claimed c WHERE (SELECT count(*) FROM notified) >= 0
       UNION ALL
-      SELECT h.id, h."accessionNumber", true AS "alreadyHeld" FROM held h`;
+      SELECT h.id, h."accessionNumber", true AS "alreadyHeld" FROM held h`));
     if (row) return { studyId: row.id, accessionNumber: row.accessionNumber, alreadyHeld: row.alreadyHeld };
     const [{ n }] = await db.$queryRaw<[{ n: number }]>`SELECT count(*)::int AS n FROM (${orderedIdsSql(where, now, window)}) o`;
     if (n < window) break;

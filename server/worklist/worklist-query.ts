@@ -32,22 +32,38 @@ export function activeClaimSql(now: Date, timeoutMinutes: number): Prisma.Sql {
 /**
  * Ids of open studies matching `where`, in lib/priority's reading order: pinned first by
  * pin time (a passed wait cap counts as a pin at arrival + cap), then by due time.
- * Two index-ordered parts (pinned: pinnedAt / capAt; the rest: dueAt) merged, so a
- * page costs about its own size, not the size of the backlog.
+ * Each part walks an index in its own order and stops after `take` rows, so a page
+ * costs about its own size, not the size of the backlog (nor of the pinned set):
+ *  - pinned by AI or a scheduler, by pinnedAt;
+ *  - past the wait cap, by capAt (a study both pinned and capped keeps its earlier pin);
+ *  - the rest, by due time.
+ * The pinned parts need no "dueAt IS NOT NULL": pin and cap are set and cleared with the
+ * due time (refresh-priority, claims' LEAVES_WORKLIST), and saying it made the planner
+ * AND in the whole due-time index.
  */
 export function orderedIdsSql(where: Prisma.Sql, now: Date, take: number): Prisma.Sql {
+  if (!Number.isSafeInteger(take) || take < 0) throw new Error(`take must be a whole number, not ${take}`);
+  // Written into the text, not a parameter: a known LIMIT lets a prepared statement's cached plan be as cheap as a fresh one.
+  const limit = Prisma.raw(String(take));
   return Prisma.sql`
     SELECT id FROM (
-      (SELECT s.id, LEAST(s."pinnedAt", CASE WHEN s."capAt" <= ${now} THEN s."capAt" END) AS pin, s."dueAt", s."firstSeenAt"
-         FROM "Study" s
-        WHERE (s."pinnedAt" IS NOT NULL OR s."capAt" <= ${now}) AND s."dueAt" IS NOT NULL AND ${where}
-        ORDER BY 2, 3, 4, 1 LIMIT ${take})
+      (SELECT DISTINCT ON (id) id, pin, "dueAt", "firstSeenAt" FROM (
+        (SELECT s.id, s."pinnedAt" AS pin, s."dueAt", s."firstSeenAt"
+           FROM "Study" s
+          WHERE s."pinnedAt" IS NOT NULL AND ${where}
+          ORDER BY s."pinnedAt", s."dueAt", s."firstSeenAt", s.id LIMIT ${limit})
+        UNION ALL
+        (SELECT s.id, s."capAt" AS pin, s."dueAt", s."firstSeenAt"
+           FROM "Study" s
+          WHERE s."capAt" <= ${now} AND ${where}
+          ORDER BY s."capAt", s."dueAt", s."firstSeenAt", s.id LIMIT ${limit})
+      ) p ORDER BY id, pin)
       UNION ALL
       (SELECT s.id, NULL::timestamp AS pin, s."dueAt", s."firstSeenAt"
          FROM "Study" s
         WHERE s."dueAt" IS NOT NULL AND s."pinnedAt" IS NULL AND (s."capAt" IS NULL OR s."capAt" > ${now}) AND ${where}
-        ORDER BY s."dueAt", s."firstSeenAt", s.id LIMIT ${take})
+        ORDER BY s."dueAt", s."firstSeenAt", s.id LIMIT ${limit})
     ) ordered
     ORDER BY pin ASC NULLS LAST, "dueAt" ASC, "firstSeenAt" ASC, id ASC
-    LIMIT ${take}`;
+    LIMIT ${limit}`;
 }

@@ -8,6 +8,8 @@ import { getStudyDetail } from "@/server/worklist/study-detail";
 import { worklistEvents } from "@/server/worklist/live-events";
 import { getPriorityConfig, saveSetting, DEFAULT_WORKLIST_RULES } from "@/server/services/settings";
 import { DEFAULT_PRIORITY_CONFIG } from "@/lib/priority/sla";
+import { rankStudies } from "@/lib/priority/engine";
+import { priorityColumns, toPriorityInput, type PriorityColumns } from "@/server/worklist/priority-input";
 import { NO_FILTERS } from "@/lib/worklist-filters";
 import { createSource } from "@/server/services/pacs-sources";
 import type { CurrentUser } from "@/server/auth/current-user";
@@ -58,6 +60,42 @@ describe("the worklist order", () => {
     expect(rows[0]!.reasons[0]).toBe("AI: suspected intracranial bleed 0.95 (ich-headct 1.0.0)");
     expect(rows[1]!.reasons[0]).toMatch(new RegExp(`^pinned by ${scheduler.name} \\d\\d:\\d\\d: surgeon waiting$`));
     expect(rows[0]!.critical).toBe(true);
+  });
+
+  it("orders in SQL exactly as the engine ranks, on a mix of AI pins, scheduler pins, passed wait caps and plain due times, page by page", async () => {
+    const reader = await makeUser(["radiologist"]);
+    const scheduler = await makeUser(["scheduler"]);
+    // A seeded mix over two days, so many studies are past the 24 h cap and some are pinned and capped at once.
+    let state = 42;
+    const random = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+    const now = Date.now();
+    const studies = Array.from({ length: 90 }, (_, i) => {
+      const firstSeenAt = new Date(now - Math.floor(random() * 48 * 60) * 60_000);
+      const ai = pick(["critical", "urgent", "negative", null, null] as const);
+      const pin = random() < 0.12;
+      return {
+        sourceId, studyInstanceUid: `2.25.${i}`, accessionNumber: `MIX${i}`, firstSeenAt, modalities: ["CT"],
+        orderPriority: pick(["STAT", "HIGH", "ROUTINE", null] as const), patientLocation: pick(["ED", "INPATIENT", "OUTPATIENT"] as const),
+        ...(ai ? { aiStatus: ai, aiFinding: "intracranial-bleed", aiProbability: 0.9, aiModelId: "ich-headct", aiModelVersion: "1.0.0", scoredAt: new Date(firstSeenAt.getTime() + 60_000) } : {}),
+        ...(pin ? { overrideKind: "pin" as const, overrideAt: new Date(firstSeenAt.getTime() + 5 * 60_000), overrideById: scheduler.id, overrideReason: "clinician called" } : {}),
+      };
+    });
+    await testDb().study.createMany({ data: studies });
+    await refreshAllOpenPriorities(testDb());
+    const at = new Date();
+    const rows = (await testDb().study.findMany({ select: { ...priorityColumns } })) as PriorityColumns[];
+    const engine = rankStudies(rows.map(toPriorityInput), DEFAULT_PRIORITY_CONFIG, at);
+    const flaggedIds = new Set(rows.filter((r) => r.aiStatus === "critical" || r.aiStatus === "urgent").map((r) => r.id));
+    expect(engine.filter((s) => s.priority.pinSource === "cap").length).toBeGreaterThan(5);
+
+    const whole = await listWorklist(testDb(), reader.id, { filters: NO_FILTERS, limit: 200, offset: 0 }, at);
+    expect(whole.rows.map((r) => r.id)).toEqual(engine.map((s) => s.id));
+    const paged: string[] = [];
+    for (let offset = 0; offset < 90; offset += 7) paged.push(...(await listWorklist(testDb(), reader.id, { filters: NO_FILTERS, limit: 7, offset }, at)).rows.map((r) => r.id));
+    expect(paged).toEqual(engine.map((s) => s.id));
+    const flagged = await listWorklist(testDb(), reader.id, { filters: { ...NO_FILTERS, aiFlaggedOnly: true }, limit: 5, offset: 0 }, at);
+    expect(flagged.rows.map((r) => r.id)).toEqual(engine.filter((s) => flaggedIds.has(s.id)).slice(0, 5).map((s) => s.id));
   });
 
   it("applies filters and hides studies the user skipped", async () => {

@@ -5,7 +5,7 @@ import pg from "pg";
 export type Shape = {
   enums: Record<string, string[]>;
   columns: Record<string, string>; // "Table.column" -> "type null|not null"
-  indexes: string[]; // "Table(col,col) unique|index"
+  indexes: string[]; // "Table(col,col) unique|index", then " where <predicate>" for a partial index
   foreignKeys: string[]; // "Table(col) -> Ref(col) on delete X"
 };
 
@@ -16,8 +16,27 @@ const SCALAR_TYPES: Record<string, string> = {
 const NATIVE_TYPES: Record<string, string> = { Date: "date", Timestamptz: "timestamptz", Text: "text", Uuid: "uuid" };
 const ON_DELETE: Record<string, string> = { Cascade: "CASCADE", Restrict: "RESTRICT", SetNull: "SET NULL", NoAction: "NO ACTION", SetDefault: "SET DEFAULT" };
 
+/** Turns a partial index's predicate into the text Postgres prints for it, so both sides compare exactly. */
+export type CanonicalPredicate = (table: string, predicate: string) => Promise<string>;
+
+/**
+ * `where: raw("…")` of each named index (partialIndexes preview): Prisma's DMMF has the
+ * index but not its predicate, so it is read from the schema text.
+ */
+function partialIndexPredicates(schema: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const line of schema.split("\n")) {
+    if (!/^\s*@@(index|unique)\(/.test(line) || !line.includes("where:")) continue;
+    const name = /map:\s*"([^"]+)"/.exec(line)?.[1];
+    const raw = /where:\s*raw\(("(?:[^"\\]|\\.)*")\)/.exec(line)?.[1];
+    if (!name || !raw) throw new Error(`A partial index needs map: "<name>" and where: raw("…") on one line: ${line.trim()}`);
+    found.set(name, JSON.parse(raw) as string);
+  }
+  return found;
+}
+
 /** What schema.prisma says the database must look like, following Prisma Migrate's conventions. */
-export async function shapeFromPrismaSchema(schema: string): Promise<Shape> {
+export async function shapeFromPrismaSchema(schema: string, canonicalPredicate?: CanonicalPredicate): Promise<Shape> {
   const dmmf = await getDMMF({ datamodel: schema });
   if ("reason" in dmmf) throw new Error(`schema.prisma does not parse: ${dmmf.reason}`);
   const models = dmmf.datamodel.models;
@@ -44,11 +63,15 @@ export async function shapeFromPrismaSchema(schema: string): Promise<Shape> {
       shape.columns[`${table}.${f.dbName ?? f.name}`] = `${type} ${f.isRequired && !f.isList ? "not null" : "null"}`;
     }
   }
+  const predicates = partialIndexPredicates(schema);
   for (const idx of dmmf.datamodel.indexes) {
     const table = tableOf(idx.model);
     const model = models.find((m) => m.name === idx.model)!;
     const cols = idx.fields.map((f) => model.fields.find((x) => x.name === f.name)?.dbName ?? f.name);
-    shape.indexes.push(`${table}(${cols.join(",")}) ${idx.type === "normal" ? "index" : "unique"}`);
+    const predicate = idx.dbName ? predicates.get(idx.dbName) : undefined;
+    if (predicate !== undefined && !canonicalPredicate) throw new Error(`Index ${idx.dbName} is partial: pass canonicalPredicate to compare it.`);
+    const where = predicate !== undefined ? ` where ${await canonicalPredicate!(table, predicate)}` : "";
+    shape.indexes.push(`${table}(${cols.join(",")}) ${idx.type === "normal" ? "index" : "unique"}${where}`);
   }
   return normalise(shape);
 }
@@ -73,13 +96,13 @@ export async function shapeFromDatabase(url: string): Promise<Shape> {
       if (isArray) type += "[]";
       shape.columns[`${c.table_name}.${c.column_name}`] = `${type} ${c.is_nullable === "YES" ? "null" : "not null"}`;
     }
-    const indexes = await client.query<{ table: string; columns: string[]; unique: boolean }>(`
-      SELECT t.relname AS table, ix.indisunique AS unique,
+    const indexes = await client.query<{ table: string; columns: string[]; unique: boolean; predicate: string | null }>(`
+      SELECT t.relname AS table, ix.indisunique AS unique, pg_get_expr(ix.indpred, ix.indrelid) AS predicate,
              array(SELECT a.attname FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, ord)
                    JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS columns
       FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
       WHERE n.nspname = 'public' AND t.relname <> '_prisma_migrations'`);
-    for (const i of indexes.rows) shape.indexes.push(`${i.table}(${i.columns.join(",")}) ${i.unique ? "unique" : "index"}`);
+    for (const i of indexes.rows) shape.indexes.push(`${i.table}(${i.columns.join(",")}) ${i.unique ? "unique" : "index"}${i.predicate ? ` where ${i.predicate}` : ""}`);
     const fks = await client.query<{ def: string; table: string }>(`
       SELECT c.conrelid::regclass::text AS table, pg_get_constraintdef(c.oid) AS def FROM pg_constraint c
       JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.contype = 'f' AND n.nspname = 'public'`);
@@ -101,5 +124,25 @@ function normalise(shape: Shape): Shape {
     columns: Object.fromEntries(Object.entries(shape.columns).sort(([a], [b]) => a.localeCompare(b))),
     indexes: [...shape.indexes].sort(),
     foreignKeys: [...shape.foreignKeys].sort(),
+  };
+}
+
+/**
+ * Asks Postgres how it prints `predicate` on `table`: builds the index on an empty temporary
+ * copy of the table (nothing locked, nothing left behind).
+ */
+export function canonicalPredicateIn(url: string): CanonicalPredicate {
+  return async (table, predicate) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`CREATE TEMP TABLE predicate_probe (LIKE "${table}")`);
+      await client.query(`CREATE INDEX predicate_probe_idx ON predicate_probe ((1)) WHERE ${predicate}`);
+      const { rows } = await client.query<{ predicate: string }>(`
+        SELECT pg_get_expr(ix.indpred, ix.indrelid) AS predicate FROM pg_index ix WHERE ix.indexrelid = 'predicate_probe_idx'::regclass`);
+      return rows[0]!.predicate;
+    } finally {
+      await client.end();
+    }
   };
 }
