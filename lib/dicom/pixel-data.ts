@@ -175,85 +175,117 @@ export function resizeBilinearMapped(src: ArrayLike<number>, rows: number, colum
 export type ChannelMap = { window: { center: number; width: number } } | { map: (v: number) => number };
 
 /**
- * resizeBilinearMapped once per channel, in one pass: sample positions and weights are
- * computed once, each source value goes through `slope · v + intercept` (rescale) and
- * then the channel's window or function; written into `out` at `offsets[c]` as
- * (value − mean[c]) / std[c]. Windows are applied inline, as this is the pipeline's
- * innermost loop. Returns channel 0's count of values strictly inside (0, 1) and whether it was flat.
+ * resizeBilinearMapped for every channel, sharing the sample positions and weights: each
+ * source value goes through `slope · v + intercept` (rescale) and then the channel's
+ * window or function, and the result is written into `out` at `offsets[c]` as
+ * (value − mean[c]) / std[c]. This is the pipeline's innermost loop, so a window channel
+ * gets its own tight pass with the rescale and window folded into one multiply-add.
+ * Returns channel 0's count of values strictly inside (0, 1) and whether it was flat.
  */
 export function resizeChannelsInto(
   src: ArrayLike<number>, rows: number, columns: number, outRows: number, outColumns: number,
   rescale: { slope: number; intercept: number }, channels: ChannelMap[],
   out: Float32Array, offsets: number[], mean: number[], std: number[],
 ): { inside: number; flat: boolean } {
-  const sy = rows / outRows;
-  const sx = columns / outColumns;
   const same = rows === outRows && columns === outColumns;
-  const { slope, intercept } = rescale;
-  const n = channels.length;
-  const lows = channels.map((c) => ("window" in c ? c.window.center - c.window.width / 2 : 0));
-  const widths = channels.map((c) => ("window" in c ? c.window.width : 1));
-  const maps = channels.map((c) => ("map" in c ? c.map : null));
-  const v4 = new Float64Array(4);
-  // Column sample positions and weights are the same on every row: compute them once.
-  const xs0 = new Int32Array(outColumns);
-  const xs1 = new Int32Array(outColumns);
-  const wxs = new Float64Array(outColumns);
-  for (let x = 0; x < outColumns; x++) {
-    const fx = same ? x : Math.min(columns - 1, Math.max(0, (x + 0.5) * sx - 0.5));
-    xs0[x] = Math.floor(fx);
-    xs1[x] = Math.min(columns - 1, xs0[x]! + 1);
-    wxs[x] = fx - xs0[x]!;
-  }
+  const samples = (size: number, outSize: number) => {
+    const scale = size / outSize;
+    const i0 = new Int32Array(outSize);
+    const i1 = new Int32Array(outSize);
+    const w = new Float64Array(outSize);
+    for (let k = 0; k < outSize; k++) {
+      const f = same ? k : Math.min(size - 1, Math.max(0, (k + 0.5) * scale - 0.5));
+      i0[k] = Math.floor(f);
+      i1[k] = Math.min(size - 1, i0[k]! + 1);
+      w[k] = f - i0[k]!;
+    }
+    return { i0, i1, w };
+  };
+  const xs = samples(columns, outColumns);
+  const ys = samples(rows, outRows);
+  let stats = { inside: 0, flat: true };
+  channels.forEach((channel, ch) => {
+    const target = { out, offset: offsets[ch]!, mean: mean[ch]!, std: std[ch]! };
+    const result = "window" in channel
+      ? resampleWindowed(src, columns, outRows, outColumns, xs, ys, rescale, channel.window, target, ch === 0)
+      : resampleMapped(src, columns, outRows, outColumns, xs, ys, rescale, channel.map, target);
+    if (ch === 0) stats = result;
+  });
+  return stats;
+}
+
+type SampleTable = { i0: Int32Array; i1: Int32Array; w: Float64Array };
+type ChannelTarget = { out: Float32Array; offset: number; mean: number; std: number };
+
+function resampleWindowed(
+  src: ArrayLike<number>, columns: number, outRows: number, outColumns: number, xs: SampleTable, ys: SampleTable,
+  rescale: { slope: number; intercept: number }, window: { center: number; width: number }, { out, offset, mean, std }: ChannelTarget, withStats: boolean,
+): { inside: number; flat: boolean } {
+  const invStd = 1 / std;
+  // ((v · slope + intercept) − low) / width as one multiply-add.
+  const k = rescale.slope / window.width;
+  const c0 = (rescale.intercept - (window.center - window.width / 2)) / window.width;
+  const { i0: x0s, i1: x1s, w: wxs } = xs;
   let inside = 0;
   let lo = Infinity;
   let hi = -Infinity;
   for (let y = 0; y < outRows; y++) {
-    const fy = same ? y : Math.min(rows - 1, Math.max(0, (y + 0.5) * sy - 0.5));
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(rows - 1, y0 + 1);
-    const wy = fy - y0;
-    const row0 = y0 * columns;
-    const row1 = y1 * columns;
+    const row0 = ys.i0[y]! * columns;
+    const row1 = ys.i1[y]! * columns;
+    const wy = ys.w[y]!;
+    const o = offset + y * outColumns;
     for (let x = 0; x < outColumns; x++) {
-      const x0 = xs0[x]!;
-      const x1 = xs1[x]!;
+      const x0 = x0s[x]!;
+      const x1 = x1s[x]!;
       const wx = wxs[x]!;
-      const w00 = (1 - wx) * (1 - wy);
-      const w01 = wx * (1 - wy);
-      const w10 = (1 - wx) * wy;
-      const w11 = wx * wy;
-      const a = src[row0 + x0]! * slope + intercept;
-      const b = src[row0 + x1]! * slope + intercept;
-      const c = src[row1 + x0]! * slope + intercept;
-      const d = src[row1 + x1]! * slope + intercept;
-      const o = y * outColumns + x;
-      for (let ch = 0; ch < n; ch++) {
-        const map = maps[ch];
-        let v: number;
-        if (map) {
-          v4[0] = map(a); v4[1] = map(b); v4[2] = map(c); v4[3] = map(d);
-          v = v4[0] * w00 + v4[1] * w01 + v4[2] * w10 + v4[3] * w11;
-        } else {
-          const l = lows[ch]!;
-          const w = widths[ch]!;
-          let ma = (a - l) / w;
-          ma = ma < 0 ? 0 : ma > 1 ? 1 : ma;
-          let mb = (b - l) / w;
-          mb = mb < 0 ? 0 : mb > 1 ? 1 : mb;
-          let mc = (c - l) / w;
-          mc = mc < 0 ? 0 : mc > 1 ? 1 : mc;
-          let md = (d - l) / w;
-          md = md < 0 ? 0 : md > 1 ? 1 : md;
-          v = ma * w00 + mb * w01 + mc * w10 + md * w11;
-        }
-        if (ch === 0) {
-          if (v > 0 && v < 1) inside++;
-          if (v < lo) lo = v;
-          if (v > hi) hi = v;
-        }
-        out[offsets[ch]! + o] = (v - mean[ch]!) / std[ch]!;
+      let a = src[row0 + x0]! * k + c0;
+      a = a < 0 ? 0 : a > 1 ? 1 : a;
+      let b = src[row0 + x1]! * k + c0;
+      b = b < 0 ? 0 : b > 1 ? 1 : b;
+      let c = src[row1 + x0]! * k + c0;
+      c = c < 0 ? 0 : c > 1 ? 1 : c;
+      let d = src[row1 + x1]! * k + c0;
+      d = d < 0 ? 0 : d > 1 ? 1 : d;
+      const top = a + (b - a) * wx;
+      const v = top + (c + (d - c) * wx - top) * wy;
+      if (withStats) {
+        if (v > 0 && v < 1) inside++;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
       }
+      out[o + x] = (v - mean) * invStd;
+    }
+  }
+  return { inside, flat: lo === hi };
+}
+
+function resampleMapped(
+  src: ArrayLike<number>, columns: number, outRows: number, outColumns: number, xs: SampleTable, ys: SampleTable,
+  rescale: { slope: number; intercept: number }, map: (v: number) => number, { out, offset, mean, std }: ChannelTarget,
+): { inside: number; flat: boolean } {
+  const { slope, intercept } = rescale;
+  let inside = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let y = 0; y < outRows; y++) {
+    const row0 = ys.i0[y]! * columns;
+    const row1 = ys.i1[y]! * columns;
+    const wy = ys.w[y]!;
+    const o = offset + y * outColumns;
+    for (let x = 0; x < outColumns; x++) {
+      const x0 = xs.i0[x]!;
+      const x1 = xs.i1[x]!;
+      const wx = xs.w[x]!;
+      const a = map(src[row0 + x0]! * slope + intercept);
+      const b = map(src[row0 + x1]! * slope + intercept);
+      const c = map(src[row1 + x0]! * slope + intercept);
+      const d = map(src[row1 + x1]! * slope + intercept);
+      const top = a + (b - a) * wx;
+      const v = top + (c + (d - c) * wx - top) * wy;
+      if (v > 0 && v < 1) inside++;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+      out[o + x] = (v - mean) / std;
     }
   }
   return { inside, flat: lo === hi };

@@ -79,6 +79,24 @@ describe("the one-pass multi-channel resample equals rescale → window → resi
     const expected = resizeBilinear(hu.map(scale), 77, 91, 32, 40);
     for (let i = 0; i < expected.length; i++) expect(out[3840 + i]).toBeCloseTo((expected[i]! - 0.5) / 1, 5);
   });
+
+  it("windows only, enlarging and reducing about 4×, with channel 0's statistics", () => {
+    for (const [outRows, outColumns] of [[154, 182], [19, 22]] as const) {
+      const hu = Float32Array.from(stored, (v) => v * 0.5 - 20);
+      const windows = [{ center: 40, width: 80 }, { center: 600, width: 2800 }];
+      const plane = outRows * outColumns;
+      const out = new Float32Array(2 * plane);
+      const stats = resizeChannelsInto(stored, 77, 91, outRows, outColumns, { slope: 0.5, intercept: -20 }, windows.map((window) => ({ window })), out, [0, plane], [0, 0.5], [1, 0.25]);
+      const channel0 = resizeBilinear(applyWindow(hu, 40, 80), 77, 91, outRows, outColumns);
+      const channel1 = resizeBilinear(applyWindow(hu, 600, 2800), 77, 91, outRows, outColumns);
+      for (let i = 0; i < plane; i++) {
+        expect(out[i]).toBeCloseTo(channel0[i]!, 5);
+        expect(out[plane + i]).toBeCloseTo((channel1[i]! - 0.5) / 0.25, 4);
+      }
+      expect(stats.inside).toBe(channel0.filter((v) => v > 1e-6 && v < 1 - 1e-6).length);
+      expect(stats.flat).toBe(false);
+    }
+  });
 });
 
 describe("the pipeline's fast reader gives decodePart10's pixels", () => {
