@@ -13,13 +13,16 @@ export type ThroughputSummary = {
   /** Arrival to read for studies the AI flagged critical: the figure ReadNext exists to shorten. */
   criticalRead: number;
   medianCriticalTurnaroundMinutes: number | null;
+  /** Reads whose due time was recorded, and how many of them were read by it. */
+  readWithDueTime: number;
+  readByDueTime: number;
 };
 
 /** Reads and arrivals over the last `windowHours`, with arrival-to-read turnaround percentiles. */
 export async function throughputSummary(database: Db, now: Date, windowHours: number): Promise<ThroughputSummary> {
   const since = new Date(now.getTime() - windowHours * 3600_000);
   const [row] = await database.$queryRaw<
-    { read: bigint; arrived: bigint; open: bigint; p50: number | null; p90: number | null; critical: bigint; criticalP50: number | null }[]
+    { read: bigint; arrived: bigint; open: bigint; p50: number | null; p90: number | null; critical: bigint; criticalP50: number | null; withDue: bigint; byDue: bigint }[]
   >`
     SELECT
       (SELECT count(*) FROM "Study" WHERE "readAt" >= ${since}) AS read,
@@ -28,7 +31,9 @@ export async function throughputSummary(database: Db, now: Date, windowHours: nu
       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "readAt" - "firstSeenAt") / 60) AS p50,
       percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM "readAt" - "firstSeenAt") / 60) AS p90,
       count(*) FILTER (WHERE "aiStatus" = 'critical') AS critical,
-      percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "readAt" - "firstSeenAt") / 60) FILTER (WHERE "aiStatus" = 'critical') AS "criticalP50"
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "readAt" - "firstSeenAt") / 60) FILTER (WHERE "aiStatus" = 'critical') AS "criticalP50",
+      count("dueAtWhenRead") AS "withDue",
+      count(*) FILTER (WHERE "readAt" <= "dueAtWhenRead") AS "byDue"
     FROM "Study" WHERE "readAt" >= ${since}`;
   return {
     windowHours,
@@ -39,6 +44,8 @@ export async function throughputSummary(database: Db, now: Date, windowHours: nu
     p90TurnaroundMinutes: row?.p90 ?? null,
     criticalRead: Number(row?.critical ?? 0),
     medianCriticalTurnaroundMinutes: row?.criticalP50 ?? null,
+    readWithDueTime: Number(row?.withDue ?? 0),
+    readByDueTime: Number(row?.byDue ?? 0),
   };
 }
 

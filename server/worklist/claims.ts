@@ -97,10 +97,11 @@ export async function claimStudy(db: Db, user: Actor, studyId: string, input: { 
 }
 
 async function requireOwnClaim(tx: Prisma.TransactionClient, userId: string, studyId: string) {
-  const study = await tx.study.findUnique({ where: { id: studyId }, select: { readingState: true, claimedById: true } });
+  const study = await tx.study.findUnique({ where: { id: studyId }, select: { readingState: true, claimedById: true, dueAt: true } });
   if (!study) throw new NotFoundError("Study", studyId);
   if (study.readingState === "READ") throw new ConflictError("This study has already been read.");
   if (study.readingState !== "CLAIMED" || study.claimedById !== userId) throw new ConflictError("You no longer hold this study: your claim lapsed or was released.");
+  return study;
 }
 
 /** Keeps the claim alive while the case is open. */
@@ -142,8 +143,8 @@ export async function breakClaim(db: Db, actor: Actor, studyId: string, reason: 
 /** Completes the case: only the radiologist holding it may mark it read here. */
 export async function markRead(db: Db, user: Actor, studyId: string, now = new Date()) {
   return db.$transaction(async (tx) => {
-    await requireOwnClaim(tx, user.id, studyId);
-    await tx.study.update({ where: { id: studyId }, data: { readingState: "READ", readById: user.id, readAt: now, claimHeartbeatAt: null, ...LEAVES_WORKLIST } });
+    const { dueAt } = await requireOwnClaim(tx, user.id, studyId);
+    await tx.study.update({ where: { id: studyId }, data: { readingState: "READ", readById: user.id, readAt: now, dueAtWhenRead: dueAt, claimHeartbeatAt: null, ...LEAVES_WORKLIST } });
     await recordAudit(tx, { actorId: user.id, action: "study.read", studyId, details: { via: "worklist" } });
     await notifyWorklist(tx, { type: "read", studyId });
     return { studyId, readAt: now };
@@ -153,14 +154,14 @@ export async function markRead(db: Db, user: Actor, studyId: string, now = new D
 /** Reading usually ends in the RIS or reporting system: it marks studies read by accession number. */
 export async function markReadByAccession(db: Db, accessionNumber: string, now = new Date()) {
   return db.$transaction(async (tx) => {
-    const studies = await tx.study.findMany({ where: { accessionNumber, readingState: { not: "READ" } }, select: { id: true, claimedById: true } });
+    const studies = await tx.study.findMany({ where: { accessionNumber, readingState: { not: "READ" } }, select: { id: true, claimedById: true, dueAt: true } });
     if (studies.length === 0) {
       const any = await tx.study.count({ where: { accessionNumber } });
       if (!any) throw new NotFoundError("Accession", accessionNumber);
       return { accessionNumber, marked: 0 };
     }
     for (const s of studies) {
-      await tx.study.update({ where: { id: s.id }, data: { readingState: "READ", readAt: now, readById: s.claimedById, claimHeartbeatAt: null, ...LEAVES_WORKLIST } });
+      await tx.study.update({ where: { id: s.id }, data: { readingState: "READ", readAt: now, readById: s.claimedById, dueAtWhenRead: s.dueAt, claimHeartbeatAt: null, ...LEAVES_WORKLIST } });
       await recordAudit(tx, { actorId: null, action: "study.read", studyId: s.id, details: { via: "ris", accessionNumber } });
       await notifyWorklist(tx, { type: "read", studyId: s.id });
     }

@@ -181,6 +181,8 @@ describe("AI accuracy for chairs and the what-if prefill", () => {
       data: Array.from({ length: 60 }, (_, i) => ({
         id: `acc-${i}`, sourceId: s.id, studyInstanceUid: `9.${i}`, modalities: ["CT"], orderPriority: "ROUTINE" as const, patientLocation: "ED" as const,
         firstSeenAt: new Date(now - (i + 1) * 3600_000), readingState: "READ" as const, readAt: new Date(now - i * 3600_000), claimedAt: new Date(now - i * 3600_000 - 600_000),
+        // Due 90 min after arrival for the first 45 (read after 60: in time), 30 min for the next 10 (late), unknown for the rest.
+        dueAtWhenRead: i < 45 ? new Date(now - (i + 1) * 3600_000 + 90 * 60_000) : i < 55 ? new Date(now - (i + 1) * 3600_000 + 30 * 60_000) : null,
         aiStatus: i < 24 ? ("critical" as const) : ("negative" as const),
       })),
     });
@@ -204,5 +206,6 @@ describe("AI accuracy for chairs and the what-if prefill", () => {
     const summary = await throughputSummary(testDb(), new Date(now + 1000), 24 * 3);
     expect(summary.criticalRead).toBe(24);
     expect(summary.medianCriticalTurnaroundMinutes).toBeCloseTo(60, 0);
+    expect(summary).toMatchObject({ readWithDueTime: 55, readByDueTime: 45 });
   });
 });

@@ -146,9 +146,12 @@ describe("Next case", () => {
     const two = await addStudy({ accessionNumber: "TWO", minutesAgo: 5 });
     await claimStudy(testDb(), asActor(a), one.id, { filters: NO_FILTERS });
     await renewClaim(testDb(), asActor(a), one.id);
+    const due = (await testDb().study.findUniqueOrThrow({ where: { id: one.id } })).dueAt;
     await markRead(testDb(), asActor(a), one.id);
     const after = await listWorklist(testDb(), b.id, { filters: NO_FILTERS, limit: 50, offset: 0 });
     expect(after.rows.map((r) => r.accessionNumber)).toEqual(["TWO"]);
+    // The due time leaves the ordering columns but is kept for "read by due time".
+    expect(await testDb().study.findUniqueOrThrow({ where: { id: one.id } })).toMatchObject({ dueAt: null, dueAtWhenRead: due });
 
     await claimStudy(testDb(), asActor(a), two.id, { filters: NO_FILTERS });
     await expect(claimStudy(testDb(), asActor(b), two.id, { filters: NO_FILTERS })).rejects.toThrow(/Another radiologist has this study open/);
@@ -185,8 +188,10 @@ describe("Next case", () => {
 
   it("the RIS marks a study read by accession", async () => {
     const s = await addStudy({ accessionNumber: "RIS-42" });
+    const { dueAt } = await testDb().study.findUniqueOrThrow({ where: { id: s.id } });
+    expect(dueAt).toBeInstanceOf(Date);
     expect(await markReadByAccession(testDb(), "RIS-42")).toEqual({ accessionNumber: "RIS-42", marked: 1 });
-    expect((await testDb().study.findUniqueOrThrow({ where: { id: s.id } })).readingState).toBe("READ");
+    expect(await testDb().study.findUniqueOrThrow({ where: { id: s.id } })).toMatchObject({ readingState: "READ", dueAt: null, dueAtWhenRead: dueAt });
     expect(await markReadByAccession(testDb(), "RIS-42")).toEqual({ accessionNumber: "RIS-42", marked: 0 });
     await expect(markReadByAccession(testDb(), "NOPE")).rejects.toThrow(/NOPE/);
   });

@@ -13,13 +13,17 @@ export function ThroughputSummaryView() {
   if (error) return <p role="alert" className="text-sm text-red-700">Could not load throughput: {error.message}</p>;
   return (
     <div className="space-y-6">
-      <div className="grid grid-cols-2 gap-4 md:grid-cols-6">
+      <div className="grid grid-cols-2 gap-4 md:grid-cols-4 xl:grid-cols-7">
         <Stat label="Arrived (24 h)" value={String(data.arrived)} />
         <Stat label="Read (24 h)" value={String(data.read)} />
         <Stat label="Open now" value={String(data.open)} />
         <Stat label="Median turnaround" value={minutes(data.medianTurnaroundMinutes)} />
         <Stat label="90th percentile" value={minutes(data.p90TurnaroundMinutes)} />
         <Stat label={`AI-critical, median (${data.criticalRead} read)`} value={minutes(data.medianCriticalTurnaroundMinutes)} />
+        <Stat
+          label={`Read by due time (${data.readByDueTime} of ${data.readWithDueTime})`}
+          value={data.readWithDueTime === 0 ? "—" : `${Math.round((100 * data.readByDueTime) / data.readWithDueTime)}%`}
+        />
       </div>
       {data.read === 0 && (
         <EmptyState title="No reads in the last 24 hours">
