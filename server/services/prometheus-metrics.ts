@@ -1,6 +1,7 @@
 import { Counter, Gauge, Registry } from "prom-client";
 import type { Db } from "../db/client";
-import { arrivalToScored, scoreQueueCounts, scoringTotals } from "./scoring-status";
+import { WEBHOOK_QUEUE } from "../scoring/queue";
+import { arrivalToScored, queueCounts, scoringTotals } from "./scoring-status";
 
 /**
  * Prometheus metrics, read from Postgres at scrape time: the queue and the results are
@@ -15,7 +16,14 @@ export function buildMetricsRegistry(db: Db): Registry {
   new Gauge({
     name: "readnext_score_jobs", help: "Score jobs by state (created = waiting, retry = waiting after a failure, active = running).", labelNames: ["state"], registers: [registry],
     async collect() {
-      const counts = await scoreQueueCounts(db);
+      const counts = await queueCounts(db);
+      for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+    },
+  });
+  new Gauge({
+    name: "readnext_webhook_jobs", help: "Critical-finding webhook deliveries by state (retry = the receiver failed and it will be tried again; failed = gave up).", labelNames: ["state"], registers: [registry],
+    async collect() {
+      const counts = await queueCounts(db, WEBHOOK_QUEUE);
       for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
     },
   });

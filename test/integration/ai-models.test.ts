@@ -8,6 +8,9 @@ import { storeAiResult } from "@/server/scoring/store-result";
 import type { ScoreJobData } from "@/server/scoring/queue";
 import { listModels, setModelEnabled, setModelThresholds } from "@/server/services/ai-models";
 import { buildMetricsRegistry } from "@/server/services/prometheus-metrics";
+import { webhookStatus } from "@/server/services/scoring-status";
+import { startQueue, WEBHOOK_QUEUE } from "@/server/scoring/queue";
+import { env } from "@/server/env";
 import { giveAiFeedback } from "@/server/worklist/ai-feedback";
 import { createSource } from "@/server/services/pacs-sources";
 import { makeUser, resetDatabase, testDb } from "../support/db";
@@ -168,6 +171,32 @@ describe("results, feedback and metrics", () => {
     expect(text).toContain('readnext_open_studies{ai="critical"} 1');
     expect(text).toMatch(/readnext_score_jobs\{state="created"\} \d+/);
     expect(text).toMatch(/# TYPE readnext_ai_results_total counter/);
+  });
+
+  it("a webhook delivery that keeps failing shows on the admin page with the receiver's answer, and in /metrics", async () => {
+    const s = await source();
+    const head = await study(s.id, "4.1", [{ modality: "CT", bodyPart: "HEAD", numberOfInstances: 30 }]);
+    await testDb().study.update({ where: { id: head.id }, data: { accessionNumber: "PAGE-1" } });
+    const stored = await storeAiResult(testDb(), { studyId: head.id, revision: 1, modelId: "ich-headct", modelVersion: "1.0.0", expectedModels: 1 }, { status: "SCORED", probability: 0.95, finding: "intracranial-bleed", critical: true });
+    expect(await webhookStatus(testDb(), undefined)).toMatchObject({ configured: false, target: null });
+
+    const boss = await startQueue(env().DATABASE_URL!, { maintenanceSeconds: 3600 });
+    try {
+      await boss.deleteQueue(WEBHOOK_QUEUE).catch(() => undefined);
+      await boss.createQueue(WEBHOOK_QUEUE);
+      const id = await boss.send(WEBHOOK_QUEUE, { aiResultId: stored!.id }, { retryLimit: 0 });
+      const [job] = await boss.fetch(WEBHOOK_QUEUE);
+      expect(job?.id).toBe(id);
+      // What a worker's handler does when the receiver answers 503 and no retries are left.
+      await boss.fail(WEBHOOK_QUEUE, id!, new Error("webhook answered HTTP 503"));
+
+      const status = await webhookStatus(testDb(), "https://pager.hospital.example/hooks/readnext?token=abc");
+      expect(status).toMatchObject({ configured: true, target: "pager.hospital.example", queue: { failed: 1 } });
+      expect(status.problems).toEqual([expect.objectContaining({ state: "failed", retries: 0, error: "webhook answered HTTP 503", accessionNumber: "PAGE-1" })]);
+      expect(await buildMetricsRegistry(testDb()).metrics()).toContain('readnext_webhook_jobs{state="failed"} 1');
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+    }
   });
 });
 

@@ -47,6 +47,39 @@ function ThresholdEditor({ model, onDone }: { model: Model; onDone: () => void }
   );
 }
 
+type WebhookState = {
+  configured: boolean; target: string | null; queue: { created: number; retry: number; active: number; completed: number; failed: number };
+  problems: { id: string; state: string; retries: number; at: string | Date; error: string; accessionNumber: string | null }[];
+};
+
+/** Where critical findings are paged to, and the deliveries that are retrying or gave up. */
+function WebhookPanel({ webhook }: { webhook: WebhookState }) {
+  return (
+    <div className="mt-3 rounded-lg border border-slate-200 bg-white p-3 text-sm" data-testid="webhook-status">
+      <div className="font-medium">Critical-finding webhook</div>
+      {webhook.configured ? (
+        <p className="text-slate-700">
+          Posting to <span className="font-mono">{webhook.target}</span> · delivered {webhook.queue.completed} · waiting {webhook.queue.created + webhook.queue.active} ·{" "}
+          <span className={webhook.queue.retry ? "text-amber-700" : ""}>retrying {webhook.queue.retry}</span> ·{" "}
+          <span className={webhook.queue.failed ? "font-medium text-red-700" : ""}>gave up {webhook.queue.failed}</span> (last 7 days)
+        </p>
+      ) : (
+        <p className="text-slate-600">Not configured: set CRITICAL_WEBHOOK_URL and CRITICAL_WEBHOOK_SECRET for the workers to page someone on a critical finding.</p>
+      )}
+      {webhook.problems.length > 0 && (
+        <ul className="mt-2 space-y-1">
+          {webhook.problems.map((p) => (
+            <li key={p.id} className="text-xs">
+              <span className="tabular-nums text-slate-500">{new Date(p.at).toLocaleString()}</span> · {p.accessionNumber ?? "study gone"} ·{" "}
+              <span className={p.state === "failed" ? "font-medium text-red-700" : "text-amber-700"}>{p.state === "failed" ? "gave up" : "retrying"} after {p.retries} retr{p.retries === 1 ? "y" : "ies"}</span>: {p.error}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 /** Admin: scoring queue and failures, and the models the workers found (enable, thresholds). */
 export function ScoringAdmin() {
   const trpc = useTRPC();
@@ -81,6 +114,7 @@ export function ScoringAdmin() {
               </ul>
             </details>
           )}
+          <WebhookPanel webhook={status.data.webhook} />
         </div>
       )}
       {models.data?.length === 0 && <p className="text-sm text-slate-600">No worker has reported any model yet. Models live in MODELS_DIR (models/ by default); see models/README.md.</p>}
