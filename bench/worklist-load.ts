@@ -63,7 +63,7 @@ await database.drop();
 console.log(JSON.stringify({
   bench: "worklist-load", unread: UNREAD, read: READ, seedSeconds,
   worklistFirstPageMs: { noFilters, modalityAndLocation: filtered, aiFlaggedOnly: flagged },
-  openCountMs: { note: "separate query, capped at 10,000", ...count },
+  openCountMs: { note: "separate query, capped at 1,000", ...count },
   nextCaseClaimMs: { concurrentClients: 20, note: "each client presses again as soon as its claim returns", claims: claimTimes.length, ...summarise(claimTimes) },
   nextCaseClaimMsBursts: { concurrentClients: 20, note: "20 simultaneous presses, 25 rounds", claims: burstTimes.length, ...summarise(burstTimes) },
   nextCaseClaimMsOneClient: summarise(singleTimes),
