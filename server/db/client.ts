@@ -10,8 +10,8 @@ export type { Prisma } from "./generated/client";
 const PREPARED_MARK = "/* prepared */";
 
 /**
- * Marks a hot, fixed-shape query (Next case, the worklist page) to be prepared once per
- * connection and then executed with a cached plan: planning these unions costs ~2.5 ms,
+ * Marks a hot, fixed-shape query (Next case, the first worklist pages) to be prepared once per
+ * connection and then executed with a cached plan: planning its unions costs ~2.5 ms,
  * five times their execution. Only marked queries are named, so the number of prepared
  * statements per connection stays bounded by the few shapes the code writes.
  */

@@ -78,7 +78,7 @@ async function showPending(db: Db, study: { id: string; revision: number }): Pro
   });
 }
 
-/** "ich-headct: 2 instances, fewer than 8" when a model fits the kind of study but not its series. */
+/** "ich-headct: 2 instances, fewer than 12" when a model fits the kind of study but not its series. */
 function nearMiss(checks: { model: LoadedModel; results: ReturnType<typeof seriesApplies>[] }[]): string | null {
   for (const { model, results } of checks) {
     const near = results.find((r) => !r.applies && r.kindMatches);

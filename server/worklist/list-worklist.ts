@@ -1,4 +1,4 @@
-import type { Db } from "../db/client";
+import { cachedPlan, type Db } from "../db/client";
 import { computePriority } from "@/lib/priority/engine";
 import { ageInYears, type WorklistFilters } from "@/lib/worklist-filters";
 import { getPriorityConfig, getWorklistRules } from "../services/settings";
@@ -34,12 +34,18 @@ const rowSelect = {
   description: true, modalities: true, bodyPart: true, readingState: true, claimHeartbeatAt: true, claimedBy: { select: { id: true, name: true } },
 } as const;
 
+/** Pages up to this depth run as prepared statements (one per depth and filter shape per connection). */
+const CACHED_PLAN_DEPTH = 500;
+
 /** One page of the reading worklist for `userId`, in the engine's order, each row with its reasons. */
 export async function listWorklist(db: Db, userId: string, input: { filters: WorklistFilters; limit: number; offset: number }, now = new Date()) {
   const [config, rules] = await Promise.all([getPriorityConfig(db), getWorklistRules(db)]);
   // Open studies are exactly those with a due time (it is cleared when a study is read).
   const where = filterSql(input.filters, userId, now);
-  const ids = (await db.$queryRaw<{ id: string }[]>(orderedIdsSql(where, now, input.offset + input.limit))).slice(input.offset);
+  const take = input.offset + input.limit;
+  // The first pages are asked for all day: keep their plans (a deep scroll is planned afresh).
+  const ordered = orderedIdsSql(where, now, take);
+  const ids = (await db.$queryRaw<{ id: string }[]>(take <= CACHED_PLAN_DEPTH ? cachedPlan(ordered) : ordered)).slice(input.offset);
   const rows = await db.study.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: rowSelect });
   const byId = new Map(rows.map((r) => [r.id, r]));
   const claimCutoff = now.getTime() - rules.claimTimeoutMinutes * 60_000;
