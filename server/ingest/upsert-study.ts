@@ -43,7 +43,7 @@ async function writeSeries(tx: Prisma.TransactionClient, studyId: string, series
  */
 export async function upsertStudy(db: Db, sourceId: string, record: StudyRecord, adapter: DicomWebAdapter): Promise<UpsertOutcome> {
   const key = { sourceId_studyInstanceUid: { sourceId, studyInstanceUid: record.studyInstanceUid } };
-  const existing = await db.study.findUnique({ where: key, select: { id: true, revision: true, numberOfSeries: true, numberOfInstances: true } });
+  const existing = await db.study.findUnique({ where: key, select: { id: true, revision: true, numberOfSeries: true, numberOfInstances: true, _count: { select: { series: true } } } });
 
   if (!existing) {
     const series = await fetchSeries(adapter, record.studyInstanceUid);
@@ -63,9 +63,14 @@ export async function upsertStudy(db: Db, sourceId: string, record: StudyRecord,
     }
   }
 
-  if (existing.numberOfSeries === record.numberOfSeries && existing.numberOfInstances === record.numberOfInstances) return "unchanged";
+  const sameCounts = existing.numberOfSeries === record.numberOfSeries && existing.numberOfInstances === record.numberOfInstances;
+  // A study whose series lookup failed when it arrived has no series rows, so no model could
+  // be chosen for it: every later sighting asks again, and a success counts as a change.
+  const seriesMissing = existing._count.series === 0;
+  if (sameCounts && !seriesMissing) return "unchanged";
 
   const series = await fetchSeries(adapter, record.studyInstanceUid);
+  if (sameCounts && !series) return "unchanged";
   return db.$transaction(async (tx) => {
     // Only the caller that saw this revision bumps it; a concurrent one finds it done.
     const { count } = await tx.study.updateMany({

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createServer, type Server } from "node:http";
+import { createServer, request as httpRequest, type Server } from "node:http";
 import { generateStudy } from "@/lib/synthetic/studies";
 import { DicomWebAdapter } from "@/server/pacs/dicomweb-adapter";
 import { PacsError } from "@/server/pacs/errors";
@@ -103,6 +103,47 @@ describe("QIDO-RS sync against a real Orthanc", () => {
     expect(rows[0]!.series.map((s) => s.description).sort()).toEqual(["CHEST LAT", "CHEST PA"]);
     expect(rows[0]!.changedAt).toBeInstanceOf(Date);
     expect(await testDb().auditEvent.count({ where: { studyId: rows[0]!.id, action: "study.changed" } })).toBe(1);
+  });
+
+  it("a study whose series lookup failed at arrival gets its series, and a new revision, at the next sighting", async () => {
+    const study = await stow(orthanc.dicomWebUrl, "chest-xr", { size: 128 });
+    // A proxy in front of Orthanc that fails this study's first series search (QIDO /studies/<uid>/series) with a 503.
+    const port = await freePort();
+    const target = new URL(orthanc.baseUrl);
+    let failSeries = true;
+    const proxy: Server = createServer((req, res) => {
+      if (failSeries && (req.url ?? "").includes(`/studies/${study.studyInstanceUid}/series`)) {
+        failSeries = false;
+        res.writeHead(503).end();
+        return;
+      }
+      const upstream = httpRequest({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      upstream.on("error", () => res.destroy());
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(port, "127.0.0.1", resolve));
+    try {
+      const source = await createSource(testDb(), null, settings(`http://127.0.0.1:${port}/dicom-web`));
+      await syncSource(testDb(), source.id);
+      const first = await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: study.studyInstanceUid }, include: { series: true } });
+      expect(failSeries).toBe(false);
+      expect(first).toMatchObject({ revision: 1, series: [] });
+
+      const second = await syncSource(testDb(), source.id);
+      expect(second.updated).toBeGreaterThanOrEqual(1);
+      const after = await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: study.studyInstanceUid }, include: { series: true } });
+      expect(after.revision).toBe(2);
+      expect(after.series.map((s) => s.description)).toEqual(["CHEST PA"]);
+      expect(after.bodyPart).toBe("CHEST");
+      // Once the series are known, later sightings change nothing.
+      await syncSource(testDb(), source.id);
+      expect((await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: study.studyInstanceUid } })).revision).toBe(2);
+    } finally {
+      await new Promise((r) => proxy.close(r));
+    }
   });
 
   it("basic auth works, and a wrong password is reported clearly", async () => {
