@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createServer, request as httpRequest, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import { generateStudy } from "@/lib/synthetic/studies";
 import { DicomWebAdapter } from "@/server/pacs/dicomweb-adapter";
 import { PacsError } from "@/server/pacs/errors";
@@ -11,6 +11,7 @@ import { createSource, testConnection, type SourceInput } from "@/server/service
 import { resetDatabase, testDb } from "../support/db";
 import { startTestOrthanc } from "../support/orthanc";
 import { freePort } from "../support/test-database";
+import { startPacsProxy } from "../support/pacs-proxy";
 
 type Orthanc = Awaited<ReturnType<typeof startTestOrthanc>>;
 let orthanc: Orthanc;
@@ -107,26 +108,15 @@ describe("QIDO-RS sync against a real Orthanc", () => {
 
   it("a study whose series lookup failed at arrival gets its series, and a new revision, at the next sighting", async () => {
     const study = await stow(orthanc.dicomWebUrl, "chest-xr", { size: 128 });
-    // A proxy in front of Orthanc that fails this study's first series search (QIDO /studies/<uid>/series) with a 503.
-    const port = await freePort();
-    const target = new URL(orthanc.baseUrl);
+    // In front of Orthanc: this study's first series search (QIDO /studies/<uid>/series) answers 503.
     let failSeries = true;
-    const proxy: Server = createServer((req, res) => {
-      if (failSeries && (req.url ?? "").includes(`/studies/${study.studyInstanceUid}/series`)) {
-        failSeries = false;
-        res.writeHead(503).end();
-        return;
-      }
-      const upstream = httpRequest({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
-      upstream.on("error", () => res.destroy());
-      req.pipe(upstream);
+    const proxy = await startPacsProxy(orthanc.baseUrl, ({ url }) => {
+      if (!failSeries || !url.includes(`/studies/${study.studyInstanceUid}/series`)) return undefined;
+      failSeries = false;
+      return { status: 503 };
     });
-    await new Promise<void>((resolve) => proxy.listen(port, "127.0.0.1", resolve));
     try {
-      const source = await createSource(testDb(), null, settings(`http://127.0.0.1:${port}/dicom-web`));
+      const source = await createSource(testDb(), null, settings(proxy.dicomWebUrl));
       await syncSource(testDb(), source.id);
       const first = await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: study.studyInstanceUid }, include: { series: true } });
       expect(failSeries).toBe(false);
@@ -142,7 +132,7 @@ describe("QIDO-RS sync against a real Orthanc", () => {
       await syncSource(testDb(), source.id);
       expect((await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: study.studyInstanceUid } })).revision).toBe(2);
     } finally {
-      await new Promise((r) => proxy.close(r));
+      await proxy.stop();
     }
   });
 

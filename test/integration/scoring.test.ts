@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createServer, request as httpRequest, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import { createHmac } from "node:crypto";
 import { generateStudy, type SyntheticStudyOptions } from "@/lib/synthetic/studies";
 import { readPart10, writePart10 } from "@/lib/dicom/part10";
@@ -11,6 +11,7 @@ import { NO_FILTERS } from "@/lib/worklist-filters";
 import { resetDatabase, testDb, makeUser } from "../support/db";
 import { startTestOrthanc } from "../support/orthanc";
 import { freePort } from "../support/test-database";
+import { startPacsProxy } from "../support/pacs-proxy";
 import { spawnWorker, type WorkerProcess } from "../support/worker-process";
 
 type Orthanc = Awaited<ReturnType<typeof startTestOrthanc>>;
@@ -174,25 +175,12 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
     // Its own Orthanc: studies left in the shared one would be swept in too.
     const pacs = await startTestOrthanc();
     // A slow link in front of Orthanc: series retrieval takes 2 s, so the job is surely running when the worker dies.
-    const port = await freePort();
-    const target = new URL(pacs.baseUrl);
-    const proxy: Server = createServer((req, res) => {
-      const slow = req.method === "GET" && /\/series\/[\d.]+$/.test(req.url ?? "");
-      setTimeout(() => {
-        const upstream = httpRequest({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        });
-        upstream.on("error", () => res.destroy());
-        req.pipe(upstream);
-      }, slow ? 2000 : 0);
-    });
-    await new Promise<void>((resolve) => proxy.listen(port, "127.0.0.1", resolve));
+    const proxy = await startPacsProxy(pacs.baseUrl, ({ method, url }) => (method === "GET" && /\/series\/[\d.]+$/.test(url) ? { delayMs: 2000 } : undefined));
     try {
       // Stored before the source exists, so the first sweep takes it whole: one revision, one job.
       const study = headCt({ finding: "ich-epidural", sliceCount: 20, size: 256 });
       await stow(pacs.dicomWebUrl, study.instances);
-      await createSource(testDb(), null, sourceSettings(`http://127.0.0.1:${port}/dicom-web`));
+      await createSource(testDb(), null, sourceSettings(proxy.dicomWebUrl));
       const first = startWorker();
       await scoringStarted(first);
       await expect.poll(async () => (await testDb().$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM pgboss.job WHERE name = 'score-study' AND state = 'active'`))[0]!.n, { timeout: 30_000, interval: 20 }).toBe(1n);
@@ -210,7 +198,7 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
       const jobs = await testDb().$queryRawUnsafe<{ state: string; retry_count: number }[]>(`SELECT state, retry_count FROM pgboss.job WHERE name = 'score-study'`);
       expect(jobs).toEqual([{ state: "completed", retry_count: 1 }]);
     } finally {
-      await new Promise((r) => proxy.close(r));
+      await proxy.stop();
       await pacs.stop();
     }
   }, 120_000);
