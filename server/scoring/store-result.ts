@@ -42,6 +42,7 @@ export async function storeAiResult(db: Db, job: ScoreJobData, result: ResultToS
       }],
     });
     if (count === 0) return null;
+    await addToTotals(tx, job, result);
     const stored = await tx.aiResult.findUniqueOrThrow({
       where: { studyId_modelId_modelVersion_studyRevision: { studyId: job.studyId, modelId: job.modelId, modelVersion: job.modelVersion, studyRevision: job.revision } },
       select: { id: true },
@@ -64,5 +65,19 @@ export async function storeAiResult(db: Db, job: ScoreJobData, result: ResultToS
     const critical = current && verdict?.aiStatus === "critical" && (result.critical ?? false);
     await notifyWorklist(tx, { type: "scored", studyId: job.studyId, critical });
     return { id: stored.id, critical };
+  });
+}
+
+/** Counts the result in AiResultTotal (for /metrics); the same transaction, so a rolled-back result is not counted. */
+async function addToTotals(tx: Prisma.TransactionClient, job: ScoreJobData, result: ResultToStore): Promise<void> {
+  const t = result.timings ?? {};
+  const ms = { totalMs: t.totalMs ?? 0, fetchMs: t.fetchMs ?? 0, decodeMs: t.decodeMs ?? 0, inferenceMs: t.inferenceMs ?? 0 };
+  await tx.aiResultTotal.upsert({
+    where: { modelId_modelVersion_status: { modelId: job.modelId, modelVersion: job.modelVersion, status: result.status } },
+    create: { modelId: job.modelId, modelVersion: job.modelVersion, status: result.status, results: 1, ...ms },
+    update: {
+      results: { increment: 1 }, totalMs: { increment: ms.totalMs }, fetchMs: { increment: ms.fetchMs },
+      decodeMs: { increment: ms.decodeMs }, inferenceMs: { increment: ms.inferenceMs },
+    },
   });
 }

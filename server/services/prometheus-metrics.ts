@@ -31,7 +31,7 @@ export function buildMetricsRegistry(db: Db): Registry {
     name: "readnext_ai_results_total", help: "Stored AI results by model, version and status (SCORED, NOT_APPLICABLE, FAILED).", labelNames: ["model", "version", "status"], registers: [registry],
     async collect() {
       this.reset();
-      for (const t of await readTotals()) this.inc({ model: t.modelId, version: t.modelVersion, status: t.status }, Number(t.n));
+      for (const t of await readTotals()) this.inc({ model: t.modelId, version: t.modelVersion, status: t.status }, t.results);
     },
   });
   new Counter({
@@ -40,8 +40,7 @@ export function buildMetricsRegistry(db: Db): Registry {
       this.reset();
       for (const t of await readTotals()) {
         for (const phase of ["fetch", "decode", "inference", "total"] as const) {
-          const ms = t[`${phase}Ms`];
-          if (ms !== null) this.inc({ model: t.modelId, version: t.modelVersion, phase }, ms / 1000);
+          this.inc({ model: t.modelId, version: t.modelVersion, phase }, t[`${phase}Ms`] / 1000);
         }
       }
     },

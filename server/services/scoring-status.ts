@@ -71,12 +71,7 @@ export async function scoringStatus(db: Db) {
   return { queue, studiesAwaitingAi: waiting, recentFailures: failures, lag, deadLetterQueue: SCORE_FAILED_QUEUE, webhook };
 }
 
-/** Totals for Prometheus: results by model and status, and scoring time sums for rates. */
+/** Totals for Prometheus: results by model and status, and scoring time sums for rates (kept by storeAiResult). */
 export async function scoringTotals(db: Db) {
-  return db.$queryRaw<{ modelId: string; modelVersion: string; status: string; n: bigint; totalMs: number | null; fetchMs: number | null; decodeMs: number | null; inferenceMs: number | null }[]>`
-    SELECT "modelId", "modelVersion", status::text AS status, count(*) AS n,
-      sum((timings->>'totalMs')::float) AS "totalMs", sum((timings->>'fetchMs')::float) AS "fetchMs",
-      sum((timings->>'decodeMs')::float) AS "decodeMs", sum((timings->>'inferenceMs')::float) AS "inferenceMs"
-    FROM "AiResult" GROUP BY 1, 2, 3`;
+  return db.aiResultTotal.findMany({ orderBy: [{ modelId: "asc" }, { modelVersion: "asc" }, { status: "asc" }] });
 }
-

@@ -171,6 +171,9 @@ describe("results, feedback and metrics", () => {
     expect(text).toContain('readnext_open_studies{ai="critical"} 1');
     expect(text).toMatch(/readnext_score_jobs\{state="created"\} \d+/);
     expect(text).toMatch(/# TYPE readnext_ai_results_total counter/);
+    // Counters never go down: a purged study's results stay counted.
+    await testDb().study.delete({ where: { id: head.id } });
+    expect(await buildMetricsRegistry(testDb()).metrics()).toContain('readnext_ai_results_total{model="ich-headct",version="1.0.0",status="SCORED"} 1');
   });
 
   it("a webhook delivery that keeps failing shows on the admin page with the receiver's answer, and in /metrics", async () => {

@@ -162,6 +162,8 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
       const correct = results.filter((r) => r.critical === positives.has(r.study.studyInstanceUid)).length;
       expect(correct).toBeGreaterThanOrEqual(48);
       expect(await testDb().auditEvent.count({ where: { action: "study.scored" } })).toBe(50);
+      // /metrics' running totals agree with the rows.
+      expect((await testDb().aiResultTotal.aggregate({ _sum: { results: true } }))._sum.results).toBe(50);
       const done = (w: WorkerProcess) => w.logs.filter((l) => l.msg === "score job done" && l.outcome === "stored").length;
       expect(done(a) + done(b)).toBe(50);
       expect(done(a)).toBeGreaterThan(0);
