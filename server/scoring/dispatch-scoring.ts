@@ -16,8 +16,8 @@ export type SendScoreJob = (job: ScoreJobData) => Promise<void>;
  * Returns how many jobs were queued.
  */
 export async function dispatchScoring(db: Db, models: LoadedModel[], send: SendScoreJob, limit = 200): Promise<{ queued: number; notApplicable: number }> {
-  const due = await db.$queryRaw<{ id: string; revision: number }[]>`
-    SELECT id, revision FROM "Study"
+  const due = await db.$queryRaw<{ id: string; revision: number; aiStatus: string | null }[]>`
+    SELECT id, revision, "aiStatus"::text AS "aiStatus" FROM "Study"
     WHERE "readingState" <> 'READ' AND ("scoringRevision" IS NULL OR "scoringRevision" < revision)
     ORDER BY "firstSeenAt" LIMIT ${limit}`;
   if (due.length === 0) return { queued: 0, notApplicable: 0 };
@@ -32,7 +32,7 @@ export async function dispatchScoring(db: Db, models: LoadedModel[], send: SendS
     const checks = models.map((m) => ({ model: m, results: own.map((s) => seriesApplies(m.manifest, { ...s, imageType: [], sliceThicknessMm: null, instances: s.numberOfInstances })) }));
     const applicable = checks.filter((c) => c.results.some((r) => r.applies)).map((c) => c.model);
     if (applicable.length > 0) {
-      await showPending(db, study);
+      if (study.aiStatus === "not_applicable" || study.aiStatus === "unavailable") await showPending(db, study);
       for (const m of applicable) {
         await send({ studyId: study.id, revision: study.revision, modelId: m.manifest.id, modelVersion: m.manifest.version, expectedModels: applicable.length });
         queued++;

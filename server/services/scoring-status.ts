@@ -25,14 +25,15 @@ export async function queueCounts(db: Db, queue: string = SCORE_QUEUE): Promise<
  */
 export async function webhookStatus(db: Db, url = env().CRITICAL_WEBHOOK_URL) {
   const queue = await queueCounts(db, WEBHOOK_QUEUE);
-  const jobs = (await queueTableExists(db))
+  const anyJobs = Object.values(queue).some((n) => n > 0);
+  const jobs = anyJobs
     ? await db.$queryRawUnsafe<{ id: string; state: string; retryCount: number; createdOn: Date; data: WebhookJobData; error: string | null }[]>(
       `SELECT id::text, state::text, retry_count AS "retryCount", created_on AS "createdOn", data, output->>'message' AS error
          FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state IN ('retry', 'failed') ORDER BY created_on DESC LIMIT 10`, WEBHOOK_QUEUE)
     : [];
-  const results = await db.aiResult.findMany({
+  const results = jobs.length === 0 ? [] : await db.aiResult.findMany({
     where: { id: { in: jobs.map((j) => j.data.aiResultId) } },
-    select: { id: true, finding: true, study: { select: { id: true, accessionNumber: true } } },
+    select: { id: true, study: { select: { id: true, accessionNumber: true } } },
   });
   const byId = new Map(results.map((r) => [r.id, r]));
   return {
