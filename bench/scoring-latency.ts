@@ -1,7 +1,8 @@
 // npm run bench -- scoring: (1) STOW-RS of a 32-slice 512×512 positive head CT into Orthanc →
 // the study pinned first in the worklist API, through a real worker process (change feed,
 // queue, WADO-RS, pipeline, ONNX, store); (2) the scoring pipeline's time per study
-// (Part 10 bytes → tensor → ONNX → aggregation) next to raw onnxruntime on the same tensors.
+// (Part 10 bytes → tensor → ONNX → aggregation) next to raw onnxruntime on the same tensors;
+// (3) fetching a 240-slice series' sampled slices vs the whole series.
 import * as ort from "onnxruntime-node";
 import { createTestDatabase } from "../test/support/test-database";
 import { startTestOrthanc } from "../test/support/orthanc";
@@ -17,6 +18,7 @@ import { prepareInput } from "../lib/models/preprocess";
 import { generateStudy } from "../lib/synthetic/studies";
 import { NO_FILTERS } from "../lib/worklist-filters";
 import { summarise } from "./summarise";
+import { fetchSeriesForModel } from "../server/scoring/fetch-series";
 
 const runs = Number(process.env.RUNS ?? 10);
 const threads = Number(process.env.SCORING_THREADS ?? 2);
@@ -82,6 +84,22 @@ for (let i = 0; i < runs; i++) {
   await db.study.updateMany({ where: { studyInstanceUid: study.studyInstanceUid }, data: { readingState: "READ", readAt: new Date(), dueAt: null, pinnedAt: null, capAt: null } });
 }
 await worker.stop();
+
+// ---- (3) a long series: the slices the model samples vs the whole series, over WADO-RS ------
+const thin = generateStudy({ seed: 90_000, kind: "head-ct", finding: "ich-subdural", sliceCount: 240, size: 512, studyDateTime: new Date(), withLocalizer: false });
+await adapter.storeInstances(thin.instances);
+const [thinSeries] = await adapter.searchSeries(thin.studyInstanceUid);
+const thinUid = String(thinSeries!["0020000E"]!.Value![0]);
+const sampledFetch: number[] = [];
+const wholeFetch: number[] = [];
+for (let i = 0; i < Math.min(runs, 5); i++) {
+  let t = performance.now();
+  await fetchSeriesForModel(adapter, thin.studyInstanceUid, { seriesInstanceUid: thinUid, numberOfInstances: 240 }, 40);
+  sampledFetch.push(performance.now() - t);
+  t = performance.now();
+  await adapter.retrieveSeriesInstances(thin.studyInstanceUid, thinUid);
+  wholeFetch.push(performance.now() - t);
+}
 await db.$disconnect();
 await orthanc.stop();
 await database.drop();
@@ -89,6 +107,7 @@ await database.drop();
 console.log(JSON.stringify({
   bench: "scoring",
   stowToPinned: { what: "STOW-RS of a 32-slice 512×512 positive head CT finished → first and pinned in the worklist API (worker process, Orthanc StableAge 1 s)", runs, ms: summarise(latencies), phasesMedianMs: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, summarise(v).median])) },
+  longSeriesFetch: { what: "a 240-slice 512×512 head CT series over WADO-RS: the 40 slices the model samples (QIDO-RS listing + 40 instance retrieves, 4 at a time) vs the whole series", sampledMs: summarise(sampledFetch), wholeSeriesMs: summarise(wholeFetch) },
   pipelineVsRaw: { what: "one 32-slice 512×512 study: Part 10 bytes → tensor → ONNX → aggregation, vs onnxruntime alone on the same tensors", threads, runs, pipelineMs, rawOrtMs: rawMs, ratioMedian: Math.round((pipelineMs.median / rawMs.median) * 100) / 100 },
 }, null, 2));
 process.exit(0);

@@ -49,6 +49,7 @@ type MediaType = { mediaType: string; transferSyntaxUID?: string };
 interface DicomWebClientCalls {
   searchForStudies(o: { queryParams: Record<string, unknown>; request: RequestOptions }): Promise<unknown>;
   searchForSeries(o: { studyInstanceUID: string; queryParams: Record<string, unknown>; request: RequestOptions }): Promise<unknown>;
+  searchForInstances(o: { studyInstanceUID: string; seriesInstanceUID: string; queryParams: Record<string, unknown>; request: RequestOptions }): Promise<unknown>;
   retrieveSeriesMetadata(o: { studyInstanceUID: string; seriesInstanceUID: string; request: RequestOptions }): Promise<unknown>;
   retrieveInstanceFrames(o: {
     studyInstanceUID: string; seriesInstanceUID: string; sopInstanceUID: string; frameNumbers: number[];
@@ -103,6 +104,13 @@ export class DicomWebAdapter {
     return this.call("search series", (request) => this.client.searchForSeries({ studyInstanceUID: studyInstanceUid, queryParams, request }), expectJsonArray);
   }
 
+  /** QIDO-RS instances of one series, with what places each image in the stack (ImagePositionPatient, InstanceNumber, NumberOfFrames). */
+  async searchInstances(studyInstanceUid: string, seriesInstanceUid: string): Promise<DicomJson[]> {
+    const queryParams = this.config.capabilities.includeField ? { includefield: ["00200032", "00200013", "00280008"] } : {};
+    return this.call("search instances", (request) =>
+      this.client.searchForInstances({ studyInstanceUID: studyInstanceUid, seriesInstanceUID: seriesInstanceUid, queryParams, request }), expectJsonArray);
+  }
+
   /** WADO-RS metadata of every instance of a series. */
   async retrieveSeriesMetadata(studyInstanceUid: string, seriesInstanceUid: string): Promise<DicomJson[]> {
     return this.call("retrieve series metadata", (request) =>
@@ -125,6 +133,26 @@ export class DicomWebAdapter {
     const mediaTypes = this.config.capabilities.transcoding ? [{ mediaType: "application/dicom", transferSyntaxUID: "1.2.840.10008.1.2.1" }] : undefined;
     const url = `${this.client.wadoURL}/studies/${encodeURIComponent(studyInstanceUid)}/series/${encodeURIComponent(seriesInstanceUid)}`;
     return this.call("retrieve series", (request) => this.client._httpGetMultipartApplicationDicom(url, mediaTypes ?? false, false, request), expectParts);
+  }
+
+  /**
+   * WADO-RS: these instances of a series as Part 10 bytes, in the order given, `parallel`
+   * requests at a time; transfer syntax as for retrieveSeriesInstances.
+   */
+  async retrieveInstances(studyInstanceUid: string, seriesInstanceUid: string, sopInstanceUids: string[], parallel = 4): Promise<Uint8Array[]> {
+    const mediaTypes = this.config.capabilities.transcoding ? [{ mediaType: "application/dicom", transferSyntaxUID: "1.2.840.10008.1.2.1" }] : undefined;
+    const seriesUrl = `${this.client.wadoURL}/studies/${encodeURIComponent(studyInstanceUid)}/series/${encodeURIComponent(seriesInstanceUid)}`;
+    const out: Uint8Array[] = new Array(sopInstanceUids.length);
+    let next = 0;
+    const lane = async () => {
+      for (let i = next++; i < sopInstanceUids.length; i = next++) {
+        const url = `${seriesUrl}/instances/${encodeURIComponent(sopInstanceUids[i]!)}`;
+        const parts = await this.call("retrieve instance", (request) => this.client._httpGetMultipartApplicationDicom(url, mediaTypes ?? false, false, request), expectParts);
+        out[i] = parts[0]!;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, sopInstanceUids.length) }, lane));
+    return out;
   }
 
   /** STOW-RS: stores Part 10 instances. */

@@ -9,6 +9,7 @@ import type { AdapterCache } from "./adapter-cache";
 import type { ModelRegistry } from "../models/model-registry";
 import type { ScoreJobData } from "./queue";
 import { storeAiResult, type ResultToStore } from "./store-result";
+import { fetchSeriesForModel } from "./fetch-series";
 
 export type ScoringDeps = { db: Db; registry: ModelRegistry; adapters: AdapterCache };
 export type ScoreOutcome = { outcome: "stored"; status: ResultToStore["status"]; critical: boolean; aiResultId: string } | { outcome: "skipped"; why: string };
@@ -36,7 +37,8 @@ function factsFromInstance(bytes: Uint8Array, imageCount: number): SeriesFacts {
 }
 
 /**
- * One score job: the study revision's best series for this model is fetched over WADO-RS,
+ * One score job: the study revision's best series for this model is fetched over WADO-RS
+ * (only the slices the model samples, when the series is longer than it takes),
  * run through the pipeline and the model, and the result stored with a key-slice preview.
  * Transient PACS errors are thrown (the queue retries); anything that retrying cannot fix
  * is stored at once as FAILED or NOT_APPLICABLE with its reason.
@@ -72,11 +74,12 @@ export async function scoreStudy(deps: ScoringDeps, job: ScoreJobData): Promise<
   let lastReason = "";
   for (const series of candidates) {
     const t0 = performance.now();
-    const instances = await adapter.retrieveSeriesInstances(study.studyInstanceUid, series.seriesInstanceUid);
+    const fetched = await fetchSeriesForModel(adapter, study.studyInstanceUid, series, model.manifest.preprocessing.maxSlices);
+    const instances = fetched.instances;
     const fetchMs = performance.now() - t0;
     let facts: SeriesFacts;
     try {
-      facts = factsFromInstance(instances[0]!, instances.length);
+      facts = factsFromInstance(instances[0]!, fetched.total);
     } catch (error) {
       return store({ status: "FAILED", seriesInstanceUid: series.seriesInstanceUid, reason: `unreadable DICOM (${(error as Error).message})` });
     }
@@ -98,7 +101,7 @@ export async function scoreStudy(deps: ScoringDeps, job: ScoreJobData): Promise<
     const output = model.manifest.outputs[0]!;
     return store({
       status: "SCORED", seriesInstanceUid: series.seriesInstanceUid, probability: score.probability, finding: output.findingCode,
-      critical: score.critical, urgent: score.urgent, keySliceIndex: score.keySlice, keySliceProbability: score.keySliceProbability,
+      critical: score.critical, urgent: score.urgent, keySliceIndex: fetched.seriesIndices?.[score.keySlice] ?? score.keySlice, keySliceProbability: score.keySliceProbability,
       timings: { fetchMs: round(fetchMs), decodeMs: round(score.timings.preprocessMs), inferenceMs: round(score.timings.inferenceMs), totalMs: round(performance.now() - t0) },
       preview,
     });

@@ -13,6 +13,11 @@ import { startTestOrthanc } from "../support/orthanc";
 import { freePort } from "../support/test-database";
 import { startPacsProxy } from "../support/pacs-proxy";
 import { spawnWorker, type WorkerProcess } from "../support/worker-process";
+import { syncSource } from "@/server/ingest/sync-source";
+import { ModelRegistry } from "@/server/models/model-registry";
+import { scoreSeries } from "@/server/models/model-session";
+import { AdapterCache } from "@/server/scoring/adapter-cache";
+import { scoreStudy } from "@/server/scoring/score-study";
 
 type Orthanc = Awaited<ReturnType<typeof startTestOrthanc>>;
 let orthanc: Orthanc;
@@ -240,4 +245,47 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
       await new Promise((r) => server.close(r));
     }
   }, 120_000);
+
+  it("a series longer than the model takes: only the slices it samples are fetched, and the score is the whole series' score", async () => {
+    const requests: string[] = [];
+    const proxy = await startPacsProxy(orthanc.baseUrl, (req) => {
+      if (req.method === "GET") requests.push(req.url.split("?")[0]!);
+      return undefined;
+    });
+    const registry = await ModelRegistry.load("models", { threads: 1, executionProvider: "cpu" });
+    try {
+      const long = headCt({ finding: "ich-subdural", sliceCount: 60, size: 128 });
+      await stow(orthanc.dicomWebUrl, long.instances);
+      const source = await createSource(testDb(), null, { ...sourceSettings(proxy.dicomWebUrl), capabilities: {} });
+      await syncSource(testDb(), source.id);
+      const row = await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: long.studyInstanceUid }, include: { series: true } });
+      const axial = row.series.find((s) => s.numberOfInstances === 60)!;
+      await registry.record(testDb());
+      await registry.refreshActive(testDb());
+      const model = registry.get("ich-headct", "1.0.0")!;
+      expect(model.manifest.preprocessing.maxSlices).toBe(40);
+
+      requests.length = 0;
+      const job = { studyId: row.id, revision: row.revision, modelId: "ich-headct", modelVersion: "1.0.0", expectedModels: 1 };
+      const outcome = await scoreStudy({ db: testDb(), registry, adapters: new AdapterCache(testDb()) }, job);
+      expect(outcome).toMatchObject({ outcome: "stored", status: "SCORED" });
+
+      const seriesPath = `/dicom-web/studies/${long.studyInstanceUid}/series/${axial.seriesInstanceUid}`;
+      expect(requests.filter((u) => u === `${seriesPath}/instances`)).toHaveLength(1); // the QIDO-RS listing
+      expect(requests.filter((u) => u.startsWith(`${seriesPath}/instances/`))).toHaveLength(40); // WADO-RS, one per sampled slice
+      expect(requests).not.toContain(seriesPath); // never the whole series
+
+      // The same slices as scoring all 60: the same score and the same key slice, counted in the whole series.
+      const axialInstances = long.instances.filter((bytes) => readPart10(bytes).SeriesInstanceUID === axial.seriesInstanceUid);
+      expect(axialInstances).toHaveLength(60);
+      const whole = await scoreSeries(model, axialInstances);
+      const stored = await testDb().aiResult.findFirstOrThrow({ where: { studyId: row.id } });
+      expect(stored.probability).toBeCloseTo(whole.probability, 6);
+      expect(stored.keySliceIndex).toBe(whole.keySlice);
+      expect(stored.critical).toBe(true);
+    } finally {
+      await registry.release();
+      await proxy.stop();
+    }
+  }, 60_000);
 });
