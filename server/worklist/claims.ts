@@ -1,4 +1,4 @@
-import { cachedPlan, type Db } from "../db/client";
+import { cachedPlan, hotQuery, type Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import type { WorklistFilters } from "@/lib/worklist-filters";
 import { recordAudit } from "../services/audit";
@@ -29,15 +29,15 @@ async function heldClaim(db: Db | Prisma.TransactionClient, userId: string, now:
  * "Next case": atomically claims the top unclaimed study matching the user's filters.
  * FOR UPDATE SKIP LOCKED makes simultaneous presses take different studies. A user
  * already holding a case gets that case back rather than a second one.
- * One statement does it all (held check, claim, audit event, NOTIFY): a single round trip
- * keeps claims fast when many readers press at once.
+ * One statement does it all (held check, claim, audit event, NOTIFY), sent as a hotQuery:
+ * a single round trip and little CPU keep claims fast when many readers press at once.
  */
 export async function claimNextCase(db: Db, user: Actor, filters: WorklistFilters, now = new Date()): Promise<ClaimResult> {
   const rules = await getWorklistRules(db);
   const where = Prisma.sql`${claimable(now, rules.claimTimeoutMinutes)} AND ${filterSql(filters, user.id, now)}`;
   // The top candidates in reading order; widen the window if every one of them was taken.
   for (let window = 32; window <= 32 * 4 ** 4; window *= 4) {
-    const [row] = await db.$queryRaw<{ id: string; accessionNumber: string | null; alreadyHeld: boolean }[]>(cachedPlan(Prisma.sql`
+    const [row] = await hotQuery<{ id: string; accessionNumber: string | null; alreadyHeld: boolean }>(db, cachedPlan(Prisma.sql`
       WITH held AS (
         SELECT s.id, s."accessionNumber" FROM "Study" s WHERE s."claimedById" = ${user.id} AND ${activeClaimSql(now, rules.claimTimeoutMinutes)} LIMIT 1
       ),

@@ -14,6 +14,8 @@ import { NO_FILTERS } from "@/lib/worklist-filters";
 import { createSource } from "@/server/services/pacs-sources";
 import type { CurrentUser } from "@/server/auth/current-user";
 import { makeUser, resetDatabase, testDb } from "../support/db";
+import { hotQuery } from "@/server/db/client";
+import { Prisma } from "@/server/db/generated/client";
 
 let sourceId: string;
 let n = 0;
@@ -159,6 +161,28 @@ describe("Next case", () => {
     const later = new Date(Date.now() + (DEFAULT_WORKLIST_RULES.claimTimeoutMinutes + 1) * 60_000);
     expect(await claimNextCase(testDb(), asActor(b), NO_FILTERS, later)).toMatchObject({ accessionNumber: "TWO" });
     await expect(markRead(testDb(), asActor(a), two.id)).rejects.toThrow(/no longer hold/);
+  });
+
+  it("Next case stores its times in UTC as Prisma does, whatever the server's time zone (it bypasses Prisma's client)", async () => {
+    const reader = await makeUser(["radiologist"]);
+    const study = await addStudy({ accessionNumber: "TZ" });
+    const zone = process.env.TZ;
+    process.env.TZ = "America/New_York";
+    try {
+      const now = new Date(Date.now() - 1234);
+      expect(new Date(2026, 0, 1).getTimezoneOffset()).toBe(300); // the zone really changed
+      expect(await claimNextCase(testDb(), asActor(reader), NO_FILTERS, now)).toMatchObject({ accessionNumber: "TZ" });
+      expect(await testDb().study.findUniqueOrThrow({ where: { id: study.id } })).toMatchObject({ claimedAt: now, claimHeartbeatAt: now });
+      expect((await testDb().auditEvent.findFirstOrThrow({ where: { studyId: study.id, action: "study.claim" } })).at).toEqual(now);
+      const rows = await hotQuery<{ t: Date }>(testDb(), Prisma.sql`SELECT ${now}::timestamp(3) AS t`);
+      expect(rows[0]!.t).toEqual(now);
+      // The claim is fresh at `now` and lapses after the timeout, as the Prisma-written heartbeat would.
+      const other = await makeUser(["radiologist"]);
+      expect(await claimNextCase(testDb(), asActor(other), NO_FILTERS, new Date(now.getTime() + 60_000))).toEqual({ nothingLeft: true });
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
 
   it("claiming out of order needs a reason beyond the top N, and is audited", async () => {
