@@ -43,9 +43,11 @@ test("a positive head CT STOWed during the test rises to the top live, opens wit
   await expect(panel).toContainText(positive.accessionNumber);
   const result = panel.getByTestId("ai-result").first();
   await expect(result).toContainText("Suspected intracranial bleed");
-  const preview = result.getByRole("img", { name: /Key slice \d+ for intracranial bleed/ });
+  // Named as the viewer names it: the image's InstanceNumber and its series.
+  const preview = result.getByRole("img", { name: /^Key slice \(image \d+ of series \d+ \(HEAD 5mm STND\)\) for intracranial bleed$/ });
   await expect(preview).toBeVisible();
   await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(256);
+  await expect(result.getByTestId("key-slice-caption")).toHaveText(/^Most suspicious slice: image \d+ of series \d+ \(HEAD 5mm STND\) · slice score [01]\.\d\d$/);
   await expect(result.getByRole("link", { name: "ich-headct 1.0.0" })).toHaveAttribute("href", "/models/ich-headct/card");
 
   await result.getByLabel("AI feedback comment").fill("acute subdural, left convexity");

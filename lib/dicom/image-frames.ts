@@ -1,8 +1,8 @@
 import dicomParser from "dicom-parser";
 import { decodePart10, TRANSFER_SYNTAX, type ImageMeta } from "./pixel-data";
 
-/** One image's frames as stored values, its pixel meta and its place along the patient axis. */
-export type ImageFrames = { meta: ImageMeta; position: number; frames: ArrayLike<number>[] };
+/** One image's frames as stored values, its pixel meta, its place along the patient axis and its InstanceNumber. */
+export type ImageFrames = { meta: ImageMeta; position: number; instanceNumber: number | null; frames: ArrayLike<number>[] };
 
 const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
 
@@ -49,7 +49,8 @@ export function readImageFrames(bytes: Uint8Array): ImageFrames {
   if (!fast) return viaDecodePart10(bytes);
   const ippText = ds.string("x00200032");
   const ipp = ippText ? ippText.split("\\").map(Number) : undefined;
-  const position = positionOf(ipp, ds.intString("x00200013"));
+  const instanceNumber = ds.intString("x00200013");
+  const position = positionOf(ipp, instanceNumber);
   const frames = Array.from({ length: meta.frames }, (_, f) => {
     const start = bytes.byteOffset + pixel.dataOffset + f * count * bytesPerSample;
     if (bytesPerSample === 1) return meta.pixelRepresentation ? new Int8Array(bytes.buffer, start, count) : new Uint8Array(bytes.buffer, start, count);
@@ -58,10 +59,14 @@ export function readImageFrames(bytes: Uint8Array): ImageFrames {
     const at = start % 2 === 0 ? start : 0;
     return meta.pixelRepresentation ? new Int16Array(buffer, at, count) : new Uint16Array(buffer, at, count);
   });
-  return { meta, position, frames };
+  return { meta, position, instanceNumber: instanceNumber !== undefined && Number.isFinite(instanceNumber) ? instanceNumber : null, frames };
 }
 
 function viaDecodePart10(bytes: Uint8Array): ImageFrames {
   const { meta, frames, dataset } = decodePart10(bytes);
-  return { meta, frames, position: positionOf(dataset.ImagePositionPatient as number[] | undefined, dataset.InstanceNumber) };
+  const instanceNumber = Number(first(dataset.InstanceNumber));
+  return {
+    meta, frames, position: positionOf(dataset.ImagePositionPatient as number[] | undefined, dataset.InstanceNumber),
+    instanceNumber: first(dataset.InstanceNumber) !== undefined && Number.isFinite(instanceNumber) ? instanceNumber : null,
+  };
 }

@@ -13,6 +13,8 @@ export type PreparedInput = {
   sliceIndices: number[];
   /** Modality values of the series' slice at a sliceIndices position, at full resolution (for the key-image preview). */
   modalityValuesAt(sliceIndex: number): { values: Float32Array; rows: number; columns: number };
+  /** InstanceNumber of the image holding the series' slice at a sliceIndices position (null when the header has none). */
+  instanceNumberAt(sliceIndex: number): number | null;
 };
 
 /** Below this share of pixels inside channel 0's window, the intensities are not what the model expects. */
@@ -28,8 +30,8 @@ export function prepareInput(instances: Uint8Array[], manifest: ModelManifest): 
   const pre = manifest.preprocessing;
   const slices = instances
     .flatMap((bytes) => {
-      const { meta, frames, position } = readImageFrames(bytes);
-      return frames.map((frame, f) => ({ meta, frame, order: position + f * 1e-3 }));
+      const { meta, frames, position, instanceNumber } = readImageFrames(bytes);
+      return frames.map((frame, f) => ({ meta, frame, instanceNumber, order: position + f * 1e-3 }));
     })
     .sort((a, b) => a.order - b.order);
   if (slices.length < manifest.series.minInstances) {
@@ -68,7 +70,7 @@ export function prepareInput(instances: Uint8Array[], manifest: ModelManifest): 
     const { meta, frame } = slices[sliceIndex]!;
     return { values: toModalityValues(frame, meta, { rescale: pre.rescale, invertMonochrome1: pre.invertMonochrome1 }), rows: meta.rows, columns: meta.columns };
   };
-  return { tensor, dims: [kept.length, channels, height, width], sliceIndices: kept, modalityValuesAt };
+  return { tensor, dims: [kept.length, channels, height, width], sliceIndices: kept, modalityValuesAt, instanceNumberAt: (i) => slices[i]?.instanceNumber ?? null };
 }
 
 /** Study-level probability from per-slice probabilities, as the manifest's aggregation says. */

@@ -56,7 +56,7 @@ export async function loadModel(dir: string, options: { threads?: number; execut
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 export type StudyScore = {
-  probability: number; keySlice: number; keySliceProbability: number; sliceProbabilities: number[]; critical: boolean; urgent: boolean;
+  probability: number; keySlice: number; keySliceInstanceNumber: number | null; keySliceProbability: number; sliceProbabilities: number[]; critical: boolean; urgent: boolean;
   timings: { preprocessMs: number; inferenceMs: number };
   /** Modality values of the most suspicious slice at full resolution, for the preview. */
   keySliceImage: { values: Float32Array; rows: number; columns: number } | null;
@@ -88,6 +88,7 @@ export async function scoreSeries(model: LoadedModel, instances: Uint8Array[], b
     keySliceImage: keySeriesIndex === undefined ? null : input.modalityValuesAt(keySeriesIndex),
     probability,
     keySlice: input.sliceIndices[keySlice] ?? -1,
+    keySliceInstanceNumber: keySeriesIndex === undefined ? null : input.instanceNumberAt(keySeriesIndex),
     keySliceProbability: probabilities[keySlice] ?? 0,
     sliceProbabilities: probabilities,
     critical: probability >= output.criticalThreshold,

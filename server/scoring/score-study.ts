@@ -101,7 +101,8 @@ export async function scoreStudy(deps: ScoringDeps, job: ScoreJobData): Promise<
     const output = model.manifest.outputs[0]!;
     return store({
       status: "SCORED", seriesInstanceUid: series.seriesInstanceUid, probability: score.probability, finding: output.findingCode,
-      critical: score.critical, urgent: score.urgent, keySliceIndex: fetched.seriesIndices?.[score.keySlice] ?? score.keySlice, keySliceProbability: score.keySliceProbability,
+      critical: score.critical, urgent: score.urgent, keySliceIndex: fetched.seriesIndices?.[score.keySlice] ?? score.keySlice,
+      keySliceInstanceNumber: score.keySliceInstanceNumber, keySliceProbability: score.keySliceProbability,
       timings: { fetchMs: round(fetchMs), decodeMs: round(score.timings.preprocessMs), inferenceMs: round(score.timings.inferenceMs), totalMs: round(performance.now() - t0) },
       preview,
     });

@@ -14,6 +14,7 @@ export type ResultToStore = {
   critical?: boolean;
   urgent?: boolean;
   keySliceIndex?: number | null;
+  keySliceInstanceNumber?: number | null;
   keySliceProbability?: number | null;
   reason?: string | null;
   timings?: Record<string, number> | null;
@@ -36,7 +37,7 @@ export async function storeAiResult(db: Db, job: ScoreJobData, result: ResultToS
       data: [{
         studyId: job.studyId, modelId: job.modelId, modelVersion: job.modelVersion, studyRevision: job.revision, status: result.status,
         seriesInstanceUid: result.seriesInstanceUid ?? null, probability: result.probability ?? null, finding: result.finding ?? null,
-        critical: result.critical ?? false, urgent: result.urgent ?? false, keySliceIndex: result.keySliceIndex ?? null,
+        critical: result.critical ?? false, urgent: result.urgent ?? false, keySliceIndex: result.keySliceIndex ?? null, keySliceInstanceNumber: result.keySliceInstanceNumber ?? null,
         keySliceProbability: result.keySliceProbability ?? null, reason: result.reason ?? null,
         timings: result.timings ?? Prisma.DbNull, preview: result.preview ? Buffer.from(result.preview) : null,
       }],

@@ -26,7 +26,7 @@ export async function getStudyDetail(db: Db, studyId: string, viewerId: string |
       aiResults: {
         select: {
           id: true, modelId: true, modelVersion: true, status: true, probability: true, finding: true, critical: true, urgent: true, reason: true,
-          keySliceIndex: true, keySliceProbability: true, studyRevision: true, seriesInstanceUid: true, createdAt: true, timings: true,
+          keySliceIndex: true, keySliceInstanceNumber: true, keySliceProbability: true, studyRevision: true, seriesInstanceUid: true, createdAt: true, timings: true,
           // Whether a preview exists, without sending its bytes (the PNG has its own URL).
           feedback: { where: { userId: viewerId ?? "" }, select: { verdict: true, comment: true, at: true } },
         },

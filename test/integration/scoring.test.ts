@@ -282,6 +282,9 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
       const stored = await testDb().aiResult.findFirstOrThrow({ where: { studyId: row.id } });
       expect(stored.probability).toBeCloseTo(whole.probability, 6);
       expect(stored.keySliceIndex).toBe(whole.keySlice);
+      expect(stored.keySliceInstanceNumber).toBe(whole.keySliceInstanceNumber);
+      const byPosition = axialInstances.map((b) => readPart10(b)).sort((a, b) => (a.ImagePositionPatient as number[])[2]! - (b.ImagePositionPatient as number[])[2]!);
+      expect(stored.keySliceInstanceNumber).toBe(Number(byPosition[stored.keySliceIndex!]!.InstanceNumber));
       expect(stored.critical).toBe(true);
     } finally {
       await registry.release();

@@ -99,6 +99,25 @@ describe("the one-pass multi-channel resample equals rescale → window → resi
   });
 });
 
+describe("the key slice is named as the viewer names it", () => {
+  it("instanceNumberAt gives each slice's own InstanceNumber, whatever order the files came in and however they are numbered", () => {
+    const study = generateStudy({ seed: 45, kind: "head-ct", sliceCount: 14, size: 64, withLocalizer: false });
+    // Numbered from the top down (as many scanners do) and delivered shuffled.
+    const renumbered = study.instances.map((bytes) => {
+      const { _meta: _m, PixelData, ...dataset } = readPart10(bytes);
+      return writePart10({ ...dataset, InstanceNumber: 200 - Number(dataset.InstanceNumber) }, new Int16Array((PixelData as ArrayBuffer[])[0]!));
+    });
+    const shuffled = renumbered.map((b, i) => [b, (i * 5) % 14] as const).sort((a, b) => a[1] - b[1]).map(([b]) => b);
+    const input = prepareInput(shuffled, ich);
+    const expected = renumbered
+      .map((b) => decodePart10(b).dataset)
+      .sort((a, b) => (a.ImagePositionPatient as number[])[2]! - (b.ImagePositionPatient as number[])[2]!)
+      .map((d) => Number(d.InstanceNumber));
+    expect(input.sliceIndices.map((i) => input.instanceNumberAt(i))).toEqual(expected);
+    expect(expected[0]).not.toBe(1); // not simply position + 1
+  });
+});
+
 describe("the pipeline's fast reader gives decodePart10's pixels", () => {
   it.each([
     ["head CT (signed 16-bit, rescaled)", generateStudy({ seed: 41, kind: "head-ct", sliceCount: 12, size: 64, withLocalizer: false }).instances[5]!],
@@ -108,6 +127,7 @@ describe("the pipeline's fast reader gives decodePart10's pixels", () => {
     const fast = readImageFrames(bytes);
     const slow = decodePart10(bytes);
     expect(fast.meta).toEqual(slow.meta);
+    expect(fast.instanceNumber).toBe(Number(slow.dataset.InstanceNumber));
     expect(Array.from(fast.frames[0]!)).toEqual(Array.from(slow.frames[0]!));
   });
   it("reads ImagePositionPatient for slice order", () => {

@@ -5,7 +5,9 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
 import { useTRPC } from "../../trpc";
 
-type AiResult = inferRouterOutputs<AppRouter>["worklist"]["study"]["aiResults"][number];
+type StudyDetail = inferRouterOutputs<AppRouter>["worklist"]["study"];
+type AiResult = StudyDetail["aiResults"][number];
+type Series = StudyDetail["series"][number];
 
 const FINDING_WORDS: Record<string, string> = { "intracranial-bleed": "intracranial bleed", pneumothorax: "pneumothorax" };
 const words = (code: string | null) => (code ? FINDING_WORDS[code] ?? code.replaceAll("-", " ") : "finding");
@@ -35,8 +37,16 @@ function Feedback({ result, onSaved }: { result: AiResult; onSaved: () => void }
   );
 }
 
+/** Where to find the key slice in the viewer: its InstanceNumber ("image 24") and series, as PACS viewers label them. */
+function keySliceWhere(a: AiResult, series: Series[]): string {
+  const image = a.keySliceInstanceNumber !== null ? `image ${a.keySliceInstanceNumber}` : `slice ${(a.keySliceIndex ?? 0) + 1} in position order`;
+  const s = series.find((x) => x.seriesInstanceUid === a.seriesInstanceUid);
+  if (!s) return image;
+  return `${image} of series ${s.seriesNumber ?? "?"}${s.description ? ` (${s.description})` : ""}`;
+}
+
 /** The AI's results on this study: finding, key-slice preview, model card, and the reader's confirm / dismiss. */
-export function AiFindings({ results, onChanged }: { results: AiResult[]; onChanged: () => void }) {
+export function AiFindings({ results, series, onChanged }: { results: AiResult[]; series: Series[]; onChanged: () => void }) {
   if (results.length === 0) return <p className="text-xs text-slate-500">AI has not scored this study yet.</p>;
   return (
     <ul className="space-y-3">
@@ -54,8 +64,8 @@ export function AiFindings({ results, onChanged }: { results: AiResult[]; onChan
           {a.previewUrl && (
             <figure className="mt-2">
               {/* eslint-disable-next-line @next/next/no-img-element -- a small PNG from our own API, no optimisation wanted */}
-              <img src={a.previewUrl} alt={`Key slice ${a.keySliceIndex !== null ? a.keySliceIndex + 1 : ""} for ${words(a.finding)}`} className="w-full max-w-[16rem] rounded bg-black" />
-              <figcaption className="text-xs text-slate-500">Most suspicious slice: #{(a.keySliceIndex ?? 0) + 1}, slice score {a.keySliceProbability?.toFixed(2)}</figcaption>
+              <img src={a.previewUrl} alt={`Key slice (${keySliceWhere(a, series)}) for ${words(a.finding)}`} className="w-full max-w-[16rem] rounded bg-black" />
+              <figcaption className="text-xs text-slate-500" data-testid="key-slice-caption">Most suspicious slice: {keySliceWhere(a, series)} · slice score {a.keySliceProbability?.toFixed(2)}</figcaption>
             </figure>
           )}
           {a.status === "SCORED" && a.current && <Feedback result={a} onSaved={onChanged} />}

@@ -75,7 +75,7 @@ export function StudyPanel({ studyId, userId, onClose, onChanged, onDone }: { st
           </div>
           <div>
             <h3 className="mb-1 text-xs font-semibold uppercase text-slate-500">AI</h3>
-            <AiFindings results={s.aiResults} onChanged={() => void detail.refetch()} />
+            <AiFindings results={s.aiResults} series={s.series} onChanged={() => void detail.refetch()} />
           </div>
           <div className="flex flex-wrap gap-2">
             <a href={s.viewerUrl} target="_blank" rel="noreferrer" className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-100">Open in viewer ↗</a>
