@@ -2,6 +2,7 @@ import { Counter, Gauge, Registry } from "prom-client";
 import type { Db } from "../db/client";
 import { WEBHOOK_QUEUE } from "../scoring/queue";
 import { arrivalToScored, queueCounts, scoringTotals } from "./scoring-status";
+import { workerPresence } from "./worker-presence";
 
 /**
  * Prometheus metrics, read from Postgres at scrape time: the queue and the results are
@@ -59,6 +60,12 @@ export function buildMetricsRegistry(db: Db): Registry {
       this.reset();
       const rows = await db.$queryRaw<{ ai: string | null; n: bigint }[]>`SELECT "aiStatus"::text AS ai, count(*) AS n FROM "Study" WHERE "dueAt" IS NOT NULL GROUP BY 1`;
       for (const r of rows) this.set({ ai: r.ai ?? "pending" }, Number(r.n));
+    },
+  });
+  new Gauge({
+    name: "readnext_workers_alive", help: "Worker processes heard from in the last 30 s (0 = no PACS sync and no AI scoring: alert on it).", registers: [registry],
+    async collect() {
+      this.set((await workerPresence(db)).alive);
     },
   });
   return registry;

@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import { QUEUE_SCHEMA, SCORE_FAILED_QUEUE, SCORE_QUEUE, WEBHOOK_QUEUE, type WebhookJobData } from "../scoring/queue";
 import { env } from "../env";
+import { workerPresence } from "./worker-presence";
 
 export type QueueCounts = { created: number; retry: number; active: number; completed: number; failed: number; cancelled: number };
 const EMPTY: QueueCounts = { created: 0, retry: 0, active: 0, completed: 0, failed: 0, cancelled: 0 };
@@ -57,9 +58,9 @@ export async function arrivalToScored(db: Db) {
   return { studies: Number(row?.n ?? 0), p50Seconds: row?.p50 ?? null, p95Seconds: row?.p95 ?? null };
 }
 
-/** The admin's view of scoring: queue, waiting studies, recent failures, lag. */
+/** The admin's view of scoring: worker processes, queue, waiting studies, recent failures, lag. */
 export async function scoringStatus(db: Db) {
-  const [queue, waiting, failures, lag, webhook] = await Promise.all([
+  const [queue, waiting, failures, lag, webhook, workers] = await Promise.all([
     queueCounts(db, SCORE_QUEUE),
     db.study.count({ where: { readingState: { not: "READ" }, aiStatus: null } }),
     db.aiResult.findMany({
@@ -68,8 +69,9 @@ export async function scoringStatus(db: Db) {
     }),
     arrivalToScored(db),
     webhookStatus(db),
+    workerPresence(db),
   ]);
-  return { queue, studiesAwaitingAi: waiting, recentFailures: failures, lag, deadLetterQueue: SCORE_FAILED_QUEUE, webhook };
+  return { queue, studiesAwaitingAi: waiting, recentFailures: failures, lag, deadLetterQueue: SCORE_FAILED_QUEUE, webhook, workers };
 }
 
 /** Totals for Prometheus: results by model and status, and scoring time sums for rates (kept by storeAiResult). */

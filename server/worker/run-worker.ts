@@ -5,6 +5,7 @@ import { startIngestLoop } from "../ingest/ingest-loop";
 import { refreshAllOpenPriorities } from "../worklist/refresh-priority";
 import { getPriorityConfig } from "../services/settings";
 import { startScoring } from "../scoring/scoring-worker";
+import { startWorkerHeartbeat } from "./heartbeat";
 
 /**
  * Recomputes open studies' due times after an admin changes the SLA table or the cap.
@@ -41,11 +42,15 @@ export async function runWorker(): Promise<void> {
   const scoring = await startScoring(db, DATABASE_URL);
   const ingest = startIngestLoop(db, { tickMs: INGEST_TICK_MS });
   const priorities = followPrioritySettings(db);
+  const heartbeat = await startWorkerHeartbeat(db, {
+    concurrency: env().SCORING_CONCURRENCY, models: scoring.registry.loaded.map((m) => `${m.manifest.id} ${m.manifest.version}`),
+  });
   log.info({ pid: process.pid }, "worker started");
   await new Promise<void>((resolve) => {
     process.once("SIGTERM", resolve);
     process.once("SIGINT", resolve);
   });
+  await heartbeat.stop();
   await ingest.stop();
   await scoring.stop();
   clearInterval(priorities);

@@ -36,6 +36,7 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
   "whatIf.prefill": { roles: ["chair", "admin"], call: (c) => c.whatIf.prefill() },
   "worklist.count": { roles: ["radiologist", "scheduler", "chair"], call: (c) => c.worklist.count({}) },
   "worklist.savedFilters": { roles: ["radiologist", "scheduler", "chair"], call: (c) => c.worklist.savedFilters() },
+  "worklist.workersOnline": { roles: ["radiologist", "scheduler", "chair"], call: (c) => c.worklist.workersOnline() },
   "worklist.saveFilters": { roles: ["radiologist", "scheduler", "chair"], call: (c) => c.worklist.saveFilters({ modalities: [], bodyParts: [], priorities: [], locations: [], aiFlaggedOnly: false }) },
   "worklist.study": { roles: ["radiologist", "scheduler", "chair"], call: (c) => c.worklist.study({ studyId }) },
   // Next case on an empty pool answers "nothing left"; claim/skip/read need the caller's own claim,

@@ -6,6 +6,7 @@ import type { AppRouter } from "@/server/api/root";
 import { useTRPC } from "../../trpc";
 
 type Model = inferRouterOutputs<AppRouter>["aiModels"]["list"][number];
+type Workers = inferRouterOutputs<AppRouter>["aiModels"]["status"]["workers"];
 
 const ms = (v: number | null) => (v === null ? "–" : v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(1)} s`);
 const secs = (v: number | null) => (v === null ? "–" : v < 60 ? `${v.toFixed(1)} s` : `${(v / 60).toFixed(1)} min`);
@@ -80,7 +81,33 @@ function WebhookPanel({ webhook }: { webhook: WebhookState }) {
   );
 }
 
-/** Admin: scoring queue and failures, and the models the workers found (enable, thresholds). */
+const ago = (at: Date) => {
+  const s = Math.max(0, Math.round((Date.now() - new Date(at).getTime()) / 1000));
+  return s < 90 ? `${s} s ago` : s < 5400 ? `${Math.round(s / 60)} min ago` : new Date(at).toLocaleString();
+};
+
+/** The worker processes: with none alive, nothing is synced from the PACS and nothing is scored. */
+function WorkersPanel({ workers }: { workers: Workers }) {
+  return (
+    <div className="mb-3 space-y-2" data-testid="workers">
+      {workers.alive === 0 && (
+        <p role="alert" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm font-medium text-red-800">
+          No worker is running{workers.lastSeenAt ? ` (last heard from ${ago(workers.lastSeenAt)})` : ""}: studies are not synced from the PACS and AI scores nothing. Start one with <code>npm run worker</code>.
+        </p>
+      )}
+      <ul className="space-y-0.5 text-xs text-slate-600">
+        {workers.workers.map((w) => (
+          <li key={w.id} data-testid="worker" data-alive={w.alive}>
+            <span className={w.alive ? "text-emerald-700" : "text-slate-400"}>{w.alive ? "● running" : "○ not heard from"}</span>{" "}
+            {w.hostname} (pid {w.pid}) · {w.concurrency} score job{w.concurrency === 1 ? "" : "s"} at once · {w.models.length ? w.models.join(", ") : "no models loaded"} · started {new Date(w.startedAt).toLocaleString()}, last seen {ago(w.lastSeenAt)}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Admin: worker processes, scoring queue and failures, and the models the workers found (enable, thresholds). */
 export function ScoringAdmin() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -94,6 +121,7 @@ export function ScoringAdmin() {
     <div className="space-y-6">
       {status.data && (
         <div>
+          <WorkersPanel workers={status.data.workers} />
           <div className="grid grid-cols-2 gap-3 md:grid-cols-6" data-testid="scoring-queue">
             <QueueCard label="Waiting" value={status.data.queue.created} />
             <QueueCard label="Retrying" value={status.data.queue.retry} tone={status.data.queue.retry ? "amber" : "slate"} />

@@ -10,6 +10,7 @@ import { useNow } from "../../_components/use-now";
 import { WorklistTable } from "./worklist-table";
 import { FilterBar } from "./filter-bar";
 import { StudyPanel } from "./study-panel";
+import { WorkersOffline } from "./workers-offline";
 
 type Row = inferRouterOutputs<AppRouter>["worklist"]["list"]["rows"][number];
 
@@ -111,6 +112,7 @@ export function WorklistView({ userId, initialStudyId = null }: { userId: string
             {alert}<button type="button" className="text-sm font-normal underline" onClick={() => setAlert(null)}>dismiss</button>
           </div>
         )}
+        <WorkersOffline />
         {notice && <p role="status" className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">{notice}</p>}
         {filters.data && <FilterBar initial={filters.data} onSaved={refresh} />}
         {list.error && <p role="alert" className="text-sm text-red-700">Could not load the worklist: {list.error.message}</p>}

@@ -10,6 +10,7 @@ import { clearOverride, setOverride } from "../../worklist/overrides";
 import { getSavedFilters, saveFilters } from "../../worklist/saved-filters";
 import { worklistEvents } from "../../worklist/live-events";
 import type { WorklistEvent } from "../../worklist/notify";
+import { aiScoringOnline } from "../../services/worker-presence";
 
 const readers = roleProcedure("radiologist", "scheduler", "chair");
 const radiologist = roleProcedure("radiologist");
@@ -24,6 +25,8 @@ export const worklistRouter = createTRPCRouter({
     .input(z.object({ filters: worklistFiltersSchema.optional() }))
     .query(async ({ ctx, input }) => countWorklist(ctx.db, ctx.user.id, input.filters ?? (await getSavedFilters(ctx.db, ctx.user.id)))),
   savedFilters: readers.query(({ ctx }) => getSavedFilters(ctx.db, ctx.user.id)),
+  /** Whether any worker runs: without one, nothing new arrives from the PACS and AI flags nothing. */
+  workersOnline: readers.query(({ ctx }) => aiScoringOnline(ctx.db)),
   saveFilters: readers.input(worklistFiltersSchema).mutation(({ ctx, input }) => saveFilters(ctx.db, ctx.user.id, input)),
   study: readers.input(z.object({ studyId })).query(({ ctx, input }) => getStudyDetail(ctx.db, input.studyId, ctx.user.id)),
   aiFeedback: radiologist
