@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -47,6 +47,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await registry?.release();
+  if (modelsDir) rmSync(modelsDir, { recursive: true, force: true });
 });
 beforeEach(async () => {
   await resetDatabase();

@@ -166,7 +166,7 @@ describe("QIDO-RS sync against a real Orthanc", () => {
     await stow(pacs.dicomWebUrl);
     expect((await syncSource(testDb(), source.id)).created).toBe(2);
 
-    await pacs.stop();
+    await pacs.stop({ keepStorage: true });
     const down = await syncSource(testDb(), source.id).catch((e: unknown) => e);
     expect((down as PacsError).kind).toBe("unreachable");
     expect((await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } })).lastError).toMatch(/cannot reach/);

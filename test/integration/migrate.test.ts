@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync, cpSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync, cpSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -31,6 +31,7 @@ describe("the project's migrate step", () => {
 
   it("applies a new migration once, and refuses an edited applied one", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "readnext-migrations-"));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
     cpSync(MIGRATIONS_DIR, dir, { recursive: true });
     const { url, drop } = await createTestDatabase("migrate");
     cleanups.push(drop);
@@ -44,6 +45,7 @@ describe("the project's migrate step", () => {
 
   it("rolls back a failing migration completely", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "readnext-migrations-"));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
     cpSync(MIGRATIONS_DIR, dir, { recursive: true });
     mkdirSync(path.join(dir, "29990101000000_broken"));
     writeFileSync(path.join(dir, "29990101000000_broken", "migration.sql"), `CREATE TABLE "Half" (id int); SELECT * FROM no_such_table;`);

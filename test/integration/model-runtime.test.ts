@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,12 +12,15 @@ let model: LoadedModel;
 beforeAll(async () => {
   model = await loadModel(ICH);
 });
+const copies: string[] = [];
 afterAll(async () => {
   await model?.session.release();
+  for (const dir of copies) rmSync(dir, { recursive: true, force: true });
 });
 
 function copyModel(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "readnext-model-"));
+  copies.push(dir);
   cpSync(ICH, dir, { recursive: true });
   return dir;
 }

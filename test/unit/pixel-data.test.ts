@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyWindow, decodeNativeFrame, decodePart10, resizeBilinear, sampleSliceIndices, scaleMinMax, toModalityValues, UnsupportedPixelDataError } from "@/lib/dicom/pixel-data";
 import { generateStudy } from "@/lib/synthetic/studies";
 import { loadCodecs } from "@/lib/dicom/codecs";
@@ -46,6 +46,7 @@ describe("compressed transfer syntaxes decode (codec packages) to the same pixel
   beforeAll(async () => {
     await loadCodecs();
   });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it.each([
     ["MR_small_RLE.dcm (RLE, pydicom)", () => sample("MR_small_RLE.dcm"), "1.2.840.10008.1.2.5", "mr"],
