@@ -69,6 +69,10 @@ for (let round = 0; round < 25; round++) {
   await new Promise((r) => setTimeout(r, 50));
 }
 
+// What the open-study ordering indexes cost in memory beside 1M read studies.
+const indexes = await db.$queryRaw<{ name: string; bytes: bigint }[]>`
+  SELECT indexrelname AS name, pg_relation_size(indexrelid) AS bytes FROM pg_stat_user_indexes
+   WHERE relname = 'Study' AND indexrelname ~ '(dueAt|pinnedAt|capAt|readAt|flagged)' ORDER BY 1`;
 await db.$disconnect();
 await database.drop();
 console.log(JSON.stringify({
@@ -78,5 +82,6 @@ console.log(JSON.stringify({
   nextCaseClaimMs: { concurrentClients: 20, note: "each client presses again as soon as its claim returns and is read", claims: claimTimes.length, ...summarise(claimTimes) },
   nextCaseClaimMsBursts: { concurrentClients: 20, note: "20 simultaneous presses, 25 rounds, read between rounds", claims: burstTimes.length, ...summarise(burstTimes) },
   nextCaseClaimMsOneClient: summarise(singleTimes),
+  indexSizesMB: Object.fromEntries(indexes.map((i) => [i.name, Math.round(Number(i.bytes) / 1e5) / 10])),
   targets: { worklistP95: 30, nextCaseP95: 20 },
 }, null, 2));
