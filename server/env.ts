@@ -8,6 +8,12 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   /** Postgres to use. Unset: an embedded Postgres is started under DATA_DIR. */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /**
+   * Connections each ReadNext process keeps to Postgres (pg-boss keeps its own few in workers).
+   * Mind Postgres' max_connections across all web and worker processes; about twice the
+   * database server's cores is usually fastest under load.
+   */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Where embedded Postgres, the demo PACS and generated secrets keep their files. */
   DATA_DIR: z.string().min(1).default(".data"),
   /** Port of the embedded Postgres (chosen not to clash with a system Postgres on 5432). */

@@ -29,8 +29,8 @@ function statementName(query: { sql: string }): string {
 /** The pg pool under each client: Prisma runs on it, and so does `hotQuery`. */
 const pools = new WeakMap<Db, pg.Pool>();
 
-export function createDb(databaseUrl: string): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl });
+export function createDb(databaseUrl: string, poolSize = env().DATABASE_POOL_SIZE): Db {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
   const client = new PrismaClient({ adapter: new PrismaPg(pool, { statementNameGenerator: statementName, disposeExternalPool: true }) });
   pools.set(client, pool);
   return client;
