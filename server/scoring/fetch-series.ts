@@ -1,4 +1,5 @@
 import { listedInstance, planSeriesFetch } from "@/lib/models/fetch-plan";
+import type { DicomJson } from "@/lib/dicom/dicom-json";
 import type { DicomWebAdapter } from "../pacs/dicomweb-adapter";
 import { PacsError } from "../pacs/errors";
 
@@ -23,7 +24,7 @@ export async function fetchSeriesForModel(
     return { instances, total: instances.length, seriesIndices: null };
   };
   if (maxSlices === undefined || series.numberOfInstances <= maxSlices) return whole();
-  let listing;
+  let listing: DicomJson[];
   try {
     listing = await adapter.searchInstances(studyInstanceUid, series.seriesInstanceUid);
   } catch (error) {
