@@ -144,11 +144,18 @@ export class DicomWebAdapter {
     const seriesUrl = `${this.client.wadoURL}/studies/${encodeURIComponent(studyInstanceUid)}/series/${encodeURIComponent(seriesInstanceUid)}`;
     const out: Uint8Array[] = new Array(sopInstanceUids.length);
     let next = 0;
+    let failed = false;
     const lane = async () => {
-      for (let i = next++; i < sopInstanceUids.length; i = next++) {
+      // After one failure the others stop taking instances: the whole retrieve has failed.
+      for (let i = next++; i < sopInstanceUids.length && !failed; i = next++) {
         const url = `${seriesUrl}/instances/${encodeURIComponent(sopInstanceUids[i]!)}`;
-        const parts = await this.call("retrieve instance", (request) => this.client._httpGetMultipartApplicationDicom(url, mediaTypes ?? false, false, request), expectParts);
-        out[i] = parts[0]!;
+        try {
+          const parts = await this.call("retrieve instance", (request) => this.client._httpGetMultipartApplicationDicom(url, mediaTypes ?? false, false, request), expectParts);
+          out[i] = parts[0]!;
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(parallel, sopInstanceUids.length) }, lane));

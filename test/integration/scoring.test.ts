@@ -17,7 +17,9 @@ import { syncSource } from "@/server/ingest/sync-source";
 import { ModelRegistry } from "@/server/models/model-registry";
 import { scoreSeries } from "@/server/models/model-session";
 import { AdapterCache } from "@/server/scoring/adapter-cache";
-import { scoreStudy } from "@/server/scoring/score-study";
+import { isTransient, scoreStudy } from "@/server/scoring/score-study";
+import { fetchSeriesForModel } from "@/server/scoring/fetch-series";
+import { PacsError } from "@/server/pacs/errors";
 
 type Orthanc = Awaited<ReturnType<typeof startTestOrthanc>>;
 let orthanc: Orthanc;
@@ -291,4 +293,28 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
       await proxy.stop();
     }
   }, 60_000);
+
+  it("a sampled slice the PACS fails to send fails the fetch as transient (the queue retries), and the other requests stop", async () => {
+    const long = headCt({ finding: "none", sliceCount: 60, size: 64 });
+    await stow(orthanc.dicomWebUrl, long.instances);
+    const adapter = new DicomWebAdapter(configForUrl(orthanc.dicomWebUrl, { timeoutMs: 10_000 }));
+    const [axial] = (await adapter.searchSeries(long.studyInstanceUid)).filter((s) => Number(s["00201209"]?.Value?.[0]) === 60);
+    const seriesUid = String(axial!["0020000E"]!.Value![0]);
+    let retrieves = 0;
+    const proxy = await startPacsProxy(orthanc.baseUrl, ({ method, url }) => {
+      if (method !== "GET" || !/\/instances\/[\d.]+$/.test(url)) return undefined;
+      retrieves += 1;
+      return retrieves === 1 ? { status: 503 } : { delayMs: 50 };
+    });
+    try {
+      const through = new DicomWebAdapter(configForUrl(proxy.dicomWebUrl, { timeoutMs: 10_000 }));
+      const failure = await fetchSeriesForModel(through, long.studyInstanceUid, { seriesInstanceUid: seriesUid, numberOfInstances: 60 }, 40).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(PacsError);
+      expect(isTransient(failure)).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(retrieves).toBeLessThanOrEqual(8); // 4 lanes: the first failed, the others finish what they had and stop
+    } finally {
+      await proxy.stop();
+    }
+  });
 });
