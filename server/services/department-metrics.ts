@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import { computePriority } from "@/lib/priority/engine";
 import { getPriorityConfig } from "./settings";
 import { priorityColumns, toPriorityInput, type PriorityColumns } from "../worklist/priority-input";
+import { ORDER_PRIORITIES } from "@/lib/ingest/study-record";
 
 export type ThroughputSummary = {
   windowHours: number;
@@ -76,7 +77,9 @@ export async function backlogSummary(database: Db, now: Date): Promise<BacklogSu
     const key = r.priority ?? "unknown";
     byPriority.set(key, (byPriority.get(key) ?? 0) + n);
   }
-  return { total, byAge, byPriority: [...byPriority].map(([priority, count]) => ({ priority, count })) };
+  // Every class, most urgent first, so the tiles stay in place as counts change.
+  const classes = [...ORDER_PRIORITIES, "unknown"];
+  return { total, byAge, byPriority: classes.map((priority) => ({ priority, count: byPriority.get(priority) ?? 0 })) };
 }
 
 /** Open studies due within `horizonMinutes` or already overdue, soonest first, with the engine's reasons. */

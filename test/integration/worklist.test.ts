@@ -15,6 +15,7 @@ import { createSource } from "@/server/services/pacs-sources";
 import type { CurrentUser } from "@/server/auth/current-user";
 import { makeUser, resetDatabase, testDb } from "../support/db";
 import { hotQuery } from "@/server/db/client";
+import { backlogSummary } from "@/server/services/department-metrics";
 import { Prisma } from "@/server/db/generated/client";
 
 let sourceId: string;
@@ -218,6 +219,24 @@ describe("Next case", () => {
     expect(await testDb().study.findUniqueOrThrow({ where: { id: s.id } })).toMatchObject({ readingState: "READ", dueAt: null, dueAtWhenRead: dueAt });
     expect(await markReadByAccession(testDb(), "RIS-42")).toEqual({ accessionNumber: "RIS-42", marked: 0 });
     await expect(markReadByAccession(testDb(), "NOPE")).rejects.toThrow(/NOPE/);
+  });
+});
+
+describe("the scheduler's backlog", () => {
+  it("counts open studies by waiting time and by order priority, every class in a fixed order, read ones left out", async () => {
+    await addStudy({ minutesAgo: 10, orderPriority: "STAT" });
+    await addStudy({ minutesAgo: 90, orderPriority: "ROUTINE" });
+    await addStudy({ minutesAgo: 300, orderPriority: "ROUTINE" });
+    await addStudy({ minutesAgo: 2000, orderPriority: null });
+    const done = await addStudy({ minutesAgo: 20, orderPriority: "HIGH" });
+    await testDb().study.update({ where: { id: done.id }, data: { readingState: "READ", readAt: new Date(), dueAt: null, pinnedAt: null, capAt: null } });
+    const summary = await backlogSummary(testDb(), new Date());
+    expect(summary.total).toBe(4);
+    expect(summary.byAge.map((b) => [b.label, b.count])).toEqual([["< 1 h", 1], ["1–4 h", 1], ["4–24 h", 1], ["> 24 h", 1]]);
+    expect(summary.byPriority).toEqual([
+      { priority: "STAT", count: 1 }, { priority: "HIGH", count: 0 }, { priority: "MEDIUM", count: 0 },
+      { priority: "ROUTINE", count: 2 }, { priority: "LOW", count: 0 }, { priority: "unknown", count: 1 },
+    ]);
   });
 });
 

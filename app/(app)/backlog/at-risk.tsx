@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc";
 import { useNow } from "../../_components/use-now";
 import { dueLabel } from "../../_components/time";
+import { formatPersonName } from "@/lib/dicom/person-name";
 
 /** Studies about to breach (or past) their due time, with the scheduler's levers: pin, set a target, clear. */
 export function AtRiskStudies() {
@@ -44,7 +45,7 @@ export function AtRiskStudies() {
                 return (
                   <tr key={s.id} data-testid={`at-risk-${s.accessionNumber}`} className="border-t border-slate-100 align-top">
                     <td className={`px-3 py-2 tabular-nums ${due.overdue ? "font-semibold text-red-700" : ""}`}>{due.text}</td>
-                    <td className="px-3 py-2"><div className="font-mono text-xs">{s.accessionNumber}</div><div>{s.modalities.join("/")} {s.description}</div><div className="text-xs text-slate-500">{s.patientName}{s.claimedBy ? ` · open by ${s.claimedBy}` : ""}</div></td>
+                    <td className="px-3 py-2"><div className="font-mono text-xs">{s.accessionNumber}</div><div>{s.modalities.join("/")} {s.description}</div><div className="text-xs text-slate-500">{formatPersonName(s.patientName) ?? "Unknown patient"}{s.claimedBy ? ` · open by ${s.claimedBy}` : ""}</div></td>
                     <td className="px-3 py-2 text-xs">{s.orderPriority ?? "no priority"} · {s.patientLocation.toLowerCase()}</td>
                     <td className="px-3 py-2 text-xs text-slate-600">{s.reasons.join(" · ")}</td>
                     <td className="space-y-1 px-3 py-2 text-xs">

@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc";
 import { AiFindings } from "./ai-findings";
+import { formatPersonName } from "@/lib/dicom/person-name";
 
 const ACTIONS: Record<string, string> = {
   "study.arrived": "arrived", "study.changed": "new images", "study.claim": "claimed", "study.claim-out-of-order": "claimed out of order",
@@ -55,7 +56,7 @@ export function StudyPanel({ studyId, userId, onClose, onChanged, onDone }: { st
   return (
     <aside aria-label="Study" className="w-[26rem] shrink-0 space-y-4 rounded-xl border border-slate-200 bg-white p-4 text-sm">
       <div className="flex items-start justify-between">
-        <h2 className="text-base font-semibold">{s ? `${s.patientName?.replace("^", ", ") ?? "Unknown patient"}` : "Loading…"}</h2>
+        <h2 className="text-base font-semibold">{s ? formatPersonName(s.patientName) ?? "Unknown patient" : "Loading…"}</h2>
         <button type="button" onClick={onClose} aria-label="Close panel" className="text-slate-400 hover:text-slate-700">✕</button>
       </div>
       {detail.error && <p role="alert" className="text-red-700">{detail.error.message}</p>}

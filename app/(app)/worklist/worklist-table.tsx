@@ -5,6 +5,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
 import { dueLabel, formatMinutes, minutesBetween } from "../../_components/time";
+import { formatPersonName } from "@/lib/dicom/person-name";
 
 type Row = inferRouterOutputs<AppRouter>["worklist"]["list"]["rows"][number];
 const column = createColumnHelper<Row>();
@@ -26,7 +27,7 @@ export function WorklistTable({ rows, now, selected, onSelect, onOpen, userId }:
       id: "patient", header: "Patient",
       cell: ({ row: { original: r } }) => (
         <div className="min-w-0">
-          <div className="truncate font-medium">{r.patientName?.replace("^", ", ") ?? "—"}</div>
+          <div className="truncate font-medium">{formatPersonName(r.patientName) ?? "—"}</div>
           <div className="truncate text-xs text-slate-500">{r.patientId ?? "no MRN"} · {r.patientAge ?? "?"} {r.patientSex ?? ""}</div>
         </div>
       ),
