@@ -6,6 +6,13 @@ import { useNow } from "../../_components/use-now";
 import { dueLabel } from "../../_components/time";
 import { formatPersonName } from "@/lib/dicom/person-name";
 
+/** "CT HEAD WO CONTRAST", not "CT CT HEAD WO CONTRAST": most descriptions start with the modality already. */
+const studyTitle = (modalities: string[], description: string | null) => {
+  const modality = modalities.join("/");
+  if (!description) return modality;
+  return description.toUpperCase().startsWith(`${modality.toUpperCase()} `) ? description : `${modality} ${description}`;
+};
+
 /** Studies about to breach (or past) their due time, with the scheduler's levers: pin, set a target, clear. */
 export function AtRiskStudies() {
   const trpc = useTRPC();
@@ -45,7 +52,7 @@ export function AtRiskStudies() {
                 return (
                   <tr key={s.id} data-testid={`at-risk-${s.accessionNumber}`} className="border-t border-slate-100 align-top">
                     <td className={`px-3 py-2 tabular-nums ${due.overdue ? "font-semibold text-red-700" : ""}`}>{due.text}</td>
-                    <td className="px-3 py-2"><div className="font-mono text-xs">{s.accessionNumber}</div><div>{s.modalities.join("/")} {s.description}</div><div className="text-xs text-slate-500">{formatPersonName(s.patientName) ?? "Unknown patient"}{s.claimedBy ? ` · open by ${s.claimedBy}` : ""}</div></td>
+                    <td className="px-3 py-2"><div className="font-mono text-xs">{s.accessionNumber}</div><div>{studyTitle(s.modalities, s.description)}</div><div className="text-xs text-slate-500">{formatPersonName(s.patientName) ?? "Unknown patient"}{s.claimedBy ? ` · open by ${s.claimedBy}` : ""}</div></td>
                     <td className="px-3 py-2 text-xs">{s.orderPriority ?? "no priority"} · {s.patientLocation.toLowerCase()}</td>
                     <td className="px-3 py-2 text-xs text-slate-600">{s.reasons.join(" · ")}</td>
                     <td className="space-y-1 px-3 py-2 text-xs">
