@@ -5,13 +5,8 @@ import { useTRPC } from "../../trpc";
 import { useNow } from "../../_components/use-now";
 import { dueLabel } from "../../_components/time";
 import { formatPersonName } from "@/lib/dicom/person-name";
+import { studyTitle } from "@/lib/study-title";
 
-/** "CT HEAD WO CONTRAST", not "CT CT HEAD WO CONTRAST": most descriptions start with the modality already. */
-const studyTitle = (modalities: string[], description: string | null) => {
-  const modality = modalities.join("/");
-  if (!description) return modality;
-  return description.toUpperCase().startsWith(`${modality.toUpperCase()} `) ? description : `${modality} ${description}`;
-};
 
 /** Studies about to breach (or past) their due time, with the scheduler's levers: pin, set a target, clear. */
 export function AtRiskStudies() {

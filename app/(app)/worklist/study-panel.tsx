@@ -4,6 +4,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc";
 import { AiFindings } from "./ai-findings";
 import { formatPersonName } from "@/lib/dicom/person-name";
+import { studyTitle } from "@/lib/study-title";
 
 const ACTIONS: Record<string, string> = {
   "study.arrived": "arrived", "study.changed": "new images", "study.claim": "claimed", "study.claim-out-of-order": "claimed out of order",
@@ -65,7 +66,7 @@ export function StudyPanel({ studyId, userId, onClose, onChanged, onDone }: { st
           <dl className="grid grid-cols-[7rem_1fr] gap-y-1 text-xs">
             <dt className="text-slate-500">MRN</dt><dd>{s.patientId ?? "—"}</dd>
             <dt className="text-slate-500">Accession</dt><dd className="font-mono">{s.accessionNumber ?? "—"}</dd>
-            <dt className="text-slate-500">Study</dt><dd>{s.modalities.join("/")} {s.description}</dd>
+            <dt className="text-slate-500">Study</dt><dd>{studyTitle(s.modalities, s.description)}</dd>
             <dt className="text-slate-500">Series</dt><dd>{s.series.map((x) => `${x.description ?? x.modality ?? "?"} (${x.numberOfInstances})`).join(", ") || "—"}</dd>
             <dt className="text-slate-500">Order</dt><dd>{s.orderPriority ?? `not given${s.orderPriorityRaw ? ` ("${s.orderPriorityRaw}")` : ""}`} · {s.patientLocation.toLowerCase()}{s.patientLocationRaw ? ` (${s.patientLocationRaw})` : ""}</dd>
             <dt className="text-slate-500">Status</dt><dd data-testid="panel-status">{mine ? "open by you" : s.readingState === "CLAIMED" ? `claimed by ${s.claimedBy?.name}` : s.readingState.toLowerCase()}</dd>
