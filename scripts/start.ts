@@ -46,9 +46,34 @@ const childEnv = {
   BETTER_AUTH_SECRET: config.BETTER_AUTH_SECRET ?? ensureAuthSecret(config.DATA_DIR),
 };
 
-const children: ChildProcess[] = [];
-const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], { stdio: "inherit", env: childEnv });
-children.push(worker);
+const children = new Set<ChildProcess>();
+let stopping = false;
+
+// A worker that dies is started again after a pause (meanwhile the web app tells readers
+// that nothing is synced or scored); one that cannot stay up stops ReadNext.
+const RESTARTS_ALLOWED = 5;
+const RESTART_WINDOW_MS = 2 * 60_000;
+let workerExits: number[] = [];
+function superviseWorker(): void {
+  const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], { stdio: "inherit", env: childEnv });
+  children.add(worker);
+  worker.on("exit", (code, signal) => {
+    children.delete(worker);
+    if (stopping) return;
+    const now = Date.now();
+    workerExits = [...workerExits.filter((t) => now - t < RESTART_WINDOW_MS), now];
+    const how = code !== null ? `code ${code}` : `signal ${signal}`;
+    if (workerExits.length >= RESTARTS_ALLOWED) {
+      say(`The worker keeps exiting (${workerExits.length} times in 2 minutes, last with ${how}); stopping ReadNext.`);
+      void shutdown(1);
+      return;
+    }
+    const delayMs = 1000 * 2 ** (workerExits.length - 1);
+    say(`The worker exited (${how}); starting it again in ${delayMs / 1000} s. Until then nothing is synced from the PACS or scored.`);
+    setTimeout(() => !stopping && superviseWorker(), delayMs);
+  });
+}
+superviseWorker();
 
 let stopTrickle = () => undefined as void;
 if (demoPacs) {
@@ -62,16 +87,15 @@ if (demoPacs) {
 
 if (!dev && !buildWebAppIfNeeded(childEnv)) await shutdown(1);
 const web = startWebApp({ dev, host: config.HOST, port: config.PORT, env: childEnv });
-children.push(web);
+children.add(web);
 say(`\nReadNext: ${config.BETTER_AUTH_URL}\n${describeDemoUsers()}\n`);
 
-let stopping = false;
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   stopTrickle();
   for (const child of children) child.kill("SIGTERM");
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+  await Promise.all([...children].map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
   await demoPacs?.stop().catch(() => undefined);
   await database.stop().catch(() => undefined);
   process.exit(code);
@@ -79,7 +103,3 @@ async function shutdown(code: number) {
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 web.on("exit", (code) => void shutdown(code ?? 0));
-worker.on("exit", (code) => {
-  if (!stopping) say(`The worker exited (code ${code}); ingest has stopped. Stopping ReadNext.`);
-  void shutdown(code ?? 1);
-});
