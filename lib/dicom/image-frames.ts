@@ -5,6 +5,7 @@ import { decodePart10, TRANSFER_SYNTAX, type ImageMeta } from "./pixel-data";
 export type ImageFrames = { meta: ImageMeta; position: number; instanceNumber: number | null; frames: ArrayLike<number>[] };
 
 const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
+const finiteOrNull = (n: number | undefined): number | null => (n !== undefined && Number.isFinite(n) ? n : null);
 
 /** Slice position: z of ImagePositionPatient, else InstanceNumber. */
 function positionOf(ipp: number[] | undefined, instanceNumber: unknown): number {
@@ -59,14 +60,14 @@ export function readImageFrames(bytes: Uint8Array): ImageFrames {
     const at = start % 2 === 0 ? start : 0;
     return meta.pixelRepresentation ? new Int16Array(buffer, at, count) : new Uint16Array(buffer, at, count);
   });
-  return { meta, position, instanceNumber: instanceNumber !== undefined && Number.isFinite(instanceNumber) ? instanceNumber : null, frames };
+  return { meta, position, instanceNumber: finiteOrNull(instanceNumber), frames };
 }
 
 function viaDecodePart10(bytes: Uint8Array): ImageFrames {
   const { meta, frames, dataset } = decodePart10(bytes);
-  const instanceNumber = Number(first(dataset.InstanceNumber));
+  const instanceNumber = first(dataset.InstanceNumber);
   return {
     meta, frames, position: positionOf(dataset.ImagePositionPatient as number[] | undefined, dataset.InstanceNumber),
-    instanceNumber: first(dataset.InstanceNumber) !== undefined && Number.isFinite(instanceNumber) ? instanceNumber : null,
+    instanceNumber: finiteOrNull(instanceNumber === undefined || instanceNumber === null || instanceNumber === "" ? undefined : Number(instanceNumber)),
   };
 }

@@ -10,8 +10,8 @@ export class PacsError extends Error {
     super(message);
   }
 
-  /** Worth trying again later: the PACS may come back or answer properly next time. */
+  /** Worth trying again later: the PACS may come back, stop throttling (429) or answer properly next time. */
   get transient(): boolean {
-    return this.kind === "unreachable" || this.kind === "timeout" || this.kind === "invalid-response" || (this.kind === "http" && (this.status ?? 0) >= 500);
+    return this.kind === "unreachable" || this.kind === "timeout" || this.kind === "invalid-response" || (this.kind === "http" && ((this.status ?? 0) >= 500 || this.status === 429));
   }
 }

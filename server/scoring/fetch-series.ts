@@ -28,7 +28,7 @@ export async function fetchSeriesForModel(
   try {
     listing = await adapter.searchInstances(studyInstanceUid, series.seriesInstanceUid);
   } catch (error) {
-    if (error instanceof PacsError && !error.transient && error.status !== 429) return whole();
+    if (error instanceof PacsError && !error.transient) return whole();
     throw error;
   }
   const plan = planSeriesFetch(listing.map(listedInstance), maxSlices);

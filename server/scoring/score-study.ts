@@ -17,7 +17,7 @@ export type ScoreOutcome = { outcome: "stored"; status: ResultToStore["status"];
 /** Worth another attempt: the PACS was slow, down or answered 5xx, or the job ran out of time. */
 export function isTransient(error: unknown): boolean {
   if (error instanceof ScoringTimeoutError) return true;
-  return error instanceof PacsError && (error.transient || error.status === 429);
+  return error instanceof PacsError && error.transient;
 }
 
 export class ScoringTimeoutError extends Error {}

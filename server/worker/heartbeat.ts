@@ -12,13 +12,13 @@ import { HEARTBEAT_EVERY_MS, STALE_WORKER_ROWS_AFTER_MS } from "../services/work
 export async function startWorkerHeartbeat(db: Db, info: { concurrency: number; models: string[] }): Promise<{ stop(): Promise<void> }> {
   const id = randomUUID();
   const now = new Date();
-  await db.workerHeartbeat.create({ data: { id, hostname: hostname(), pid: process.pid, startedAt: now, lastSeenAt: now, ...info } });
+  const row = () => ({ id, hostname: hostname(), pid: process.pid, startedAt: now, lastSeenAt: new Date(), ...info });
+  await db.workerHeartbeat.create({ data: row() });
   await db.workerHeartbeat.deleteMany({ where: { lastSeenAt: { lt: new Date(now.getTime() - STALE_WORKER_ROWS_AFTER_MS) } } });
   const beat = async () => {
     // Recreated if someone removed it (a pruning worker whose clock runs ahead, a database restore).
     await db.workerHeartbeat.upsert({
-      where: { id }, update: { lastSeenAt: new Date() },
-      create: { id, hostname: hostname(), pid: process.pid, startedAt: now, lastSeenAt: new Date(), ...info },
+      where: { id }, update: { lastSeenAt: new Date() }, create: row(),
     });
   };
   const timer = setInterval(() => void beat().catch((e: Error) => log.warn({ err: e.message }, "worker heartbeat failed")), HEARTBEAT_EVERY_MS);
