@@ -31,6 +31,13 @@ async function heldClaim(db: Db | Prisma.TransactionClient, userId: string, now:
  * already holding a case gets that case back rather than a second one.
  * One statement does it all (held check, claim, audit event, NOTIFY), sent as a hotQuery:
  * a single round trip and little CPU keep claims fast when many readers press at once.
+ *
+ * The claim commits without waiting for its WAL flush (synchronous_commit off for this
+ * transaction only): when twenty readers press at once their commits otherwise queue on
+ * the disk. A claim is soft state that lapses on its own; if the database server itself
+ * crashed within a fraction of a second of a claim, the claim and its audit row would be
+ * lost together and the study simply be unclaimed again. Reads, skips, overrides and AI
+ * results keep full durability.
  */
 export async function claimNextCase(db: Db, user: Actor, filters: WorklistFilters, now = new Date()): Promise<ClaimResult> {
   const rules = await getWorklistRules(db);
@@ -59,8 +66,10 @@ export async function claimNextCase(db: Db, user: Actor, filters: WorklistFilter
       ),
       notified AS (
         SELECT pg_notify(${WORKLIST_CHANNEL}, json_build_object('type', 'claimed', 'studyId', "studyId")::text) FROM audited
-      )
-      SELECT c.id, c."accessionNumber", false AS "alreadyHeld" FROM claimed c WHERE (SELECT count(*) FROM notified) >= 0
+      ),
+      soft_commit AS (SELECT set_config('synchronous_commit', 'off', true) FROM audited)
+      SELECT c.id, c."accessionNumber", false AS "alreadyHeld" FROM claimed c
+       WHERE (SELECT count(*) FROM notified) >= 0 AND (SELECT count(*) FROM soft_commit) >= 0
       UNION ALL
       SELECT h.id, h."accessionNumber", true AS "alreadyHeld" FROM held h`));
     if (row) return { studyId: row.id, accessionNumber: row.accessionNumber, alreadyHeld: row.alreadyHeld };

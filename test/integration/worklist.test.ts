@@ -14,7 +14,8 @@ import { NO_FILTERS } from "@/lib/worklist-filters";
 import { createSource } from "@/server/services/pacs-sources";
 import type { CurrentUser } from "@/server/auth/current-user";
 import { makeUser, resetDatabase, testDb } from "../support/db";
-import { hotQuery } from "@/server/db/client";
+import { createDb, hotQuery } from "@/server/db/client";
+import { env } from "@/server/env";
 import { backlogSummary } from "@/server/services/department-metrics";
 import { Prisma } from "@/server/db/generated/client";
 
@@ -183,6 +184,35 @@ describe("Next case", () => {
     } finally {
       if (zone === undefined) delete process.env.TZ;
       else process.env.TZ = zone;
+    }
+  });
+
+  it("Next case commits without waiting for its WAL flush; mark read waits for it", async () => {
+    // One connection, so one backend's own I/O counters show whose commits waited for fsync.
+    const single = createDb(env().DATABASE_URL!, 1);
+    try {
+      const walFsyncs = async () => {
+        await single.$executeRaw`SELECT pg_stat_force_next_flush()`;
+        const [row] = await single.$queryRaw<[{ fsyncs: bigint }]>`
+          SELECT coalesce(sum(fsyncs), 0)::bigint AS fsyncs FROM pg_stat_get_backend_io(pg_backend_pid()) WHERE object = 'wal'`;
+        return Number(row.fsyncs);
+      };
+      const readers = await Promise.all(Array.from({ length: 10 }, () => makeUser(["radiologist"])));
+      for (let i = 0; i < 10; i++) await addStudy({ minutesAgo: 30 + i });
+      const before = await walFsyncs();
+      const claimed: string[] = [];
+      for (const r of readers) {
+        const result = await claimNextCase(single, asActor(r), NO_FILTERS);
+        if ("studyId" in result) claimed.push(result.studyId);
+      }
+      expect(claimed).toHaveLength(10);
+      const afterClaims = await walFsyncs();
+      for (const [i, r] of readers.entries()) await markRead(single, asActor(r), claimed[i]!);
+      const afterReads = await walFsyncs();
+      expect(afterReads - afterClaims).toBeGreaterThanOrEqual(10); // each read waited for its flush
+      expect(afterClaims - before).toBeLessThanOrEqual(2); // claims left it to the WAL writer
+    } finally {
+      await single.$disconnect();
     }
   });
 
