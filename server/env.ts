@@ -10,8 +10,7 @@ const envSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   /**
    * Connections each ReadNext process keeps to Postgres (pg-boss keeps its own few in workers).
-   * Mind Postgres' max_connections across all web and worker processes; about twice the
-   * database server's cores is usually fastest under load.
+   * Mind Postgres' max_connections across all web and worker processes.
    */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Where embedded Postgres, the demo PACS and generated secrets keep their files. */

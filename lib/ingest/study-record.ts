@@ -88,8 +88,13 @@ export type SeriesRecord = {
   description: string | null;
   seriesNumber: number | null;
   numberOfInstances: number;
+  sliceThicknessMm: number | null;
+  imageType: string[];
 };
 
+const positive = (n: number | null) => (n !== null && n > 0 ? n : null);
+
+/** A series from a QIDO-RS series listing; SliceThickness and ImageType come when the PACS honours includefield. */
 export function seriesRecordFromQido(ds: DicomJson): SeriesRecord {
   const seriesInstanceUid = jsonString(ds, "0020000E");
   if (!seriesInstanceUid) throw new Error("QIDO result without SeriesInstanceUID (0020,000E)");
@@ -100,6 +105,8 @@ export function seriesRecordFromQido(ds: DicomJson): SeriesRecord {
     description: jsonString(ds, "0008103E"),
     seriesNumber: jsonNumber(ds, "00200011"),
     numberOfInstances: jsonNumber(ds, "00201209") ?? 0,
+    sliceThicknessMm: positive(jsonNumber(ds, "00180050")),
+    imageType: jsonStrings(ds, "00080008").map((t) => t.toUpperCase()),
   };
 }
 

@@ -24,6 +24,8 @@ export const manifestSchema = z
       seriesDescription: z.string().optional().refine((r) => r === undefined || isRegExp(r), "not a valid regular expression"),
       excludeImageTypes: z.array(z.string()).default(["LOCALIZER"]),
       sliceThicknessMm: z.object({ min: z.number().min(0), max: z.number().positive() }).optional(),
+      /** Among several matching series, the one closest to this thickness (what the model was trained on) is scored. */
+      preferSliceThicknessMm: z.number().positive().optional(),
       minInstances: z.number().int().min(1).default(1),
     }),
     input: z.object({

@@ -23,13 +23,13 @@ export async function dispatchScoring(db: Db, models: LoadedModel[], send: SendS
   if (due.length === 0) return { queued: 0, notApplicable: 0 };
   const series = await db.series.findMany({
     where: { studyId: { in: due.map((d) => d.id) } },
-    select: { studyId: true, modality: true, bodyPart: true, description: true, numberOfInstances: true },
+    select: { studyId: true, modality: true, bodyPart: true, description: true, numberOfInstances: true, sliceThicknessMm: true, imageType: true },
   });
   let queued = 0;
   let notApplicable = 0;
   for (const study of due) {
     const own = series.filter((s) => s.studyId === study.id);
-    const checks = models.map((m) => ({ model: m, results: own.map((s) => seriesApplies(m.manifest, { ...s, imageType: [], sliceThicknessMm: null, instances: s.numberOfInstances })) }));
+    const checks = models.map((m) => ({ model: m, results: own.map((s) => seriesApplies(m.manifest, { ...s, instances: s.numberOfInstances })) }));
     const applicable = checks.filter((c) => c.results.some((r) => r.applies)).map((c) => c.model);
     if (applicable.length > 0) {
       if (study.aiStatus === "not_applicable" || study.aiStatus === "unavailable") await showPending(db, study);

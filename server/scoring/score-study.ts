@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import { seriesApplies, type SeriesFacts } from "@/lib/models/manifest";
 import { InputNotApplicableError } from "@/lib/models/preprocess";
 import { slicePreviewPng } from "@/lib/models/preview";
+import { candidateSeries } from "@/lib/models/series-choice";
 import { readPart10 } from "@/lib/dicom/part10";
 import { scoreSeries } from "../models/model-session";
 import { PacsError } from "../pacs/errors";
@@ -47,7 +48,7 @@ export async function scoreStudy(deps: ScoringDeps, job: ScoreJobData): Promise<
   const { db } = deps;
   const study = await db.study.findUnique({
     where: { id: job.studyId },
-    select: { revision: true, studyInstanceUid: true, sourceId: true, series: { select: { seriesInstanceUid: true, modality: true, bodyPart: true, description: true, numberOfInstances: true } } },
+    select: { revision: true, studyInstanceUid: true, sourceId: true, series: { select: { seriesInstanceUid: true, modality: true, bodyPart: true, description: true, numberOfInstances: true, sliceThicknessMm: true, imageType: true } } },
   });
   if (!study) return { outcome: "skipped", why: "the study no longer exists" };
   if (study.revision !== job.revision) return { outcome: "skipped", why: `superseded by revision ${study.revision}` };
@@ -65,9 +66,7 @@ export async function scoreStudy(deps: ScoringDeps, job: ScoreJobData): Promise<
   const model = deps.registry.get(job.modelId, job.modelVersion);
   if (!model) return store({ status: "FAILED", reason: `model ${job.modelId} ${job.modelVersion} is not enabled on this worker` });
 
-  const candidates = study.series
-    .filter((s) => seriesApplies(model.manifest, { modality: s.modality, bodyPart: s.bodyPart, description: s.description, imageType: [], sliceThicknessMm: null, instances: s.numberOfInstances }).applies)
-    .sort((a, b) => b.numberOfInstances - a.numberOfInstances);
+  const candidates = candidateSeries(model.manifest, study.series);
   if (candidates.length === 0) return store({ status: "NOT_APPLICABLE", reason: "no series matches the model's series rules" });
 
   const adapter = await deps.adapters.get(study.sourceId);

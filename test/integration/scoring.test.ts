@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createServer, type Server } from "node:http";
-import { createHmac } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { generateStudy, type SyntheticStudyOptions } from "@/lib/synthetic/studies";
 import { readPart10, writePart10 } from "@/lib/dicom/part10";
 import { DicomWebAdapter } from "@/server/pacs/dicomweb-adapter";
@@ -288,6 +288,49 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
       const byPosition = axialInstances.map((b) => readPart10(b)).sort((a, b) => (a.ImagePositionPatient as number[])[2]! - (b.ImagePositionPatient as number[])[2]!);
       expect(stored.keySliceInstanceNumber).toBe(Number(byPosition[stored.keySliceIndex!]!.InstanceNumber));
       expect(stored.critical).toBe(true);
+    } finally {
+      await registry.release();
+      await proxy.stop();
+    }
+  }, 60_000);
+
+  it("of a 5 mm and a 1.25 mm recon, the model trained on 5 mm scores the 5 mm one, chosen from the series listing", async () => {
+    const study = headCt({ finding: "ich-subdural", sliceCount: 24, size: 64 });
+    const thinUid = `2.25.${BigInt(`0x${randomBytes(15).toString("hex")}`)}`;
+    const axial = study.instances.map((b) => readPart10(b)).filter((ds) => ds.SliceThickness === 5);
+    expect(axial).toHaveLength(24);
+    // The same volume again as a thin recon: four 1.25 mm slices per 5 mm one, so it has the most images.
+    const thin = axial.flatMap(({ _meta: _m, PixelData, ...ds }) => [0, 1, 2, 3].map((k) => {
+      const z = (ds.ImagePositionPatient as number[])[2]! + k * 1.25;
+      return writePart10({
+        ...ds, SeriesInstanceUID: thinUid, SeriesNumber: 3, SeriesDescription: "HEAD 1.25mm STND", SOPInstanceUID: `${thinUid}.${Number(ds.InstanceNumber) * 4 + k}`,
+        InstanceNumber: (Number(ds.InstanceNumber) - 1) * 4 + k + 1, SliceThickness: 1.25, SpacingBetweenSlices: 1.25, SliceLocation: z,
+        ImagePositionPatient: [-115, -115, z],
+      }, new Int16Array((PixelData as ArrayBuffer[])[0]!));
+    }));
+    await stow(orthanc.dicomWebUrl, [...study.instances, ...thin]);
+    const fetched: string[] = [];
+    const proxy = await startPacsProxy(orthanc.baseUrl, (req) => {
+      if (req.method === "GET") fetched.push(req.url);
+      return undefined;
+    });
+    const registry = await ModelRegistry.load("models", { threads: 1, executionProvider: "cpu" });
+    try {
+      const source = await createSource(testDb(), null, sourceSettings(proxy.dicomWebUrl));
+      await syncSource(testDb(), source.id);
+      const row = await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: study.studyInstanceUid }, include: { series: { orderBy: { seriesNumber: "asc" } } } });
+      // What the listing said of each series, kept for choosing.
+      expect(row.series.map((s) => [s.seriesNumber, s.numberOfInstances, s.sliceThicknessMm, s.imageType.at(-1)])).toEqual([
+        [1, 1, null, "LOCALIZER"], [2, 24, 5, "AXIAL"], [3, 96, 1.25, "AXIAL"],
+      ]);
+      await registry.record(testDb());
+      await registry.refreshActive(testDb());
+      fetched.length = 0;
+      const job = { studyId: row.id, revision: row.revision, modelId: "ich-headct", modelVersion: "1.0.0", expectedModels: 1 };
+      expect(await scoreStudy({ db: testDb(), registry, adapters: new AdapterCache(testDb()) }, job)).toMatchObject({ outcome: "stored", status: "SCORED", critical: true });
+      const stored = await testDb().aiResult.findFirstOrThrow({ where: { studyId: row.id } });
+      expect(stored.seriesInstanceUid).toBe(row.series[1]!.seriesInstanceUid);
+      expect(fetched.filter((u) => u.includes(thinUid))).toEqual([]); // the thin recon was never fetched
     } finally {
       await registry.release();
       await proxy.stop();

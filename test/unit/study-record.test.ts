@@ -76,7 +76,16 @@ describe("QIDO study → record", () => {
 
   it("maps a series", () => {
     expect(seriesRecordFromQido({ "0020000E": { vr: "UI", Value: ["9.8"] }, "00080060": { vr: "CS", Value: ["CT"] }, "00201209": { vr: "IS", Value: ["32"] }, "00200011": { vr: "IS", Value: ["2"] } }))
-      .toEqual({ seriesInstanceUid: "9.8", modality: "CT", bodyPart: null, description: null, seriesNumber: 2, numberOfInstances: 32 });
+      .toEqual({ seriesInstanceUid: "9.8", modality: "CT", bodyPart: null, description: null, seriesNumber: 2, numberOfInstances: 32, sliceThicknessMm: null, imageType: [] });
+  });
+
+  it("keeps the slice thickness and image type the PACS lists for a series (DS as a number or a string)", () => {
+    const series = (extra: DicomJson) => seriesRecordFromQido({ "0020000E": { vr: "UI", Value: ["9.8"] }, ...extra });
+    expect(series({ "00180050": { vr: "DS", Value: [5] }, "00080008": { vr: "CS", Value: ["ORIGINAL", "PRIMARY", "axial "] } }))
+      .toMatchObject({ sliceThicknessMm: 5, imageType: ["ORIGINAL", "PRIMARY", "AXIAL"] });
+    expect(series({ "00180050": { vr: "DS", Value: [" 0.625"] } })).toMatchObject({ sliceThicknessMm: 0.625 });
+    // Absent, empty, zero or garbage: unknown, never 0 mm.
+    for (const value of [[], [""], [0], ["n/a"]]) expect(series({ "00180050": { vr: "DS", Value: value } })).toMatchObject({ sliceThicknessMm: null });
   });
 });
 
