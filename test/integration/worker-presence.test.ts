@@ -1,4 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { hostname } from "node:os";
 import { aiScoringOnline, workerPresence, STALE_WORKER_ROWS_AFTER_MS } from "@/server/services/worker-presence";
 import { startWorkerHeartbeat } from "@/server/worker/heartbeat";
 import { buildMetricsRegistry } from "@/server/services/prometheus-metrics";
@@ -54,5 +57,25 @@ describe("who runs the workers", () => {
       await heartbeat.stop();
     }
     expect((await testDb().workerHeartbeat.findMany()).map((w) => w.id)).toEqual(["killed"]);
+  });
+
+  it("a worker restarted on the same machine replaces the rows of that machine's processes that no longer run", async () => {
+    const exited = spawn(process.execPath, ["-e", "0"]);
+    await once(exited, "exit");
+    const now = Date.now();
+    const row = (id: string, host: string, pid: number) => ({ id, hostname: host, pid, startedAt: new Date(now - 60_000), lastSeenAt: new Date(now - 3_000), concurrency: 1, models: [] });
+    await testDb().workerHeartbeat.createMany({
+      data: [row("killed here", hostname(), exited.pid!), row("running here", hostname(), process.pid), row("killed elsewhere", "ward-7", exited.pid!)],
+    });
+    const heartbeat = await startWorkerHeartbeat(testDb(), { concurrency: 2, models: [] });
+    try {
+      const rows = await testDb().workerHeartbeat.findMany({ where: { hostname: { not: hostname() } }, select: { id: true } });
+      expect(rows.map((r) => r.id)).toEqual(["killed elsewhere"]);
+      // This machine: the process still running, and the new worker itself (this test process).
+      const here = await testDb().workerHeartbeat.findMany({ where: { hostname: hostname() }, select: { id: true, pid: true }, orderBy: { startedAt: "asc" } });
+      expect(here.map((r) => [r.id === "running here" ? r.id : "new", r.pid])).toEqual([["running here", process.pid], ["new", process.pid]]);
+    } finally {
+      await heartbeat.stop();
+    }
   });
 });
