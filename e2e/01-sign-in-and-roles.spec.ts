@@ -65,3 +65,12 @@ test("an admin adds a user with a role, the audit log shows it, and the new user
   await expect(newUser.getByRole("navigation", { name: "Sections" }).getByRole("link")).toHaveText(["Worklist", "Backlog"]);
   await other.close();
 });
+
+test("an unknown address says so and leads back to the user's start page", async ({ page }) => {
+  await signIn(page, "scheduler@readnext.local");
+  const response = await page.goto("/metrics-dashboard");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await page.getByRole("link", { name: "Go to your start page" }).click();
+  await expect(page).toHaveURL(/\/backlog$/);
+});
