@@ -48,7 +48,7 @@ const result = {
   msPerStudy: Math.round((times.reduce((a, b) => a + b, 0) / times.length) * 10) / 10,
 };
 console.log(JSON.stringify(result, null, 2));
-await model.session.release();
+await model.inference.release();
 
 if (!process.argv.includes("--no-write")) {
   const measured = `${count} held-out synthetic studies (seeds from 1e9), full path DICOM → pipeline → ONNX → aggregation`;

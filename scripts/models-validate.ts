@@ -10,8 +10,8 @@ if (!dir) {
 }
 try {
   const model = await loadModel(dir);
-  console.log(`OK: ${model.manifest.id} ${model.manifest.version} (inputs ${model.session.inputNames.join(", ")}; outputs ${model.session.outputNames.join(", ")})`);
-  await model.session.release();
+  console.log(`OK: ${model.manifest.id} ${model.manifest.version} (inputs ${model.inference.inputNames.join(", ")}; outputs ${model.inference.outputNames.join(", ")})`);
+  await model.inference.release();
 } catch (error) {
   if (!(error instanceof ModelRefusedError)) throw error;
   console.error(`REFUSED: ${error.message}`);

@@ -51,8 +51,12 @@ const envSchema = z.object({
   MODELS_DIR: z.string().min(1).default("models"),
   /** Score jobs one worker process runs at once. */
   SCORING_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-  /** onnxruntime intra-op threads per model session. */
-  SCORING_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * onnxruntime intra-op threads per model (each model infers in a thread of its own while
+   * the worker's main thread prepares the next batch). 1 suits a small machine; give more
+   * where cores outnumber SCORING_CONCURRENCY + 1.
+   */
+  SCORING_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   /** onnxruntime execution provider: cpu, or cuda where the CUDA build and a GPU are present. */
   SCORING_EXECUTION_PROVIDER: z.enum(["cpu", "cuda"]).default("cpu"),
   /** A score job taking longer than this fails (and is retried); a worker killed mid-job loses its claim after this plus a margin. */

@@ -5,27 +5,38 @@ import type { ModelManifest } from "./manifest";
 /** The series is not what the model is built for (too few slices, absurd intensities): "not applicable", never a score. */
 export class InputNotApplicableError extends Error {}
 
-export type PreparedInput = {
-  /** NCHW float32, one item per slice (or per image). */
-  tensor: Float32Array;
+/** A series planned for the model: slices ordered and sampled; the tensor is filled a batch at a time. */
+export type InputPlan = {
   dims: [number, number, number, number];
   /** Index of each item in the series' own order, for the key-slice preview. */
   sliceIndices: number[];
+  /**
+   * Items [from, to) of the NCHW float32 tensor, into `target` from item `at` (a new array
+   * holding just these items by default). Each item is to be filled once.
+   */
+  fill(from: number, to: number, target?: Float32Array, at?: number): Float32Array;
+  /** Once every item is filled: refuses input that is not what the model was built for (InputNotApplicableError). */
+  check(): void;
   /** Modality values of the series' slice at a sliceIndices position, at full resolution (for the key-image preview). */
   modalityValuesAt(sliceIndex: number): { values: Float32Array; rows: number; columns: number };
   /** InstanceNumber of the image holding the series' slice at a sliceIndices position (null when the header has none). */
   instanceNumberAt(sliceIndex: number): number | null;
 };
 
+export type PreparedInput = Omit<InputPlan, "fill" | "check"> & {
+  /** NCHW float32, one item per slice (or per image). */
+  tensor: Float32Array;
+};
+
 /** Below this share of pixels inside channel 0's window, the intensities are not what the model expects. */
 const MIN_IN_WINDOW_SHARE = 0.002;
 
 /**
- * From Part 10 instances of one series to the model's input tensor, as the manifest
- * says: slices ordered along the patient axis, rescaled, MONOCHROME1 inverted, one
- * window per channel (or min-max / bit-depth scaling), resized, normalised, sampled.
+ * From Part 10 instances of one series to the model's input, as the manifest says: slices
+ * ordered along the patient axis, sampled, and (per batch, by `fill`) rescaled, MONOCHROME1
+ * inverted, one window per channel (or min-max / bit-depth scaling), resized, normalised.
  */
-export function prepareInput(instances: Uint8Array[], manifest: ModelManifest): PreparedInput {
+export function planInput(instances: Uint8Array[], manifest: ModelManifest): InputPlan {
   const [, channels, height, width] = manifest.input.shape;
   const pre = manifest.preprocessing;
   const slices = instances
@@ -39,13 +50,12 @@ export function prepareInput(instances: Uint8Array[], manifest: ModelManifest): 
   }
   const kept = sampleSliceIndices(slices.length, pre.maxSlices ?? slices.length);
   const plane = height * width;
-  const tensor = new Float32Array(kept.length * channels * plane);
   let inWindow = 0;
   let flatImages = 0;
   const mean = Array.from({ length: channels }, (_, c) => pre.normalise?.mean[c] ?? 0);
   const std = Array.from({ length: channels }, (_, c) => pre.normalise?.std[c] ?? 1);
-  kept.forEach((index, n) => {
-    const { meta, frame } = slices[index]!;
+  const fillItem = (n: number, target: Float32Array, item: number) => {
+    const { meta, frame } = slices[kept[n]!]!;
     // Rescale, window (or scale), resize and normalise in one pass over the pixels bilinear
     // reads: the same numbers as transforming the whole slice first. MONOCHROME1 inversion
     // and min-max scaling need the whole slice's range, so those take modality values of every pixel.
@@ -56,21 +66,39 @@ export function prepareInput(instances: Uint8Array[], manifest: ModelManifest): 
       if (pre.scaling === "windows") return { window: pre.windows![c]! };
       return { map: pre.scaling === "minmax" ? minMaxFunction(values) : (v) => v / (2 ** meta.bitsStored - 1) };
     });
-    const offsets = Array.from({ length: channels }, (_, c) => (n * channels + c) * plane);
-    const { inside, flat } = resizeChannelsInto(values, meta.rows, meta.columns, height, width, rescale, maps, tensor, offsets, mean, std);
+    const offsets = Array.from({ length: channels }, (_, c) => (item * channels + c) * plane);
+    const { inside, flat } = resizeChannelsInto(values, meta.rows, meta.columns, height, width, rescale, maps, target, offsets, mean, std);
     inWindow += inside;
     if (flat) flatImages++;
-  });
-  if (pre.scaling === "windows" && inWindow / (kept.length * plane) < MIN_IN_WINDOW_SHARE) {
-    const w = pre.windows![0]!;
-    throw new InputNotApplicableError(`pixel values lie outside the model's window (${w.center}±${w.width / 2}): not the intensities it was built for`);
-  }
-  if (flatImages === kept.length) throw new InputNotApplicableError("every image is blank (one value throughout)");
-  const modalityValuesAt = (sliceIndex: number) => {
-    const { meta, frame } = slices[sliceIndex]!;
-    return { values: toModalityValues(frame, meta, { rescale: pre.rescale, invertMonochrome1: pre.invertMonochrome1 }), rows: meta.rows, columns: meta.columns };
   };
-  return { tensor, dims: [kept.length, channels, height, width], sliceIndices: kept, modalityValuesAt, instanceNumberAt: (i) => slices[i]?.instanceNumber ?? null };
+  return {
+    dims: [kept.length, channels, height, width],
+    sliceIndices: kept,
+    fill(from, to, target = new Float32Array((to - from) * channels * plane), at = 0) {
+      for (let n = from; n < to; n++) fillItem(n, target, at + n - from);
+      return target;
+    },
+    check() {
+      if (pre.scaling === "windows" && inWindow / (kept.length * plane) < MIN_IN_WINDOW_SHARE) {
+        const w = pre.windows![0]!;
+        throw new InputNotApplicableError(`pixel values lie outside the model's window (${w.center}±${w.width / 2}): not the intensities it was built for`);
+      }
+      if (flatImages === kept.length) throw new InputNotApplicableError("every image is blank (one value throughout)");
+    },
+    modalityValuesAt(sliceIndex) {
+      const { meta, frame } = slices[sliceIndex]!;
+      return { values: toModalityValues(frame, meta, { rescale: pre.rescale, invertMonochrome1: pre.invertMonochrome1 }), rows: meta.rows, columns: meta.columns };
+    },
+    instanceNumberAt: (i) => slices[i]?.instanceNumber ?? null,
+  };
+}
+
+/** The whole input tensor at once (what `scoreSeries` builds batch by batch). */
+export function prepareInput(instances: Uint8Array[], manifest: ModelManifest): PreparedInput {
+  const { fill, check, ...plan } = planInput(instances, manifest);
+  const tensor = fill(0, plan.dims[0]);
+  check();
+  return { ...plan, tensor };
 }
 
 /** Study-level probability from per-slice probabilities, as the manifest's aggregation says. */

@@ -77,7 +77,7 @@ export class ModelRegistry {
   }
 
   async release(): Promise<void> {
-    await Promise.all(this.loaded.map((m) => m.session.release()));
+    await Promise.all(this.loaded.map((m) => m.inference.release()));
   }
 }
 

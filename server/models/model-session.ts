@@ -1,14 +1,15 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import * as ort from "onnxruntime-node";
 import { validateManifest, type ModelManifest } from "@/lib/models/manifest";
-import { aggregateSlices, prepareInput } from "@/lib/models/preprocess";
+import { aggregateSlices, planInput } from "@/lib/models/preprocess";
 import { loadCodecs } from "@/lib/dicom/codecs";
+import { InferenceThread } from "./inference-thread";
 
 export class ModelRefusedError extends Error {}
 
-export type LoadedModel = { manifest: ModelManifest; session: ort.InferenceSession; dir: string };
+/** A model ready to score: its manifest, and its onnxruntime session in a thread of its own. */
+export type LoadedModel = { manifest: ModelManifest; inference: InferenceThread; dir: string };
 
 /**
  * Loads one models/<id>/ directory: the manifest is validated, the .onnx file's sha256
@@ -33,24 +34,26 @@ export async function loadModel(dir: string, options: { threads?: number; execut
   });
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   if (sha256 !== manifest.file.sha256) throw new ModelRefusedError(`${manifest.id}: sha256 of ${manifest.file.path} is ${sha256}, the manifest says ${manifest.file.sha256}: the file was changed or replaced`);
-  const session = await ort.InferenceSession.create(bytes, {
+  const inference = await InferenceThread.start(bytes, {
     intraOpNumThreads: options.threads ?? 1,
     executionProviders: options.executionProviders ?? ["cpu"],
+  }).catch((e: Error) => {
+    throw new ModelRefusedError(`${manifest.id}: onnxruntime cannot load ${manifest.file.path} (${e.message})`);
   });
   const problems: string[] = [];
-  if (!session.inputNames.includes(manifest.input.name)) problems.push(`input "${manifest.input.name}" is not in the model (it has ${session.inputNames.join(", ")})`);
-  for (const o of manifest.outputs) if (!session.outputNames.includes(o.name)) problems.push(`output "${o.name}" is not in the model (it has ${session.outputNames.join(", ")})`);
-  const declared = (session.inputMetadata as unknown as { name: string; shape?: (number | string)[]; isTensor?: boolean }[] | undefined)?.find?.((m) => m.name === manifest.input.name);
+  if (!inference.inputNames.includes(manifest.input.name)) problems.push(`input "${manifest.input.name}" is not in the model (it has ${inference.inputNames.join(", ")})`);
+  for (const o of manifest.outputs) if (!inference.outputNames.includes(o.name)) problems.push(`output "${o.name}" is not in the model (it has ${inference.outputNames.join(", ")})`);
+  const declared = inference.inputMetadata.find((m) => m.name === manifest.input.name);
   if (declared?.shape) {
     const expected = manifest.input.shape;
     const mismatch = declared.shape.length !== expected.length || declared.shape.some((d, i) => typeof d === "number" && expected[i] !== -1 && d !== expected[i]);
     if (mismatch) problems.push(`input shape in the model is [${declared.shape.join(", ")}], the manifest says [${expected.join(", ")}]`);
   }
   if (problems.length) {
-    await session.release();
+    await inference.release();
     throw new ModelRefusedError(`${manifest.id}: the model does not match its manifest: ${problems.join("; ")}`);
   }
-  return { manifest, session, dir };
+  return { manifest, inference, dir };
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -62,26 +65,48 @@ export type StudyScore = {
   keySliceImage: { values: Float32Array; rows: number; columns: number } | null;
 };
 
-/** Scores one series: pipeline → ONNX (slices in batches) → activation → study-level aggregation. */
-export async function scoreSeries(model: LoadedModel, instances: Uint8Array[], batchSize = 16): Promise<StudyScore> {
+/** Slices per inference batch when the model takes any batch size: small enough that preparing the next overlaps inferring this one. */
+const BATCH = 4;
+
+/**
+ * Scores one series: pipeline → ONNX (slices in batches) → activation → study-level
+ * aggregation. Each batch goes to the model's inference thread as soon as it is prepared,
+ * so preparing the next batch overlaps inferring this one.
+ */
+export async function scoreSeries(model: LoadedModel, instances: Uint8Array[]): Promise<StudyScore> {
   const t0 = performance.now();
-  const input = prepareInput(instances, model.manifest);
-  const t1 = performance.now();
+  const input = planInput(instances, model.manifest);
   const [n, c, h, w] = input.dims;
   const output = model.manifest.outputs[0]!;
-  const probabilities: number[] = [];
+  const fixedBatch = model.manifest.input.shape[0];
+  const batchSize = fixedBatch > 0 ? fixedBatch : BATCH;
+  const runs: Promise<{ outputs: Record<string, ArrayLike<number>>; ms: number }>[] = [];
+  let preprocessMs = performance.now() - t0;
   for (let start = 0; start < n; start += batchSize) {
+    const t = performance.now();
     const count = Math.min(batchSize, n - start);
-    const data = input.tensor.subarray(start * c * h * w, (start + count) * c * h * w);
-    const result = await model.session.run({ [model.manifest.input.name]: new ort.Tensor("float32", data, [count, c, h, w]) });
-    const logits = result[output.name]!.data as Float32Array;
+    const data = input.fill(start, start + count);
+    preprocessMs += performance.now() - t;
+    runs.push(model.inference.run(model.manifest.input.name, data, [count, c, h, w], [output.name]));
+  }
+  const all = Promise.all(runs);
+  try {
+    input.check();
+  } catch (error) {
+    all.catch(() => undefined); // the batches already sent finish unread
+    throw error;
+  }
+  const results = await all;
+  const probabilities: number[] = [];
+  results.forEach(({ outputs }, b) => {
+    const logits = outputs[output.name]!;
+    const count = Math.min(batchSize, n - b * batchSize);
     const perItem = logits.length / count;
     for (let i = 0; i < count; i++) {
       const raw = logits[i * perItem + output.index]!;
       probabilities.push(output.activation === "sigmoid" ? sigmoid(raw) : raw);
     }
-  }
-  const t2 = performance.now();
+  });
   const { probability, keySlice } = aggregateSlices(probabilities, model.manifest.aggregation, output.criticalThreshold);
   const keySeriesIndex = input.sliceIndices[keySlice];
   return {
@@ -93,6 +118,7 @@ export async function scoreSeries(model: LoadedModel, instances: Uint8Array[], b
     sliceProbabilities: probabilities,
     critical: probability >= output.criticalThreshold,
     urgent: output.urgentThreshold !== undefined && probability >= output.urgentThreshold && probability < output.criticalThreshold,
-    timings: { preprocessMs: t1 - t0, inferenceMs: t2 - t1 },
+    // Inference as the thread measured it: it overlaps preprocessing, so the two may add up to more than the wall time.
+    timings: { preprocessMs, inferenceMs: results.reduce((sum, r) => sum + r.ms, 0) },
   };
 }

@@ -1,9 +1,13 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { spawnSync } from "node:child_process";
+import { performance } from "node:perf_hooks";
+import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadModel, ModelRefusedError, scoreSeries, type LoadedModel } from "@/server/models/model-session";
 import { generateStudy } from "@/lib/synthetic/studies";
+import { prepareInput } from "@/lib/models/preprocess";
 import { rocAuc } from "@/lib/stats";
 
 const ICH = path.resolve("models/ich-headct");
@@ -14,7 +18,7 @@ beforeAll(async () => {
 });
 const copies: string[] = [];
 afterAll(async () => {
-  await model?.session.release();
+  await model?.inference.release();
   for (const dir of copies) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -78,13 +82,65 @@ describe("the shipped ich-headct model through the real path (DICOM → pipeline
   });
 });
 
+describe("the model's inference thread", () => {
+  const ichOnnx = () => readFileSync(path.join(ICH, "model.onnx"));
+  const tensorOf = (seed: number) => prepareInput(generateStudy({ seed, kind: "head-ct", finding: "ich-subdural", size: 128, sliceCount: 32, withLocalizer: false }).instances, model.manifest);
+
+  it("gives onnxruntime's own numbers, and the worker's event loop stays idle while it infers", async () => {
+    const input = tensorOf(920);
+    const direct = await ort.InferenceSession.create(ichOnnx(), { intraOpNumThreads: 1 });
+    try {
+      const expected = (await direct.run({ slices: new ort.Tensor("float32", input.tensor, input.dims) })).logit!.data as Float32Array;
+      const before = performance.eventLoopUtilization();
+      let inThread = 0;
+      for (let i = 0; i < 5; i++) {
+        const { outputs, ms } = await model.inference.run("slices", input.tensor.slice(), input.dims, ["logit"]);
+        expect(Array.from(outputs.logit!)).toEqual(Array.from(expected));
+        inThread += ms;
+      }
+      const { utilization } = performance.eventLoopUtilization(before);
+      expect(inThread).toBeGreaterThan(0);
+      // onnxruntime-node runs a session synchronously on the calling thread: in the main thread this would be ~1.
+      expect(utilization).toBeLessThan(0.5);
+    } finally {
+      await direct.release();
+    }
+  });
+
+  it("a run the model cannot take fails with onnxruntime's message, and the thread goes on serving", async () => {
+    const input = tensorOf(921);
+    await expect(model.inference.run("slices", new Float32Array(2 * 3 * 64 * 64), [2, 3, 64, 64], ["logit"])).rejects.toThrow(/dimension|shape|Got invalid/i);
+    const { outputs } = await model.inference.run("slices", input.tensor, input.dims, ["logit"]);
+    expect(outputs.logit).toHaveLength(32);
+  });
+
+  it("an idle model does not keep a script from ending, and a released one refuses further runs", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "readnext-script-"));
+    copies.push(dir);
+    const script = path.join(dir, "score-and-end.mts");
+    writeFileSync(script, `import { loadModel, scoreSeries } from ${JSON.stringify(path.resolve("server/models/model-session.ts"))};
+      import { generateStudy } from ${JSON.stringify(path.resolve("lib/synthetic/studies.ts"))};
+      const m = await loadModel(${JSON.stringify(ICH)});
+      const s = await scoreSeries(m, generateStudy({ seed: 5, kind: "head-ct", size: 64, sliceCount: 16, withLocalizer: false }).instances);
+      console.log("scored", s.sliceProbabilities.length); // and no release: nothing else holds the process`);
+    const run = spawnSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8", timeout: 30_000 });
+    expect(run.stdout).toContain("scored 16");
+    expect(run.signal).toBeNull(); // ended by itself, not by the timeout
+    expect(run.status).toBe(0);
+
+    const spare = await loadModel(ICH);
+    await spare.inference.release();
+    await expect(spare.inference.run("slices", new Float32Array(3 * 128 * 128), [1, 3, 128, 128], ["logit"])).rejects.toThrow(/inference thread stopped/);
+  }, 90_000);
+});
+
 describe("the shipped ptx-cxr model through the real path", () => {
   let ptx: LoadedModel;
   beforeAll(async () => {
     ptx = await loadModel(path.resolve("models/ptx-cxr"));
   });
   afterAll(async () => {
-    await ptx?.session.release();
+    await ptx?.inference.release();
   });
 
   it("scores a synthetic pneumothorax above its threshold and a normal chest below, at any bit depth", async () => {

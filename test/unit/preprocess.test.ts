@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { validateManifest, type ModelManifest } from "@/lib/models/manifest";
-import { InputNotApplicableError, prepareInput } from "@/lib/models/preprocess";
+import { InputNotApplicableError, planInput, prepareInput } from "@/lib/models/preprocess";
 import { applyWindow, decodePart10, resizeBilinear, resizeBilinearMapped, resizeChannelsInto, scaleMinMax, windowFunction, minMaxFunction } from "@/lib/dicom/pixel-data";
 import { readImageFrames } from "@/lib/dicom/image-frames";
 import { readPart10, writePart10 } from "@/lib/dicom/part10";
@@ -42,6 +42,32 @@ describe("inputs a model is not built for are 'not applicable', never a confiden
     const { _meta: _m, PixelData: _p, ...dataset } = readPart10(study.instances[0]!);
     const blank = writePart10(dataset, new Uint16Array(128 * 128).fill(700));
     expect(() => prepareInput([blank], ptx)).toThrow("every image is blank (one value throughout)");
+  });
+});
+
+describe("the tensor prepared a batch at a time (as scoring sends it to the model) is the tensor prepared at once", () => {
+  it("uneven batches, into new arrays or into one target, give identical numbers; the checks still refuse intensities outside the window", () => {
+    const study = generateStudy({ seed: 44, kind: "head-ct", finding: "ich-epidural", sliceCount: 50, size: 96, withLocalizer: false });
+    const whole = prepareInput(study.instances, ich);
+    const plan = planInput(study.instances, ich);
+    expect(plan.dims).toEqual(whole.dims);
+    expect(plan.sliceIndices).toEqual(whole.sliceIndices);
+    const item = whole.dims[1] * whole.dims[2] * whole.dims[3];
+    const parts = [[0, 3], [3, 11], [11, 40]].map(([from, to]) => plan.fill(from!, to!));
+    expect(parts.map((p) => p.length)).toEqual([3 * item, 8 * item, 29 * item]);
+    const joined = new Float32Array(whole.tensor.length);
+    parts.forEach((p, i) => joined.set(p, [0, 3, 11][i]! * item));
+    expect(joined).toEqual(whole.tensor);
+    expect(() => plan.check()).not.toThrow();
+    const target = new Float32Array(whole.tensor.length + item);
+    planInput(study.instances, ich).fill(5, 40, target, 6);
+    expect(target.subarray(6 * item, 41 * item)).toEqual(whole.tensor.subarray(5 * item));
+
+    const outside = withHeader(study.instances, { RescaleIntercept: -5000 });
+    const outsidePlan = planInput(outside, ich);
+    outsidePlan.fill(0, 20);
+    outsidePlan.fill(20, outsidePlan.dims[0]);
+    expect(() => outsidePlan.check()).toThrow(InputNotApplicableError);
   });
 });
 
