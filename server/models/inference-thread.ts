@@ -1,8 +1,9 @@
 import { Worker } from "node:worker_threads";
 import type { InferenceSession } from "onnxruntime-node";
 
+type Ready = { type: "ready"; inputNames: string[]; outputNames: string[]; inputMetadata: InputMetadata[] };
 type Reply =
-  | { type: "ready"; inputNames: string[]; outputNames: string[]; inputMetadata: InputMetadata[] }
+  | Ready
   | { type: "failed"; message: string }
   | { type: "result"; id: number; outputs: Record<string, ArrayLike<number>>; ms: number }
   | { type: "error"; id: number; message: string };
@@ -10,24 +11,66 @@ export type InputMetadata = { name: string; shape?: (number | string)[]; isTenso
 export type InferenceResult = { outputs: Record<string, ArrayLike<number>>; ms: number };
 export type InferenceOptions = Pick<InferenceSession.SessionOptions, "intraOpNumThreads" | "executionProviders">;
 
+/** The thread died (out of memory, a crash) with runs in flight: worth another attempt, which gets a new thread. */
+export class InferenceThreadStoppedError extends Error {}
+
+const BODY = new URL("./inference-thread.worker.mjs", import.meta.url);
+
+/** Starts a thread and waits for its session; rejects with onnxruntime's message if it cannot load the model. */
+async function startThread(model: Uint8Array, options: InferenceOptions): Promise<{ worker: Worker; ready: Ready }> {
+  const worker = new Worker(BODY, { workerData: { model, options } });
+  const first = await new Promise<Reply>((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`the inference thread stopped while loading (exit code ${code})`)));
+  });
+  if (first.type !== "ready") {
+    await worker.terminate();
+    throw new Error(first.type === "failed" ? first.message : `unexpected first message ${first.type}`);
+  }
+  return { worker, ready: first };
+}
+
 /**
- * One onnxruntime session in a thread of its own (body: inference-thread.worker.mjs). Runs are
- * queued and done in order; while the thread infers one batch, the caller's thread is free
- * to prepare the next, and the worker's event loop keeps serving the queue and heartbeats.
- * The thread holds the process open only while a run is pending.
+ * One model's onnxruntime session in a thread of its own (body: inference-thread.worker.mjs).
+ * Runs are queued and done in order; while the thread infers one batch, the caller's thread
+ * is free to prepare the next, and the worker's event loop keeps serving the queue and
+ * heartbeats. A thread that dies fails the runs in flight (InferenceThreadStoppedError) and
+ * is started again on the next run. It holds the process open only while a run is pending.
  */
 export class InferenceThread {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (r: InferenceResult) => void; reject: (e: Error) => void }>();
-  private broken: Error | null = null;
-  private exited: Promise<void>;
+  private worker!: Worker;
+  private stopped: InferenceThreadStoppedError | null = null;
+  private exited: Promise<void> = Promise.resolve();
+  private restarting: Promise<void> | null = null;
+  private released = false;
+  /** Threads started again after one died. */
+  restarts = 0;
 
   private constructor(
-    private readonly worker: Worker,
-    readonly inputNames: string[],
-    readonly outputNames: string[],
-    readonly inputMetadata: InputMetadata[],
+    private readonly model: Uint8Array,
+    private readonly options: InferenceOptions,
+    started: { worker: Worker; ready: Ready },
   ) {
+    this.inputNames = started.ready.inputNames;
+    this.outputNames = started.ready.outputNames;
+    this.inputMetadata = started.ready.inputMetadata;
+    this.attach(started.worker);
+  }
+
+  readonly inputNames: string[];
+  readonly outputNames: string[];
+  readonly inputMetadata: InputMetadata[];
+
+  static async start(model: Uint8Array, options: InferenceOptions): Promise<InferenceThread> {
+    return new InferenceThread(model, options, await startThread(model, options));
+  }
+
+  private attach(worker: Worker): void {
+    this.worker = worker;
+    this.stopped = null;
     worker.on("message", (reply: Reply) => {
       if (reply.type !== "result" && reply.type !== "error") return;
       const waiter = this.pending.get(reply.id);
@@ -36,37 +79,36 @@ export class InferenceThread {
       if (reply.type === "result") waiter?.resolve({ outputs: reply.outputs, ms: reply.ms });
       else waiter?.reject(new Error(reply.message));
     });
-    const fail = (error: Error) => {
-      this.broken ??= error;
-      for (const waiter of this.pending.values()) waiter.reject(error);
+    const stop = (why: string) => {
+      if (this.worker !== worker) return;
+      this.stopped ??= new InferenceThreadStoppedError(`the inference thread stopped (${why})`);
+      for (const waiter of this.pending.values()) waiter.reject(this.stopped);
       this.pending.clear();
     };
-    worker.on("error", fail);
+    worker.on("error", (error) => stop(error.message));
     this.exited = new Promise((resolve) => worker.once("exit", (code) => {
-      fail(new Error(`the inference thread stopped (exit code ${code})`));
+      stop(`exit code ${code}`);
       resolve();
     }));
     worker.unref();
   }
 
-  /** Starts the thread and creates the session there; rejects with onnxruntime's message if it cannot. */
-  static async start(model: Uint8Array, options: InferenceOptions): Promise<InferenceThread> {
-    const worker = new Worker(new URL("./inference-thread.worker.mjs", import.meta.url), { workerData: { model, options } });
-    const first = await new Promise<Reply>((resolve, reject) => {
-      worker.once("message", resolve);
-      worker.once("error", reject);
-      worker.once("exit", (code) => reject(new Error(`the inference thread stopped while loading (exit code ${code})`)));
-    });
-    if (first.type !== "ready") {
-      await worker.terminate();
-      throw new Error(first.type === "failed" ? first.message : `unexpected first message ${first.type}`);
-    }
-    return new InferenceThread(worker, first.inputNames, first.outputNames, first.inputMetadata);
+  private restart(): Promise<void> {
+    this.restarting ??= startThread(this.model, this.options)
+      .then((started) => {
+        this.attach(started.worker);
+        this.restarts += 1;
+      })
+      .finally(() => {
+        this.restarting = null;
+      });
+    return this.restarting;
   }
 
   /** Runs the session on one float32 input; `data` is handed over to the thread (do not use it afterwards). */
-  run(input: string, data: Float32Array, dims: number[], outputs: string[]): Promise<InferenceResult> {
-    if (this.broken) return Promise.reject(this.broken);
+  async run(input: string, data: Float32Array, dims: number[], outputs: string[]): Promise<InferenceResult> {
+    if (this.released) throw new Error("this model was released");
+    if (this.stopped) await this.restart();
     const id = this.nextId++;
     const owned = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
     return new Promise<InferenceResult>((resolve, reject) => {
@@ -78,8 +120,10 @@ export class InferenceThread {
 
   /** Releases the session and ends the thread. */
   async release(): Promise<void> {
+    this.released = true;
+    await this.restarting?.catch(() => undefined);
     this.worker.ref();
-    if (!this.broken) this.worker.postMessage({ type: "release" });
+    if (!this.stopped) this.worker.postMessage({ type: "release" });
     const timeout = setTimeout(() => void this.worker.terminate(), 5_000);
     await this.exited;
     clearTimeout(timeout);

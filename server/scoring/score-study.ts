@@ -5,6 +5,7 @@ import { slicePreviewPng } from "@/lib/models/preview";
 import { candidateSeries } from "@/lib/models/series-choice";
 import { readPart10 } from "@/lib/dicom/part10";
 import { scoreSeries } from "../models/model-session";
+import { InferenceThreadStoppedError } from "../models/inference-thread";
 import { PacsError } from "../pacs/errors";
 import type { AdapterCache } from "./adapter-cache";
 import type { ModelRegistry } from "../models/model-registry";
@@ -15,9 +16,9 @@ import { fetchSeriesForModel } from "./fetch-series";
 export type ScoringDeps = { db: Db; registry: ModelRegistry; adapters: AdapterCache };
 export type ScoreOutcome = { outcome: "stored"; status: ResultToStore["status"]; critical: boolean; aiResultId: string } | { outcome: "skipped"; why: string };
 
-/** Worth another attempt: the PACS was slow, down or answered 5xx, or the job ran out of time. */
+/** Worth another attempt: the PACS was slow, down or answered 5xx, the job ran out of time, or the model's inference thread died. */
 export function isTransient(error: unknown): boolean {
-  if (error instanceof ScoringTimeoutError) return true;
+  if (error instanceof ScoringTimeoutError || error instanceof InferenceThreadStoppedError) return true;
   return error instanceof PacsError && error.transient;
 }
 
@@ -92,6 +93,7 @@ export async function scoreStudy(deps: ScoringDeps, job: ScoreJobData): Promise<
       score = await scoreSeries(model, instances);
     } catch (error) {
       if (error instanceof InputNotApplicableError) return store({ status: "NOT_APPLICABLE", seriesInstanceUid: series.seriesInstanceUid, reason: error.message });
+      if (error instanceof InferenceThreadStoppedError) throw error; // not these images' fault: retried on a new thread
       // Decoding or inference failed on these bytes; another attempt would fail the same way.
       return store({ status: "FAILED", seriesInstanceUid: series.seriesInstanceUid, reason: `cannot read the images (${(error as Error).message})` });
     }

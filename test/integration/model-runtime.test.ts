@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadModel, ModelRefusedError, scoreSeries, type LoadedModel } from "@/server/models/model-session";
 import { generateStudy } from "@/lib/synthetic/studies";
 import { prepareInput } from "@/lib/models/preprocess";
+import { InferenceThreadStoppedError } from "@/server/models/inference-thread";
+import { isTransient } from "@/server/scoring/score-study";
+import type { Worker } from "node:worker_threads";
 import { rocAuc } from "@/lib/stats";
 
 const ICH = path.resolve("models/ich-headct");
@@ -130,8 +133,27 @@ describe("the model's inference thread", () => {
 
     const spare = await loadModel(ICH);
     await spare.inference.release();
-    await expect(spare.inference.run("slices", new Float32Array(3 * 128 * 128), [1, 3, 128, 128], ["logit"])).rejects.toThrow(/inference thread stopped/);
+    await expect(spare.inference.run("slices", new Float32Array(3 * 128 * 128), [1, 3, 128, 128], ["logit"])).rejects.toThrow(/released/);
   }, 90_000);
+
+  it("a thread that dies mid-run fails that run as transient (the queue retries), and the next run gets a new thread", async () => {
+    const spare = await loadModel(ICH);
+    try {
+      const input = tensorOf(922);
+      const expected = (await spare.inference.run("slices", input.tensor.slice(), input.dims, ["logit"])).outputs.logit;
+      const inFlight = spare.inference.run("slices", input.tensor.slice(), input.dims, ["logit"]);
+      // What an out-of-memory or a crash in the thread looks like from outside.
+      await (spare.inference as unknown as { worker: Worker }).worker.terminate();
+      const failure = await inFlight.catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(InferenceThreadStoppedError);
+      expect(isTransient(failure)).toBe(true);
+      const again = await spare.inference.run("slices", input.tensor.slice(), input.dims, ["logit"]);
+      expect(Array.from(again.outputs.logit!)).toEqual(Array.from(expected!));
+      expect(spare.inference.restarts).toBe(1);
+    } finally {
+      await spare.inference.release();
+    }
+  });
 });
 
 describe("the shipped ptx-cxr model through the real path", () => {
