@@ -4,7 +4,7 @@ import path from "node:path";
 import { validateManifest, type ModelManifest } from "@/lib/models/manifest";
 import { aggregateSlices, planInput } from "@/lib/models/preprocess";
 import { loadCodecs } from "@/lib/dicom/codecs";
-import { InferenceThread } from "./inference-thread";
+import { InferenceThread, type InferenceResult } from "./inference-thread";
 
 export class ModelRefusedError extends Error {}
 
@@ -80,7 +80,7 @@ export async function scoreSeries(model: LoadedModel, instances: Uint8Array[]): 
   const output = model.manifest.outputs[0]!;
   const fixedBatch = model.manifest.input.shape[0];
   const batchSize = fixedBatch > 0 ? fixedBatch : BATCH;
-  const runs: Promise<{ outputs: Record<string, ArrayLike<number>>; ms: number }>[] = [];
+  const runs: Promise<InferenceResult>[] = [];
   let preprocessMs = performance.now() - t0;
   for (let start = 0; start < n; start += batchSize) {
     const t = performance.now();
