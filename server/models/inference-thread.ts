@@ -16,9 +16,15 @@ export class InferenceThreadStoppedError extends Error {}
 
 const BODY = new URL("./inference-thread.worker.mjs", import.meta.url);
 
-/** Starts a thread and waits for its session; rejects with onnxruntime's message if it cannot load the model. */
-async function startThread(model: Uint8Array, options: InferenceOptions): Promise<{ worker: Worker; ready: Ready }> {
-  const worker = new Worker(BODY, { workerData: { model, options } });
+/** `bytes` itself when it owns its whole buffer (so the buffer can be handed over), else a copy that does. */
+function owning<T extends Uint8Array | Float32Array>(bytes: T): T {
+  return (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice()) as T;
+}
+
+/** Starts a thread, hands it the model, and waits for its session; rejects with onnxruntime's message if it cannot load it. */
+async function startThread(bytes: Uint8Array, options: InferenceOptions): Promise<{ worker: Worker; ready: Ready }> {
+  const model = owning(bytes);
+  const worker = new Worker(BODY, { workerData: { model, options }, transferList: [model.buffer as ArrayBuffer] });
   const first = await new Promise<Reply>((resolve, reject) => {
     worker.once("message", resolve);
     worker.once("error", reject);
@@ -50,7 +56,7 @@ export class InferenceThread {
   restarts = 0;
 
   private constructor(
-    private readonly model: Uint8Array,
+    private readonly reload: () => Promise<Uint8Array>,
     private readonly options: InferenceOptions,
     started: { worker: Worker; ready: Ready },
   ) {
@@ -64,8 +70,9 @@ export class InferenceThread {
   readonly outputNames: string[];
   readonly inputMetadata: InputMetadata[];
 
-  static async start(model: Uint8Array, options: InferenceOptions): Promise<InferenceThread> {
-    return new InferenceThread(model, options, await startThread(model, options));
+  /** `model` is handed over to the thread (do not use it afterwards); `reload` gives it again for a restart. */
+  static async start(model: Uint8Array, reload: () => Promise<Uint8Array>, options: InferenceOptions): Promise<InferenceThread> {
+    return new InferenceThread(reload, options, await startThread(model, options));
   }
 
   private attach(worker: Worker): void {
@@ -94,7 +101,8 @@ export class InferenceThread {
   }
 
   private restart(): Promise<void> {
-    this.restarting ??= startThread(this.model, this.options)
+    this.restarting ??= this.reload()
+      .then((model) => startThread(model, this.options))
       .then((started) => {
         this.attach(started.worker);
         this.restarts += 1;
@@ -110,7 +118,7 @@ export class InferenceThread {
     if (this.released) throw new Error("this model was released");
     if (this.stopped) await this.restart();
     const id = this.nextId++;
-    const owned = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
+    const owned = owning(data);
     return new Promise<InferenceResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) this.worker.ref();

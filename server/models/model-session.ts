@@ -29,12 +29,18 @@ export async function loadModel(dir: string, options: { threads?: number; execut
   if (!checked.ok) throw new ModelRefusedError(`${dir}: invalid manifest:\n  ${checked.problems.join("\n  ")}`);
   const manifest = checked.manifest;
   const file = path.join(dir, manifest.file.path);
-  const bytes = await readFile(file).catch((e: Error) => {
-    throw new ModelRefusedError(`${manifest.id}: cannot read ${file} (${e.message})`);
-  });
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
-  if (sha256 !== manifest.file.sha256) throw new ModelRefusedError(`${manifest.id}: sha256 of ${manifest.file.path} is ${sha256}, the manifest says ${manifest.file.sha256}: the file was changed or replaced`);
-  const inference = await InferenceThread.start(bytes, {
+  // Read and checked whenever an inference thread starts (a restarted one too), and handed to
+  // it: the worker keeps no copy of the weights beside onnxruntime's.
+  const readChecked = async (): Promise<Uint8Array> => {
+    const bytes = await readFile(file).catch((e: Error) => {
+      throw new ModelRefusedError(`${manifest.id}: cannot read ${file} (${e.message})`);
+    });
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    if (sha256 !== manifest.file.sha256) throw new ModelRefusedError(`${manifest.id}: sha256 of ${manifest.file.path} is ${sha256}, the manifest says ${manifest.file.sha256}: the file was changed or replaced`);
+    return bytes;
+  };
+  const bytes = await readChecked();
+  const inference = await InferenceThread.start(bytes, readChecked, {
     intraOpNumThreads: options.threads ?? 1,
     executionProviders: options.executionProviders ?? ["cpu"],
   }).catch((e: Error) => {

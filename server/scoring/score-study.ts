@@ -4,7 +4,7 @@ import { InputNotApplicableError } from "@/lib/models/preprocess";
 import { slicePreviewPng } from "@/lib/models/preview";
 import { candidateSeries } from "@/lib/models/series-choice";
 import { readPart10 } from "@/lib/dicom/part10";
-import { scoreSeries } from "../models/model-session";
+import { ModelRefusedError, scoreSeries } from "../models/model-session";
 import { InferenceThreadStoppedError } from "../models/inference-thread";
 import { PacsError } from "../pacs/errors";
 import type { AdapterCache } from "./adapter-cache";
@@ -94,6 +94,8 @@ export async function scoreStudy(deps: ScoringDeps, job: ScoreJobData): Promise<
     } catch (error) {
       if (error instanceof InputNotApplicableError) return store({ status: "NOT_APPLICABLE", seriesInstanceUid: series.seriesInstanceUid, reason: error.message });
       if (error instanceof InferenceThreadStoppedError) throw error; // not these images' fault: retried on a new thread
+      // The model's file changed on disk since the worker loaded it (seen when its thread restarts).
+      if (error instanceof ModelRefusedError) return store({ status: "FAILED", seriesInstanceUid: series.seriesInstanceUid, reason: error.message });
       // Decoding or inference failed on these bytes; another attempt would fail the same way.
       return store({ status: "FAILED", seriesInstanceUid: series.seriesInstanceUid, reason: `cannot read the images (${(error as Error).message})` });
     }

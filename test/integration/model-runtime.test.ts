@@ -154,6 +154,21 @@ describe("the model's inference thread", () => {
       await spare.inference.release();
     }
   });
+
+  it("a restarted thread reads the model file again and checks it: a file changed on disk since is refused", async () => {
+    const dir = copyModel();
+    const spare = await loadModel(dir);
+    try {
+      const bytes = readFileSync(path.join(dir, "model.onnx"));
+      bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
+      writeFileSync(path.join(dir, "model.onnx"), bytes);
+      await (spare.inference as unknown as { worker: Worker }).worker.terminate();
+      await expect(spare.inference.run("slices", new Float32Array(3 * 128 * 128), [1, 3, 128, 128], ["logit"])).rejects.toThrow(ModelRefusedError);
+      await expect(spare.inference.run("slices", new Float32Array(3 * 128 * 128), [1, 3, 128, 128], ["logit"])).rejects.toThrow(/sha256 of model\.onnx is [0-9a-f]{64}, the manifest says/);
+    } finally {
+      await spare.inference.release();
+    }
+  });
 });
 
 describe("the shipped ptx-cxr model through the real path", () => {
