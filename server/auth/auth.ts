@@ -22,7 +22,10 @@ function buildAuth(database: Db, secret: string, baseURL: string, signInPerMinut
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },
     trustedOrigins: sameHostTwins(baseURL),
     rateLimit: { window: 60, max: 600, customRules: { "/sign-in/email": { window: 60, max: signInPerMinute } } },
-    session: { expiresIn: 60 * 60 * 12, updateAge: 60 * 30 },
+    // The session is also kept in a signed cookie for a minute, so a request does not read it
+    // from the database (~2 ms of CPU each). Roles and "disabled" are still read fresh on every
+    // request (getCurrentUser), so disabling an account or changing roles takes effect at once.
+    session: { expiresIn: 60 * 60 * 12, updateAge: 60 * 30, cookieCache: { enabled: true, maxAge: 60 } },
     databaseHooks: {
       session: {
         create: {

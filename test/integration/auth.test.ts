@@ -17,8 +17,9 @@ async function signIn(email: string, password: string): Promise<{ status: number
       body: JSON.stringify({ email, password }),
     }),
   );
-  const setCookie = response.headers.get("set-cookie");
-  return { status: response.status, cookie: setCookie ? setCookie.split(";")[0]! : null };
+  // Every cookie the browser would keep: the session token and the signed session cache.
+  const cookies = response.headers.getSetCookie().map((c) => c.split(";")[0]!);
+  return { status: response.status, cookie: cookies.length ? cookies.join("; ") : null };
 }
 
 function trpcHttp(path: string, cookie: string | null, input?: unknown, method: "GET" | "POST" = "GET") {
@@ -63,12 +64,15 @@ describe("sign-in with Better Auth on the real database", () => {
     expect(await testDb().user.count({ where: { email: "intruder@test.local" } })).toBe(0);
   });
 
-  it("disabling a user ends their sessions and blocks new sign-ins", async () => {
+  it("disabling a user ends their sessions and blocks new sign-ins, at once, even with the cached session cookie", async () => {
     const admin = await makeUser(["admin"]);
     const user = await makeUser(["radiologist"], "a-good-password");
     const { cookie } = await signIn(user.email, "a-good-password");
+    expect(cookie).toMatch(/session_data=/); // the session is cached in a signed cookie (no database read for it)
+    expect(await getCurrentUser(testDb(), new Headers({ cookie: cookie! }))).toMatchObject({ id: user.id });
     await setUserDisabled(testDb(), admin.id, user.id, true);
     expect(await getCurrentUser(testDb(), new Headers({ cookie: cookie! }))).toBeNull();
+    expect(await trpcHttp("worklist.nextCase", cookie, undefined, "POST").then((r) => r.status)).toBe(401);
     const again = await signIn(user.email, "a-good-password");
     expect(again.cookie).toBeNull();
     expect(await testDb().session.count({ where: { userId: user.id } })).toBe(0);
