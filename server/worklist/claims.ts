@@ -27,10 +27,17 @@ async function heldClaim(db: Db | Prisma.TransactionClient, userId: string, now:
 
 /**
  * "Next case": atomically claims the top unclaimed study matching the user's filters.
- * FOR UPDATE SKIP LOCKED makes simultaneous presses take different studies. A user
- * already holding a case gets that case back rather than a second one.
  * One statement does it all (held check, claim, audit event, NOTIFY), sent as a hotQuery:
  * a single round trip and little CPU keep claims fast when many readers press at once.
+ *
+ * The pick follows lib/priority's reading order (see orderedIdsSql) in its three parts, each
+ * walking its own ordering index with LIMIT 1 FOR UPDATE SKIP LOCKED, the job-queue pattern:
+ * the scan locks the first free row and stops, stepping over rows other presses hold locked
+ * (so simultaneous presses take different studies) and re-checking rows claimed meanwhile.
+ * The head of the AI/scheduler pins and the head of the passed wait caps are compared by
+ * pin time; the due-time part is only walked when neither has a study. (When both heads
+ * exist, the one not taken stays locked until this short transaction ends.)
+ * A user already holding a case gets that case back rather than a second one.
  *
  * The claim commits without waiting for its WAL flush (synchronous_commit off for this
  * transaction only): when twenty readers press at once their commits otherwise queue on
@@ -41,42 +48,55 @@ async function heldClaim(db: Db | Prisma.TransactionClient, userId: string, now:
  */
 export async function claimNextCase(db: Db, user: Actor, filters: WorklistFilters, now = new Date()): Promise<ClaimResult> {
   const rules = await getWorklistRules(db);
-  const where = Prisma.sql`${claimable(now, rules.claimTimeoutMinutes)} AND ${filterSql(filters, user.id, now)}`;
-  // The top candidates in reading order; widen the window if every one of them was taken.
-  for (let window = 32; window <= 32 * 4 ** 4; window *= 4) {
-    const [row] = await hotQuery<{ id: string; accessionNumber: string | null; alreadyHeld: boolean }>(db, cachedPlan(Prisma.sql`
-      WITH held AS (
-        SELECT s.id, s."accessionNumber" FROM "Study" s WHERE s."claimedById" = ${user.id} AND ${activeClaimSql(now, rules.claimTimeoutMinutes)} LIMIT 1
-      ),
-      candidates AS (SELECT id, row_number() OVER () AS position FROM (${orderedIdsSql(where, now, window)}) o),
-      locked AS (
-        SELECT s.id, c.position FROM "Study" s JOIN candidates c ON c.id = s.id
-        WHERE ${claimable(now, rules.claimTimeoutMinutes)} AND NOT EXISTS (SELECT 1 FROM held)
-        ORDER BY c.position LIMIT 1 FOR UPDATE OF s SKIP LOCKED
-      ),
-      claimed AS (
-        UPDATE "Study" t SET "readingState" = 'CLAIMED', "claimedById" = ${user.id}, "claimedAt" = ${now}, "claimHeartbeatAt" = ${now}, "updatedAt" = ${now}
-        FROM locked WHERE t.id = locked.id
-        RETURNING t.id, t."accessionNumber"
-      ),
-      audited AS (
-        INSERT INTO "AuditEvent" (id, at, "actorId", action, "studyId", details)
-        SELECT ${randomUUID()}, ${now}, ${user.id}, 'study.claim', id, '{"via": "next-case"}'::jsonb FROM claimed
-        RETURNING "studyId"
-      ),
-      notified AS (
-        SELECT pg_notify(${WORKLIST_CHANNEL}, json_build_object('type', 'claimed', 'studyId', "studyId")::text) FROM audited
-      ),
-      soft_commit AS (SELECT set_config('synchronous_commit', 'off', true) FROM audited)
-      SELECT c.id, c."accessionNumber", false AS "alreadyHeld" FROM claimed c
-       WHERE (SELECT count(*) FROM notified) >= 0 AND (SELECT count(*) FROM soft_commit) >= 0
-      UNION ALL
-      SELECT h.id, h."accessionNumber", true AS "alreadyHeld" FROM held h`));
-    if (row) return { studyId: row.id, accessionNumber: row.accessionNumber, alreadyHeld: row.alreadyHeld };
-    const [{ n }] = await db.$queryRaw<[{ n: number }]>`SELECT count(*)::int AS n FROM (${orderedIdsSql(where, now, window)}) o`;
-    if (n < window) break;
-  }
-  return { nothingLeft: true as const };
+  const [row] = await hotQuery<{ id: string; accessionNumber: string | null; alreadyHeld: boolean }>(db, cachedPlan(nextCaseSql(user, filters, rules.claimTimeoutMinutes, now)));
+  return row ? { studyId: row.id, accessionNumber: row.accessionNumber, alreadyHeld: row.alreadyHeld } : { nothingLeft: true as const };
+}
+
+/** The Next case statement (exported for EXPLAIN in benchmarks). */
+export function nextCaseSql(user: Actor, filters: WorklistFilters, timeoutMinutes: number, now: Date): Prisma.Sql {
+  const where = Prisma.sql`${claimable(now, timeoutMinutes)} AND ${filterSql(filters, user.id, now)} AND NOT EXISTS (SELECT 1 FROM held)`;
+  return Prisma.sql`
+    WITH held AS (
+      SELECT s.id, s."accessionNumber" FROM "Study" s WHERE s."claimedById" = ${user.id} AND ${activeClaimSql(now, timeoutMinutes)} LIMIT 1
+    ),
+    pinned AS (
+      SELECT s.id, s."pinnedAt" AS pin, s."dueAt", s."firstSeenAt" FROM "Study" s
+       WHERE s."pinnedAt" IS NOT NULL AND ${where}
+       ORDER BY s."pinnedAt", s."dueAt", s."firstSeenAt", s.id LIMIT 1 FOR UPDATE OF s SKIP LOCKED
+    ),
+    capped AS (
+      SELECT s.id, s."capAt" AS pin, s."dueAt", s."firstSeenAt" FROM "Study" s
+       WHERE s."capAt" <= ${now} AND ${where}
+       ORDER BY s."capAt", s."dueAt", s."firstSeenAt", s.id LIMIT 1 FOR UPDATE OF s SKIP LOCKED
+    ),
+    due AS (
+      SELECT s.id, NULL::timestamp AS pin, s."dueAt", s."firstSeenAt" FROM "Study" s
+       WHERE s."dueAt" IS NOT NULL AND s."pinnedAt" IS NULL AND (s."capAt" IS NULL OR s."capAt" > ${now}) AND ${where}
+         AND NOT EXISTS (SELECT 1 FROM pinned) AND NOT EXISTS (SELECT 1 FROM capped)
+       ORDER BY s."dueAt", s."firstSeenAt", s.id LIMIT 1 FOR UPDATE OF s SKIP LOCKED
+    ),
+    chosen AS (
+      SELECT id FROM (SELECT * FROM pinned UNION ALL SELECT * FROM capped UNION ALL SELECT * FROM due) c
+       ORDER BY pin ASC NULLS LAST, "dueAt", "firstSeenAt", id LIMIT 1
+    ),
+    claimed AS (
+      UPDATE "Study" t SET "readingState" = 'CLAIMED', "claimedById" = ${user.id}, "claimedAt" = ${now}, "claimHeartbeatAt" = ${now}, "updatedAt" = ${now}
+      FROM chosen WHERE t.id = chosen.id
+      RETURNING t.id, t."accessionNumber"
+    ),
+    audited AS (
+      INSERT INTO "AuditEvent" (id, at, "actorId", action, "studyId", details)
+      SELECT ${randomUUID()}, ${now}, ${user.id}, 'study.claim', id, '{"via": "next-case"}'::jsonb FROM claimed
+      RETURNING "studyId"
+    ),
+    notified AS (
+      SELECT pg_notify(${WORKLIST_CHANNEL}, json_build_object('type', 'claimed', 'studyId', "studyId")::text) FROM audited
+    ),
+    soft_commit AS (SELECT set_config('synchronous_commit', 'off', true) FROM audited)
+    SELECT c.id, c."accessionNumber", false AS "alreadyHeld" FROM claimed c
+     WHERE (SELECT count(*) FROM notified) >= 0 AND (SELECT count(*) FROM soft_commit) >= 0
+    UNION ALL
+    SELECT h.id, h."accessionNumber", true AS "alreadyHeld" FROM held h`;
 }
 
 /** Claims a study picked from the list: free within the top N of the user's list, otherwise only with a reason. */

@@ -66,7 +66,7 @@ describe("the worklist order", () => {
     expect(rows[0]!.critical).toBe(true);
   });
 
-  it("orders in SQL exactly as the engine ranks, on a mix of AI pins, scheduler pins, passed wait caps and plain due times, page by page", async () => {
+  it("orders in SQL exactly as the engine ranks, on a mix of AI pins, scheduler pins, passed wait caps and plain due times, page by page and for Next case", async () => {
     const reader = await makeUser(["radiologist"]);
     const scheduler = await makeUser(["scheduler"]);
     // A seeded mix over two days, so many studies are past the 24 h cap and some are pinned and capped at once.
@@ -100,6 +100,18 @@ describe("the worklist order", () => {
     expect(paged).toEqual(engine.map((s) => s.id));
     const flagged = await listWorklist(testDb(), reader.id, { filters: { ...NO_FILTERS, aiFlaggedOnly: true }, limit: 5, offset: 0 }, at);
     expect(flagged.rows.map((r) => r.id)).toEqual(engine.filter((s) => flaggedIds.has(s.id)).slice(0, 5).map((s) => s.id));
+
+    // Next case takes them in the same order, across pins, passed caps and due times.
+    const taken: string[] = [];
+    for (let i = 0; i < 90; i++) {
+      const claim = await claimNextCase(testDb(), asActor(reader), NO_FILTERS, at);
+      if (!("studyId" in claim)) break;
+      expect(claim.alreadyHeld).toBe(false);
+      taken.push(claim.studyId);
+      await markRead(testDb(), asActor(reader), claim.studyId, at);
+    }
+    expect(taken).toEqual(engine.map((s) => s.id));
+    expect(await claimNextCase(testDb(), asActor(reader), NO_FILTERS, at)).toEqual({ nothingLeft: true });
   });
 
   it("applies filters and hides studies the user skipped", async () => {
