@@ -169,15 +169,36 @@ export async function breakClaim(db: Db, actor: Actor, studyId: string, reason: 
   });
 }
 
-/** Completes the case: only the radiologist holding it may mark it read here. */
+/**
+ * Completes the case: only the radiologist holding it may mark it read here. Half of every
+ * case, so, like Next case, one statement sent as a hotQuery (the row lock, the read, the audit
+ * event and the NOTIFY): through Prisma's interactive transaction it took ~5 ms of CPU.
+ */
 export async function markRead(db: Db, user: Actor, studyId: string, now = new Date()) {
-  return db.$transaction(async (tx) => {
-    const { dueAt } = await requireOwnClaim(tx, user.id, studyId);
-    await tx.study.update({ where: { id: studyId }, data: { readingState: "READ", readById: user.id, readAt: now, dueAtWhenRead: dueAt, claimHeartbeatAt: null, ...LEAVES_WORKLIST } });
-    await recordAudit(tx, { actorId: user.id, action: "study.read", studyId, details: { via: "worklist" } });
-    await notifyWorklist(tx, { type: "read", studyId });
-    return { studyId, readAt: now };
-  });
+  const [row] = await hotQuery<{ readingState: string; claimedById: string | null; done: boolean }>(db, cachedPlan(Prisma.sql`
+    WITH target AS (
+      SELECT id, "readingState", "claimedById", "dueAt" FROM "Study" WHERE id = ${studyId} FOR UPDATE
+    ),
+    done AS (
+      UPDATE "Study" t SET "readingState" = 'READ', "readById" = ${user.id}, "readAt" = ${now}, "dueAtWhenRead" = target."dueAt",
+             "claimHeartbeatAt" = NULL, "dueAt" = NULL, "pinnedAt" = NULL, "capAt" = NULL, "updatedAt" = ${now}
+        FROM target WHERE t.id = target.id AND target."readingState" = 'CLAIMED' AND target."claimedById" = ${user.id}
+      RETURNING t.id
+    ),
+    audited AS (
+      INSERT INTO "AuditEvent" (id, at, "actorId", action, "studyId", details)
+      SELECT ${randomUUID()}, ${now}, ${user.id}, 'study.read', id, '{"via": "worklist"}'::jsonb FROM done
+      RETURNING "studyId"
+    ),
+    notified AS (
+      SELECT pg_notify(${WORKLIST_CHANNEL}, json_build_object('type', 'read', 'studyId', "studyId")::text) FROM audited
+    )
+    SELECT target."readingState", target."claimedById", EXISTS (SELECT 1 FROM done) AS done FROM target
+     WHERE (SELECT count(*) FROM notified) >= 0`));
+  if (!row) throw new NotFoundError("Study", studyId);
+  if (row.done) return { studyId, readAt: now };
+  if (row.readingState === "READ") throw new ConflictError("This study has already been read.");
+  throw new ConflictError("You no longer hold this study: your claim lapsed or was released.");
 }
 
 /** Reading usually ends in the RIS or reporting system: it marks studies read by accession number. */

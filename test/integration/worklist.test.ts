@@ -167,7 +167,11 @@ describe("Next case", () => {
     const after = await listWorklist(testDb(), b.id, { filters: NO_FILTERS, limit: 50, offset: 0 });
     expect(after.rows.map((r) => r.accessionNumber)).toEqual(["TWO"]);
     // The due time leaves the ordering columns but is kept for "read by due time".
-    expect(await testDb().study.findUniqueOrThrow({ where: { id: one.id } })).toMatchObject({ dueAt: null, dueAtWhenRead: due });
+    expect(await testDb().study.findUniqueOrThrow({ where: { id: one.id } })).toMatchObject({ readingState: "READ", readById: a.id, dueAt: null, pinnedAt: null, capAt: null, claimHeartbeatAt: null, dueAtWhenRead: due });
+    expect(await testDb().auditEvent.findFirstOrThrow({ where: { studyId: one.id, action: "study.read" } })).toMatchObject({ actorId: a.id, details: { via: "worklist" } });
+    await expect(markRead(testDb(), asActor(a), one.id)).rejects.toThrow(/already been read/);
+    await expect(markRead(testDb(), asActor(a), "no-such-study")).rejects.toThrow(/Study no-such-study does not exist/);
+    await expect(markRead(testDb(), asActor(b), two.id)).rejects.toThrow(/no longer hold/); // never claimed
 
     await claimStudy(testDb(), asActor(a), two.id, { filters: NO_FILTERS });
     await expect(claimStudy(testDb(), asActor(b), two.id, { filters: NO_FILTERS })).rejects.toThrow(/Another radiologist has this study open/);
@@ -315,5 +319,8 @@ describe("live updates", () => {
     await claimNextCase(testDb(), asActor(reader), NO_FILTERS);
     const [event] = await received;
     expect(event).toEqual({ type: "claimed", studyId: s.id });
+    const read = once(events, "event");
+    await markRead(testDb(), asActor(reader), s.id);
+    expect((await read)[0]).toEqual({ type: "read", studyId: s.id });
   });
 });
