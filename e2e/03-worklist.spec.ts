@@ -9,6 +9,13 @@ test("Next case claims the top study, another reader sees the claim live, Mark r
   await expect(other.getByTestId("worklist-count")).toHaveText("3 open studies");
   await expect(other.getByTestId("worklist-row")).toHaveCount(3);
 
+  // Every tRPC answer the page gets: small ones go out plain, larger ones gzipped (route.ts).
+  const answers: Promise<{ url: string; bytes: number; encoding: string | undefined }>[] = [];
+  page.on("response", (r) => {
+    if (r.url().includes("/api/trpc/") && !r.headers()["content-type"]?.startsWith("text/event-stream")) {
+      answers.push(r.body().then((b) => ({ url: r.url(), bytes: b.length, encoding: r.headers()["content-encoding"] })));
+    }
+  });
   await signIn(page, "radiologist@readnext.local");
   const rows = page.getByTestId("worklist-row");
   await expect(rows).toHaveCount(3);
@@ -32,6 +39,10 @@ test("Next case claims the top study, another reader sees the claim live, Mark r
 
   await page.screenshot({ path: "test-results/worklist.png", fullPage: true });
   await otherContext.close();
+  const seen = await Promise.all(answers);
+  expect(seen.filter((a) => a.url.includes("nextCase"))).toHaveLength(1);
+  for (const a of seen) expect(a.encoding, `${a.url}: ${a.bytes} bytes`).toBe(a.bytes < 1024 ? undefined : "gzip");
+  expect(seen.filter((a) => a.encoding === "gzip").length).toBeGreaterThan(0);
 });
 
 test("skipping needs a reason and hides the study from that reader only", async ({ page, browser }) => {
