@@ -82,3 +82,30 @@ test("a scheduler pins an at-risk study and it goes to the top of the readers' l
   await expect(top).toContainText(/pinned by Sam Scheduler \d\d:\d\d: surgeon waiting in theatre/);
   await readerContext.close();
 });
+
+test("a chair sees who holds which case and breaks a claim with a reason; the reader's panel and list free it live", async ({ page, browser }) => {
+  const readerContext = await browser.newContext();
+  const reader = await readerContext.newPage();
+  await signIn(reader, "radiologist@readnext.local");
+  await reader.keyboard.press("n");
+  const panel = reader.getByRole("complementary", { name: "Study" });
+  await expect(panel.getByTestId("panel-status")).toHaveText("open by you");
+  const held = reader.getByTestId("worklist-row").filter({ has: reader.getByText("you", { exact: true }) });
+  await expect(held).toHaveCount(1);
+  const accession = (await held.getAttribute("data-accession"))!;
+
+  await signIn(page, "chair@readnext.local");
+  const row = page.getByTestId(`open-claim-${accession}`);
+  await expect(row).toContainText("Dr. Rita Rad");
+  await row.getByRole("button", { name: "Break claim…" }).click();
+  await row.getByLabel("Reason").fill("left for the day");
+  await page.screenshot({ path: "test-results/open-cases.png", fullPage: true });
+  await row.getByRole("button", { name: "Break claim", exact: true }).click();
+  await expect(row).toHaveCount(0);
+  await expect(page.getByText("No radiologist has a case open.")).toBeVisible();
+
+  // The reader sees it without a reload: the case is no longer theirs.
+  await expect(panel.getByTestId("panel-status")).toHaveText("unread");
+  await expect(reader.locator(`[data-accession="${accession}"]`).getByText("you", { exact: true })).toHaveCount(0);
+  await readerContext.close();
+});

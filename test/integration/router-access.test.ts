@@ -46,6 +46,7 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
   "worklist.renewClaim": { roles: ["radiologist"], call: (c) => c.worklist.renewClaim({ studyId }) },
   "worklist.skip": { roles: ["radiologist"], call: (c) => c.worklist.skip({ studyId, reason: "not mine" }) },
   "worklist.markRead": { roles: ["radiologist"], call: (c) => c.worklist.markRead({ studyId }) },
+  "worklist.openClaims": { roles: ["chair", "admin"], call: (c) => c.worklist.openClaims() },
   "worklist.breakClaim": { roles: ["chair", "admin"], call: (c) => c.worklist.breakClaim({ studyId, reason: "left for the day" }) },
   "worklist.setOverride": { roles: ["scheduler", "admin"], call: (c) => c.worklist.setOverride({ studyId, kind: "pin", reason: "surgeon waiting" }) },
   "worklist.clearOverride": { roles: ["scheduler", "admin"], call: (c) => c.worklist.clearOverride({ studyId }) },

@@ -5,6 +5,7 @@ import { breakClaim, claimNextCase, claimStudy, markRead, markReadByAccession, r
 import { setOverride } from "@/server/worklist/overrides";
 import { refreshAllOpenPriorities, refreshPriorities } from "@/server/worklist/refresh-priority";
 import { getStudyDetail } from "@/server/worklist/study-detail";
+import { listOpenClaims } from "@/server/worklist/open-claims";
 import { worklistEvents } from "@/server/worklist/live-events";
 import { getPriorityConfig, saveSetting, DEFAULT_WORKLIST_RULES } from "@/server/services/settings";
 import { DEFAULT_PRIORITY_CONFIG } from "@/lib/priority/sla";
@@ -245,12 +246,22 @@ describe("Next case", () => {
     expect(event.details).toMatchObject({ reason: "referrer on the phone" });
   });
 
-  it("a chair can break a claim; the history tells the story", async () => {
+  it("a chair sees the open cases, breaks a claim, and the history tells the story", async () => {
     const reader = await makeUser(["radiologist"]);
     const chair = await makeUser(["chair"]);
-    const s = await addStudy();
-    await claimNextCase(testDb(), asActor(reader), NO_FILTERS);
+    const s = await addStudy({ accessionNumber: "HELD" });
+    await addStudy({ accessionNumber: "FREE", minutesAgo: 1 });
+    const claimedAt = new Date();
+    await claimNextCase(testDb(), asActor(reader), NO_FILTERS, claimedAt);
+    const open = await listOpenClaims(testDb(), claimedAt);
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ id: s.id, accessionNumber: "HELD", claimedAt, lastActivityAt: claimedAt, lapsed: false, claimedBy: { id: reader.id, name: reader.name } });
+    // Past the timeout without a heartbeat the claim shows as lapsed.
+    const later = new Date(claimedAt.getTime() + (DEFAULT_WORKLIST_RULES.claimTimeoutMinutes + 1) * 60_000);
+    expect((await listOpenClaims(testDb(), later))[0]).toMatchObject({ id: s.id, lapsed: true });
     await breakClaim(testDb(), asActor(chair), s.id, "went home ill");
+    expect(await listOpenClaims(testDb())).toEqual([]);
+    await expect(breakClaim(testDb(), asActor(chair), s.id, "again")).rejects.toThrow(/Nobody holds this study/);
     const detail = await getStudyDetail(testDb(), s.id);
     expect(detail.readingState).toBe("UNREAD");
     expect(detail.history.map((h) => h.action)).toEqual(["study.claim", "study.claim-broken"]);

@@ -4,6 +4,7 @@ import { AuditLog } from "./audit-log";
 import { SourcesAdmin } from "./sources-admin";
 import { WorklistRules } from "./worklist-rules";
 import { ScoringAdmin } from "./scoring-admin";
+import { OpenClaims } from "../../_components/open-claims";
 
 export default async function AdminPage() {
   const me = await requireUser(["admin"]);
@@ -20,6 +21,10 @@ export default async function AdminPage() {
       <section>
         <h2 className="mb-4 text-lg font-semibold">Worklist rules</h2>
         <WorklistRules />
+      </section>
+      <section>
+        <h2 className="mb-4 text-lg font-semibold">Open cases</h2>
+        <OpenClaims />
       </section>
       <section>
         <h2 className="mb-4 text-lg font-semibold">Users and roles</h2>

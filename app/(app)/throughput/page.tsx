@@ -1,6 +1,7 @@
 import { requireUser } from "../../guard";
 import { ThroughputSummaryView } from "./throughput-summary";
 import { AiAccuracyView } from "./ai-accuracy";
+import { OpenClaims } from "../../_components/open-claims";
 
 export default async function ThroughputPage() {
   await requireUser(["chair"]);
@@ -10,6 +11,8 @@ export default async function ThroughputPage() {
       <ThroughputSummaryView />
       <h2 className="mb-3 mt-8 text-lg font-semibold">AI accuracy</h2>
       <AiAccuracyView />
+      <h2 className="mb-3 mt-8 text-lg font-semibold">Open cases</h2>
+      <OpenClaims />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { createTRPCRouter, roleProcedure } from "../trpc";
 import { countWorklist, listWorklist } from "../../worklist/list-worklist";
 import { breakClaim, claimNextCase, claimStudy, markRead, renewClaim, skipStudy } from "../../worklist/claims";
 import { getStudyDetail } from "../../worklist/study-detail";
+import { listOpenClaims } from "../../worklist/open-claims";
 import { giveAiFeedback } from "../../worklist/ai-feedback";
 import { clearOverride, setOverride } from "../../worklist/overrides";
 import { getSavedFilters, saveFilters } from "../../worklist/saved-filters";
@@ -39,6 +40,7 @@ export const worklistRouter = createTRPCRouter({
   renewClaim: radiologist.input(z.object({ studyId })).mutation(({ ctx, input }) => renewClaim(ctx.db, ctx.user, input.studyId)),
   skip: radiologist.input(z.object({ studyId, reason })).mutation(({ ctx, input }) => skipStudy(ctx.db, ctx.user, input.studyId, input.reason)),
   markRead: radiologist.input(z.object({ studyId })).mutation(({ ctx, input }) => markRead(ctx.db, ctx.user, input.studyId)),
+  openClaims: roleProcedure("chair", "admin").query(({ ctx }) => listOpenClaims(ctx.db)),
   breakClaim: roleProcedure("chair", "admin").input(z.object({ studyId, reason })).mutation(({ ctx, input }) => breakClaim(ctx.db, ctx.user, input.studyId, input.reason)),
   setOverride: roleProcedure("scheduler", "admin")
     .input(z.discriminatedUnion("kind", [
