@@ -91,9 +91,12 @@ export async function scoreSeries(model: LoadedModel, instances: Uint8Array[]): 
   for (let start = 0; start < n; start += batchSize) {
     const t = performance.now();
     const count = Math.min(batchSize, n - start);
-    const data = input.fill(start, start + count);
+    // A model built for a fixed batch takes only that many: a last, shorter batch is padded
+    // with zeros and the padding's outputs are dropped below.
+    const runBatch = fixedBatch > 0 ? fixedBatch : count;
+    const data = runBatch === count ? input.fill(start, start + count) : input.fill(start, start + count, new Float32Array(runBatch * c * h * w), 0);
     preprocessMs += performance.now() - t;
-    runs.push(model.inference.run(model.manifest.input.name, data, [count, c, h, w], [output.name]));
+    runs.push(model.inference.run(model.manifest.input.name, data, [runBatch, c, h, w], [output.name]));
   }
   const all = Promise.all(runs);
   try {
@@ -107,7 +110,7 @@ export async function scoreSeries(model: LoadedModel, instances: Uint8Array[]): 
   results.forEach(({ outputs }, b) => {
     const logits = outputs[output.name]!;
     const count = Math.min(batchSize, n - b * batchSize);
-    const perItem = logits.length / count;
+    const perItem = logits.length / (fixedBatch > 0 ? fixedBatch : count);
     for (let i = 0; i < count; i++) {
       const raw = logits[i * perItem + output.index]!;
       probabilities.push(output.activation === "sigmoid" ? sigmoid(raw) : raw);

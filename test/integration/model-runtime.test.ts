@@ -1,4 +1,5 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
@@ -82,6 +83,38 @@ describe("the shipped ich-headct model through the real path (DICOM → pipeline
     manifest.input.name = "images";
     writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest));
     await expect(loadModel(dir)).rejects.toThrow(/input "images" is not in the model \(it has slices\)/);
+  });
+});
+
+describe("a model that takes a fixed batch size", () => {
+  it("gets every slice scored: the last, partial batch is padded and the padding's outputs dropped", async () => {
+    // test/fixtures/fixed-batch-4.onnx: input "slices" [4, 3, 128, 128] → "logit" [4, 1], each slice's mean
+    // (torch.onnx.export of x.mean((1, 2, 3)).unsqueeze(1) with fixed shapes, opset 13).
+    const dir = copyModel();
+    const onnx = readFileSync(path.resolve("test/fixtures/fixed-batch-4.onnx"));
+    writeFileSync(path.join(dir, "model.onnx"), onnx);
+    const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));
+    manifest.input.shape = [4, 3, 128, 128];
+    manifest.file.sha256 = createHash("sha256").update(onnx).digest("hex");
+    writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest));
+    const fixed = await loadModel(dir);
+    try {
+      const study = generateStudy({ seed: 4242, kind: "head-ct", finding: "ich-subdural", size: 128, sliceCount: 14, withLocalizer: false });
+      const score = await scoreSeries(fixed, study.instances);
+      const prepared = prepareInput(study.instances, fixed.manifest);
+      const [n, c, h, w] = prepared.dims;
+      expect(n % 4).not.toBe(0); // the case in question: a last batch of fewer than 4
+      const per = c * h * w;
+      const expected = Array.from({ length: n }, (_, i) => {
+        let sum = 0;
+        for (let k = i * per; k < (i + 1) * per; k++) sum += prepared.tensor[k]!;
+        return 1 / (1 + Math.exp(-sum / per));
+      });
+      expect(score.sliceProbabilities).toHaveLength(n);
+      score.sliceProbabilities.forEach((p, i) => expect(p).toBeCloseTo(expected[i]!, 5));
+    } finally {
+      await fixed.inference.release();
+    }
   });
 });
 
