@@ -85,7 +85,8 @@ export function WorklistView({ userId, initialStudyId = null }: { userId: string
       if (e.key === "ArrowDown" || e.key === "j") setSelected((i) => Math.min(rows.length - 1, i + 1));
       else if (e.key === "ArrowUp" || e.key === "k") setSelected((i) => Math.max(0, i - 1));
       else if (e.key === "Enter" && rows[selected]) openRow(rows[selected]!);
-      else if (e.key === "n") nextCase.mutate();
+      // One claim per press: a held-down key or a second press while the first is on its way would claim twice.
+      else if (e.key === "n") { if (!e.repeat && !nextCase.isPending) nextCase.mutate(); }
       else return;
       e.preventDefault();
     }
