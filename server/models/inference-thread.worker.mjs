@@ -35,6 +35,9 @@ async function handle(session, message) {
     parentPort.close();
     return;
   }
+  // A message this thread does not know is a bug in the caller: end the thread (the rejection is
+  // unhandled), so its runs fail as stopped and the next run starts a fresh thread.
+  if (message.type !== "run") throw new Error(`inference thread: unknown message type ${String(message.type)}`);
   const started = performance.now();
   try {
     const result = await session.run({ [message.input]: new ort.Tensor("float32", message.data, message.dims) });
