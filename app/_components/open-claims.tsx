@@ -6,6 +6,7 @@ import { useNow } from "./use-now";
 import { formatMinutes, minutesBetween } from "./time";
 import { formatPersonName } from "@/lib/dicom/person-name";
 import { studyTitle } from "@/lib/study-title";
+import { ReasonForm } from "./reason-form";
 
 const since = (from: string | Date, now: Date) => Math.max(0, minutesBetween(new Date(from), now));
 
@@ -18,7 +19,6 @@ export function OpenClaims() {
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.worklist.openClaims.queryKey() });
   const breakClaim = useMutation(trpc.worklist.breakClaim.mutationOptions({ onSuccess: refresh, onError: refresh }));
   const [breaking, setBreaking] = useState<string | null>(null);
-  const [reason, setReason] = useState("");
 
   if (claims.error) return <p role="alert" className="text-sm text-red-700">{claims.error.message}</p>;
   if (!claims.data) return <p className="text-sm text-slate-500">Loading…</p>;
@@ -49,18 +49,12 @@ export function OpenClaims() {
                   </td>
                   <td className="px-3 py-2 text-xs">
                     {breaking === c.id ? (
-                      <form className="flex flex-wrap gap-1" onSubmit={(e) => {
-                        e.preventDefault();
+                      <ReasonForm submitLabel="Break claim" placeholder="why (e.g. left for the day)" danger onCancel={() => setBreaking(null)} onSubmit={(reason) => {
                         breakClaim.mutate({ studyId: c.id, reason });
                         setBreaking(null);
-                        setReason("");
-                      }}>
-                        <input required minLength={3} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="why (e.g. left for the day)" aria-label="Reason" className="w-48 rounded border border-slate-300 px-1" />
-                        <button type="submit" className="rounded bg-red-700 px-2 text-white">Break claim</button>
-                        <button type="button" onClick={() => setBreaking(null)}>Cancel</button>
-                      </form>
+                      }} />
                     ) : (
-                      <button type="button" className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100" onClick={() => { setBreaking(c.id); setReason(""); }}>Break claim…</button>
+                      <button type="button" className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100" onClick={() => setBreaking(c.id)}>Break claim…</button>
                     )}
                   </td>
                 </tr>

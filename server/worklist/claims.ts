@@ -4,7 +4,7 @@ import type { WorklistFilters } from "@/lib/worklist-filters";
 import { recordAudit } from "../services/audit";
 import { ConflictError, InvalidRequestError, NotFoundError } from "../services/errors";
 import { getWorklistRules } from "../services/settings";
-import { notifyWorklist, WORKLIST_CHANNEL } from "./notify";
+import { notifyWorklist, WORKLIST_CHANNEL, type WorklistEvent } from "./notify";
 import { randomUUID } from "node:crypto";
 import { activeClaimSql, filterSql, orderedIdsSql } from "./worklist-query";
 
@@ -23,6 +23,21 @@ async function heldClaim(db: Db | Prisma.TransactionClient, userId: string, now:
   const [held] = await db.$queryRaw<{ id: string; accessionNumber: string | null }[]>`
     SELECT s.id, s."accessionNumber" FROM "Study" s WHERE s."claimedById" = ${userId} AND ${activeClaimSql(now, timeoutMinutes)} LIMIT 1`;
   return held ?? null;
+}
+
+/**
+ * The `audited` and `notified` steps of a one-statement study change: an audit event and a
+ * worklist NOTIFY for each row the step named `changed` returns (by its `id`).
+ */
+function auditedAndNotified(changed: "claimed" | "done", e: { actorId: string; action: string; via: string; event: WorklistEvent["type"]; now: Date }): Prisma.Sql {
+  return Prisma.sql`audited AS (
+      INSERT INTO "AuditEvent" (id, at, "actorId", action, "studyId", details)
+      SELECT ${randomUUID()}, ${e.now}, ${e.actorId}, ${e.action}, id, ${JSON.stringify({ via: e.via })}::jsonb FROM ${Prisma.raw(`"${changed}"`)}
+      RETURNING "studyId"
+    ),
+    notified AS (
+      SELECT pg_notify(${WORKLIST_CHANNEL}, json_build_object('type', ${e.event}::text, 'studyId', "studyId")::text) FROM audited
+    )`;
 }
 
 /**
@@ -84,14 +99,7 @@ export function nextCaseSql(user: Actor, filters: WorklistFilters, timeoutMinute
       FROM chosen WHERE t.id = chosen.id
       RETURNING t.id, t."accessionNumber"
     ),
-    audited AS (
-      INSERT INTO "AuditEvent" (id, at, "actorId", action, "studyId", details)
-      SELECT ${randomUUID()}, ${now}, ${user.id}, 'study.claim', id, '{"via": "next-case"}'::jsonb FROM claimed
-      RETURNING "studyId"
-    ),
-    notified AS (
-      SELECT pg_notify(${WORKLIST_CHANNEL}, json_build_object('type', 'claimed', 'studyId', "studyId")::text) FROM audited
-    ),
+    ${auditedAndNotified("claimed", { actorId: user.id, action: "study.claim", via: "next-case", event: "claimed", now })},
     soft_commit AS (SELECT set_config('synchronous_commit', 'off', true) FROM audited)
     SELECT c.id, c."accessionNumber", false AS "alreadyHeld" FROM claimed c
      WHERE (SELECT count(*) FROM notified) >= 0 AND (SELECT count(*) FROM soft_commit) >= 0
@@ -185,14 +193,7 @@ export async function markRead(db: Db, user: Actor, studyId: string, now = new D
         FROM target WHERE t.id = target.id AND target."readingState" = 'CLAIMED' AND target."claimedById" = ${user.id}
       RETURNING t.id
     ),
-    audited AS (
-      INSERT INTO "AuditEvent" (id, at, "actorId", action, "studyId", details)
-      SELECT ${randomUUID()}, ${now}, ${user.id}, 'study.read', id, '{"via": "worklist"}'::jsonb FROM done
-      RETURNING "studyId"
-    ),
-    notified AS (
-      SELECT pg_notify(${WORKLIST_CHANNEL}, json_build_object('type', 'read', 'studyId', "studyId")::text) FROM audited
-    )
+    ${auditedAndNotified("done", { actorId: user.id, action: "study.read", via: "worklist", event: "read", now })}
     SELECT target."readingState", target."claimedById", EXISTS (SELECT 1 FROM done) AS done FROM target
      WHERE (SELECT count(*) FROM notified) >= 0`));
   if (!row) throw new NotFoundError("Study", studyId);

@@ -6,6 +6,7 @@ import { useNow } from "../../_components/use-now";
 import { dueLabel } from "../../_components/time";
 import { formatPersonName } from "@/lib/dicom/person-name";
 import { studyTitle } from "@/lib/study-title";
+import { ReasonForm } from "../../_components/reason-form";
 
 
 /** Studies about to breach (or past) their due time, with the scheduler's levers: pin, set a target, clear. */
@@ -19,7 +20,6 @@ export function AtRiskStudies() {
   const setOverride = useMutation(trpc.worklist.setOverride.mutationOptions({ onSuccess: refresh }));
   const clearOverride = useMutation(trpc.worklist.clearOverride.mutationOptions({ onSuccess: refresh }));
   const [editing, setEditing] = useState<{ id: string; kind: "pin" | "target" } | null>(null);
-  const [reason, setReason] = useState("");
   const [minutes, setMinutes] = useState(30);
   const failure = setOverride.error ?? clearOverride.error;
 
@@ -53,17 +53,12 @@ export function AtRiskStudies() {
                     <td className="space-y-1 px-3 py-2 text-xs">
                       {s.override && <div>{s.override.kind === "pin" ? "pinned" : `target ${s.override.minutes} min`} by {s.override.by}: {s.override.reason}</div>}
                       {editing?.id === s.id ? (
-                        <form className="flex flex-wrap gap-1" onSubmit={(e) => {
-                          e.preventDefault();
+                        <ReasonForm submitLabel="Save" onCancel={() => setEditing(null)} onSubmit={(reason) => {
                           setOverride.mutate(editing.kind === "pin" ? { studyId: s.id, kind: "pin", reason } : { studyId: s.id, kind: "target", minutes, reason });
                           setEditing(null);
-                          setReason("");
                         }}>
                           {editing.kind === "target" && <input type="number" min={1} value={minutes} onChange={(e) => setMinutes(Number(e.target.value))} aria-label="Target minutes" className="w-16 rounded border border-slate-300 px-1" />}
-                          <input required minLength={3} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="reason" aria-label="Reason" className="w-40 rounded border border-slate-300 px-1" />
-                          <button type="submit" className="rounded bg-sky-700 px-2 text-white">Save</button>
-                          <button type="button" onClick={() => setEditing(null)}>Cancel</button>
-                        </form>
+                        </ReasonForm>
                       ) : (
                         <div className="flex gap-1">
                           <button type="button" className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100" onClick={() => setEditing({ id: s.id, kind: "pin" })}>Pin</button>
