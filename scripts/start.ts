@@ -3,6 +3,9 @@
 // (DICOMWEB_URL, or a local demo Orthanc with synthetic studies) → a worker process →
 // the web app (built when missing or older than the sources).
 // `--dev` (npm run dev) runs `next dev` instead of a production build.
+// Works as root and as an ordinary user; checks the Node version, a second start in the same
+// folder and ports in use before it starts anything.
+import "./require-node-version";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { env } from "../server/env";
@@ -14,10 +17,29 @@ import type { RunningOrthanc } from "../server/runtime/orthanc";
 import { createDb } from "../server/db/client";
 import { describeDemoUsers, seedDemoUsers } from "../server/services/demo-users";
 import { ensureEnvSource } from "../server/services/pacs-sources";
+import { portProblem, takeStartLock } from "../server/runtime/preflight";
 
 const dev = process.argv.includes("--dev");
 const config = env();
 const say = (line: string) => console.log(line);
+const refuse = (problem: string): never => {
+  console.error(problem);
+  process.exit(1);
+};
+
+const lock = takeStartLock(config.DATA_DIR);
+if ("problem" in lock) refuse(lock.problem);
+const releaseLock = "release" in lock ? lock.release : () => undefined;
+process.on("exit", releaseLock);
+const ports = [
+  { host: config.HOST, port: config.PORT, what: "the web server, PORT" },
+  ...(config.DATABASE_URL ? [] : [{ host: "127.0.0.1", port: config.EMBEDDED_PG_PORT, what: "the embedded Postgres, EMBEDDED_PG_PORT" }]),
+  ...(config.DICOMWEB_URL ? [] : [{ host: "127.0.0.1", port: config.DEMO_PACS_PORT, what: "the demo PACS, DEMO_PACS_PORT" }]),
+];
+for (const { host, port, what } of ports) {
+  const problem = await portProblem(host, port, what);
+  if (problem) refuse(problem);
+}
 
 const database = await provideDatabase();
 const db = createDb(database.url);
@@ -33,10 +55,17 @@ if (config.DICOMWEB_URL) {
   });
   say(`PACS: ${config.DICOMWEB_URL}`);
 } else {
-  demoPacs = await startDemoPacs(config.DATA_DIR, config.DEMO_PACS_PORT, say);
-  // Backfill generously: the demo's synthetic studies carry study dates of the last hours.
-  await ensureEnvSource(db, { ...source, name: "Demo PACS (Orthanc)", baseUrl: demoPacs.dicomWebUrl, capabilities: { orthancChangeFeed: true } });
-  say(`Demo PACS: ${demoPacs.baseUrl} (Orthanc, loopback only, data in ${path.join(config.DATA_DIR, "orthanc")})`);
+  const demo = await startDemoPacs(config.DATA_DIR, config.DEMO_PACS_PORT, say);
+  const demoSource = { ...source, name: "Demo PACS (Orthanc)", capabilities: { orthancChangeFeed: true } };
+  if ("pacs" in demo) {
+    demoPacs = demo.pacs;
+    await ensureEnvSource(db, { ...demoSource, baseUrl: demoPacs.dicomWebUrl, unavailableReason: null });
+    say(`Demo PACS: ${demoPacs.baseUrl} (Orthanc, loopback only, data in ${path.join(config.DATA_DIR, "orthanc")})`);
+  } else {
+    // Everything else still starts; the admin page shows the source as not available, with the reason.
+    await ensureEnvSource(db, { ...demoSource, baseUrl: `http://127.0.0.1:${config.DEMO_PACS_PORT}/dicom-web`, unavailableReason: demo.unavailable });
+    say(`No demo PACS: ${demo.unavailable}`);
+  }
 }
 await db.$disconnect();
 
@@ -98,6 +127,7 @@ async function shutdown(code: number) {
   await Promise.all([...children].map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
   await demoPacs?.stop().catch(() => undefined);
   await database.stop().catch(() => undefined);
+  releaseLock();
   process.exit(code);
 }
 process.on("SIGINT", () => void shutdown(0));

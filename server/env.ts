@@ -39,6 +39,10 @@ const envSchema = z.object({
   DICOMWEB_ORTHANC_CHANGES: z.stringbool().default(false),
   /** Loopback port of the demo Orthanc (used only when DICOMWEB_URL is unset). */
   DEMO_PACS_PORT: z.coerce.number().int().min(1024).max(65535).default(8742),
+  /** The Orthanc server binary the demo PACS (and the tests) run; Debian's by default, e.g. a macOS build's path elsewhere. */
+  ORTHANC_BINARY: z.string().min(1).default("/usr/sbin/Orthanc"),
+  /** Orthanc's DICOMweb plugin (a shared library) loaded into that Orthanc. */
+  ORTHANC_DICOMWEB_PLUGIN: z.string().min(1).default("/usr/share/orthanc/plugins/libOrthancDicomWeb.so"),
   /** Synthetic studies loaded into an empty demo PACS. */
   DEMO_STUDIES: z.coerce.number().int().min(0).max(500).default(40),
   /** A new synthetic study arrives in the demo PACS every this many seconds (0: never). */

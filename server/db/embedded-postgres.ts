@@ -121,7 +121,9 @@ export async function startEmbeddedPostgres(options: {
     password: PASSWORD,
     port: options.port,
     persistent: options.persistent ?? true,
-    createPostgresUser: true,
+    // Only root must (and only root can) run Postgres as a separate `postgres` user; anyone
+    // else runs it as themselves, with the data under their own DATA_DIR.
+    createPostgresUser: userInfo().uid === 0,
     onLog: () => undefined,
     onError: (message: unknown) => options.log?.(String(message)),
   });

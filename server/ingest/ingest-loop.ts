@@ -39,7 +39,7 @@ export function startIngestLoop(db: Db, options: { tickMs?: number } = {}): { st
 
   async function tick() {
     const now = new Date();
-    const sources = await db.pacsSource.findMany({ where: { enabled: true } });
+    const sources = await db.pacsSource.findMany({ where: { enabled: true, unavailableReason: null } });
     for (const source of sources) {
       const capabilities = pacsCapabilitiesSchema.parse(source.capabilities ?? {});
       const feedKey = `feed:${source.id}`;

@@ -6,25 +6,39 @@ import { generateStudy } from "@/lib/synthetic/studies";
 import { planDemoStudies } from "@/lib/synthetic/demo-day";
 import { DicomWebAdapter } from "../pacs/dicomweb-adapter";
 import { configForUrl } from "../pacs/source-config";
-import { orthancInstalled, startOrthanc, type RunningOrthanc } from "./orthanc";
+import { DEBIAN_ORTHANC_BINARY, orthancInstalled, orthancPaths, startOrthanc, type RunningOrthanc } from "./orthanc";
 
-/** Installs Orthanc from Debian's packages when we may (root on Debian/Ubuntu); otherwise says what to do. */
-export function ensureOrthancInstalled(log: (line: string) => void): void {
-  if (orthancInstalled()) return;
-  const canInstall = userInfo().uid === 0 && existsSync("/usr/bin/apt-get");
-  if (!canInstall) {
-    throw new Error(
-      "The demo PACS needs Orthanc: install the Debian/Ubuntu packages `orthanc orthanc-dicomweb` (sudo apt-get install -y orthanc orthanc-dicomweb), or set DICOMWEB_URL to your PACS.",
-    );
+/**
+ * Makes sure Orthanc is there for the demo PACS: installs it from Debian's packages when we
+ * may (root, apt-get, the default Debian paths); otherwise returns what the user has to do.
+ */
+export function ensureOrthancInstalled(log: (line: string) => void): { ok: true } | { ok: false; reason: string } {
+  if (orthancInstalled()) return { ok: true };
+  const { binary, dicomWebPlugin } = orthancPaths();
+  const debianPaths = binary === DEBIAN_ORTHANC_BINARY;
+  const canInstall = debianPaths && userInfo().uid === 0 && existsSync("/usr/bin/apt-get");
+  if (canInstall) {
+    log("Installing the demo PACS (apt-get install -y orthanc orthanc-dicomweb)…");
+    try {
+      execFileSync("apt-get", ["update"], { stdio: "inherit" });
+      execFileSync("apt-get", ["install", "-y", "orthanc", "orthanc-dicomweb"], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    } catch (error) {
+      log(`Could not install Orthanc: ${(error as Error).message}`);
+    }
+    if (orthancInstalled()) return { ok: true };
   }
-  log("Installing the demo PACS (apt-get install -y orthanc orthanc-dicomweb)…");
-  execFileSync("apt-get", ["update"], { stdio: "inherit" });
-  execFileSync("apt-get", ["install", "-y", "orthanc", "orthanc-dicomweb"], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  const missing = [binary, dicomWebPlugin].filter((p) => !existsSync(p)).join(" and ");
+  const howTo = existsSync("/usr/bin/apt-get")
+    ? "install it with `sudo apt-get install -y orthanc orthanc-dicomweb` and run npm start again"
+    : "install an Orthanc build with its DICOMweb plugin and set ORTHANC_BINARY and ORTHANC_DICOMWEB_PLUGIN to them";
+  return { ok: false, reason: `The demo PACS needs Orthanc, which is not installed (${missing} not found): ${howTo}, or set DICOMWEB_URL to your PACS.` };
 }
 
-export function startDemoPacs(dataDir: string, port: number, log: (line: string) => void): Promise<RunningOrthanc> {
-  ensureOrthancInstalled(log);
-  return startOrthanc({ dir: path.join(path.resolve(dataDir), "orthanc"), port });
+/** Starts the demo Orthanc, or says why it cannot run on this machine (everything else still starts). */
+export async function startDemoPacs(dataDir: string, port: number, log: (line: string) => void): Promise<{ pacs: RunningOrthanc } | { unavailable: string }> {
+  const installed = ensureOrthancInstalled(log);
+  if (!installed.ok) return { unavailable: installed.reason };
+  return { pacs: await startOrthanc({ dir: path.join(path.resolve(dataDir), "orthanc"), port }) };
 }
 
 function stowAdapter(dicomWebUrl: string) {

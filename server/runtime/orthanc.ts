@@ -1,14 +1,21 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { env } from "../env";
 
-export const ORTHANC_BINARY = "/usr/sbin/Orthanc";
-export const DICOMWEB_PLUGIN = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so";
+/** Where Debian's `orthanc` and `orthanc-dicomweb` packages put them (the defaults of ORTHANC_BINARY / ORTHANC_DICOMWEB_PLUGIN). */
+export const DEBIAN_ORTHANC_BINARY = "/usr/sbin/Orthanc";
 
 export type RunningOrthanc = { baseUrl: string; dicomWebUrl: string; process: ChildProcess; stop: () => Promise<void> };
 
+export function orthancPaths(): { binary: string; dicomWebPlugin: string } {
+  const config = env();
+  return { binary: config.ORTHANC_BINARY, dicomWebPlugin: config.ORTHANC_DICOMWEB_PLUGIN };
+}
+
 export function orthancInstalled(): boolean {
-  return existsSync(ORTHANC_BINARY) && existsSync(DICOMWEB_PLUGIN);
+  const { binary, dicomWebPlugin } = orthancPaths();
+  return existsSync(binary) && existsSync(dicomWebPlugin);
 }
 
 /**
@@ -24,8 +31,9 @@ export async function startOrthanc(options: {
   /** Seconds without a new instance before Orthanc calls a study stable (default 1). */
   stableAgeSeconds?: number;
 }): Promise<RunningOrthanc> {
+  const { binary, dicomWebPlugin } = orthancPaths();
   if (!orthancInstalled()) {
-    throw new Error("Orthanc is not installed: run `apt-get install -y orthanc orthanc-dicomweb` (Debian/Ubuntu), or set DICOMWEB_URL to your PACS.");
+    throw new Error(`Orthanc is not installed (${binary}, ${dicomWebPlugin}): run \`apt-get install -y orthanc orthanc-dicomweb\` (Debian/Ubuntu), or set DICOMWEB_URL to your PACS.`);
   }
   mkdirSync(path.join(options.dir, "storage"), { recursive: true });
   const config = {
@@ -41,12 +49,12 @@ export async function startOrthanc(options: {
     StableAge: options.stableAgeSeconds ?? 1,
     ConcurrentJobs: 2,
     HttpTimeout: 60,
-    Plugins: [DICOMWEB_PLUGIN],
+    Plugins: [dicomWebPlugin],
     DicomWeb: { Enable: true, Root: "/dicom-web/", EnableWado: true, Ssl: false, StudiesMetadata: "MainDicomTags", SeriesMetadata: "Full" },
   };
   const configFile = path.join(options.dir, "orthanc.json");
   writeFileSync(configFile, JSON.stringify(config, null, 2));
-  const child = spawn(ORTHANC_BINARY, [configFile], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(binary, [configFile], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);

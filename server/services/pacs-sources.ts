@@ -27,7 +27,7 @@ const publicSelect = {
   id: true, name: true, baseUrl: true, qidoRoot: true, wadoRoot: true, stowRoot: true, authType: true, username: true,
   timeoutMs: true, capabilities: true, enabled: true, managedByEnv: true, locationTag: true, backfillDays: true, syncIntervalSeconds: true,
   syncRequestedAt: true, syncStartedAt: true, syncProgress: true, lastSuccessAt: true, lastErrorAt: true, lastError: true,
-  consecutiveFailures: true, nextAttemptAt: true, createdAt: true,
+  consecutiveFailures: true, nextAttemptAt: true, unavailableReason: true, createdAt: true,
 } as const;
 
 /** Sources with their status; never the stored password or token. */
@@ -125,15 +125,19 @@ export async function testConnection(db: Db, input: { id?: string; settings?: So
   }
 }
 
-/** The source named by DICOMWEB_URL (or the demo PACS): created or brought in line with the environment at start. */
-export async function ensureEnvSource(db: Db, input: SourceInput): Promise<string> {
+/**
+ * The source named by DICOMWEB_URL (or the demo PACS): created or brought in line with the
+ * environment at start. `unavailableReason` marks a source that cannot run on this machine
+ * (shown on the admin page, skipped by workers); a start that brings it up clears it.
+ */
+export async function ensureEnvSource(db: Db, input: SourceInput & { unavailableReason?: string | null }): Promise<string> {
   const existing = await db.pacsSource.findFirst({ where: { OR: [{ managedByEnv: true, name: input.name }, { name: input.name }] } });
-  const data = { ...rowData(input), secret: input.secret ?? null, managedByEnv: true };
+  const data = { ...rowData(input), secret: input.secret ?? null, managedByEnv: true, unavailableReason: input.unavailableReason ?? null };
   if (existing) {
     await db.pacsSource.update({ where: { id: existing.id }, data: { ...data, enabled: existing.enabled } });
     return existing.id;
   }
   const created = await createSource(db, null, input);
-  await db.pacsSource.update({ where: { id: created.id }, data: { managedByEnv: true } });
+  await db.pacsSource.update({ where: { id: created.id }, data: { managedByEnv: true, unavailableReason: data.unavailableReason } });
   return created.id;
 }

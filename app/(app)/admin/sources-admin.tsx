@@ -15,6 +15,7 @@ function ago(date: Date | null): string {
 }
 
 function SourceStatus({ s }: { s: Source }) {
+  if (s.unavailableReason) return <span className="rounded bg-red-100 px-2 py-0.5 text-xs font-medium text-red-800">not available</span>;
   if (!s.enabled) return <span className="rounded bg-slate-200 px-2 py-0.5 text-xs text-slate-700">disabled</span>;
   if (s.consecutiveFailures > 0) return <span className="rounded bg-red-100 px-2 py-0.5 text-xs font-medium text-red-800">failing ×{s.consecutiveFailures}</span>;
   if (!s.lastSuccessAt) return <span className="rounded bg-amber-100 px-2 py-0.5 text-xs text-amber-800">not synced yet</span>;
@@ -64,6 +65,7 @@ export function SourcesAdmin() {
                   </td>
                   <td className="px-3 py-2">
                     <SourceStatus s={s} />
+                    {s.unavailableReason && <div role="alert" className="mt-1 max-w-sm text-xs text-red-700">{s.unavailableReason}</div>}
                     {s.lastError && s.consecutiveFailures > 0 && <div className="mt-1 max-w-sm text-xs text-red-700">{s.lastError}</div>}
                     {s.nextAttemptAt && s.consecutiveFailures > 0 && <div className="text-xs text-slate-500">retrying {new Date(s.nextAttemptAt).toLocaleTimeString()}</div>}
                   </td>
