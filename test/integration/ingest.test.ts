@@ -106,6 +106,29 @@ describe("QIDO-RS sync against a real Orthanc", () => {
     expect(await testDb().auditEvent.count({ where: { studyId: rows[0]!.id, action: "study.changed" } })).toBe(1);
   });
 
+  it("more images arriving in an existing series give the study a new revision, so a study taken early is scored again", async () => {
+    const source = await createSource(testDb(), null, settings(orthanc.dicomWebUrl));
+    // A 3-image series: the modality has sent only its first image when the sweep runs.
+    const study = generateStudy({ seed: seed++, kind: "other", studyDateTime: new Date() });
+    expect(study.instances).toHaveLength(3);
+    const adapter = new DicomWebAdapter(configForUrl(orthanc.dicomWebUrl, { timeoutMs: 10_000 }));
+    await adapter.storeInstances(study.instances.slice(0, 1));
+    await syncSource(testDb(), source.id);
+    const early = await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: study.studyInstanceUid }, include: { series: true } });
+    expect(early).toMatchObject({ revision: 1, numberOfSeries: 1, numberOfInstances: 1 });
+    expect(early.series.map((s) => s.numberOfInstances)).toEqual([1]);
+
+    // The other two images of the same series arrive: same series count, more instances.
+    await adapter.storeInstances(study.instances.slice(1));
+    const result = await syncSource(testDb(), source.id);
+    expect(result).toMatchObject({ created: 0, updated: 1 });
+    const later = await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: study.studyInstanceUid }, include: { series: true } });
+    expect(later).toMatchObject({ revision: 2, numberOfSeries: 1, numberOfInstances: 3 });
+    expect(later.series.map((s) => s.numberOfInstances)).toEqual([3]);
+    const changed = await testDb().auditEvent.findFirstOrThrow({ where: { studyId: later.id, action: "study.changed" } });
+    expect(changed.details).toEqual({ series: [1, 1], instances: [1, 3], revision: 2 });
+  });
+
   it("a study whose series lookup failed at arrival gets its series, and a new revision, at the next sighting", async () => {
     const study = await stow(orthanc.dicomWebUrl, "chest-xr", { size: 128 });
     // In front of Orthanc: this study's first series search (QIDO /studies/<uid>/series) answers 503.

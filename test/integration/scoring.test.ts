@@ -19,6 +19,7 @@ import { scoreSeries } from "@/server/models/model-session";
 import { AdapterCache } from "@/server/scoring/adapter-cache";
 import { isTransient, scoreStudy } from "@/server/scoring/score-study";
 import { fetchSeriesForModel } from "@/server/scoring/fetch-series";
+import { storeAiResult } from "@/server/scoring/store-result";
 import { PacsError } from "@/server/pacs/errors";
 
 type Orthanc = Awaited<ReturnType<typeof startTestOrthanc>>;
@@ -337,6 +338,43 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
     }
   }, 60_000);
 
+  it("a job whose retries are used up leaves the study saying 'AI unavailable' with why, listed at its order's priority", async () => {
+    const study = headCt({ finding: "ich-subdural", sliceCount: 16, size: 64, priority: "STAT", location: "ED" });
+    await stow(orthanc.dicomWebUrl, study.instances);
+    // The PACS answers QIDO, but every image retrieve of this study fails with 503: transient, so
+    // the queue retries (SCORING_RETRY_LIMIT 1 here) and then gives up.
+    let retrieves = 0;
+    const retrieve = new RegExp(`/studies/${study.studyInstanceUid.replace(/\./g, "\\.")}/series/[\\d.]+(/instances/[\\d.]+)?$`);
+    const proxy = await startPacsProxy(orthanc.baseUrl, ({ method, url }) => {
+      if (method !== "GET" || !retrieve.test(url.split("?")[0]!)) return undefined;
+      retrieves += 1;
+      return { status: 503 };
+    });
+    try {
+      const source = await createSource(testDb(), null, { ...sourceSettings(proxy.dicomWebUrl), capabilities: { orthancChangeFeed: false } });
+      await syncSource(testDb(), source.id);
+      const worker = startWorker();
+      await scoringStarted(worker);
+      await expect.poll(() => aiState(study.studyInstanceUid), { timeout: 60_000, interval: 250 }).toMatch(/^unavailable:/);
+      const row = (await studyRow(study.studyInstanceUid))!;
+      expect(row.aiReason).toMatch(/^gave up after retries: /);
+      expect(row.aiReason).toMatch(/503/);
+      expect(row.aiResults).toHaveLength(1);
+      expect(row.aiResults[0]).toMatchObject({ status: "FAILED", studyRevision: row.revision, modelId: "ich-headct" });
+      // One first try and one retry, each of which asked for images at least once.
+      expect(retrieves).toBeGreaterThanOrEqual(2);
+      expect(row.pinnedAt).toBeNull();
+      const reader = await makeUser(["radiologist"]);
+      const { rows } = await listWorklist(testDb(), reader.id, { filters: NO_FILTERS, limit: 10, offset: 0 });
+      expect(rows).toHaveLength(1);
+      // STAT from the ED: due 30 minutes after arrival (the default SLA table), as if no AI ran.
+      expect(rows[0]!.dueAt.getTime() - row.firstSeenAt.getTime()).toBe(30 * 60_000);
+      expect(rows[0]!.reasons).toContainEqual(expect.stringMatching(/^AI unavailable: gave up after retries: /));
+    } finally {
+      await proxy.stop();
+    }
+  }, 120_000);
+
   it("a sampled slice the PACS fails to send fails the fetch as transient (the queue retries), and the other requests stop", async () => {
     const long = headCt({ finding: "none", sliceCount: 60, size: 64 });
     await stow(orthanc.dicomWebUrl, long.instances);
@@ -359,5 +397,33 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
     } finally {
       await proxy.stop();
     }
+  });
+});
+
+describe("storing a result", () => {
+  it("a result for an older revision is kept for the record but never relabels or reorders the study", async () => {
+    const source = await createSource(testDb(), null, { ...sourceSettings(orthanc.dicomWebUrl), capabilities: { orthancChangeFeed: false } });
+    // Revision 2 through ingest: the study was taken with its first image, then the rest arrived.
+    const study = generateStudy({ seed: seed++, kind: "other", studyDateTime: new Date(), priority: "ROUTINE", location: "OUTPATIENT CLINIC" });
+    await stow(orthanc.dicomWebUrl, study.instances.slice(0, 1));
+    await syncSource(testDb(), source.id);
+    await stow(orthanc.dicomWebUrl, study.instances.slice(1));
+    await syncSource(testDb(), source.id);
+    const row = (await studyRow(study.studyInstanceUid))!;
+    expect(row.revision).toBe(2);
+    const before = { dueAt: row.dueAt, pinnedAt: row.pinnedAt };
+
+    // A slow job of revision 1 finishes now, with a critical finding.
+    const job = { studyId: row.id, modelId: "ich-headct", modelVersion: "1.0.0", expectedModels: 1 };
+    const stale = await storeAiResult(testDb(), { ...job, revision: 1 }, { status: "SCORED", probability: 0.97, finding: "intracranial-bleed", critical: true });
+    expect(stale).toEqual({ id: expect.any(String), critical: false });
+    const afterStale = (await studyRow(study.studyInstanceUid))!;
+    expect(afterStale).toMatchObject({ aiStatus: null, aiFinding: null, aiProbability: null, scoredAt: null, pinnedAt: null, dueAt: before.dueAt });
+    expect(afterStale.aiResults.map((r) => [r.studyRevision, r.critical])).toEqual([[1, true]]);
+
+    // The current revision's result is the one that labels it.
+    await storeAiResult(testDb(), { ...job, revision: 2 }, { status: "SCORED", probability: 0.08, finding: "intracranial-bleed", critical: false });
+    const current = (await studyRow(study.studyInstanceUid))!;
+    expect(current).toMatchObject({ aiStatus: "negative", aiProbability: 0.08, pinnedAt: null });
   });
 });

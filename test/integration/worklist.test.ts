@@ -19,6 +19,7 @@ import { createDb, hotQuery } from "@/server/db/client";
 import { env } from "@/server/env";
 import { backlogSummary } from "@/server/services/department-metrics";
 import { Prisma } from "@/server/db/generated/client";
+import { createCaller } from "@/server/api/root";
 
 let sourceId: string;
 let n = 0;
@@ -154,6 +155,49 @@ describe("Next case", () => {
     const first = await claimNextCase(testDb(), asActor(reader), { ...NO_FILTERS, modalities: ["CT"] });
     expect(first).toMatchObject({ accessionNumber: "TOP", alreadyHeld: false });
     expect(await claimNextCase(testDb(), asActor(reader), NO_FILTERS)).toMatchObject({ accessionNumber: "TOP", alreadyHeld: true });
+  });
+
+  it("through its router, Next case and the list follow the reader's saved filters", async () => {
+    const reader = await makeUser(["radiologist"]);
+    const caller = createCaller({ db: testDb(), user: reader });
+    await addStudy({ accessionNumber: "CT-STAT-ED", orderPriority: "STAT", patientLocation: "ED", modalities: ["CT"], minutesAgo: 20 });
+    const mr = await addStudy({ accessionNumber: "MR-ROUTINE", modalities: ["MR"], minutesAgo: 5 });
+    await caller.worklist.saveFilters({ ...NO_FILTERS, modalities: ["MR"] });
+    // The CT is far more urgent, but this reader reads MR only.
+    expect((await caller.worklist.list({})).rows.map((r) => r.accessionNumber)).toEqual(["MR-ROUTINE"]);
+    expect(await caller.worklist.nextCase()).toMatchObject({ studyId: mr.id, accessionNumber: "MR-ROUTINE", alreadyHeld: false });
+    await caller.worklist.markRead({ studyId: mr.id });
+    expect(await caller.worklist.nextCase()).toEqual({ nothingLeft: true });
+  });
+
+  it("skip, pin, target and clearing an override each write their audit event, through the router", async () => {
+    const reader = await makeUser(["radiologist"]);
+    const scheduler = await makeUser(["scheduler"]);
+    const asReader = createCaller({ db: testDb(), user: reader });
+    const asScheduler = createCaller({ db: testDb(), user: scheduler });
+    const skipped = await addStudy({ accessionNumber: "SKIP", orderPriority: "STAT", minutesAgo: 30 });
+    const pinned = await addStudy({ accessionNumber: "PIN" });
+    const targeted = await addStudy({ accessionNumber: "TARGET" });
+
+    expect(await asReader.worklist.nextCase()).toMatchObject({ studyId: skipped.id });
+    const skip = await asReader.worklist.skip({ studyId: skipped.id, reason: "needs the prior from outside" });
+    const skipRow = await testDb().studySkip.findFirstOrThrow({ where: { studyId: skipped.id } });
+    expect(skipRow.until.getTime() - skipRow.at.getTime()).toBe(DEFAULT_WORKLIST_RULES.skipHideMinutes * 60_000);
+    await asScheduler.worklist.setOverride({ studyId: pinned.id, kind: "pin", reason: "surgeon waiting" });
+    await asScheduler.worklist.setOverride({ studyId: targeted.id, kind: "target", minutes: 45, reason: "clinic at 3" });
+    await asScheduler.worklist.clearOverride({ studyId: targeted.id });
+
+    const events = await testDb().auditEvent.findMany({
+      where: { action: { in: ["study.skip", "study.override-pin", "study.override-target", "study.override-cleared"] } },
+      select: { action: true, actorId: true, studyId: true, details: true },
+    });
+    expect(events.sort((a, b) => a.action.localeCompare(b.action))).toEqual([
+      { action: "study.override-cleared", actorId: scheduler.id, studyId: targeted.id, details: { was: "target" } },
+      { action: "study.override-pin", actorId: scheduler.id, studyId: pinned.id, details: { kind: "pin", reason: "surgeon waiting" } },
+      { action: "study.override-target", actorId: scheduler.id, studyId: targeted.id, details: { kind: "target", minutes: 45, reason: "clinic at 3" } },
+      { action: "study.skip", actorId: reader.id, studyId: skipped.id, details: { reason: "needs the prior from outside", hiddenUntil: skipRow.until.toISOString() } },
+    ]);
+    expect(skip.hiddenUntil).toEqual(skipRow.until);
   });
 
   it("mark read completes the case and it leaves the list; a lapsed claim can be taken over", async () => {
