@@ -1,4 +1,4 @@
-import { TRANSFER_SYNTAX, UnsupportedPixelDataError, decodeNativeFrame, type ImageMeta } from "./pixel-data";
+import { TRANSFER_SYNTAX, UnsupportedPixelDataError, decodeNativeFrame, type ImageMeta } from "./native-pixels";
 
 /**
  * Compressed transfer syntaxes, decoded by well-kept codec builds (Cornerstone's WASM

@@ -47,3 +47,9 @@ export async function getStudyDetail(db: Db, studyId: string, viewerId: string |
   }));
   return { ...study, aiResults, priority, history, viewerUrl: viewerUrl(rules.viewerUrlTemplate, study), claimTimeoutMinutes: rules.claimTimeoutMinutes };
 }
+
+/** The key-slice PNG stored with one AI result, or null. */
+export async function getAiResultPreview(db: Db, aiResultId: string): Promise<Uint8Array<ArrayBuffer> | null> {
+  const result = await db.aiResult.findUnique({ where: { id: aiResultId.slice(0, 100) }, select: { preview: true } });
+  return result?.preview ? Uint8Array.from(result.preview) : null;
+}

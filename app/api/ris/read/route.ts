@@ -1,19 +1,13 @@
-import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { db } from "@/server/db/client";
 import { env } from "@/server/env";
 import { markReadByAccession } from "@/server/worklist/claims";
 import { NotFoundError } from "@/server/services/errors";
+import { bearerTokenMatches } from "@/server/api/http-guards";
 
 export const dynamic = "force-dynamic";
 
 const body = z.object({ accessionNumber: z.string().trim().min(1).max(64) });
-
-function authorised(header: string | null, token: string): boolean {
-  const given = Buffer.from(header?.replace(/^Bearer\s+/i, "") ?? "");
-  const wanted = Buffer.from(token);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
-}
 
 /**
  * POST /api/ris/read {"accessionNumber": "..."} with "Authorization: Bearer $RIS_API_TOKEN":
@@ -22,7 +16,7 @@ function authorised(header: string | null, token: string): boolean {
 export async function POST(request: Request) {
   const token = env().RIS_API_TOKEN;
   if (!token) return Response.json({ error: "The RIS endpoint is off: set RIS_API_TOKEN to enable it." }, { status: 503 });
-  if (!authorised(request.headers.get("authorization"), token)) return Response.json({ error: "Missing or wrong bearer token." }, { status: 401 });
+  if (!bearerTokenMatches(request.headers.get("authorization"), token)) return Response.json({ error: "Missing or wrong bearer token." }, { status: 401 });
   let parsed;
   try {
     parsed = body.safeParse(await request.json());
