@@ -1,5 +1,6 @@
 import type { OrderPriority, PatientLocation } from "../ingest/study-record";
 import type { PriorityConfig } from "./sla";
+import { compareReadingOrder, pinInForce } from "./reading-order";
 
 /** What the AI said about a study, as far as ordering is concerned. */
 export type AiVerdict =
@@ -94,26 +95,15 @@ export function computePriorityKey(study: PriorityInput, config: PriorityConfig)
 
 /** The pin in force at `now`: the AI/scheduler pin, or the passed wait cap, whichever is earlier. */
 export function effectivePin(key: Pick<PriorityKey, "pinnedAt" | "capAt">, now: Date): Date | null {
-  const cap = key.capAt && key.capAt <= now ? key.capAt : null;
-  if (!cap) return key.pinnedAt;
-  return key.pinnedAt && key.pinnedAt < cap ? key.pinnedAt : cap;
+  return pinInForce(key, now);
 }
 
 type Comparable = Pick<PriorityKey, "pinnedAt" | "capAt" | "dueAt"> & { arrivedAt: Date; id: string };
 
-/** The reading order at `now`: pinned first (oldest pin first), then earliest due time; ties by arrival, then id. */
+/** The reading order at `now` (reading-order.ts): pinned first (oldest pin first), then earliest due time; ties by arrival, then id. */
 export function comparePriorityAt(now: Date): (a: Comparable, b: Comparable) => number {
-  return (a, b) => {
-    const pa = effectivePin(a, now);
-    const pb = effectivePin(b, now);
-    if (pa && pb) {
-      const d = pa.getTime() - pb.getTime();
-      if (d) return d;
-    } else if (pa || pb) {
-      return pa ? -1 : 1;
-    }
-    return a.dueAt.getTime() - b.dueAt.getTime() || a.arrivedAt.getTime() - b.arrivedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  };
+  const compare = compareReadingOrder(now);
+  return (a, b) => compare({ ...a, firstSeenAt: a.arrivedAt }, { ...b, firstSeenAt: b.arrivedAt });
 }
 
 /** Priority with its reasons in words, at `now` (waiting times and the cap depend on the clock). */

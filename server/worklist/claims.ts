@@ -1,12 +1,14 @@
 import { cachedPlan, hotQuery, type Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import type { WorklistFilters } from "@/lib/worklist-filters";
-import { recordAudit } from "../services/audit";
+import { auditInsertSql, recordAudit } from "../services/audit";
 import { ConflictError, InvalidRequestError, NotFoundError } from "../services/errors";
 import { getWorklistRules } from "../services/settings";
 import { notifyWorklist, WORKLIST_CHANNEL, type WorklistEvent } from "./notify";
-import { randomUUID } from "node:crypto";
 import { activeClaimSql, filterSql, orderedIdsSql } from "./worklist-query";
+import { duePartSql, MERGED_ORDER, pinnedPartsSql } from "./reading-order-sql";
+
+const ONE = Prisma.raw("1");
 
 type Actor = { id: string; name: string };
 
@@ -31,9 +33,7 @@ async function heldClaim(db: Db | Prisma.TransactionClient, userId: string, now:
  */
 function auditedAndNotified(changed: "claimed" | "done", e: { actorId: string; action: string; via: string; event: WorklistEvent["type"]; now: Date }): Prisma.Sql {
   return Prisma.sql`audited AS (
-      INSERT INTO "AuditEvent" (id, at, "actorId", action, "studyId", details)
-      SELECT ${randomUUID()}, ${e.now}, ${e.actorId}, ${e.action}, id, ${JSON.stringify({ via: e.via })}::jsonb FROM ${Prisma.raw(`"${changed}"`)}
-      RETURNING "studyId"
+      ${auditInsertSql(changed, { actorId: e.actorId, action: e.action, details: { via: e.via }, at: e.now })}
     ),
     notified AS (
       SELECT pg_notify(${WORKLIST_CHANNEL}, json_build_object('type', ${e.event}::text, 'studyId', "studyId")::text) FROM audited
@@ -70,29 +70,16 @@ export async function claimNextCase(db: Db, user: Actor, filters: WorklistFilter
 /** The Next case statement (exported for EXPLAIN in benchmarks). */
 export function nextCaseSql(user: Actor, filters: WorklistFilters, timeoutMinutes: number, now: Date): Prisma.Sql {
   const where = Prisma.sql`${claimable(now, timeoutMinutes)} AND ${filterSql(filters, user.id, now)} AND NOT EXISTS (SELECT 1 FROM held)`;
+  const pinned = pinnedPartsSql(where, now, { limit: ONE, lock: true });
   return Prisma.sql`
     WITH held AS (
       SELECT s.id, s."accessionNumber" FROM "Study" s WHERE s."claimedById" = ${user.id} AND ${activeClaimSql(now, timeoutMinutes)} LIMIT 1
     ),
-    pinned AS (
-      SELECT s.id, s."pinnedAt" AS pin, s."dueAt", s."firstSeenAt" FROM "Study" s
-       WHERE s."pinnedAt" IS NOT NULL AND ${where}
-       ORDER BY s."pinnedAt", s."dueAt", s."firstSeenAt", s.id LIMIT 1 FOR UPDATE OF s SKIP LOCKED
-    ),
-    capped AS (
-      SELECT s.id, s."capAt" AS pin, s."dueAt", s."firstSeenAt" FROM "Study" s
-       WHERE s."capAt" <= ${now} AND ${where}
-       ORDER BY s."capAt", s."dueAt", s."firstSeenAt", s.id LIMIT 1 FOR UPDATE OF s SKIP LOCKED
-    ),
-    due AS (
-      SELECT s.id, NULL::timestamp AS pin, s."dueAt", s."firstSeenAt" FROM "Study" s
-       WHERE s."dueAt" IS NOT NULL AND s."pinnedAt" IS NULL AND (s."capAt" IS NULL OR s."capAt" > ${now}) AND ${where}
-         AND NOT EXISTS (SELECT 1 FROM pinned) AND NOT EXISTS (SELECT 1 FROM capped)
-       ORDER BY s."dueAt", s."firstSeenAt", s.id LIMIT 1 FOR UPDATE OF s SKIP LOCKED
-    ),
+    ${Prisma.join(pinned.map((p) => Prisma.sql`${Prisma.raw(p.part)} AS (${p.sql})`), ",\n    ")},
+    due AS (${duePartSql(where, now, { limit: ONE, lock: true, also: Prisma.join(pinned.map((p) => Prisma.sql`NOT EXISTS (SELECT 1 FROM ${Prisma.raw(p.part)})`), " AND ") })}),
     chosen AS (
-      SELECT id FROM (SELECT * FROM pinned UNION ALL SELECT * FROM capped UNION ALL SELECT * FROM due) c
-       ORDER BY pin ASC NULLS LAST, "dueAt", "firstSeenAt", id LIMIT 1
+      SELECT id FROM (${Prisma.join([...pinned.map((p) => Prisma.sql`SELECT * FROM ${Prisma.raw(p.part)}`), Prisma.sql`SELECT * FROM due`], " UNION ALL ")}) c
+       ORDER BY ${MERGED_ORDER} LIMIT 1
     ),
     claimed AS (
       UPDATE "Study" t SET "readingState" = 'CLAIMED', "claimedById" = ${user.id}, "claimedAt" = ${now}, "claimHeartbeatAt" = ${now}, "updatedAt" = ${now}

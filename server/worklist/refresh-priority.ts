@@ -9,7 +9,7 @@ type Tx = Prisma.TransactionClient | Db;
 
 /**
  * Stores the engine's clock-free key (due time, pin, cap time) for the given studies so
- * the worklist orders in SQL exactly as comparePriorityAt does (worklist-query.ts).
+ * the worklist orders in SQL exactly as comparePriorityAt does (both built from lib/priority/reading-order.ts).
  */
 export async function refreshPriorities(tx: Tx, studyIds: string[], config?: PriorityConfig): Promise<void> {
   if (studyIds.length === 0) return;

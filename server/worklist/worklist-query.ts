@@ -1,5 +1,6 @@
 import { Prisma } from "../db/generated/client";
 import type { WorklistFilters } from "@/lib/worklist-filters";
+import { duePartSql, MERGED_ORDER, pinnedPartsSql } from "./reading-order-sql";
 
 /** SQL conditions for the user's filters and their own skips (hidden until they lapse). */
 export function filterSql(filters: WorklistFilters, userId: string, now: Date): Prisma.Sql {
@@ -32,38 +33,21 @@ export function activeClaimSql(now: Date, timeoutMinutes: number): Prisma.Sql {
 /**
  * Ids of open studies matching `where`, in lib/priority's reading order: pinned first by
  * pin time (a passed wait cap counts as a pin at arrival + cap), then by due time.
- * Each part walks an index in its own order and stops after `take` rows, so a page
- * costs about its own size, not the size of the backlog (nor of the pinned set):
- *  - pinned by AI or a scheduler, by pinnedAt;
- *  - past the wait cap, by capAt (a study both pinned and capped keeps its earlier pin);
- *  - the rest, by due time.
- * The pinned parts need no "dueAt IS NOT NULL": pin and cap are set and cleared with the
- * due time (refresh-priority, claims' LEAVES_WORKLIST), and saying it made the planner
- * AND in the whole due-time index.
+ * Each part (reading-order-sql.ts) walks an index in its own order and stops after `take`
+ * rows, so a page costs about its own size, not the size of the backlog (nor of the pinned
+ * set). A study both pinned and capped is in two pinned parts and keeps its earlier pin.
  */
 export function orderedIdsSql(where: Prisma.Sql, now: Date, take: number): Prisma.Sql {
   if (!Number.isSafeInteger(take) || take < 0) throw new Error(`take must be a whole number, not ${take}`);
   // Written into the text, not a parameter: a known LIMIT lets a prepared statement's cached plan be as cheap as a fresh one.
   const limit = Prisma.raw(String(take));
+  const pinned = pinnedPartsSql(where, now, { limit }).map((p) => Prisma.sql`(${p.sql})`);
   return Prisma.sql`
     SELECT id FROM (
-      (SELECT DISTINCT ON (id) id, pin, "dueAt", "firstSeenAt" FROM (
-        (SELECT s.id, s."pinnedAt" AS pin, s."dueAt", s."firstSeenAt"
-           FROM "Study" s
-          WHERE s."pinnedAt" IS NOT NULL AND ${where}
-          ORDER BY s."pinnedAt", s."dueAt", s."firstSeenAt", s.id LIMIT ${limit})
-        UNION ALL
-        (SELECT s.id, s."capAt" AS pin, s."dueAt", s."firstSeenAt"
-           FROM "Study" s
-          WHERE s."capAt" <= ${now} AND ${where}
-          ORDER BY s."capAt", s."dueAt", s."firstSeenAt", s.id LIMIT ${limit})
-      ) p ORDER BY id, pin)
+      (SELECT DISTINCT ON (id) * FROM (${Prisma.join(pinned, " UNION ALL ")}) p ORDER BY id, pin)
       UNION ALL
-      (SELECT s.id, NULL::timestamp AS pin, s."dueAt", s."firstSeenAt"
-         FROM "Study" s
-        WHERE s."dueAt" IS NOT NULL AND s."pinnedAt" IS NULL AND (s."capAt" IS NULL OR s."capAt" > ${now}) AND ${where}
-        ORDER BY s."dueAt", s."firstSeenAt", s.id LIMIT ${limit})
+      (${duePartSql(where, now, { limit })})
     ) ordered
-    ORDER BY pin ASC NULLS LAST, "dueAt" ASC, "firstSeenAt" ASC, id ASC
+    ORDER BY ${MERGED_ORDER}
     LIMIT ${limit}`;
 }
