@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { PATIENT_LOCATIONS, patientLocationSchema, PRIORITY_CLASSES, priorityClassSchema } from "./priority/classes";
 
 /** A radiologist's worklist filters; saved per user, applied to the list and to Next case. */
 export const worklistFiltersSchema = z.object({
   modalities: z.array(z.string().trim().min(1).max(16)).max(20).default([]),
   bodyParts: z.array(z.string().trim().min(1).max(64)).max(20).default([]),
-  priorities: z.array(z.enum(["STAT", "HIGH", "MEDIUM", "ROUTINE", "LOW", "UNKNOWN"])).max(6).default([]),
-  locations: z.array(z.enum(["ED", "INPATIENT", "OUTPATIENT", "UNKNOWN"])).max(4).default([]),
+  priorities: z.array(priorityClassSchema).max(PRIORITY_CLASSES.length).default([]),
+  locations: z.array(patientLocationSchema).max(PATIENT_LOCATIONS.length).default([]),
   aiFlaggedOnly: z.boolean().default(false),
 });
 export type WorklistFilters = z.infer<typeof worklistFiltersSchema>;

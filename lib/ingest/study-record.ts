@@ -1,8 +1,8 @@
 import { jsonNumber, jsonString, jsonStrings, type DicomJson } from "../dicom/dicom-json";
 
-export const ORDER_PRIORITIES = ["STAT", "HIGH", "MEDIUM", "ROUTINE", "LOW"] as const;
-export type OrderPriority = (typeof ORDER_PRIORITIES)[number];
-export type PatientLocation = "ED" | "INPATIENT" | "OUTPATIENT" | "UNKNOWN";
+import { ORDER_PRIORITIES, type OrderPriority, type PatientLocation } from "../priority/classes";
+
+export { ORDER_PRIORITIES, type OrderPriority, type PatientLocation };
 
 export type LocationRule = { pattern: RegExp; location: Exclude<PatientLocation, "UNKNOWN"> };
 

@@ -1,4 +1,4 @@
-import type { OrderPriority, PatientLocation } from "../ingest/study-record";
+import type { OrderPriority, PatientLocation } from "./classes";
 import type { PriorityConfig } from "./sla";
 import { compareReadingOrder, pinInForce } from "./reading-order";
 

@@ -1,6 +1,7 @@
-import type { OrderPriority, PatientLocation } from "../ingest/study-record";
+import { z } from "zod";
+import { PATIENT_LOCATIONS, PRIORITY_CLASSES, type PatientLocation, type PriorityClass } from "./classes";
 
-export type PriorityClass = OrderPriority | "UNKNOWN";
+export type { PriorityClass };
 export type SlaTable = Record<PriorityClass, Record<PatientLocation, number>>;
 
 /**
@@ -17,15 +18,20 @@ export const DEFAULT_SLA_MINUTES: SlaTable = {
   UNKNOWN: { ED: 60, INPATIENT: 240, OUTPATIENT: 1440, UNKNOWN: 480 },
 };
 
-export type PriorityConfig = {
-  sla: SlaTable;
+const minutes = z.number().int().min(1).max(60 * 24 * 14);
+const slaRow = z.object(Object.fromEntries(PATIENT_LOCATIONS.map((l) => [l, minutes])) as Record<PatientLocation, typeof minutes>);
+
+/** A site's priority settings, as admins save them (validated on save and on read). */
+export const priorityConfigSchema = z.object({
+  sla: z.object(Object.fromEntries(PRIORITY_CLASSES.map((p) => [p, slaRow])) as Record<PriorityClass, typeof slaRow>),
   /** An AI critical finding pins the study and sets this target. */
-  aiCriticalTargetMinutes: number;
+  aiCriticalTargetMinutes: minutes,
   /** An AI urgent finding shortens the target to at most this. */
-  aiUrgentTargetMinutes: number;
+  aiUrgentTargetMinutes: minutes,
   /** No study waits longer than this: past it, the study is pinned as well (null: no cap). */
-  maxWaitMinutes: number | null;
-};
+  maxWaitMinutes: minutes.nullable(),
+});
+export type PriorityConfig = z.infer<typeof priorityConfigSchema>;
 
 export const DEFAULT_PRIORITY_CONFIG: PriorityConfig = {
   sla: DEFAULT_SLA_MINUTES,

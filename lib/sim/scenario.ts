@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { orderPrioritySchema, patientLocationSchema } from "../priority/classes";
 
 const perHour = z.union([z.number().min(0), z.array(z.number().min(0)).length(24)]);
 
@@ -23,8 +24,8 @@ export const scenarioSchema = z.object({
   classes: z.array(z.object({
     name: z.string().min(1),
     modality: z.string().default("CT"),
-    orderPriority: z.enum(["STAT", "HIGH", "MEDIUM", "ROUTINE", "LOW"]).nullable().default("ROUTINE"),
-    patientLocation: z.enum(["ED", "INPATIENT", "OUTPATIENT", "UNKNOWN"]).default("UNKNOWN"),
+    orderPriority: orderPrioritySchema.nullable().default("ROUTINE"),
+    patientLocation: patientLocationSchema.default("UNKNOWN"),
     /** Arrivals per hour: one rate, or one per hour of the day. */
     arrivalsPerHour: perHour,
     /** Share of studies with a critical finding. */

@@ -2,10 +2,11 @@ import { Random } from "../random";
 import { generateHeadCtVolume, type BleedKind } from "./head-ct";
 import { generateChestXr } from "./chest-xr";
 import { writePart10, type Dataset } from "../dicom/part10";
+import type { OrderPriority } from "../priority/classes";
 
 export type StudyKind = "head-ct" | "chest-xr" | "other";
 export type Finding = "none" | `ich-${BleedKind}` | "pneumothorax";
-export type DicomPriority = "STAT" | "HIGH" | "MEDIUM" | "ROUTINE" | "LOW";
+export type DicomPriority = OrderPriority;
 
 export type SyntheticStudyOptions = {
   seed: number;

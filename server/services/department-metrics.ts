@@ -2,7 +2,7 @@ import type { Db } from "../db/client";
 import { computePriority } from "@/lib/priority/engine";
 import { getPriorityConfig } from "./settings";
 import { priorityColumns, toPriorityInput, type PriorityColumns } from "../worklist/priority-input";
-import { ORDER_PRIORITIES } from "@/lib/ingest/study-record";
+import { ORDER_PRIORITIES } from "@/lib/priority/classes";
 
 export type ThroughputSummary = {
   windowHours: number;

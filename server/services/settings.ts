@@ -1,16 +1,9 @@
 import { z } from "zod";
 import type { Db, Prisma } from "../db/client";
-import { DEFAULT_PRIORITY_CONFIG, type PriorityConfig } from "@/lib/priority/sla";
+import { DEFAULT_PRIORITY_CONFIG, priorityConfigSchema, type PriorityConfig } from "@/lib/priority/sla";
 import { recordAudit } from "./audit";
 
-const minutes = z.number().int().min(1).max(60 * 24 * 14);
-const row = z.object({ ED: minutes, INPATIENT: minutes, OUTPATIENT: minutes, UNKNOWN: minutes });
-export const priorityConfigSchema = z.object({
-  sla: z.object({ STAT: row, HIGH: row, MEDIUM: row, ROUTINE: row, LOW: row, UNKNOWN: row }),
-  aiCriticalTargetMinutes: minutes,
-  aiUrgentTargetMinutes: minutes,
-  maxWaitMinutes: minutes.nullable(),
-});
+export { priorityConfigSchema };
 
 export const worklistRulesSchema = z.object({
   /** A claim lapses after this many minutes without a heartbeat from the open case. */

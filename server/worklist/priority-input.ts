@@ -1,5 +1,5 @@
 import type { AiVerdict, Override, PriorityInput } from "@/lib/priority/engine";
-import type { OrderPriority, PatientLocation } from "@/lib/ingest/study-record";
+import type { OrderPriority, PatientLocation } from "@/lib/priority/classes";
 
 /** The Study columns the priority engine reads. */
 export const priorityColumns = {

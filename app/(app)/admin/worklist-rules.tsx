@@ -4,10 +4,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
 import { useTRPC } from "../../trpc";
+import { PATIENT_LOCATIONS as LOCATIONS, PRIORITY_CLASSES as PRIORITIES } from "@/lib/priority/classes";
 
 type Settings = inferRouterOutputs<AppRouter>["settings"]["get"];
-const PRIORITIES = ["STAT", "HIGH", "MEDIUM", "ROUTINE", "LOW", "UNKNOWN"] as const;
-const LOCATIONS = ["ED", "INPATIENT", "OUTPATIENT", "UNKNOWN"] as const;
 
 /** The SLA table (target minutes by order priority × location), AI targets, wait cap and claim rules. */
 export function WorklistRules() {

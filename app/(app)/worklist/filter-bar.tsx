@@ -3,10 +3,9 @@ import { useState } from "react";
 import { useMutation } from "@tanstack/react-query";
 import type { WorklistFilters } from "@/lib/worklist-filters";
 import { useTRPC } from "../../trpc";
+import { PATIENT_LOCATIONS as LOCATIONS, PRIORITY_CLASSES as PRIORITIES } from "@/lib/priority/classes";
 
 const MODALITIES = ["CT", "CR", "DX", "MR", "US"];
-const PRIORITIES = ["STAT", "HIGH", "MEDIUM", "ROUTINE", "LOW", "UNKNOWN"] as const;
-const LOCATIONS = ["ED", "INPATIENT", "OUTPATIENT", "UNKNOWN"] as const;
 
 function toggle<T>(list: T[], value: T): T[] {
   return list.includes(value) ? list.filter((v) => v !== value) : [...list, value];
