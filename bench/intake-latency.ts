@@ -4,7 +4,7 @@
 import { createTestDatabase } from "../test/support/test-database";
 import { startTestOrthanc } from "../test/support/orthanc";
 import { createDb } from "../server/db/client";
-import { createSource } from "../server/services/pacs-sources";
+import { createSource } from "../server/pacs/pacs-sources";
 import { startIngestLoop } from "../server/ingest/ingest-loop";
 import { DicomWebAdapter } from "../server/pacs/dicomweb-adapter";
 import { sourceConfigFromRow } from "../server/pacs/source-config";

@@ -9,7 +9,7 @@ import type { AppRouter } from "../server/api/root";
 import { createTestDatabase, freePort } from "../test/support/test-database";
 import { buildWebAppIfNeeded, startWebApp, waitForHealthy } from "../server/runtime/web-app";
 import { createDb } from "../server/db/client";
-import { createUser } from "../server/services/users";
+import { createUser } from "../server/users/users";
 import { seedBenchStudies } from "./seed-studies";
 import { summarise } from "./summarise";
 import { processTreeCpuMs } from "./process-cpu";

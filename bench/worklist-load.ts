@@ -6,7 +6,7 @@ import { cachedPlan, createDb, hotQuery } from "../server/db/client";
 import { Prisma } from "../server/db/generated/client";
 import { countWorklist, listWorklist } from "../server/worklist/list-worklist";
 import { claimNextCase } from "../server/worklist/claims";
-import { createUser } from "../server/services/users";
+import { createUser } from "../server/users/users";
 import { NO_FILTERS } from "../lib/worklist-filters";
 import { summarise } from "./summarise";
 import { seedBenchStudies } from "./seed-studies";

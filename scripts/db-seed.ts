@@ -1,7 +1,7 @@
 // npm run db:seed: creates the demo accounts (one per role) and prints their credentials.
 import { provideDatabase } from "../server/runtime/database";
 import { createDb } from "../server/db/client";
-import { describeDemoUsers, seedDemoUsers } from "../server/services/demo-users";
+import { describeDemoUsers, seedDemoUsers } from "../server/users/demo-users";
 
 const database = await provideDatabase();
 const client = createDb(database.url);

@@ -15,8 +15,8 @@ import { buildWebAppIfNeeded, startWebApp } from "../server/runtime/web-app";
 import { loadDemoDay, startDemoPacs, startDemoTrickle } from "../server/runtime/demo-pacs";
 import type { RunningOrthanc } from "../server/runtime/orthanc";
 import { createDb } from "../server/db/client";
-import { describeDemoUsers, seedDemoUsers } from "../server/services/demo-users";
-import { ensureEnvSource } from "../server/services/pacs-sources";
+import { describeDemoUsers, seedDemoUsers } from "../server/users/demo-users";
+import { ensureEnvSource } from "../server/pacs/pacs-sources";
 import { portProblem, takeStartLock } from "../server/runtime/preflight";
 
 const dev = process.argv.includes("--dev");

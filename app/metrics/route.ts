@@ -1,6 +1,6 @@
 import { db } from "@/server/db/client";
 import { env } from "@/server/env";
-import { buildMetricsRegistry } from "@/server/services/prometheus-metrics";
+import { buildMetricsRegistry } from "@/server/ops/prometheus-metrics";
 import { bearerTokenMatches } from "@/server/api/http-guards";
 
 export const dynamic = "force-dynamic";

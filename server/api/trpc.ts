@@ -4,7 +4,7 @@ import { ZodError } from "zod";
 import type { Db } from "../db/client";
 import type { CurrentUser } from "../auth/current-user";
 import { hasAnyRole, type RoleName } from "@/lib/roles";
-import { ConflictError, InvalidRequestError, NotFoundError } from "../services/errors";
+import { ConflictError, InvalidRequestError, NotFoundError } from "../core/errors";
 
 export type Context = { db: Db; user: CurrentUser | null };
 

@@ -18,7 +18,7 @@ function buildAuth(database: Db, secret: string, baseURL: string, signInPerMinut
     secret,
     baseURL,
     telemetry: { enabled: false },
-    // Accounts are created by administrators (server/services/users.ts), never by self sign-up.
+    // Accounts are created by administrators (server/users/users.ts), never by self sign-up.
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },
     trustedOrigins: sameHostTwins(baseURL),
     rateLimit: { window: 60, max: 600, customRules: { "/sign-in/email": { window: 60, max: signInPerMinute } } },

@@ -4,7 +4,7 @@ import { sourceConfigFromRow } from "../pacs/source-config";
 import { studyRecordFromQido, toDicomDate, type StudyRecord } from "@/lib/ingest/study-record";
 import { upsertStudy } from "./upsert-study";
 import { recordSourceFailure, recordSourceSuccess, recordSyncProgress } from "./source-status";
-import { NotFoundError } from "../services/errors";
+import { NotFoundError } from "../core/errors";
 
 export type SyncResult = { pages: number; seen: number; created: number; updated: number; unchanged: number; skipped: string[] };
 

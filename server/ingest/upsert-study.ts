@@ -2,7 +2,7 @@ import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import type { DicomWebAdapter } from "../pacs/dicomweb-adapter";
 import { seriesRecordFromQido, type SeriesRecord, type StudyRecord } from "@/lib/ingest/study-record";
-import { recordAudit } from "../services/audit";
+import { recordAudit } from "../core/audit";
 import { log } from "../log";
 import { refreshPriorities } from "../worklist/refresh-priority";
 import { notifyWorklist } from "../worklist/notify";

@@ -3,7 +3,7 @@ import { seriesApplies } from "@/lib/models/manifest";
 import type { LoadedModel } from "../models/model-session";
 import { refreshPriorities } from "../worklist/refresh-priority";
 import { notifyWorklist } from "../worklist/notify";
-import { recordAudit } from "../services/audit";
+import { recordAudit } from "../core/audit";
 import type { ScoreJobData } from "./queue";
 
 export type SendScoreJob = (job: ScoreJobData) => Promise<void>;

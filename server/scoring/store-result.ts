@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { summariseResults } from "@/lib/models/study-verdict";
-import { recordAudit } from "../services/audit";
+import { recordAudit } from "../core/audit";
 import { refreshPriorities } from "../worklist/refresh-priority";
 import { notifyWorklist } from "../worklist/notify";
 import type { ScoreJobData } from "./queue";

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Db } from "../db/client";
 import { log } from "../log";
-import { HEARTBEAT_EVERY_MS, STALE_WORKER_ROWS_AFTER_MS } from "../services/worker-presence";
+import { HEARTBEAT_EVERY_MS, STALE_WORKER_ROWS_AFTER_MS } from "../ops/worker-presence";
 
 /** Whether a process with this pid runs on this machine (EPERM: it does, as another user). */
 function processRuns(pid: number): boolean {

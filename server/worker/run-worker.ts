@@ -3,7 +3,7 @@ import { env } from "../env";
 import { log } from "../log";
 import { startIngestLoop } from "../ingest/ingest-loop";
 import { refreshAllOpenPriorities } from "../worklist/refresh-priority";
-import { getPriorityConfig } from "../services/settings";
+import { getPriorityConfig } from "../core/settings";
 import { startScoring } from "../scoring/scoring-worker";
 import { startWorkerHeartbeat } from "./heartbeat";
 

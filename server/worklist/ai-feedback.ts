@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
-import { NotFoundError } from "../services/errors";
-import { recordAudit } from "../services/audit";
+import { NotFoundError } from "../core/errors";
+import { recordAudit } from "../core/audit";
 
 /**
  * A radiologist confirms or dismisses one AI result (one model version on one study

@@ -1,9 +1,9 @@
 import { cachedPlan, hotQuery, type Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import type { WorklistFilters } from "@/lib/worklist-filters";
-import { auditInsertSql, recordAudit } from "../services/audit";
-import { ConflictError, InvalidRequestError, NotFoundError } from "../services/errors";
-import { getWorklistRules } from "../services/settings";
+import { auditInsertSql, recordAudit } from "../core/audit";
+import { ConflictError, InvalidRequestError, NotFoundError } from "../core/errors";
+import { getWorklistRules } from "../core/settings";
 import { notifyWorklist, WORKLIST_CHANNEL, type WorklistEvent } from "./notify";
 import { activeClaimSql, filterSql, orderedIdsSql } from "./worklist-query";
 import { duePartSql, MERGED_ORDER, pinnedPartsSql } from "./reading-order-sql";

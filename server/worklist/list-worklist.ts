@@ -1,7 +1,7 @@
 import { cachedPlan, type Db } from "../db/client";
 import { computePriority } from "@/lib/priority/engine";
 import { ageInYears, type WorklistFilters } from "@/lib/worklist-filters";
-import { getPriorityConfig, getWorklistRules } from "../services/settings";
+import { getPriorityConfig, getWorklistRules } from "../core/settings";
 import { priorityColumns, toPriorityInput, type PriorityColumns } from "./priority-input";
 import { cappedCountSql, filterSql, orderedIdsSql } from "./worklist-query";
 

@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import { getWorklistRules } from "../services/settings";
+import { getWorklistRules } from "../core/settings";
 
 /**
  * The cases radiologists hold open, oldest claim first, for a chair or admin deciding whether

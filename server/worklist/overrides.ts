@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
-import { recordAudit } from "../services/audit";
-import { NotFoundError } from "../services/errors";
+import { recordAudit } from "../core/audit";
+import { NotFoundError } from "../core/errors";
 import { notifyWorklist } from "./notify";
 import { refreshPriorities } from "./refresh-priority";
 

@@ -3,7 +3,7 @@ import { Prisma } from "../db/generated/client";
 import { computePriorityKey } from "@/lib/priority/engine";
 import type { PriorityConfig } from "@/lib/priority/sla";
 import { priorityColumns, toPriorityInput, type PriorityColumns } from "./priority-input";
-import { getPriorityConfig } from "../services/settings";
+import { getPriorityConfig } from "../core/settings";
 
 type Tx = Prisma.TransactionClient | Db;
 

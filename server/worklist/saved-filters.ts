@@ -1,6 +1,6 @@
 import { cachedPlan, hotQuery, type Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
-import { recordAudit } from "../services/audit";
+import { recordAudit } from "../core/audit";
 import { NO_FILTERS, worklistFiltersSchema, type WorklistFilters } from "@/lib/worklist-filters";
 
 /** Read on every Next case press, so straight from the pool (Prisma's client spends ~0.8 ms of CPU on a query). */

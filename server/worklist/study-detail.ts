@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import { computePriority } from "@/lib/priority/engine";
-import { NotFoundError } from "../services/errors";
-import { getPriorityConfig, getWorklistRules } from "../services/settings";
+import { NotFoundError } from "../core/errors";
+import { getPriorityConfig, getWorklistRules } from "../core/settings";
 import { priorityColumns, toPriorityInput, type PriorityColumns } from "./priority-input";
 
 /** Fills the viewer launch template; values are URL-encoded. */

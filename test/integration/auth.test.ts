@@ -4,7 +4,7 @@ import { auth } from "@/server/auth/auth";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { appRouter } from "@/server/api/root";
 import { createContext } from "@/server/api/context";
-import { setUserDisabled } from "@/server/services/users";
+import { setUserDisabled } from "@/server/users/users";
 import { makeUser, resetDatabase, testDb } from "../support/db";
 
 const ORIGIN = "http://localhost:3000";

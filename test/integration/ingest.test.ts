@@ -7,7 +7,7 @@ import { configForUrl, sourceConfigFromRow } from "@/server/pacs/source-config";
 import { syncSource } from "@/server/ingest/sync-source";
 import { pollOrthancChangeFeed } from "@/server/ingest/orthanc-change-feed";
 import { startIngestLoop } from "@/server/ingest/ingest-loop";
-import { createSource, testConnection, type SourceInput } from "@/server/services/pacs-sources";
+import { createSource, testConnection, type SourceInput } from "@/server/pacs/pacs-sources";
 import { resetDatabase, testDb } from "../support/db";
 import { startTestOrthanc } from "../support/orthanc";
 import { freePort } from "../support/test-database";

@@ -5,7 +5,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { migrateDatabase, MIGRATIONS_DIR, readMigrations } from "@/server/db/migrate";
 import { createTestDatabase } from "../support/test-database";
-import { checkHealth } from "@/server/services/health";
+import { checkHealth } from "@/server/ops/health";
 import { createDb } from "@/server/db/client";
 
 const cleanups: (() => Promise<void>)[] = [];

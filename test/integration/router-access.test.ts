@@ -4,8 +4,8 @@ import { appRouter, createCaller } from "@/server/api/root";
 import { ROLES, type RoleName } from "@/lib/roles";
 import type { CurrentUser } from "@/server/auth/current-user";
 import { makeUser, resetDatabase, testDb } from "../support/db";
-import { createSource } from "@/server/services/pacs-sources";
-import { DEFAULT_WORKLIST_RULES } from "@/server/services/settings";
+import { createSource } from "@/server/pacs/pacs-sources";
+import { DEFAULT_WORKLIST_RULES } from "@/server/core/settings";
 import { DEFAULT_PRIORITY_CONFIG } from "@/lib/priority/sla";
 
 type Call = (caller: ReturnType<typeof createCaller>) => Promise<unknown>;

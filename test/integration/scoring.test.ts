@@ -5,7 +5,7 @@ import { generateStudy, type SyntheticStudyOptions } from "@/lib/synthetic/studi
 import { readPart10, writePart10 } from "@/lib/dicom/part10";
 import { DicomWebAdapter } from "@/server/pacs/dicomweb-adapter";
 import { configForUrl } from "@/server/pacs/source-config";
-import { createSource, type SourceInput } from "@/server/services/pacs-sources";
+import { createSource, type SourceInput } from "@/server/pacs/pacs-sources";
 import { listWorklist } from "@/server/worklist/list-worklist";
 import { NO_FILTERS } from "@/lib/worklist-filters";
 import { resetDatabase, testDb, makeUser } from "../support/db";

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { createUser, listUsers, setUserDisabled, setUserRoles } from "@/server/services/users";
-import { seedDemoUsers, DEMO_USERS } from "@/server/services/demo-users";
+import { createUser, listUsers, setUserDisabled, setUserRoles } from "@/server/users/users";
+import { seedDemoUsers, DEMO_USERS } from "@/server/users/demo-users";
 import { ROLES } from "@/lib/roles";
 import { makeUser, resetDatabase, testDb } from "../support/db";
-import { listAuditEvents, recordAudit } from "@/server/services/audit";
+import { listAuditEvents, recordAudit } from "@/server/core/audit";
 
 beforeEach(() => resetDatabase());
 

@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { hostname } from "node:os";
-import { aiScoringOnline, workerPresence, STALE_WORKER_ROWS_AFTER_MS } from "@/server/services/worker-presence";
+import { aiScoringOnline, workerPresence, STALE_WORKER_ROWS_AFTER_MS } from "@/server/ops/worker-presence";
 import { startWorkerHeartbeat } from "@/server/worker/heartbeat";
-import { buildMetricsRegistry } from "@/server/services/prometheus-metrics";
+import { buildMetricsRegistry } from "@/server/ops/prometheus-metrics";
 import { resetDatabase, testDb } from "../support/db";
 import { spawnWorker, type WorkerProcess } from "../support/worker-process";
 

@@ -7,17 +7,17 @@ import { refreshAllOpenPriorities, refreshPriorities } from "@/server/worklist/r
 import { getStudyDetail } from "@/server/worklist/study-detail";
 import { listOpenClaims } from "@/server/worklist/open-claims";
 import { worklistEvents } from "@/server/worklist/live-events";
-import { getPriorityConfig, saveSetting, DEFAULT_WORKLIST_RULES } from "@/server/services/settings";
+import { getPriorityConfig, saveSetting, DEFAULT_WORKLIST_RULES } from "@/server/core/settings";
 import { DEFAULT_PRIORITY_CONFIG } from "@/lib/priority/sla";
 import { rankStudies } from "@/lib/priority/engine";
 import { priorityColumns, toPriorityInput, type PriorityColumns } from "@/server/worklist/priority-input";
 import { NO_FILTERS } from "@/lib/worklist-filters";
-import { createSource } from "@/server/services/pacs-sources";
+import { createSource } from "@/server/pacs/pacs-sources";
 import type { CurrentUser } from "@/server/auth/current-user";
 import { makeUser, resetDatabase, testDb } from "../support/db";
 import { createDb, hotQuery } from "@/server/db/client";
 import { env } from "@/server/env";
-import { backlogSummary } from "@/server/services/department-metrics";
+import { backlogSummary } from "@/server/department/department-metrics";
 import { Prisma } from "@/server/db/generated/client";
 import { createCaller } from "@/server/api/root";
 

@@ -20,7 +20,7 @@ import path from "node:path";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import superjson from "superjson";
 import type { AppRouter } from "../../server/api/root";
-import { DEMO_PASSWORD, DEMO_USERS } from "../../server/services/demo-users";
+import { DEMO_PASSWORD, DEMO_USERS } from "../../server/users/demo-users";
 import { homeFor } from "../../lib/roles";
 import { freePort } from "../support/test-database";
 

@@ -1,5 +1,5 @@
 import { db, type Db } from "@/server/db/client";
-import { createUser } from "@/server/services/users";
+import { createUser } from "@/server/users/users";
 import type { RoleName } from "@/lib/roles";
 import type { CurrentUser } from "@/server/auth/current-user";
 

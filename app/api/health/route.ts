@@ -1,5 +1,5 @@
 import { db } from "@/server/db/client";
-import { checkHealth } from "@/server/services/health";
+import { checkHealth } from "@/server/ops/health";
 
 export const dynamic = "force-dynamic";
 

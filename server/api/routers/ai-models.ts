@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { createTRPCRouter, roleProcedure } from "../trpc";
-import { listModels, setModelEnabled, setModelThresholds } from "../../services/ai-models";
-import { scoringStatus } from "../../services/scoring-status";
+import { listModels, setModelEnabled, setModelThresholds } from "../../models/ai-models";
+import { scoringStatus } from "../../ops/scoring-status";
 
 const adminProcedure = roleProcedure("admin");
 const id = z.string().min(1).max(100);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { createTRPCRouter, roleProcedure } from "../trpc";
-import { listAuditEvents } from "../../services/audit";
+import { listAuditEvents } from "../../core/audit";
 
 export const auditRouter = createTRPCRouter({
   list: roleProcedure("admin", "chair")

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { createTRPCRouter, roleProcedure } from "../trpc";
-import { backlogSummary, listAtRiskStudies, throughputSummary } from "../../services/department-metrics";
-import { aiAccuracy } from "../../services/ai-accuracy";
+import { backlogSummary, listAtRiskStudies, throughputSummary } from "../../department/department-metrics";
+import { aiAccuracy } from "../../department/ai-accuracy";
 
 export const departmentRouter = createTRPCRouter({
   throughput: roleProcedure("chair", "admin")

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { createTRPCRouter, roleProcedure } from "../trpc";
-import { createSource, listSources, requestSync, setSourceEnabled, testConnection, updateSource } from "../../services/pacs-sources";
+import { createSource, listSources, requestSync, setSourceEnabled, testConnection, updateSource } from "../../pacs/pacs-sources";
 
 const adminProcedure = roleProcedure("admin");
 const id = z.string().min(1).max(100);

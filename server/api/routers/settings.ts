@@ -1,5 +1,5 @@
 import { createTRPCRouter, roleProcedure } from "../trpc";
-import { getPriorityConfig, getWorklistRules, priorityConfigSchema, saveSetting, worklistRulesSchema } from "../../services/settings";
+import { getPriorityConfig, getWorklistRules, priorityConfigSchema, saveSetting, worklistRulesSchema } from "../../core/settings";
 
 const admin = roleProcedure("admin");
 

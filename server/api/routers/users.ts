@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ROLES } from "@/lib/roles";
 import { createTRPCRouter, roleProcedure } from "../trpc";
-import { createUser, listUsers, setUserDisabled, setUserRoles } from "../../services/users";
+import { createUser, listUsers, setUserDisabled, setUserRoles } from "../../users/users";
 
 const adminProcedure = roleProcedure("admin");
 const userId = z.string().min(1).max(100);

@@ -1,5 +1,5 @@
 import { createTRPCRouter, roleProcedure } from "../trpc";
-import { prefillScenario } from "../../services/what-if-prefill";
+import { prefillScenario } from "../../department/what-if-prefill";
 
 export const whatIfRouter = createTRPCRouter({
   /** The department's last 30 days as a scenario; the simulation itself runs in the browser (lib/sim is pure). */

@@ -11,7 +11,7 @@ import { clearOverride, setOverride } from "../../worklist/overrides";
 import { getSavedFilters, saveFilters } from "../../worklist/saved-filters";
 import { worklistEvents } from "../../worklist/live-events";
 import type { WorklistEvent } from "../../worklist/notify";
-import { aiScoringOnline } from "../../services/worker-presence";
+import { aiScoringOnline } from "../../ops/worker-presence";
 
 const readers = roleProcedure("radiologist", "scheduler", "chair");
 const radiologist = roleProcedure("radiologist");

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { db } from "@/server/db/client";
 import { env } from "@/server/env";
 import { markReadByAccession } from "@/server/worklist/claims";
-import { NotFoundError } from "@/server/services/errors";
+import { NotFoundError } from "@/server/core/errors";
 import { bearerTokenMatches } from "@/server/api/http-guards";
 
 export const dynamic = "force-dynamic";

@@ -2,8 +2,8 @@ import { hashPassword } from "better-auth/crypto";
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client";
 import type { RoleName } from "@/lib/roles";
-import { recordAudit } from "./audit";
-import { ConflictError, InvalidRequestError, NotFoundError } from "./errors";
+import { recordAudit } from "../core/audit";
+import { ConflictError, InvalidRequestError, NotFoundError } from "../core/errors";
 
 export type UserRow = { id: string; name: string; email: string; roles: RoleName[]; disabled: boolean; createdAt: Date };
 

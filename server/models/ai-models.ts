@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import type { Db } from "../db/client";
-import { recordAudit } from "./audit";
+import { recordAudit } from "../core/audit";
 
 /** Every model version a worker has found, with its state and the last day's figures. */
 export async function listModels(db: Db) {

@@ -1,9 +1,9 @@
 import type { Db, Prisma } from "../db/client";
-import { DicomWebAdapter } from "../pacs/dicomweb-adapter";
-import { PacsError } from "../pacs/errors";
-import { pacsCapabilitiesSchema, sourceConfigFromRow, type PacsCapabilities } from "../pacs/source-config";
-import { recordAudit } from "./audit";
-import { ConflictError, NotFoundError } from "./errors";
+import { DicomWebAdapter } from "./dicomweb-adapter";
+import { PacsError } from "./errors";
+import { pacsCapabilitiesSchema, sourceConfigFromRow, type PacsCapabilities } from "./source-config";
+import { recordAudit } from "../core/audit";
+import { ConflictError, NotFoundError } from "../core/errors";
 
 export type SourceInput = {
   name: string;

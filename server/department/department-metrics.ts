@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
 import { computePriority } from "@/lib/priority/engine";
-import { getPriorityConfig } from "./settings";
+import { getPriorityConfig } from "../core/settings";
 import { priorityColumns, toPriorityInput, type PriorityColumns } from "../worklist/priority-input";
 import { ORDER_PRIORITIES } from "@/lib/priority/classes";
 
