@@ -24,6 +24,9 @@ export const DEFAULT_WORKLIST_RULES: WorklistRules = {
   viewerUrlTemplate: "http://localhost:3001/viewer?StudyInstanceUIDs={StudyInstanceUID}",
 };
 
+/** Workers LISTEN here: a saved setting's key is sent on commit (the priority table moves open studies' due times). */
+export const SETTINGS_CHANNEL = "readnext_settings";
+
 // Settings are read on every worklist request and change rarely: keep them a few seconds.
 // A change made in this process clears the cache at once; other processes follow within CACHE_MS.
 const CACHE_MS = 5_000;
@@ -48,6 +51,7 @@ export async function saveSetting(db: Db, actorId: string, key: "priority" | "wo
     const json = value as unknown as Prisma.InputJsonObject;
     await tx.appSetting.upsert({ where: { key }, create: { key, value: json, updatedById: actorId }, update: { value: json, updatedById: actorId } });
     await recordAudit(tx, { actorId, action: `settings.${key}`, details: json });
+    await tx.$executeRaw`SELECT pg_notify(${SETTINGS_CHANNEL}, ${key})`;
   });
   cache.delete(key);
 }

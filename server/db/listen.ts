@@ -11,6 +11,8 @@ export function listenToChannels(
   channels: string[],
   onMessage: (channel: string, payload: string) => void,
   name: string,
+  /** Called after each (re)connect has subscribed: what was sent while disconnected was missed. */
+  onListening?: () => void,
 ): { stop(): void } {
   let client: pg.Client | null = null;
   let stopped = false;
@@ -34,6 +36,7 @@ export function listenToChannels(
       .then(() => c.query(channels.map((ch) => `LISTEN ${ch}`).join("; ")))
       .then(() => {
         client = c;
+        onListening?.();
       })
       .catch(retry("LISTEN failed; retrying"));
   };

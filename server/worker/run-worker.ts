@@ -1,30 +1,36 @@
 import { createDb, type Db } from "../db/client";
 import { env } from "../env";
 import { log } from "../log";
+import { listenToChannels } from "../db/listen";
 import { startIngestLoop } from "../ingest/ingest-loop";
 import { refreshAllOpenPriorities } from "../worklist/refresh-priority";
-import { getPriorityConfig } from "../core/settings";
+import { getPriorityConfig, SETTINGS_CHANNEL } from "../core/settings";
 import { startScoring } from "../scoring/scoring-worker";
 import { startWorkerHeartbeat } from "./heartbeat";
 
 /**
- * Recomputes open studies' due times after an admin changes the SLA table or the cap.
- * Several workers may do it at once; the result is the same.
+ * Recomputes open studies' due times when an admin saves the SLA table or the cap (a NOTIFY
+ * on SETTINGS_CHANNEL, sent on commit), and once after each reconnect of the listener, which
+ * may have missed one. Several workers may do it at once; the result is the same.
  */
-function followPrioritySettings(db: Db): NodeJS.Timeout {
-  let seen: number | null = null;
-  return setInterval(() => {
-    void (async () => {
-      const row = await db.appSetting.findUnique({ where: { key: "priority" }, select: { updatedAt: true } });
-      const at = row?.updatedAt.getTime() ?? 0;
-      if (seen === null) seen = at;
-      else if (at !== seen) {
-        seen = at;
+function followPrioritySettings(db: Db, databaseUrl: string): { stop(): void } {
+  let queue = Promise.resolve();
+  let connects = 0;
+  const refresh = (why: string) => {
+    queue = queue
+      .then(async () => {
         const n = await refreshAllOpenPriorities(db, await getPriorityConfig(db, { fresh: true }));
-        log.info({ studies: n }, "priorities recomputed after a settings change");
-      }
-    })().catch((e: Error) => log.warn({ err: e.message }, "priority refresh failed"));
-  }, 5_000);
+        log.info({ studies: n, why }, "priorities recomputed after a settings change");
+      })
+      .catch((e: Error) => log.warn({ err: e.message }, "priority refresh failed"));
+  };
+  return listenToChannels(
+    databaseUrl,
+    [SETTINGS_CHANNEL],
+    (_channel, key) => key === "priority" && refresh("saved"),
+    "readnext-worker-settings",
+    () => connects++ > 0 && refresh("listener reconnected"),
+  );
 }
 
 /**
@@ -41,7 +47,7 @@ export async function runWorker(): Promise<void> {
   log.info({ studies: refreshed }, "priorities refreshed");
   const scoring = await startScoring(db, DATABASE_URL);
   const ingest = startIngestLoop(db, { tickMs: INGEST_TICK_MS });
-  const priorities = followPrioritySettings(db);
+  const priorities = followPrioritySettings(db, DATABASE_URL);
   const heartbeat = await startWorkerHeartbeat(db, {
     concurrency: env().SCORING_CONCURRENCY, models: scoring.registry.loaded.map((m) => `${m.manifest.id} ${m.manifest.version}`),
   });
@@ -53,7 +59,7 @@ export async function runWorker(): Promise<void> {
   await heartbeat.stop();
   await ingest.stop();
   await scoring.stop();
-  clearInterval(priorities);
+  priorities.stop();
   await db.$disconnect();
   log.info({ pid: process.pid }, "worker stopped");
 }
