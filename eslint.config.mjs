@@ -10,7 +10,10 @@ const config = [
   ...nextTs,
   {
     rules: {
-      "@typescript-eslint/no-unused-vars": ["warn", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true }],
+      "@typescript-eslint/no-unused-vars": [
+        "warn",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true },
+      ],
     },
   },
   {
@@ -20,21 +23,53 @@ const config = [
   {
     files: ["lib/**"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [
-        { group: SERVER_OR_APP, message: "lib/ is pure: it imports neither server/ nor app/ (docs/ARCHITECTURE.md)." },
-        { group: [...PRISMA, "pg", "node:fs", "fs", "node:child_process", "child_process", "node:net", "net"], message: "lib/ is pure: no database, files, processes or network." },
-      ] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: SERVER_OR_APP,
+              message: "lib/ is pure: it imports neither server/ nor app/ (docs/ARCHITECTURE.md).",
+            },
+            {
+              group: [...PRISMA, "pg", "node:fs", "fs", "node:child_process", "child_process", "node:net", "net"],
+              message: "lib/ is pure: no database, files, processes or network.",
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ["app/**"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [
-        { group: [...PRISMA, "pg"], message: "app/ renders: it reaches the database through server/ services, never a Prisma client or pg directly." },
-      ] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [...PRISMA, "pg"],
+              message:
+                "app/ renders: it reaches the database through server/ services, never a Prisma client or pg directly.",
+            },
+          ],
+        },
+      ],
     },
   },
-  { ignores: [".next/**", ".data/**", "node_modules/**", "server/db/generated/**", "next-env.d.ts", "test-results/**", "playwright-report/**", ".stryker-tmp/**", "reports/**"] },
+  {
+    ignores: [
+      ".next/**",
+      ".data/**",
+      "node_modules/**",
+      "server/db/generated/**",
+      "next-env.d.ts",
+      "test-results/**",
+      "playwright-report/**",
+      ".stryker-tmp/**",
+      "reports/**",
+    ],
+  },
 ];
 
 export default config;

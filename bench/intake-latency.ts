@@ -17,24 +17,52 @@ const database = await createTestDatabase("bench_intake");
 const orthanc = await startTestOrthanc();
 const db = createDb(database.url);
 const source = await createSource(db, null, {
-  name: "bench", baseUrl: orthanc.dicomWebUrl, authType: "none", timeoutMs: 30_000, capabilities: { orthancChangeFeed: true },
-  locationTag: "00380300", backfillDays: 1, syncIntervalSeconds: 3600, enabled: true,
+  name: "bench",
+  baseUrl: orthanc.dicomWebUrl,
+  authType: "none",
+  timeoutMs: 30_000,
+  capabilities: { orthancChangeFeed: true },
+  locationTag: "00380300",
+  backfillDays: 1,
+  syncIntervalSeconds: 3600,
+  enabled: true,
 });
 const loop = startIngestLoop(db, { tickMs });
 const adapter = new DicomWebAdapter(sourceConfigFromRow({ ...source, secret: null }));
-while ((await db.pacsSource.findUniqueOrThrow({ where: { id: source.id } })).changeFeedCursor === null) await new Promise((r) => setTimeout(r, 100));
+while ((await db.pacsSource.findUniqueOrThrow({ where: { id: source.id } })).changeFeedCursor === null)
+  await new Promise((r) => setTimeout(r, 100));
 
 const latencies: number[] = [];
 for (let i = 0; i < runs; i++) {
   // A 32-slice 512×512 head CT, as in the scoring target.
-  const study = generateStudy({ seed: 9000 + i, kind: "head-ct", finding: "none", sliceCount: 32, studyDateTime: new Date(), withLocalizer: false });
+  const study = generateStudy({
+    seed: 9000 + i,
+    kind: "head-ct",
+    finding: "none",
+    sliceCount: 32,
+    studyDateTime: new Date(),
+    withLocalizer: false,
+  });
   await adapter.storeInstances(study.instances);
   const stored = performance.now();
-  while (!(await db.study.findFirst({ where: { studyInstanceUid: study.studyInstanceUid }, select: { id: true } }))) await new Promise((r) => setTimeout(r, 20));
+  while (!(await db.study.findFirst({ where: { studyInstanceUid: study.studyInstanceUid }, select: { id: true } })))
+    await new Promise((r) => setTimeout(r, 20));
   latencies.push(performance.now() - stored);
 }
 await loop.stop();
 await db.$disconnect();
 await orthanc.stop();
 await database.drop();
-console.log(JSON.stringify({ bench: "intake-latency", what: "STOW-RS finished → row in Study (change feed, Orthanc StableAge 1 s)", tickMs, runs, ms: summarise(latencies) }, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      bench: "intake-latency",
+      what: "STOW-RS finished → row in Study (change feed, Orthanc StableAge 1 s)",
+      tickMs,
+      runs,
+      ms: summarise(latencies),
+    },
+    null,
+    2,
+  ),
+);

@@ -1,7 +1,12 @@
 // npm run bench [-- name ...]: runs the benchmarks (all, or those named) and prints their JSON.
 import { spawnSync } from "node:child_process";
 
-const BENCHES: Record<string, string> = { intake: "bench/intake-latency.ts", worklist: "bench/worklist-load.ts", "worklist-http": "bench/worklist-http.ts", scoring: "bench/scoring-latency.ts" };
+const BENCHES: Record<string, string> = {
+  intake: "bench/intake-latency.ts",
+  worklist: "bench/worklist-load.ts",
+  "worklist-http": "bench/worklist-http.ts",
+  scoring: "bench/scoring-latency.ts",
+};
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(BENCHES);
 let failed = false;
 for (const name of wanted) {

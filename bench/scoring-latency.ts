@@ -23,7 +23,16 @@ import { fetchSeriesForModel } from "../server/scoring/fetch-series";
 const runs = Number(process.env.RUNS ?? 10);
 // The worker's default (env.ts); the pipeline-vs-raw comparison is made at 1 and 2 threads.
 const threads = Number(process.env.SCORING_THREADS ?? 1);
-const positive = (seed: number) => generateStudy({ seed, kind: "head-ct", finding: "ich-subdural", sliceCount: 32, size: 512, studyDateTime: new Date(), withLocalizer: false });
+const positive = (seed: number) =>
+  generateStudy({
+    seed,
+    kind: "head-ct",
+    finding: "ich-subdural",
+    sliceCount: 32,
+    size: 512,
+    studyDateTime: new Date(),
+    withLocalizer: false,
+  });
 
 // ---- (2) pipeline vs raw onnxruntime, in this process -------------------------------------
 // For each onnxruntime thread count: the pipeline first, then raw onnxruntime with the
@@ -46,9 +55,11 @@ async function pipelineVsRaw(threads: number) {
   const studies = Array.from({ length: runs * 2 }, (_, i) => positive(70_000 + (i % runs)));
   let next = 0;
   const t0 = performance.now();
-  await Promise.all([0, 1].map(async () => {
-    while (next < studies.length) await scoreSeries(model, studies[next++]!.instances);
-  }));
+  await Promise.all(
+    [0, 1].map(async () => {
+      while (next < studies.length) await scoreSeries(model, studies[next++]!.instances);
+    }),
+  );
   const twoJobsStudiesPerSecond = Math.round((studies.length / ((performance.now() - t0) / 1000)) * 10) / 10;
   const inputName = model.manifest.input.name;
   await model.inference.release();
@@ -56,7 +67,14 @@ async function pipelineVsRaw(threads: number) {
   const rawRun = async ({ data, dims: [n, c, h, w] }: (typeof tensors)[number], batch: number) => {
     for (let start = 0; start < n; start += batch) {
       const count = Math.min(batch, n - start);
-      await rawSession.run({ [inputName]: new ort.Tensor("float32", data.subarray(start * c * h * w, (start + count) * c * h * w), [count, c, h, w]) });
+      await rawSession.run({
+        [inputName]: new ort.Tensor("float32", data.subarray(start * c * h * w, (start + count) * c * h * w), [
+          count,
+          c,
+          h,
+          w,
+        ]),
+      });
     }
   };
   const rawByBatch: Record<number, number[]> = {};
@@ -74,7 +92,14 @@ async function pipelineVsRaw(threads: number) {
   const [bestBatch] = Object.entries(medians).sort((a, b) => a[1] - b[1])[0]!;
   const pipelineMs = summarise(pipeline);
   const rawMs = summarise(rawByBatch[Number(bestBatch)]!);
-  return { threads, twoJobsStudiesPerSecond, pipelineMs, rawOrtMs: { batch: Number(bestBatch), ...rawMs }, rawOrtMedianByBatch: medians, ratioMedian: Math.round((pipelineMs.median / rawMs.median) * 100) / 100 };
+  return {
+    threads,
+    twoJobsStudiesPerSecond,
+    pipelineMs,
+    rawOrtMs: { batch: Number(bestBatch), ...rawMs },
+    rawOrtMedianByBatch: medians,
+    ratioMedian: Math.round((pipelineMs.median / rawMs.median) * 100) / 100,
+  };
 }
 const byThreads = [];
 for (const t of [1, 2]) byThreads.push(await pipelineVsRaw(t));
@@ -85,13 +110,30 @@ process.env.DATABASE_URL = database.url;
 const orthanc = await startTestOrthanc();
 const db = createDb(database.url);
 const source = await createSource(db, null, {
-  name: "bench", baseUrl: orthanc.dicomWebUrl, authType: "none", timeoutMs: 30_000, capabilities: { orthancChangeFeed: true },
-  locationTag: "00380300", backfillDays: 1, syncIntervalSeconds: 3600, enabled: true,
+  name: "bench",
+  baseUrl: orthanc.dicomWebUrl,
+  authType: "none",
+  timeoutMs: 30_000,
+  capabilities: { orthancChangeFeed: true },
+  locationTag: "00380300",
+  backfillDays: 1,
+  syncIntervalSeconds: 3600,
+  enabled: true,
 });
-const reader = await createUser(db, null, { name: "Bench Reader", email: "bench@readnext.local", password: "bench-password-1", roles: ["radiologist"] });
-const worker = spawnWorker({ SCORING_THREADS: String(threads), INGEST_TICK_MS: process.env.INGEST_TICK_MS ?? "250", LOG_LEVEL: "info" });
+const reader = await createUser(db, null, {
+  name: "Bench Reader",
+  email: "bench@readnext.local",
+  password: "bench-password-1",
+  roles: ["radiologist"],
+});
+const worker = spawnWorker({
+  SCORING_THREADS: String(threads),
+  INGEST_TICK_MS: process.env.INGEST_TICK_MS ?? "250",
+  LOG_LEVEL: "info",
+});
 await worker.waitForLog((l) => l.msg === "scoring started", 60_000);
-while ((await db.pacsSource.findUniqueOrThrow({ where: { id: source.id } })).changeFeedCursor === null) await new Promise((r) => setTimeout(r, 100));
+while ((await db.pacsSource.findUniqueOrThrow({ where: { id: source.id } })).changeFeedCursor === null)
+  await new Promise((r) => setTimeout(r, 100));
 const adapter = new DicomWebAdapter(sourceConfigFromRow({ ...source, secret: null }));
 
 const latencies: number[] = [];
@@ -103,7 +145,8 @@ for (let i = 0; i < runs; i++) {
   let arrived = 0;
   for (;;) {
     const { rows } = await listWorklist(db, reader.id, { filters: NO_FILTERS, limit: 1, offset: 0 });
-    if (!arrived && (await db.study.count({ where: { studyInstanceUid: study.studyInstanceUid } }))) arrived = performance.now() - stored;
+    if (!arrived && (await db.study.count({ where: { studyInstanceUid: study.studyInstanceUid } })))
+      arrived = performance.now() - stored;
     if (rows[0]?.studyInstanceUid === study.studyInstanceUid && rows[0].pinned && rows[0].critical) break;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -113,12 +156,23 @@ for (let i = 0; i < runs; i++) {
   const timings = result.timings as Record<string, number>;
   for (const k of ["fetchMs", "decodeMs", "inferenceMs"]) phases[k]!.push(timings[k]!);
   // Read it, so the next positive is the only pin.
-  await db.study.updateMany({ where: { studyInstanceUid: study.studyInstanceUid }, data: { readingState: "READ", readAt: new Date(), dueAt: null, pinnedAt: null, capAt: null } });
+  await db.study.updateMany({
+    where: { studyInstanceUid: study.studyInstanceUid },
+    data: { readingState: "READ", readAt: new Date(), dueAt: null, pinnedAt: null, capAt: null },
+  });
 }
 await worker.stop();
 
 // ---- (3) a long series: the slices the model samples vs the whole series, over WADO-RS ------
-const thin = generateStudy({ seed: 90_000, kind: "head-ct", finding: "ich-subdural", sliceCount: 240, size: 512, studyDateTime: new Date(), withLocalizer: false });
+const thin = generateStudy({
+  seed: 90_000,
+  kind: "head-ct",
+  finding: "ich-subdural",
+  sliceCount: 240,
+  size: 512,
+  studyDateTime: new Date(),
+  withLocalizer: false,
+});
 await adapter.storeInstances(thin.instances);
 const [thinSeries] = await adapter.searchSeries(thin.studyInstanceUid);
 const thinUid = String(thinSeries!["0020000E"]!.Value![0]);
@@ -136,10 +190,29 @@ await db.$disconnect();
 await orthanc.stop();
 await database.drop();
 
-console.log(JSON.stringify({
-  bench: "scoring",
-  stowToPinned: { what: "STOW-RS of a 32-slice 512×512 positive head CT finished → first and pinned in the worklist API (worker process, Orthanc StableAge 1 s)", runs, ms: summarise(latencies), phasesMedianMs: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, summarise(v).median])) },
-  longSeriesFetch: { what: "a 240-slice 512×512 head CT series over WADO-RS: the 40 slices the model samples (QIDO-RS listing + 40 instance retrieves, 4 at a time) vs the whole series", sampledMs: summarise(sampledFetch), wholeSeriesMs: summarise(wholeFetch) },
-  pipelineVsRaw: { what: "one 32-slice 512×512 study: Part 10 bytes → tensor → ONNX → aggregation, vs onnxruntime alone on the same tensors, with the same onnxruntime threads", runs, byThreads },
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      bench: "scoring",
+      stowToPinned: {
+        what: "STOW-RS of a 32-slice 512×512 positive head CT finished → first and pinned in the worklist API (worker process, Orthanc StableAge 1 s)",
+        runs,
+        ms: summarise(latencies),
+        phasesMedianMs: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, summarise(v).median])),
+      },
+      longSeriesFetch: {
+        what: "a 240-slice 512×512 head CT series over WADO-RS: the 40 slices the model samples (QIDO-RS listing + 40 instance retrieves, 4 at a time) vs the whole series",
+        sampledMs: summarise(sampledFetch),
+        wholeSeriesMs: summarise(wholeFetch),
+      },
+      pipelineVsRaw: {
+        what: "one 32-slice 512×512 study: Part 10 bytes → tensor → ONNX → aggregation, vs onnxruntime alone on the same tensors, with the same onnxruntime threads",
+        runs,
+        byThreads,
+      },
+    },
+    null,
+    2,
+  ),
+);
 process.exit(0);

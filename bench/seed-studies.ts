@@ -2,10 +2,13 @@ import type { Db } from "../server/db/client";
 
 /** Fills a database with `unread` open and `read` finished studies, fast, in SQL (for benchmarks). */
 export async function seedBenchStudies(db: Db, counts: { unread: number; read: number }): Promise<void> {
-  await db.$executeRawUnsafe(`INSERT INTO "PacsSource" (id, name, "baseUrl", "updatedAt") VALUES ('bench', 'bench', 'http://127.0.0.1:9', now())`);
+  await db.$executeRawUnsafe(
+    `INSERT INTO "PacsSource" (id, name, "baseUrl", "updatedAt") VALUES ('bench', 'bench', 'http://127.0.0.1:9', now())`,
+  );
   // Realistic spread: unread studies arrived in the last 20 hours (inside the 24 h cap), read ones
   // over the last 30 days; a mix of classes, 1% AI-critical. Read studies carry no ordering columns.
-  const seed = (state: "UNREAD" | "READ", count: number, offset: number) => db.$executeRawUnsafe(`
+  const seed = (state: "UNREAD" | "READ", count: number, offset: number) =>
+    db.$executeRawUnsafe(`
     INSERT INTO "Study" (id, "sourceId", "studyInstanceUid", "accessionNumber", "patientId", "patientName", modalities, "bodyPart",
       "orderPriority", "patientLocation", "readingState", "firstSeenAt", "readAt", "updatedAt", "dueAt", "pinnedAt", "capAt", "aiStatus", "aiFinding", "aiProbability", "aiModelId", "aiModelVersion")
     SELECT 'b' || g, 'bench', '2.25.' || g, 'ACC' || g, 'MRN' || (g % 50000), 'PATIENT^' || g,
@@ -17,7 +20,8 @@ export async function seedBenchStudies(db: Db, counts: { unread: number; read: n
       CASE WHEN g % 100 = 0 THEN 'critical'::"AiVerdictStatus" END, CASE WHEN g % 100 = 0 THEN 'intracranial-bleed' END,
       CASE WHEN g % 100 = 0 THEN 0.9 END, CASE WHEN g % 100 = 0 THEN 'ich-headct' END, CASE WHEN g % 100 = 0 THEN '1.0.0' END
     FROM (SELECT g, now() - (random() * interval '${state === "READ" ? "30 days" : "20 hours"}') AS a FROM generate_series(${offset + 1}, ${offset + count}) g) s`);
-  for (let done = 0; done < counts.read; done += 200_000) await seed("READ", Math.min(200_000, counts.read - done), counts.unread + done);
+  for (let done = 0; done < counts.read; done += 200_000)
+    await seed("READ", Math.min(200_000, counts.read - done), counts.unread + done);
   await seed("UNREAD", counts.unread, 0);
   // Vacuumed as well as analysed: otherwise autovacuum takes up the fresh 1.1M rows (a core, for
   // tens of seconds) in the middle of the measurements. A server that has been up has done it.

@@ -19,7 +19,12 @@ const t0 = performance.now();
 await seedBenchStudies(db, { unread: UNREAD, read: READ });
 const seedSeconds = Math.round((performance.now() - t0) / 100) / 10;
 
-const reader = await createUser(db, null, { name: "Bench Reader", email: "bench@readnext.local", password: "bench-password", roles: ["radiologist"] });
+const reader = await createUser(db, null, {
+  name: "Bench Reader",
+  email: "bench@readnext.local",
+  password: "bench-password",
+  roles: ["radiologist"],
+});
 const time = async (fn: () => Promise<unknown>) => {
   const s = performance.now();
   await fn();
@@ -33,16 +38,37 @@ const repeat = async (n: number, fn: () => Promise<unknown>) => {
 };
 
 const noFilters = await repeat(50, () => listWorklist(db, reader.id, { filters: NO_FILTERS, limit: 100, offset: 0 }));
-const filtered = await repeat(50, () => listWorklist(db, reader.id, { filters: { ...NO_FILTERS, modalities: ["CT"], locations: ["ED", "INPATIENT"] }, limit: 100, offset: 0 }));
+const filtered = await repeat(50, () =>
+  listWorklist(db, reader.id, {
+    filters: { ...NO_FILTERS, modalities: ["CT"], locations: ["ED", "INPATIENT"] },
+    limit: 100,
+    offset: 0,
+  }),
+);
 const count = await repeat(50, () => countWorklist(db, reader.id, { ...NO_FILTERS, modalities: ["CT"] }));
-const flagged = await repeat(50, () => listWorklist(db, reader.id, { filters: { ...NO_FILTERS, aiFlaggedOnly: true }, limit: 100, offset: 0 }));
+const flagged = await repeat(50, () =>
+  listWorklist(db, reader.id, { filters: { ...NO_FILTERS, aiFlaggedOnly: true }, limit: 100, offset: 0 }),
+);
 
-const clients = await Promise.all(Array.from({ length: 20 }, (_, i) => createUser(db, null, { name: `Reader ${i}`, email: `reader${i}@bench.local`, password: "bench-password", roles: ["radiologist"] })));
+const clients = await Promise.all(
+  Array.from({ length: 20 }, (_, i) =>
+    createUser(db, null, {
+      name: `Reader ${i}`,
+      email: `reader${i}@bench.local`,
+      password: "bench-password",
+      roles: ["radiologist"],
+    }),
+  ),
+);
 // The bench's own bookkeeping (not the product's "Mark read", which runs in another request):
 // one bare UPDATE straight on the pool, so it takes as little as possible of the Node process
 // the claims share.
-const readAt = (ids: string[]) => hotQuery(db, cachedPlan(Prisma.sql`
-  UPDATE "Study" SET "readingState" = 'READ', "readAt" = now(), "claimHeartbeatAt" = NULL, "dueAt" = NULL, "pinnedAt" = NULL, "capAt" = NULL WHERE id = ANY(${ids})`));
+const readAt = (ids: string[]) =>
+  hotQuery(
+    db,
+    cachedPlan(Prisma.sql`
+  UPDATE "Study" SET "readingState" = 'READ', "readAt" = now(), "claimHeartbeatAt" = NULL, "dueAt" = NULL, "pinnedAt" = NULL, "capAt" = NULL WHERE id = ANY(${ids})`),
+  );
 const pressNextCase = async (c: { id: string; name: string }, out: number[]) => {
   const started = performance.now();
   const r = await claimNextCase(db, c, NO_FILTERS);
@@ -63,12 +89,14 @@ for (let round = 0; round < 5; round++) {
 }
 // Saturation: 20 clients each pressing again the moment their last claim is back and read (no reading time).
 const claimTimes: number[] = [];
-await Promise.all(clients.map(async (c) => {
-  for (let i = 0; i < 25; i++) {
-    const id = await pressNextCase(c, claimTimes);
-    if (id) await readAt([id]);
-  }
-}));
+await Promise.all(
+  clients.map(async (c) => {
+    for (let i = 0; i < 25; i++) {
+      const id = await pressNextCase(c, claimTimes);
+      if (id) await readAt([id]);
+    }
+  }),
+);
 // Bursts: all 20 press at the same instant, 25 times over (the "everyone presses at once" case);
 // the 20 cases are read after the round.
 const burstTimes: number[] = [];
@@ -84,13 +112,32 @@ const indexes = await db.$queryRaw<{ name: string; bytes: bigint }[]>`
    WHERE relname = 'Study' AND indexrelname ~ '(dueAt|pinnedAt|capAt|readAt|flagged)' ORDER BY 1`;
 await db.$disconnect();
 await database.drop();
-console.log(JSON.stringify({
-  bench: "worklist-load", unread: UNREAD, read: READ, seedSeconds,
-  worklistFirstPageMs: { noFilters, modalityAndLocation: filtered, aiFlaggedOnly: flagged },
-  openCountMs: { note: "separate query, capped at 1,000", ...count },
-  nextCaseClaimMs: { concurrentClients: 20, note: "each client presses again as soon as its claim returns and is read", claims: claimTimes.length, ...summarise(claimTimes) },
-  nextCaseClaimMsBursts: { concurrentClients: 20, note: "20 simultaneous presses, 25 rounds, read between rounds", claims: burstTimes.length, ...summarise(burstTimes) },
-  nextCaseClaimMsOneClient: summarise(singleTimes),
-  indexSizesMB: Object.fromEntries(indexes.map((i) => [i.name, Math.round(Number(i.bytes) / 1e5) / 10])),
-  targets: { worklistP95: 30, nextCaseP95: 20 },
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      bench: "worklist-load",
+      unread: UNREAD,
+      read: READ,
+      seedSeconds,
+      worklistFirstPageMs: { noFilters, modalityAndLocation: filtered, aiFlaggedOnly: flagged },
+      openCountMs: { note: "separate query, capped at 1,000", ...count },
+      nextCaseClaimMs: {
+        concurrentClients: 20,
+        note: "each client presses again as soon as its claim returns and is read",
+        claims: claimTimes.length,
+        ...summarise(claimTimes),
+      },
+      nextCaseClaimMsBursts: {
+        concurrentClients: 20,
+        note: "20 simultaneous presses, 25 rounds, read between rounds",
+        claims: burstTimes.length,
+        ...summarise(burstTimes),
+      },
+      nextCaseClaimMsOneClient: summarise(singleTimes),
+      indexSizesMB: Object.fromEntries(indexes.map((i) => [i.name, Math.round(Number(i.bytes) / 1e5) / 10])),
+      targets: { worklistP95: 30, nextCaseP95: 20 },
+    },
+    null,
+    2,
+  ),
+);

@@ -2,10 +2,34 @@ import { expect, test } from "@playwright/test";
 import { signIn } from "./helpers";
 
 const ROLE_NAV = [
-  { email: "radiologist@readnext.local", home: "/worklist", nav: ["Worklist"], heading: "Worklist", empty: "No studies waiting to be read" },
-  { email: "chair@readnext.local", home: "/throughput", nav: ["Throughput", "What-if"], heading: "Throughput", empty: "No reads in the last 24 hours" },
-  { email: "scheduler@readnext.local", home: "/backlog", nav: ["Backlog"], heading: "Backlog", empty: "The backlog is empty" },
-  { email: "admin@readnext.local", home: "/admin", nav: ["Admin"], heading: "PACS sources", empty: "No PACS connected yet" },
+  {
+    email: "radiologist@readnext.local",
+    home: "/worklist",
+    nav: ["Worklist"],
+    heading: "Worklist",
+    empty: "No studies waiting to be read",
+  },
+  {
+    email: "chair@readnext.local",
+    home: "/throughput",
+    nav: ["Throughput", "What-if"],
+    heading: "Throughput",
+    empty: "No reads in the last 24 hours",
+  },
+  {
+    email: "scheduler@readnext.local",
+    home: "/backlog",
+    nav: ["Backlog"],
+    heading: "Backlog",
+    empty: "The backlog is empty",
+  },
+  {
+    email: "admin@readnext.local",
+    home: "/admin",
+    nav: ["Admin"],
+    heading: "PACS sources",
+    empty: "No PACS connected yet",
+  },
 ];
 
 test("anonymous visitors are sent to the sign-in page", async ({ page }) => {
@@ -43,7 +67,10 @@ test("a radiologist cannot open the admin page", async ({ page }) => {
   await expect(page.getByText("Your roles do not include this section")).toBeVisible();
 });
 
-test("an admin adds a user with a role, the audit log shows it, and the new user can sign in", async ({ page, browser }) => {
+test("an admin adds a user with a role, the audit log shows it, and the new user can sign in", async ({
+  page,
+  browser,
+}) => {
   await signIn(page, "admin@readnext.local");
   await page.getByLabel("Name").fill("Dr. New Reader");
   await page.getByLabel("Email").fill("new.reader@readnext.local");
@@ -62,7 +89,10 @@ test("an admin adds a user with a role, the audit log shows it, and the new user
   const other = await browser.newContext();
   const newUser = await other.newPage();
   await signIn(newUser, "new.reader@readnext.local", "new-reader-password");
-  await expect(newUser.getByRole("navigation", { name: "Sections" }).getByRole("link")).toHaveText(["Worklist", "Backlog"]);
+  await expect(newUser.getByRole("navigation", { name: "Sections" }).getByRole("link")).toHaveText([
+    "Worklist",
+    "Backlog",
+  ]);
   await other.close();
 });
 

@@ -36,7 +36,9 @@ test("a wrong address is reported in words, and nothing is saved", async ({ page
   await page.getByLabel("Name", { exact: true }).first().fill("Nowhere");
   await page.getByLabel("DICOMweb root URL").fill("http://127.0.0.1:9/dicom-web");
   await page.getByRole("button", { name: "Test connection" }).click();
-  await expect(page.getByRole("status")).toContainText("Connection failed: Nowhere: search studies: cannot reach http://127.0.0.1:9/dicom-web");
+  await expect(page.getByRole("status")).toContainText(
+    "Connection failed: Nowhere: search studies: cannot reach http://127.0.0.1:9/dicom-web",
+  );
   await expect(page.getByTestId("source-row-Nowhere")).toHaveCount(0);
 });
 

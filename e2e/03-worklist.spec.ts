@@ -2,7 +2,10 @@ import { expect, test } from "@playwright/test";
 import { signIn } from "./helpers";
 
 // Runs after 02, which connected a PACS holding three studies.
-test("Next case claims the top study, another reader sees the claim live, Mark read removes it", async ({ page, browser }) => {
+test("Next case claims the top study, another reader sees the claim live, Mark read removes it", async ({
+  page,
+  browser,
+}) => {
   const otherContext = await browser.newContext();
   const other = await otherContext.newPage();
   await signIn(other, "second.reader@readnext.local");
@@ -13,7 +16,9 @@ test("Next case claims the top study, another reader sees the claim live, Mark r
   const answers: Promise<{ url: string; bytes: number; encoding: string | undefined }>[] = [];
   page.on("response", (r) => {
     if (r.url().includes("/api/trpc/") && !r.headers()["content-type"]?.startsWith("text/event-stream")) {
-      answers.push(r.body().then((b) => ({ url: r.url(), bytes: b.length, encoding: r.headers()["content-encoding"] })));
+      answers.push(
+        r.body().then((b) => ({ url: r.url(), bytes: b.length, encoding: r.headers()["content-encoding"] })),
+      );
     }
   });
   await signIn(page, "radiologist@readnext.local");
@@ -62,7 +67,10 @@ test("skipping needs a reason and hides the study from that reader only", async 
   await otherContext.close();
 });
 
-test("a scheduler pins an at-risk study and it goes to the top of the readers' list, with who and why", async ({ page, browser }) => {
+test("a scheduler pins an at-risk study and it goes to the top of the readers' list, with who and why", async ({
+  page,
+  browser,
+}) => {
   await signIn(page, "scheduler@readnext.local");
   await page.getByLabel("due within").selectOption("1440");
   const rows = page.locator('[data-testid^="at-risk-"]');
@@ -72,7 +80,9 @@ test("a scheduler pins an at-risk study and it goes to the top of the readers' l
   await last.getByRole("button", { name: "Pin" }).click();
   await last.getByLabel("Reason").fill("surgeon waiting in theatre");
   await last.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByTestId(`at-risk-${accession}`)).toContainText("pinned by Sam Scheduler: surgeon waiting in theatre");
+  await expect(page.getByTestId(`at-risk-${accession}`)).toContainText(
+    "pinned by Sam Scheduler: surgeon waiting in theatre",
+  );
 
   const readerContext = await browser.newContext();
   const reader = await readerContext.newPage();
@@ -83,7 +93,10 @@ test("a scheduler pins an at-risk study and it goes to the top of the readers' l
   await readerContext.close();
 });
 
-test("a chair sees who holds which case and breaks a claim with a reason; the reader's panel and list free it live", async ({ page, browser }) => {
+test("a chair sees who holds which case and breaks a claim with a reason; the reader's panel and list free it live", async ({
+  page,
+  browser,
+}) => {
   const readerContext = await browser.newContext();
   const reader = await readerContext.newPage();
   await signIn(reader, "radiologist@readnext.local");

@@ -6,17 +6,32 @@ import { signIn } from "./helpers";
 
 const pacs = () => new DicomWebAdapter(configForUrl(process.env.E2E_DICOMWEB_URL!, { timeoutMs: 30_000 }));
 const headCt = (seed: number, finding: "none" | "ich-subdural", priority: "STAT" | "ROUTINE", location: string) =>
-  generateStudy({ seed, kind: "head-ct", finding, priority, location, sliceCount: 16, size: 256, studyDateTime: new Date(), withLocalizer: false });
+  generateStudy({
+    seed,
+    kind: "head-ct",
+    finding,
+    priority,
+    location,
+    sliceCount: 16,
+    size: 256,
+    studyDateTime: new Date(),
+    withLocalizer: false,
+  });
 
 // Runs after 03/04: the scheduler's pinned study is still open; a second reader reads it first.
-test("a positive head CT STOWed during the test rises to the top live, opens with its key slice, is confirmed and read", async ({ page, browser }) => {
+test("a positive head CT STOWed during the test rises to the top live, opens with its key slice, is confirmed and read", async ({
+  page,
+  browser,
+}) => {
   // Two studies go through the whole path (change feed, queue, WADO-RS, model) while the page is open.
   test.setTimeout(120_000);
   const otherContext = await browser.newContext();
   const other = await otherContext.newPage();
   await signIn(other, "second.reader@readnext.local");
   await other.keyboard.press("n");
-  await expect(other.getByRole("complementary", { name: "Study" }).getByTestId("panel-status")).toHaveText("open by you");
+  await expect(other.getByRole("complementary", { name: "Study" }).getByTestId("panel-status")).toHaveText(
+    "open by you",
+  );
   await other.keyboard.press("r");
 
   // A STAT ED head CT without a bleed: scored, not pinned.
@@ -24,7 +39,9 @@ test("a positive head CT STOWed during the test rises to the top live, opens wit
   await pacs().storeInstances(negative.instances);
   await signIn(page, "radiologist@readnext.local");
   const negativeRow = page.locator(`[data-accession="${negative.accessionNumber}"]`);
-  await expect(negativeRow).toContainText(/AI: no intracranial bleed found 0\.\d\d \(ich-headct 1\.0\.0\)/, { timeout: 30_000 });
+  await expect(negativeRow).toContainText(/AI: no intracranial bleed found 0\.\d\d \(ich-headct 1\.0\.0\)/, {
+    timeout: 30_000,
+  });
   await expect(page.getByTestId("worklist-row").first()).toHaveAttribute("data-accession", negative.accessionNumber);
 
   // A routine outpatient head CT with a subdural bleed, while the page stays open: no reload.
@@ -44,11 +61,18 @@ test("a positive head CT STOWed during the test rises to the top live, opens wit
   const result = panel.getByTestId("ai-result").first();
   await expect(result).toContainText("Suspected intracranial bleed");
   // Named as the viewer names it: the image's InstanceNumber and its series.
-  const preview = result.getByRole("img", { name: /^Key slice \(image \d+ of series \d+ \(HEAD 5mm STND\)\) for intracranial bleed$/ });
+  const preview = result.getByRole("img", {
+    name: /^Key slice \(image \d+ of series \d+ \(HEAD 5mm STND\)\) for intracranial bleed$/,
+  });
   await expect(preview).toBeVisible();
   await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(256);
-  await expect(result.getByTestId("key-slice-caption")).toHaveText(/^Most suspicious slice: image \d+ of series \d+ \(HEAD 5mm STND\) · slice score [01]\.\d\d$/);
-  await expect(result.getByRole("link", { name: "ich-headct 1.0.0" })).toHaveAttribute("href", "/models/ich-headct/card");
+  await expect(result.getByTestId("key-slice-caption")).toHaveText(
+    /^Most suspicious slice: image \d+ of series \d+ \(HEAD 5mm STND\) · slice score [01]\.\d\d$/,
+  );
+  await expect(result.getByRole("link", { name: "ich-headct 1.0.0" })).toHaveAttribute(
+    "href",
+    "/models/ich-headct/card",
+  );
 
   await result.getByLabel("AI feedback comment").fill("acute subdural, left convexity");
   await result.getByRole("button", { name: "Confirm finding" }).click();
@@ -62,7 +86,9 @@ test("a positive head CT STOWed during the test rises to the top live, opens wit
   await otherContext.close();
 });
 
-test("a link to /worklist?study=<id> (as in the critical-finding webhook) opens that study's panel", async ({ page }) => {
+test("a link to /worklist?study=<id> (as in the critical-finding webhook) opens that study's panel", async ({
+  page,
+}) => {
   await signIn(page, "radiologist@readnext.local");
   const row = page.getByTestId("worklist-row").first();
   const accession = await row.getAttribute("data-accession");

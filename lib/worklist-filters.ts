@@ -10,7 +10,13 @@ export const worklistFiltersSchema = z.object({
   aiFlaggedOnly: z.boolean().default(false),
 });
 export type WorklistFilters = z.infer<typeof worklistFiltersSchema>;
-export const NO_FILTERS: WorklistFilters = { modalities: [], bodyParts: [], priorities: [], locations: [], aiFlaggedOnly: false };
+export const NO_FILTERS: WorklistFilters = {
+  modalities: [],
+  bodyParts: [],
+  priorities: [],
+  locations: [],
+  aiFlaggedOnly: false,
+};
 
 /** Age in whole years at `on` from a birth date, or null. */
 export function ageInYears(birthDate: Date | null, on: Date): number | null {

@@ -29,10 +29,16 @@ const env = {
 const client = createDb(database.url);
 await seedDemoUsers(client);
 // A second reader, to watch claims from another browser.
-await createUser(client, null, { name: "Dr. Sam Second", email: "second.reader@readnext.local", password: "readnext-demo", roles: ["radiologist"] });
+await createUser(client, null, {
+  name: "Dr. Sam Second",
+  email: "second.reader@readnext.local",
+  password: "readnext-demo",
+  roles: ["radiologist"],
+});
 await client.$disconnect();
 const stow = new DicomWebAdapter(configForUrl(orthanc.dicomWebUrl, { timeoutMs: 30_000 }));
-for (let seed = 1; seed <= 3; seed++) await stow.storeInstances(generateStudy({ seed, kind: "other", studyDateTime: new Date() }).instances);
+for (let seed = 1; seed <= 3; seed++)
+  await stow.storeInstances(generateStudy({ seed, kind: "other", studyDateTime: new Date() }).instances);
 
 let code = 1;
 if (buildWebAppIfNeeded(env)) {
@@ -43,10 +49,14 @@ if (buildWebAppIfNeeded(env)) {
   web.stderr?.on("data", (d) => (serverLog += d));
   try {
     await waitForHealthy(baseUrl);
-    const result = spawnSync(process.execPath, ["node_modules/@playwright/test/cli.js", "test", ...process.argv.slice(2)], {
-      stdio: "inherit",
-      env: { ...env, E2E_BASE_URL: baseUrl, E2E_DICOMWEB_URL: orthanc.dicomWebUrl },
-    });
+    const result = spawnSync(
+      process.execPath,
+      ["node_modules/@playwright/test/cli.js", "test", ...process.argv.slice(2)],
+      {
+        stdio: "inherit",
+        env: { ...env, E2E_BASE_URL: baseUrl, E2E_DICOMWEB_URL: orthanc.dicomWebUrl },
+      },
+    );
     code = result.status ?? 1;
     if (code !== 0) console.error(`--- web server log ---\n${serverLog.slice(-5000)}`);
   } finally {

@@ -41,20 +41,36 @@ if (!values.out && !values.stow) fail("Give --out DIR or --stow URL");
 const perMinute = values.rate ? Number(values.rate) : null;
 if (perMinute !== null && !(perMinute > 0)) fail("--rate must be a positive number of studies per minute");
 
-const adapter = values.stow
-  ? new DicomWebAdapter(configForUrl(values.stow))
-  : null;
+const adapter = values.stow ? new DicomWebAdapter(configForUrl(values.stow)) : null;
 
 for (let i = 0; i < count; i++) {
   const started = Date.now();
-  const study = generateStudy({ seed: seed + i, kind: values.kind as StudyKind, finding: values.finding as Finding | "positive", studyDateTime: new Date() });
+  const study = generateStudy({
+    seed: seed + i,
+    kind: values.kind as StudyKind,
+    finding: values.finding as Finding | "positive",
+    studyDateTime: new Date(),
+  });
   if (adapter) {
     await adapter.storeInstances(study.instances);
   } else {
     const dir = path.join(values.out!, study.studyInstanceUid);
     mkdirSync(dir, { recursive: true });
-    study.instances.forEach((bytes, n) => writeFileSync(path.join(dir, `${String(n + 1).padStart(4, "0")}.dcm`), bytes));
+    study.instances.forEach((bytes, n) =>
+      writeFileSync(path.join(dir, `${String(n + 1).padStart(4, "0")}.dcm`), bytes),
+    );
   }
-  console.log(JSON.stringify({ studyInstanceUid: study.studyInstanceUid, accession: study.accessionNumber, kind: study.kind, finding: study.finding, instances: study.instances.length, priority: study.priority, location: study.location }));
-  if (perMinute && i < count - 1) await new Promise((r) => setTimeout(r, Math.max(0, 60_000 / perMinute - (Date.now() - started))));
+  console.log(
+    JSON.stringify({
+      studyInstanceUid: study.studyInstanceUid,
+      accession: study.accessionNumber,
+      kind: study.kind,
+      finding: study.finding,
+      instances: study.instances.length,
+      priority: study.priority,
+      location: study.location,
+    }),
+  );
+  if (perMinute && i < count - 1)
+    await new Promise((r) => setTimeout(r, Math.max(0, 60_000 / perMinute - (Date.now() - started))));
 }

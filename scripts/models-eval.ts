@@ -23,7 +23,13 @@ const byFinding = new Map<string, { tp: number; n: number }>();
 for (let i = 0; i < count; i++) {
   const positive = i % 2 === 0;
   // Seeds from 10^9 up: disjoint from the training seeds.
-  const study = generateStudy({ seed: 1_000_000_000 + i, kind, finding: positive ? "positive" : "none", size: kind === "head-ct" ? 256 : 1024, withLocalizer: false });
+  const study = generateStudy({
+    seed: 1_000_000_000 + i,
+    kind,
+    finding: positive ? "positive" : "none",
+    size: kind === "head-ct" ? 256 : 1024,
+    withLocalizer: false,
+  });
   const started = performance.now();
   const score = await scoreSeries(model, study.instances);
   times.push(performance.now() - started);
@@ -58,6 +64,15 @@ if (!process.argv.includes("--no-write")) {
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   const cardPath = path.join(dir, "MODEL_CARD.md");
   const card = readFileSync(cardPath, "utf8");
-  const section = `## Measured\n\n_Written by \`npm run models:eval -- ${id} ${count}\`._\n\n| figure | value |\n|---|---|\n| AUC | ${result.auc} |\n| sensitivity at ${threshold} | ${result.sensitivity} |\n| specificity at ${threshold} | ${result.specificity} |\n| correct by finding | ${Object.entries(result.correctByFinding).map(([k, v]) => `${k} ${v}`).join(", ")} |\n| time per study (2-core CPU, preprocessing + inference) | ${result.msPerStudy} ms |\n| held-out set | ${measured} |\n`;
-  writeFileSync(cardPath, card.includes("## Measured") ? card.replace(/## Measured[\s\S]*$/, section) : `${card.trimEnd()}\n\n${section}`);
+  const section = `## Measured\n\n_Written by \`npm run models:eval -- ${id} ${count}\`._\n\n| figure | value |\n|---|---|\n| AUC | ${result.auc} |\n| sensitivity at ${threshold} | ${result.sensitivity} |\n| specificity at ${threshold} | ${result.specificity} |\n| correct by finding | ${Object.entries(
+    result.correctByFinding,
+  )
+    .map(([k, v]) => `${k} ${v}`)
+    .join(
+      ", ",
+    )} |\n| time per study (2-core CPU, preprocessing + inference) | ${result.msPerStudy} ms |\n| held-out set | ${measured} |\n`;
+  writeFileSync(
+    cardPath,
+    card.includes("## Measured") ? card.replace(/## Measured[\s\S]*$/, section) : `${card.trimEnd()}\n\n${section}`,
+  );
 }

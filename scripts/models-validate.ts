@@ -10,7 +10,9 @@ if (!dir) {
 }
 try {
   const model = await loadModel(dir);
-  console.log(`OK: ${model.manifest.id} ${model.manifest.version} (inputs ${model.inference.inputNames.join(", ")}; outputs ${model.inference.outputNames.join(", ")})`);
+  console.log(
+    `OK: ${model.manifest.id} ${model.manifest.version} (inputs ${model.inference.inputNames.join(", ")}; outputs ${model.inference.outputNames.join(", ")})`,
+  );
   await model.inference.release();
 } catch (error) {
   if (!(error instanceof ModelRefusedError)) throw error;

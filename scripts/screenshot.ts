@@ -2,10 +2,22 @@
 // npx tsx scripts/screenshot.ts <baseUrl> <email> <path> <out.png>
 import { chromium } from "@playwright/test";
 
-const [baseUrl = "http://127.0.0.1:3000", email = "radiologist@readnext.local", pagePath = "/", out = "screenshot.png"] = process.argv.slice(2);
+const [
+  baseUrl = "http://127.0.0.1:3000",
+  email = "radiologist@readnext.local",
+  pagePath = "/",
+  out = "screenshot.png",
+] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
 });
 const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
 await page.goto(`${baseUrl}/sign-in`);

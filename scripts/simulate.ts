@@ -23,7 +23,9 @@ const round = (_key: string, v: unknown) => (typeof v === "number" ? Math.round(
 try {
   const started = performance.now();
   const result = simulate(scenario as Parameters<typeof simulate>[0]);
-  console.log(JSON.stringify({ ...result, runtimeMs: Math.round(performance.now() - started), waitsIn: "minutes" }, round, 2));
+  console.log(
+    JSON.stringify({ ...result, runtimeMs: Math.round(performance.now() - started), waitsIn: "minutes" }, round, 2),
+  );
 } catch (error) {
   console.error(`Invalid scenario: ${(error as Error).message}`);
   process.exit(2);

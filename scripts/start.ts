@@ -33,8 +33,12 @@ const releaseLock = "release" in lock ? lock.release : () => undefined;
 process.on("exit", releaseLock);
 const ports = [
   { host: config.HOST, port: config.PORT, what: "the web server, PORT" },
-  ...(config.DATABASE_URL ? [] : [{ host: "127.0.0.1", port: config.EMBEDDED_PG_PORT, what: "the embedded Postgres, EMBEDDED_PG_PORT" }]),
-  ...(config.DICOMWEB_URL ? [] : [{ host: "127.0.0.1", port: config.DEMO_PACS_PORT, what: "the demo PACS, DEMO_PACS_PORT" }]),
+  ...(config.DATABASE_URL
+    ? []
+    : [{ host: "127.0.0.1", port: config.EMBEDDED_PG_PORT, what: "the embedded Postgres, EMBEDDED_PG_PORT" }]),
+  ...(config.DICOMWEB_URL
+    ? []
+    : [{ host: "127.0.0.1", port: config.DEMO_PACS_PORT, what: "the demo PACS, DEMO_PACS_PORT" }]),
 ];
 for (const { host, port, what } of ports) {
   const problem = await portProblem(host, port, what);
@@ -46,11 +50,22 @@ const db = createDb(database.url);
 await seedDemoUsers(db);
 
 let demoPacs: RunningOrthanc | null = null;
-const source = { authType: "none" as const, timeoutMs: 30_000, locationTag: "00380300", backfillDays: 2, syncIntervalSeconds: 60, enabled: true };
+const source = {
+  authType: "none" as const,
+  timeoutMs: 30_000,
+  locationTag: "00380300",
+  backfillDays: 2,
+  syncIntervalSeconds: 60,
+  enabled: true,
+};
 if (config.DICOMWEB_URL) {
   await ensureEnvSource(db, {
-    ...source, name: config.DICOMWEB_NAME, baseUrl: config.DICOMWEB_URL, authType: config.DICOMWEB_AUTH,
-    username: config.DICOMWEB_USERNAME ?? null, secret: config.DICOMWEB_AUTH === "bearer" ? config.DICOMWEB_TOKEN : config.DICOMWEB_PASSWORD,
+    ...source,
+    name: config.DICOMWEB_NAME,
+    baseUrl: config.DICOMWEB_URL,
+    authType: config.DICOMWEB_AUTH,
+    username: config.DICOMWEB_USERNAME ?? null,
+    secret: config.DICOMWEB_AUTH === "bearer" ? config.DICOMWEB_TOKEN : config.DICOMWEB_PASSWORD,
     capabilities: { orthancChangeFeed: config.DICOMWEB_ORTHANC_CHANGES },
   });
   say(`PACS: ${config.DICOMWEB_URL}`);
@@ -63,7 +78,11 @@ if (config.DICOMWEB_URL) {
     say(`Demo PACS: ${demoPacs.baseUrl} (Orthanc, loopback only, data in ${path.join(config.DATA_DIR, "orthanc")})`);
   } else {
     // Everything else still starts; the admin page shows the source as not available, with the reason.
-    await ensureEnvSource(db, { ...demoSource, baseUrl: `http://127.0.0.1:${config.DEMO_PACS_PORT}/dicom-web`, unavailableReason: demo.unavailable });
+    await ensureEnvSource(db, {
+      ...demoSource,
+      baseUrl: `http://127.0.0.1:${config.DEMO_PACS_PORT}/dicom-web`,
+      unavailableReason: demo.unavailable,
+    });
     say(`No demo PACS: ${demo.unavailable}`);
   }
 }
@@ -98,7 +117,9 @@ function superviseWorker(): void {
       return;
     }
     const delayMs = 1000 * 2 ** (workerExits.length - 1);
-    say(`The worker exited (${how}); starting it again in ${delayMs / 1000} s. Until then nothing is synced from the PACS or scored.`);
+    say(
+      `The worker exited (${how}); starting it again in ${delayMs / 1000} s. Until then nothing is synced from the PACS or scored.`,
+    );
     setTimeout(() => !stopping && superviseWorker(), delayMs);
   });
 }

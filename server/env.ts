@@ -91,20 +91,36 @@ export class EnvError extends Error {}
 export function parseEnv(source: Record<string, string | undefined>): Env {
   // Treat empty strings as unset, as .env files commonly leave them.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
-  const result = envSchema.superRefine((e, ctx) => {
-    if (e.DICOMWEB_AUTH === "basic" && (!e.DICOMWEB_USERNAME || e.DICOMWEB_PASSWORD === undefined)) {
-      ctx.addIssue({ code: "custom", path: ["DICOMWEB_USERNAME"], message: "DICOMWEB_AUTH=basic needs DICOMWEB_USERNAME and DICOMWEB_PASSWORD" });
-    }
-    if (e.CRITICAL_WEBHOOK_URL && !e.CRITICAL_WEBHOOK_SECRET) {
-      ctx.addIssue({ code: "custom", path: ["CRITICAL_WEBHOOK_SECRET"], message: "CRITICAL_WEBHOOK_URL needs CRITICAL_WEBHOOK_SECRET to sign its requests" });
-    }
-    if (e.DICOMWEB_AUTH === "bearer" && !e.DICOMWEB_TOKEN) {
-      ctx.addIssue({ code: "custom", path: ["DICOMWEB_TOKEN"], message: "DICOMWEB_AUTH=bearer needs DICOMWEB_TOKEN" });
-    }
-  }).safeParse(cleaned);
+  const result = envSchema
+    .superRefine((e, ctx) => {
+      if (e.DICOMWEB_AUTH === "basic" && (!e.DICOMWEB_USERNAME || e.DICOMWEB_PASSWORD === undefined)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["DICOMWEB_USERNAME"],
+          message: "DICOMWEB_AUTH=basic needs DICOMWEB_USERNAME and DICOMWEB_PASSWORD",
+        });
+      }
+      if (e.CRITICAL_WEBHOOK_URL && !e.CRITICAL_WEBHOOK_SECRET) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["CRITICAL_WEBHOOK_SECRET"],
+          message: "CRITICAL_WEBHOOK_URL needs CRITICAL_WEBHOOK_SECRET to sign its requests",
+        });
+      }
+      if (e.DICOMWEB_AUTH === "bearer" && !e.DICOMWEB_TOKEN) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["DICOMWEB_TOKEN"],
+          message: "DICOMWEB_AUTH=bearer needs DICOMWEB_TOKEN",
+        });
+      }
+    })
+    .safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new EnvError(`Invalid environment configuration:\n${lines.join("\n")}\nSee .env.example for every variable and its default.`);
+    throw new EnvError(
+      `Invalid environment configuration:\n${lines.join("\n")}\nSee .env.example for every variable and its default.`,
+    );
   }
   return result.data;
 }

@@ -1,6 +1,9 @@
 // Minimal typings for the parts of dcmjs ReadNext uses (the package ships none).
 declare module "dcmjs" {
-  type DenaturalizedDataset = Record<string, { vr: string; Value?: unknown[]; InlineBinary?: string; BulkDataURI?: string }>;
+  type DenaturalizedDataset = Record<
+    string,
+    { vr: string; Value?: unknown[]; InlineBinary?: string; BulkDataURI?: string }
+  >;
   class DicomDict {
     constructor(meta: DenaturalizedDataset);
     meta: DenaturalizedDataset;

@@ -4,6 +4,10 @@ declare module "xhr2" {
 }
 
 declare module "async-exit-hook" {
-  const exitHook: { (hook: (done: () => void) => void): void; unhookEvent(event: string): void; hookedEvents(): string[] };
+  const exitHook: {
+    (hook: (done: () => void) => void): void;
+    unhookEvent(event: string): void;
+    hookedEvents(): string[];
+  };
   export default exitHook;
 }

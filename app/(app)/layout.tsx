@@ -14,9 +14,13 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     <Providers>
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3">
-          <Link href="/" className="text-lg font-semibold tracking-tight text-sky-800">ReadNext</Link>
+          <Link href="/" className="text-lg font-semibold tracking-tight text-sky-800">
+            ReadNext
+          </Link>
           <nav aria-label="Sections" className="flex gap-1">
-            {sections.map((s) => <NavLink key={s.href} href={s.href} label={s.label} />)}
+            {sections.map((s) => (
+              <NavLink key={s.href} href={s.href} label={s.label} />
+            ))}
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">
             <span data-testid="current-user">

@@ -6,7 +6,9 @@ export function minutesBetween(from: Date, to: Date): number {
 
 export function dueLabel(dueAt: Date, now: Date): { text: string; overdue: boolean } {
   const left = minutesBetween(now, dueAt);
-  return left >= 0 ? { text: `due in ${formatMinutes(left)}`, overdue: false } : { text: `overdue ${formatMinutes(left)}`, overdue: true };
+  return left >= 0
+    ? { text: `due in ${formatMinutes(left)}`, overdue: false }
+    : { text: `overdue ${formatMinutes(left)}`, overdue: true };
 }
 
 export { formatMinutes };

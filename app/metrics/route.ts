@@ -8,7 +8,11 @@ export const dynamic = "force-dynamic";
 /** Prometheus scrape endpoint: queue, results, scoring time, arrival-to-verdict lag. */
 export async function GET(request: Request) {
   const token = env().METRICS_TOKEN;
-  if (token && !bearerTokenMatches(request.headers.get("authorization"), token)) return new Response("Bearer token required (METRICS_TOKEN)\n", { status: 401, headers: { "WWW-Authenticate": "Bearer" } });
+  if (token && !bearerTokenMatches(request.headers.get("authorization"), token))
+    return new Response("Bearer token required (METRICS_TOKEN)\n", {
+      status: 401,
+      headers: { "WWW-Authenticate": "Bearer" },
+    });
   const registry = buildMetricsRegistry(db());
   return new Response(await registry.metrics(), { headers: { "Content-Type": registry.contentType } });
 }

@@ -13,7 +13,9 @@ export default async function NoAccessPage() {
           ? `${user.name}, your account has no role yet. Ask an administrator to give you one.`
           : "Your roles do not include this section. Use the navigation to go where you can."}
       </p>
-      <div className="mt-6"><SignOutButton /></div>
+      <div className="mt-6">
+        <SignOutButton />
+      </div>
     </main>
   );
 }

@@ -19,7 +19,11 @@ export function SignInForm() {
     });
     if (failure) {
       setPending(false);
-      setError(failure.status === 401 ? "Wrong email or password, or the account is disabled." : (failure.message ?? "Sign-in failed."));
+      setError(
+        failure.status === 401
+          ? "Wrong email or password, or the account is disabled."
+          : (failure.message ?? "Sign-in failed."),
+      );
       return;
     }
     // Refresh so server components re-render with the new session cookie.
@@ -31,14 +35,34 @@ export function SignInForm() {
     <form onSubmit={onSubmit} className="mt-6 space-y-4">
       <label className="block text-sm font-medium">
         Email
-        <input name="email" type="email" required autoComplete="username" className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 outline-none focus:border-sky-600 focus:ring-2 focus:ring-sky-200" />
+        <input
+          name="email"
+          type="email"
+          required
+          autoComplete="username"
+          className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 outline-none focus:border-sky-600 focus:ring-2 focus:ring-sky-200"
+        />
       </label>
       <label className="block text-sm font-medium">
         Password
-        <input name="password" type="password" required autoComplete="current-password" className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 outline-none focus:border-sky-600 focus:ring-2 focus:ring-sky-200" />
+        <input
+          name="password"
+          type="password"
+          required
+          autoComplete="current-password"
+          className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 outline-none focus:border-sky-600 focus:ring-2 focus:ring-sky-200"
+        />
       </label>
-      {error && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{error}</p>}
-      <button type="submit" disabled={pending} className="w-full rounded-md bg-sky-700 px-3 py-2 font-medium text-white hover:bg-sky-800 disabled:opacity-60">
+      {error && (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+          {error}
+        </p>
+      )}
+      <button
+        type="submit"
+        disabled={pending}
+        className="w-full rounded-md bg-sky-700 px-3 py-2 font-medium text-white hover:bg-sky-800 disabled:opacity-60"
+      >
         {pending ? "Signing in…" : "Sign in"}
       </button>
     </form>

@@ -29,8 +29,15 @@ type Codecs = {
   charls: { JpegLSDecoder: new () => WasmDecoder };
   openjpeg: { J2KDecoder: new () => WasmDecoder };
   turbo: { JPEGDecoder: new () => WasmDecoder };
-  Lossless: new () => { decode(buffer: ArrayBuffer, offset: number, length: number): Uint8Array | Uint16Array | Int16Array };
-  rle: { decode(data: Uint8Array, attrs: { width: number; height: number; bitsAllocated: number; samplesPerPixel: number }): Uint8Array };
+  Lossless: new () => {
+    decode(buffer: ArrayBuffer, offset: number, length: number): Uint8Array | Uint16Array | Int16Array;
+  };
+  rle: {
+    decode(
+      data: Uint8Array,
+      attrs: { width: number; height: number; bitsAllocated: number; samplesPerPixel: number },
+    ): Uint8Array;
+  };
 };
 
 let codecs: Codecs | null = null;
@@ -49,12 +56,14 @@ export function loadCodecs(): Promise<void> {
       import("jpeg-lossless-decoder-js"),
       import("dicom-rle"),
     ]);
-    const RleDecoder = ((rle as { default?: { RleDecoder: unknown } }).default?.RleDecoder ?? (rle as { RleDecoder: unknown }).RleDecoder) as new () => Codecs["rle"];
+    const RleDecoder = ((rle as { default?: { RleDecoder: unknown } }).default?.RleDecoder ??
+      (rle as { RleDecoder: unknown }).RleDecoder) as new () => Codecs["rle"];
     codecs = {
       charls: await factory<Codecs["charls"]>(charls)(),
       openjpeg: await factory<Codecs["openjpeg"]>(openjpeg)(),
       turbo: await factory<Codecs["turbo"]>(turbo)(),
-      Lossless: ((lossless as { default?: { Decoder: unknown } }).default?.Decoder ?? (lossless as { Decoder: unknown }).Decoder) as Codecs["Lossless"],
+      Lossless: ((lossless as { default?: { Decoder: unknown } }).default?.Decoder ??
+        (lossless as { Decoder: unknown }).Decoder) as Codecs["Lossless"],
       rle: new RleDecoder(),
     };
   })();
@@ -65,12 +74,19 @@ export function isCompressed(transferSyntax: string): boolean {
   return (Object.values(COMPRESSED_SYNTAX) as string[]).includes(transferSyntax);
 }
 
-function runWasm(decoder: WasmDecoder, bytes: Uint8Array): { data: Uint8Array; bitsPerSample: number; componentCount: number } {
+function runWasm(
+  decoder: WasmDecoder,
+  bytes: Uint8Array,
+): { data: Uint8Array; bitsPerSample: number; componentCount: number } {
   try {
     decoder.getEncodedBuffer(bytes.length).set(bytes);
     decoder.decode();
     const info = decoder.getFrameInfo();
-    return { data: decoder.getDecodedBuffer().slice(), bitsPerSample: info.bitsPerSample, componentCount: info.componentCount };
+    return {
+      data: decoder.getDecodedBuffer().slice(),
+      bitsPerSample: info.bitsPerSample,
+      componentCount: info.componentCount,
+    };
   } finally {
     decoder.delete();
   }
@@ -79,24 +95,42 @@ function runWasm(decoder: WasmDecoder, bytes: Uint8Array): { data: Uint8Array; b
 /** Stored values of one compressed frame (one frame's bytes, fragments already joined). */
 export function decodeCompressedFrame(bytes: Uint8Array, meta: ImageMeta): Float32Array {
   const ts = meta.transferSyntax;
-  if (!codecs) throw new UnsupportedPixelDataError(`transfer syntax ${ts} needs the codecs, which are not loaded (call loadCodecs() first)`);
-  if (meta.samplesPerPixel !== 1) throw new UnsupportedPixelDataError(`${meta.photometric} with ${meta.samplesPerPixel} samples per pixel is not a greyscale image`);
+  if (!codecs)
+    throw new UnsupportedPixelDataError(
+      `transfer syntax ${ts} needs the codecs, which are not loaded (call loadCodecs() first)`,
+    );
+  if (meta.samplesPerPixel !== 1)
+    throw new UnsupportedPixelDataError(
+      `${meta.photometric} with ${meta.samplesPerPixel} samples per pixel is not a greyscale image`,
+    );
   const little = { ...meta, frames: 1, transferSyntax: TRANSFER_SYNTAX.explicitLittle };
   let decoded: Uint8Array;
   let bitsAllocated = meta.bitsAllocated;
   switch (ts) {
     case COMPRESSED_SYNTAX.rle:
-      decoded = codecs.rle.decode(bytes, { width: meta.columns, height: meta.rows, bitsAllocated: meta.bitsAllocated, samplesPerPixel: 1 });
+      decoded = codecs.rle.decode(bytes, {
+        width: meta.columns,
+        height: meta.rows,
+        bitsAllocated: meta.bitsAllocated,
+        samplesPerPixel: 1,
+      });
       break;
     case COMPRESSED_SYNTAX.jpegLsLossless:
     case COMPRESSED_SYNTAX.jpegLsNearLossless:
     case COMPRESSED_SYNTAX.jpeg2000Lossless:
     case COMPRESSED_SYNTAX.jpeg2000:
     case COMPRESSED_SYNTAX.jpegBaseline: {
-      const decoder = ts === COMPRESSED_SYNTAX.jpegBaseline ? new codecs.turbo.JPEGDecoder()
-        : ts.startsWith("1.2.840.10008.1.2.4.8") ? new codecs.charls.JpegLSDecoder() : new codecs.openjpeg.J2KDecoder();
+      const decoder =
+        ts === COMPRESSED_SYNTAX.jpegBaseline
+          ? new codecs.turbo.JPEGDecoder()
+          : ts.startsWith("1.2.840.10008.1.2.4.8")
+            ? new codecs.charls.JpegLSDecoder()
+            : new codecs.openjpeg.J2KDecoder();
       const out = runWasm(decoder, bytes);
-      if (out.componentCount !== 1) throw new UnsupportedPixelDataError(`the ${ts} frame has ${out.componentCount} components, not a greyscale image`);
+      if (out.componentCount !== 1)
+        throw new UnsupportedPixelDataError(
+          `the ${ts} frame has ${out.componentCount} components, not a greyscale image`,
+        );
       bitsAllocated = out.bitsPerSample <= 8 ? 8 : 16;
       decoded = out.data;
       break;
@@ -110,7 +144,9 @@ export function decodeCompressedFrame(bytes: Uint8Array, meta: ImageMeta): Float
       break;
     }
     default:
-      throw new UnsupportedPixelDataError(`transfer syntax ${ts} cannot be decoded here (12-bit JPEG extended and HTJ2K have no codec); ask the PACS for explicit little endian`);
+      throw new UnsupportedPixelDataError(
+        `transfer syntax ${ts} cannot be decoded here (12-bit JPEG extended and HTJ2K have no codec); ask the PACS for explicit little endian`,
+      );
   }
   return decodeNativeFrame(decoded, { ...little, bitsAllocated }, 0);
 }
@@ -128,5 +164,7 @@ export function framesOfEncapsulated(fragments: ArrayBuffer[], frames: number): 
     }
     return [joined];
   }
-  throw new UnsupportedPixelDataError(`${frames} frames in ${fragments.length} fragments with no offset table to split them`);
+  throw new UnsupportedPixelDataError(
+    `${frames} frames in ${fragments.length} fragments with no offset table to split them`,
+  );
 }

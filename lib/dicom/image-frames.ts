@@ -2,7 +2,12 @@ import dicomParser from "dicom-parser";
 import { decodePart10, TRANSFER_SYNTAX, type ImageMeta } from "./pixel-data";
 
 /** One image's frames as stored values, its pixel meta, its place along the patient axis and its InstanceNumber. */
-export type ImageFrames = { meta: ImageMeta; position: number; instanceNumber: number | null; frames: ArrayLike<number>[] };
+export type ImageFrames = {
+  meta: ImageMeta;
+  position: number;
+  instanceNumber: number | null;
+  frames: ArrayLike<number>[];
+};
 
 const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
 const finiteOrNull = (n: number | undefined): number | null => (n !== undefined && Number.isFinite(n) ? n : null);
@@ -44,9 +49,15 @@ export function readImageFrames(bytes: Uint8Array): ImageFrames {
   };
   const bytesPerSample = meta.bitsAllocated / 8;
   const count = meta.rows * meta.columns;
-  const fast = (transferSyntax === TRANSFER_SYNTAX.explicitLittle || transferSyntax === TRANSFER_SYNTAX.implicitLittle)
-    && meta.samplesPerPixel === 1 && (bytesPerSample === 1 || bytesPerSample === 2) && meta.bitsStored === meta.bitsAllocated
-    && pixel !== undefined && pixel.length !== 0xffffffff && count > 0 && pixel.length >= meta.frames * count * bytesPerSample;
+  const fast =
+    (transferSyntax === TRANSFER_SYNTAX.explicitLittle || transferSyntax === TRANSFER_SYNTAX.implicitLittle) &&
+    meta.samplesPerPixel === 1 &&
+    (bytesPerSample === 1 || bytesPerSample === 2) &&
+    meta.bitsStored === meta.bitsAllocated &&
+    pixel !== undefined &&
+    pixel.length !== 0xffffffff &&
+    count > 0 &&
+    pixel.length >= meta.frames * count * bytesPerSample;
   if (!fast) return viaDecodePart10(bytes);
   const ippText = ds.string("x00200032");
   const ipp = ippText ? ippText.split("\\").map(Number) : undefined;
@@ -54,9 +65,15 @@ export function readImageFrames(bytes: Uint8Array): ImageFrames {
   const position = positionOf(ipp, instanceNumber);
   const frames = Array.from({ length: meta.frames }, (_, f) => {
     const start = bytes.byteOffset + pixel.dataOffset + f * count * bytesPerSample;
-    if (bytesPerSample === 1) return meta.pixelRepresentation ? new Int8Array(bytes.buffer, start, count) : new Uint8Array(bytes.buffer, start, count);
+    if (bytesPerSample === 1)
+      return meta.pixelRepresentation
+        ? new Int8Array(bytes.buffer, start, count)
+        : new Uint8Array(bytes.buffer, start, count);
     // A 16-bit view must start on an even byte; otherwise copy this frame once.
-    const buffer = start % 2 === 0 ? bytes.buffer : bytes.slice(start - bytes.byteOffset, start - bytes.byteOffset + count * 2).buffer;
+    const buffer =
+      start % 2 === 0
+        ? bytes.buffer
+        : bytes.slice(start - bytes.byteOffset, start - bytes.byteOffset + count * 2).buffer;
     const at = start % 2 === 0 ? start : 0;
     return meta.pixelRepresentation ? new Int16Array(buffer, at, count) : new Uint16Array(buffer, at, count);
   });
@@ -67,7 +84,13 @@ function viaDecodePart10(bytes: Uint8Array): ImageFrames {
   const { meta, frames, dataset } = decodePart10(bytes);
   const instanceNumber = first(dataset.InstanceNumber);
   return {
-    meta, frames, position: positionOf(dataset.ImagePositionPatient as number[] | undefined, dataset.InstanceNumber),
-    instanceNumber: finiteOrNull(instanceNumber === undefined || instanceNumber === null || instanceNumber === "" ? undefined : Number(instanceNumber)),
+    meta,
+    frames,
+    position: positionOf(dataset.ImagePositionPatient as number[] | undefined, dataset.InstanceNumber),
+    instanceNumber: finiteOrNull(
+      instanceNumber === undefined || instanceNumber === null || instanceNumber === ""
+        ? undefined
+        : Number(instanceNumber),
+    ),
   };
 }

@@ -57,9 +57,13 @@ export function imageMeta(ds: Dataset, transferSyntax: string): ImageMeta {
 export function decodeNativeFrame(bytes: Uint8Array, meta: ImageMeta, frame: number): Float32Array {
   const count = meta.rows * meta.columns * meta.samplesPerPixel;
   const bytesPerSample = meta.bitsAllocated / 8;
-  if (![1, 2, 4].includes(bytesPerSample)) throw new UnsupportedPixelDataError(`BitsAllocated ${meta.bitsAllocated} is not supported`);
+  if (![1, 2, 4].includes(bytesPerSample))
+    throw new UnsupportedPixelDataError(`BitsAllocated ${meta.bitsAllocated} is not supported`);
   const offset = frame * count * bytesPerSample;
-  if (bytes.byteLength < offset + count * bytesPerSample) throw new UnsupportedPixelDataError(`pixel data holds fewer bytes than ${meta.frames} frame(s) of ${meta.rows}×${meta.columns} need`);
+  if (bytes.byteLength < offset + count * bytesPerSample)
+    throw new UnsupportedPixelDataError(
+      `pixel data holds fewer bytes than ${meta.frames} frame(s) of ${meta.rows}×${meta.columns} need`,
+    );
   const little = meta.transferSyntax !== TRANSFER_SYNTAX.explicitBig;
   const mask = meta.bitsStored >= 32 ? 0xffffffff : 2 ** meta.bitsStored - 1;
   const signBit = 2 ** (meta.bitsStored - 1);
@@ -68,7 +72,8 @@ export function decodeNativeFrame(bytes: Uint8Array, meta: ImageMeta, frame: num
   // Fast path (most images): 8 or 16 bits, little endian, read through a typed array.
   if (bytesPerSample <= 2 && (little || bytesPerSample === 1)) {
     const start = bytes.byteOffset + offset;
-    const aligned = bytesPerSample === 1 || start % 2 === 0 ? bytes.buffer : bytes.slice(offset, offset + count * 2).buffer;
+    const aligned =
+      bytesPerSample === 1 || start % 2 === 0 ? bytes.buffer : bytes.slice(offset, offset + count * 2).buffer;
     const at = aligned === bytes.buffer ? start : 0;
     const raw = bytesPerSample === 1 ? new Uint8Array(aligned, at, count) : new Uint16Array(aligned, at, count);
     if (meta.bitsStored === bytesPerSample * 8) {
@@ -85,7 +90,12 @@ export function decodeNativeFrame(bytes: Uint8Array, meta: ImageMeta, frame: num
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * bytesPerSample);
   for (let i = 0; i < count; i++) {
-    let raw = bytesPerSample === 1 ? view.getUint8(i) : bytesPerSample === 2 ? view.getUint16(i * 2, little) : view.getUint32(i * 4, little);
+    let raw =
+      bytesPerSample === 1
+        ? view.getUint8(i)
+        : bytesPerSample === 2
+          ? view.getUint16(i * 2, little)
+          : view.getUint32(i * 4, little);
     raw = meta.bitsStored >= 32 ? raw : raw & mask;
     out[i] = signed && raw >= signBit ? raw - 2 * signBit : raw;
   }

@@ -28,5 +28,8 @@ export function writePart10(dataset: Dataset, pixels: Int16Array | Uint16Array):
 export function readPart10(bytes: Uint8Array): Dataset {
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const dict = DicomMessage.readFile(buffer);
-  return { ...DicomMetaDictionary.naturalizeDataset(dict.dict), _meta: DicomMetaDictionary.naturalizeDataset(dict.meta) };
+  return {
+    ...DicomMetaDictionary.naturalizeDataset(dict.dict),
+    _meta: DicomMetaDictionary.naturalizeDataset(dict.meta),
+  };
 }

@@ -5,7 +5,9 @@
  */
 export function formatPersonName(pn: string | null | undefined): string | null {
   const alphabetic = (pn ?? "").split("=")[0] ?? "";
-  const [family = "", given = "", middle = "", prefix = "", suffix = ""] = alphabetic.split("^").map((part) => part.trim());
+  const [family = "", given = "", middle = "", prefix = "", suffix = ""] = alphabetic
+    .split("^")
+    .map((part) => part.trim());
   const first = [given, middle].filter(Boolean).join(" ");
   const name = [family, first].filter(Boolean).join(", ");
   const full = [prefix, name, suffix].filter(Boolean).join(" ");

@@ -1,13 +1,30 @@
 import { readPart10, type Dataset } from "./part10";
 import { decodeCompressedFrame, framesOfEncapsulated, isCompressed } from "./codecs";
-import { decodeNativeFrame, first, imageMeta, TRANSFER_SYNTAX, UnsupportedPixelDataError, type ImageMeta } from "./native-pixels";
+import {
+  decodeNativeFrame,
+  first,
+  imageMeta,
+  TRANSFER_SYNTAX,
+  UnsupportedPixelDataError,
+  type ImageMeta,
+} from "./native-pixels";
 
-export { decodeNativeFrame, imageMeta, TRANSFER_SYNTAX, UnsupportedPixelDataError, type ImageMeta } from "./native-pixels";
+export {
+  decodeNativeFrame,
+  imageMeta,
+  TRANSFER_SYNTAX,
+  UnsupportedPixelDataError,
+  type ImageMeta,
+} from "./native-pixels";
 
 const NATIVE: readonly string[] = Object.values(TRANSFER_SYNTAX);
 
 /** Modality values (e.g. Hounsfield units): rescale applied, and MONOCHROME1 turned so that higher is brighter. */
-export function toModalityValues(stored: ArrayLike<number>, meta: ImageMeta, options: { rescale: boolean; invertMonochrome1: boolean }): Float32Array {
+export function toModalityValues(
+  stored: ArrayLike<number>,
+  meta: ImageMeta,
+  options: { rescale: boolean; invertMonochrome1: boolean },
+): Float32Array {
   const out = new Float32Array(stored.length);
   const slope = options.rescale ? meta.rescaleSlope : 1;
   const intercept = options.rescale ? meta.rescaleIntercept : 0;
@@ -27,15 +44,27 @@ export function toModalityValues(stored: ArrayLike<number>, meta: ImageMeta, opt
 /** Every frame of a Part 10 file as stored values, with its meta. Encapsulated (compressed) data is refused by name. */
 export function decodePart10(bytes: Uint8Array): { meta: ImageMeta; frames: Float32Array[]; dataset: Dataset } {
   const dataset = readPart10(bytes);
-  const transferSyntax = String(first((dataset._meta as Dataset | undefined)?.TransferSyntaxUID) ?? TRANSFER_SYNTAX.implicitLittle);
+  const transferSyntax = String(
+    first((dataset._meta as Dataset | undefined)?.TransferSyntaxUID) ?? TRANSFER_SYNTAX.implicitLittle,
+  );
   const meta = imageMeta(dataset, transferSyntax);
   const pixelData = dataset.PixelData as ArrayBuffer[] | undefined;
   if (!pixelData?.[0]) throw new UnsupportedPixelDataError("the instance has no pixel data");
-  if (meta.samplesPerPixel !== 1) throw new UnsupportedPixelDataError(`${meta.photometric} with ${meta.samplesPerPixel} samples per pixel is not a greyscale image`);
+  if (meta.samplesPerPixel !== 1)
+    throw new UnsupportedPixelDataError(
+      `${meta.photometric} with ${meta.samplesPerPixel} samples per pixel is not a greyscale image`,
+    );
   if (isCompressed(transferSyntax)) {
-    return { meta, dataset, frames: framesOfEncapsulated(pixelData, meta.frames).map((bytes) => decodeCompressedFrame(bytes, meta)) };
+    return {
+      meta,
+      dataset,
+      frames: framesOfEncapsulated(pixelData, meta.frames).map((bytes) => decodeCompressedFrame(bytes, meta)),
+    };
   }
-  if (!NATIVE.includes(transferSyntax)) throw new UnsupportedPixelDataError(`transfer syntax ${transferSyntax} is not supported; ask the PACS for explicit little endian`);
+  if (!NATIVE.includes(transferSyntax))
+    throw new UnsupportedPixelDataError(
+      `transfer syntax ${transferSyntax} is not supported; ask the PACS for explicit little endian`,
+    );
   const raw = new Uint8Array(pixelData[0]);
   return { meta, dataset, frames: Array.from({ length: meta.frames }, (_, f) => decodeNativeFrame(raw, meta, f)) };
 }
@@ -51,7 +80,13 @@ export function scaleMinMax(values: Float32Array): Float32Array {
 }
 
 /** Bilinear resize of a single-channel image. */
-export function resizeBilinear(src: Float32Array, rows: number, columns: number, outRows: number, outColumns: number): Float32Array {
+export function resizeBilinear(
+  src: Float32Array,
+  rows: number,
+  columns: number,
+  outRows: number,
+  outColumns: number,
+): Float32Array {
   if (rows === outRows && columns === outColumns) return src.slice();
   return resizeBilinearMapped(src, rows, columns, outRows, outColumns, (v) => v);
 }
@@ -61,7 +96,14 @@ export function resizeBilinear(src: Float32Array, rows: number, columns: number,
  * source pixels per output pixel, so mapping just those gives the same result. For a
  * 512² slice shrunk to 128², a window is applied 65k times instead of 262k.
  */
-export function resizeBilinearMapped(src: ArrayLike<number>, rows: number, columns: number, outRows: number, outColumns: number, map: (v: number) => number): Float32Array {
+export function resizeBilinearMapped(
+  src: ArrayLike<number>,
+  rows: number,
+  columns: number,
+  outRows: number,
+  outColumns: number,
+  map: (v: number) => number,
+): Float32Array {
   const out = new Float32Array(outRows * outColumns);
   if (rows === outRows && columns === outColumns) {
     for (let i = 0; i < out.length; i++) out[i] = map(src[i]!);
@@ -99,9 +141,17 @@ export type ChannelMap = { window: { center: number; width: number } } | { map: 
  * Returns channel 0's count of values strictly inside (0, 1) and whether it was flat.
  */
 export function resizeChannelsInto(
-  src: ArrayLike<number>, rows: number, columns: number, outRows: number, outColumns: number,
-  rescale: { slope: number; intercept: number }, channels: ChannelMap[],
-  out: Float32Array, offsets: number[], mean: number[], std: number[],
+  src: ArrayLike<number>,
+  rows: number,
+  columns: number,
+  outRows: number,
+  outColumns: number,
+  rescale: { slope: number; intercept: number },
+  channels: ChannelMap[],
+  out: Float32Array,
+  offsets: number[],
+  mean: number[],
+  std: number[],
 ): { inside: number; flat: boolean } {
   const same = rows === outRows && columns === outColumns;
   const samples = (size: number, outSize: number) => {
@@ -122,9 +172,10 @@ export function resizeChannelsInto(
   let stats = { inside: 0, flat: true };
   channels.forEach((channel, ch) => {
     const target = { out, offset: offsets[ch]!, mean: mean[ch]!, std: std[ch]! };
-    const result = "window" in channel
-      ? resampleWindowed(src, columns, outRows, outColumns, xs, ys, rescale, channel.window, target, ch === 0)
-      : resampleMapped(src, columns, outRows, outColumns, xs, ys, rescale, channel.map, target);
+    const result =
+      "window" in channel
+        ? resampleWindowed(src, columns, outRows, outColumns, xs, ys, rescale, channel.window, target, ch === 0)
+        : resampleMapped(src, columns, outRows, outColumns, xs, ys, rescale, channel.map, target);
     if (ch === 0) stats = result;
   });
   return stats;
@@ -134,8 +185,16 @@ type SampleTable = { i0: Int32Array; i1: Int32Array; w: Float64Array };
 type ChannelTarget = { out: Float32Array; offset: number; mean: number; std: number };
 
 function resampleWindowed(
-  src: ArrayLike<number>, columns: number, outRows: number, outColumns: number, xs: SampleTable, ys: SampleTable,
-  rescale: { slope: number; intercept: number }, window: { center: number; width: number }, { out, offset, mean, std }: ChannelTarget, withStats: boolean,
+  src: ArrayLike<number>,
+  columns: number,
+  outRows: number,
+  outColumns: number,
+  xs: SampleTable,
+  ys: SampleTable,
+  rescale: { slope: number; intercept: number },
+  window: { center: number; width: number },
+  { out, offset, mean, std }: ChannelTarget,
+  withStats: boolean,
 ): { inside: number; flat: boolean } {
   const invStd = 1 / std;
   // ((v · slope + intercept) − low) / width as one multiply-add.
@@ -176,8 +235,15 @@ function resampleWindowed(
 }
 
 function resampleMapped(
-  src: ArrayLike<number>, columns: number, outRows: number, outColumns: number, xs: SampleTable, ys: SampleTable,
-  rescale: { slope: number; intercept: number }, map: (v: number) => number, { out, offset, mean, std }: ChannelTarget,
+  src: ArrayLike<number>,
+  columns: number,
+  outRows: number,
+  outColumns: number,
+  xs: SampleTable,
+  ys: SampleTable,
+  rescale: { slope: number; intercept: number },
+  map: (v: number) => number,
+  { out, offset, mean, std }: ChannelTarget,
 ): { inside: number; flat: boolean } {
   const { slope, intercept } = rescale;
   let inside = 0;

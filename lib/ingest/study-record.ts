@@ -36,7 +36,9 @@ export type StudyRecord = {
 export function parseDicomDateTime(da: string | null, tm?: string | null): Date | null {
   if (!da || !/^\d{8}$/.test(da)) return null;
   const t = (tm ?? "").replace(/:/g, "");
-  const hh = Number(t.slice(0, 2) || 0), mm = Number(t.slice(2, 4) || 0), ss = Number(t.slice(4, 6) || 0);
+  const hh = Number(t.slice(0, 2) || 0),
+    mm = Number(t.slice(2, 4) || 0),
+    ss = Number(t.slice(4, 6) || 0);
   const d = new Date(Number(da.slice(0, 4)), Number(da.slice(4, 6)) - 1, Number(da.slice(6, 8)), hh, mm, ss);
   return Number.isNaN(d.getTime()) || [hh, mm, ss].some((n) => !Number.isFinite(n)) ? null : d;
 }
@@ -55,7 +57,10 @@ export function classifyLocation(raw: string | null, rules: LocationRule[] = DEF
  * A QIDO-RS study result as ReadNext stores it. Missing priority or location stays
  * visible (null / UNKNOWN plus the raw text) rather than being guessed.
  */
-export function studyRecordFromQido(ds: DicomJson, options: { locationTag: string; locationRules?: LocationRule[] }): StudyRecord {
+export function studyRecordFromQido(
+  ds: DicomJson,
+  options: { locationTag: string; locationRules?: LocationRule[] },
+): StudyRecord {
   const studyInstanceUid = jsonString(ds, "0020000D");
   if (!studyInstanceUid) throw new Error("QIDO result without StudyInstanceUID (0020,000D)");
   const priorityRaw = jsonString(ds, "00401003");

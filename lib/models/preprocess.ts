@@ -1,4 +1,10 @@
-import { minMaxFunction, resizeChannelsInto, sampleSliceIndices, toModalityValues, type ChannelMap } from "../dicom/pixel-data";
+import {
+  minMaxFunction,
+  resizeChannelsInto,
+  sampleSliceIndices,
+  toModalityValues,
+  type ChannelMap,
+} from "../dicom/pixel-data";
 import { readImageFrames } from "../dicom/image-frames";
 import type { ModelManifest } from "./manifest";
 
@@ -46,7 +52,9 @@ export function planInput(instances: Uint8Array[], manifest: ModelManifest): Inp
     })
     .sort((a, b) => a.order - b.order);
   if (slices.length < manifest.series.minInstances) {
-    throw new InputNotApplicableError(`${slices.length} image(s), fewer than the ${manifest.series.minInstances} the model needs`);
+    throw new InputNotApplicableError(
+      `${slices.length} image(s), fewer than the ${manifest.series.minInstances} the model needs`,
+    );
   }
   const kept = sampleSliceIndices(slices.length, pre.maxSlices ?? slices.length);
   const plane = height * width;
@@ -60,14 +68,31 @@ export function planInput(instances: Uint8Array[], manifest: ModelManifest): Inp
     // reads: the same numbers as transforming the whole slice first. MONOCHROME1 inversion
     // and min-max scaling need the whole slice's range, so those take modality values of every pixel.
     const whole = pre.scaling !== "windows" || (pre.invertMonochrome1 && meta.photometric === "MONOCHROME1");
-    const values = whole ? toModalityValues(frame, meta, { rescale: pre.rescale, invertMonochrome1: pre.invertMonochrome1 }) : frame;
-    const rescale = { slope: !whole && pre.rescale ? meta.rescaleSlope : 1, intercept: !whole && pre.rescale ? meta.rescaleIntercept : 0 };
+    const values = whole
+      ? toModalityValues(frame, meta, { rescale: pre.rescale, invertMonochrome1: pre.invertMonochrome1 })
+      : frame;
+    const rescale = {
+      slope: !whole && pre.rescale ? meta.rescaleSlope : 1,
+      intercept: !whole && pre.rescale ? meta.rescaleIntercept : 0,
+    };
     const maps = Array.from({ length: channels }, (_, c): ChannelMap => {
       if (pre.scaling === "windows") return { window: pre.windows![c]! };
       return { map: pre.scaling === "minmax" ? minMaxFunction(values) : (v) => v / (2 ** meta.bitsStored - 1) };
     });
     const offsets = Array.from({ length: channels }, (_, c) => (item * channels + c) * plane);
-    const { inside, flat } = resizeChannelsInto(values, meta.rows, meta.columns, height, width, rescale, maps, target, offsets, mean, std);
+    const { inside, flat } = resizeChannelsInto(
+      values,
+      meta.rows,
+      meta.columns,
+      height,
+      width,
+      rescale,
+      maps,
+      target,
+      offsets,
+      mean,
+      std,
+    );
     inWindow += inside;
     if (flat) flatImages++;
   };
@@ -81,13 +106,19 @@ export function planInput(instances: Uint8Array[], manifest: ModelManifest): Inp
     check() {
       if (pre.scaling === "windows" && inWindow / (kept.length * plane) < MIN_IN_WINDOW_SHARE) {
         const w = pre.windows![0]!;
-        throw new InputNotApplicableError(`pixel values lie outside the model's window (${w.center}±${w.width / 2}): not the intensities it was built for`);
+        throw new InputNotApplicableError(
+          `pixel values lie outside the model's window (${w.center}±${w.width / 2}): not the intensities it was built for`,
+        );
       }
       if (flatImages === kept.length) throw new InputNotApplicableError("every image is blank (one value throughout)");
     },
     modalityValuesAt(sliceIndex) {
       const { meta, frame } = slices[sliceIndex]!;
-      return { values: toModalityValues(frame, meta, { rescale: pre.rescale, invertMonochrome1: pre.invertMonochrome1 }), rows: meta.rows, columns: meta.columns };
+      return {
+        values: toModalityValues(frame, meta, { rescale: pre.rescale, invertMonochrome1: pre.invertMonochrome1 }),
+        rows: meta.rows,
+        columns: meta.columns,
+      };
     },
     instanceNumberAt: (i) => slices[i]?.instanceNumber ?? null,
   };
@@ -102,12 +133,19 @@ export function prepareInput(instances: Uint8Array[], manifest: ModelManifest): 
 }
 
 /** Study-level probability from per-slice probabilities, as the manifest's aggregation says. */
-export function aggregateSlices(probabilities: number[], aggregation: ModelManifest["aggregation"], threshold: number): { probability: number; keySlice: number } {
+export function aggregateSlices(
+  probabilities: number[],
+  aggregation: ModelManifest["aggregation"],
+  threshold: number,
+): { probability: number; keySlice: number } {
   if (probabilities.length === 0) return { probability: 0, keySlice: -1 };
   const order = probabilities.map((p, i) => [p, i] as const).sort((a, b) => b[0] - a[0]);
   const keySlice = order[0]![1];
   const positives = probabilities.filter((p) => p >= threshold).length;
-  let probability = aggregation.method === "max" ? order[0]![0] : order.slice(0, aggregation.k).reduce((s, [p]) => s + p, 0) / Math.min(aggregation.k!, order.length);
+  let probability =
+    aggregation.method === "max"
+      ? order[0]![0]
+      : order.slice(0, aggregation.k).reduce((s, [p]) => s + p, 0) / Math.min(aggregation.k!, order.length);
   // Too few positive slices: cap just under the threshold, so one noisy slice cannot page anyone.
   if (positives < aggregation.minPositiveSlices) probability = Math.min(probability, threshold - 1e-6);
   return { probability, keySlice };

@@ -5,7 +5,13 @@ import { applyWindow, resizeBilinear, scaleMinMax } from "../dicom/pixel-data";
  * A small windowed greyscale PNG of one slice (modality values in), for the worklist's
  * key-image view: longest side at most `maxSide` pixels, aspect kept.
  */
-export function slicePreviewPng(values: Float32Array, rows: number, columns: number, window: { center: number; width: number } | null, maxSide = 256): Uint8Array {
+export function slicePreviewPng(
+  values: Float32Array,
+  rows: number,
+  columns: number,
+  window: { center: number; width: number } | null,
+  maxSide = 256,
+): Uint8Array {
   const scale = Math.min(1, maxSide / Math.max(rows, columns));
   const outRows = Math.max(1, Math.round(rows * scale));
   const outColumns = Math.max(1, Math.round(columns * scale));

@@ -19,7 +19,8 @@ export type ListedSeries = {
  */
 export function candidateSeries<T extends ListedSeries>(manifest: ModelManifest, series: T[]): T[] {
   const preferred = manifest.series.preferSliceThicknessMm;
-  const distance = (s: T) => (preferred === undefined ? 0 : s.sliceThicknessMm === null ? Infinity : Math.abs(s.sliceThicknessMm - preferred));
+  const distance = (s: T) =>
+    preferred === undefined ? 0 : s.sliceThicknessMm === null ? Infinity : Math.abs(s.sliceThicknessMm - preferred);
   return series
     .filter((s) => seriesApplies(manifest, { ...s, instances: s.numberOfInstances }).applies)
     .sort((a, b) => distance(a) - distance(b) || b.numberOfInstances - a.numberOfInstances);

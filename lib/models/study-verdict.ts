@@ -33,7 +33,10 @@ export function summariseResults(results: ModelResult[], expectedModels: number)
   const top = [...scored].sort((a, b) => severity(b) - severity(a) || b.probability! - a.probability!)[0];
   const fromScore = (r: ModelResult): StudyVerdict => ({
     aiStatus: r.critical ? "critical" : r.urgent ? "urgent" : "negative",
-    aiFinding: r.finding, aiProbability: r.probability, aiModelId: r.modelId, aiModelVersion: r.modelVersion,
+    aiFinding: r.finding,
+    aiProbability: r.probability,
+    aiModelId: r.modelId,
+    aiModelVersion: r.modelVersion,
     aiReason: failureReasons(results),
   });
   if (top && (top.critical || top.urgent)) return fromScore(top);
@@ -41,10 +44,24 @@ export function summariseResults(results: ModelResult[], expectedModels: number)
   if (top) return fromScore(top);
   const failed = results.filter((r) => r.status === "FAILED");
   if (failed.length > 0) {
-    return { aiStatus: "unavailable", aiFinding: null, aiProbability: null, aiModelId: failed[0]!.modelId, aiModelVersion: failed[0]!.modelVersion, aiReason: failureReasons(results) };
+    return {
+      aiStatus: "unavailable",
+      aiFinding: null,
+      aiProbability: null,
+      aiModelId: failed[0]!.modelId,
+      aiModelVersion: failed[0]!.modelVersion,
+      aiReason: failureReasons(results),
+    };
   }
   const reasons = results.map((r) => `${r.modelId}: ${r.reason ?? "not applicable"}`).join("; ");
-  return { aiStatus: "not_applicable", aiFinding: null, aiProbability: null, aiModelId: null, aiModelVersion: null, aiReason: reasons || null };
+  return {
+    aiStatus: "not_applicable",
+    aiFinding: null,
+    aiProbability: null,
+    aiModelId: null,
+    aiModelVersion: null,
+    aiReason: reasons || null,
+  };
 }
 
 function failureReasons(results: ModelResult[]): string | null {
@@ -52,6 +69,6 @@ function failureReasons(results: ModelResult[]): string | null {
   if (failed.length === 0) return null;
   // One model: its reason as it is; several: each prefixed with the model's id.
   return failed.length === 1 && results.length === 1
-    ? failed[0]!.reason ?? "scoring failed"
+    ? (failed[0]!.reason ?? "scoring failed")
     : failed.map((r) => `${r.modelId}: ${r.reason ?? "scoring failed"}`).join("; ");
 }

@@ -4,7 +4,14 @@ import { compareReadingOrder, pinInForce } from "./reading-order";
 
 /** What the AI said about a study, as far as ordering is concerned. */
 export type AiVerdict =
-  | { status: "critical" | "urgent" | "negative"; finding: string; probability: number; modelId: string; modelVersion: string; scoredAt: Date }
+  | {
+      status: "critical" | "urgent" | "negative";
+      finding: string;
+      probability: number;
+      modelId: string;
+      modelVersion: string;
+      scoredAt: Date;
+    }
   | { status: "unavailable"; reason: string }
   | { status: "not-applicable"; reason?: string }
   | { status: "pending" };
@@ -33,7 +40,12 @@ export type Priority = {
   reasons: string[];
 };
 
-const LOCATION_WORDS: Record<PatientLocation, string> = { ED: "ED patient", INPATIENT: "inpatient", OUTPATIENT: "outpatient", UNKNOWN: "location unknown" };
+const LOCATION_WORDS: Record<PatientLocation, string> = {
+  ED: "ED patient",
+  INPATIENT: "inpatient",
+  OUTPATIENT: "outpatient",
+  UNKNOWN: "location unknown",
+};
 const hhmm = (d: Date) => `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
 
 export function formatMinutes(minutes: number): string {
@@ -112,34 +124,50 @@ export function computePriority(study: PriorityInput, config: PriorityConfig, no
   const reasons: string[] = [];
   const ai = study.ai;
   if (ai && (ai.status === "critical" || ai.status === "urgent")) {
-    reasons.push(`AI: ${ai.status === "critical" ? "suspected" : "possible"} ${findingWords(ai.finding)} ${ai.probability.toFixed(2)} (${ai.modelId} ${ai.modelVersion})`);
+    reasons.push(
+      `AI: ${ai.status === "critical" ? "suspected" : "possible"} ${findingWords(ai.finding)} ${ai.probability.toFixed(2)} (${ai.modelId} ${ai.modelVersion})`,
+    );
   } else if (ai?.status === "unavailable") {
     reasons.push(`AI unavailable: ${ai.reason}`);
   } else if (ai?.status === "not-applicable") {
     reasons.push(ai.reason ? `no applicable model (${ai.reason})` : "no applicable model");
   } else if (ai?.status === "negative") {
-    reasons.push(`AI: no ${findingWords(ai.finding)} found ${ai.probability.toFixed(2)} (${ai.modelId} ${ai.modelVersion})`);
+    reasons.push(
+      `AI: no ${findingWords(ai.finding)} found ${ai.probability.toFixed(2)} (${ai.modelId} ${ai.modelVersion})`,
+    );
   }
   const override = study.override;
   if (override?.kind === "pin") reasons.unshift(`pinned by ${override.by} ${hhmm(override.at)}: ${override.reason}`);
-  else if (override?.kind === "target") reasons.unshift(`target set to ${formatMinutes(override.minutes)} by ${override.by} ${hhmm(override.at)}: ${override.reason}`);
+  else if (override?.kind === "target")
+    reasons.unshift(
+      `target set to ${formatMinutes(override.minutes)} by ${override.by} ${hhmm(override.at)}: ${override.reason}`,
+    );
   reasons.push(study.orderPriority ? `${study.orderPriority} order` : "ROUTINE order (priority not given)");
   reasons.push(LOCATION_WORDS[study.patientLocation]);
   const waited = (now.getTime() - study.arrivedAt.getTime()) / 60_000;
   const left = (key.dueAt.getTime() - now.getTime()) / 60_000;
-  reasons.push(`waiting ${formatMinutes(Math.max(0, waited))}, ${left >= 0 ? `due in ${formatMinutes(left)}` : `overdue by ${formatMinutes(left)}`}`);
+  reasons.push(
+    `waiting ${formatMinutes(Math.max(0, waited))}, ${left >= 0 ? `due in ${formatMinutes(left)}` : `overdue by ${formatMinutes(left)}`}`,
+  );
   const pinnedAt = effectivePin(key, now);
   const capped = key.capAt !== null && key.capAt <= now;
   if (capped) reasons.push(`waited over the ${formatMinutes(config.maxWaitMinutes!)} cap`);
-  const pinSource: Priority["pinSource"] = pinnedAt === null ? null : key.pinnedAt && pinnedAt.getTime() === key.pinnedAt.getTime() ? key.pinSource : "cap";
+  const pinSource: Priority["pinSource"] =
+    pinnedAt === null ? null : key.pinnedAt && pinnedAt.getTime() === key.pinnedAt.getTime() ? key.pinSource : "cap";
   return { id: study.id, targetMinutes: key.targetMinutes, dueAt: key.dueAt, pinnedAt, pinSource, reasons };
 }
 
 /** Ranks studies for reading at `now`. The same key and comparison order the worklist (in SQL) and the simulator. */
-export function rankStudies<T extends PriorityInput>(studies: T[], config: PriorityConfig, now: Date): (T & { priority: Priority })[] {
+export function rankStudies<T extends PriorityInput>(
+  studies: T[],
+  config: PriorityConfig,
+  now: Date,
+): (T & { priority: Priority })[] {
   const compare = comparePriorityAt(now);
   return studies
     .map((s) => ({ ...s, key: computePriorityKey(s, config), priority: computePriority(s, config, now) }))
-    .sort((a, b) => compare({ ...a.key, arrivedAt: a.arrivedAt, id: a.id }, { ...b.key, arrivedAt: b.arrivedAt, id: b.id }))
+    .sort((a, b) =>
+      compare({ ...a.key, arrivedAt: a.arrivedAt, id: a.id }, { ...b.key, arrivedAt: b.arrivedAt, id: b.id }),
+    )
     .map(({ key: _key, ...rest }) => rest as T & { priority: Priority });
 }

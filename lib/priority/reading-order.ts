@@ -48,7 +48,14 @@ export function compareReadingOrder(now: Date): (a: OrderedStudy, b: OrderedStud
     for (const column of TIE_BREAK) {
       const x = a[column];
       const y = b[column];
-      const d = typeof x === "string" ? (x < (y as string) ? -1 : x > (y as string) ? 1 : 0) : x.getTime() - (y as Date).getTime();
+      const d =
+        typeof x === "string"
+          ? x < (y as string)
+            ? -1
+            : x > (y as string)
+              ? 1
+              : 0
+          : x.getTime() - (y as Date).getTime();
       if (d) return d;
     }
     return 0;

@@ -18,8 +18,14 @@ export const DEFAULT_SLA_MINUTES: SlaTable = {
   UNKNOWN: { ED: 60, INPATIENT: 240, OUTPATIENT: 1440, UNKNOWN: 480 },
 };
 
-const minutes = z.number().int().min(1).max(60 * 24 * 14);
-const slaRow = z.object(Object.fromEntries(PATIENT_LOCATIONS.map((l) => [l, minutes])) as Record<PatientLocation, typeof minutes>);
+const minutes = z
+  .number()
+  .int()
+  .min(1)
+  .max(60 * 24 * 14);
+const slaRow = z.object(
+  Object.fromEntries(PATIENT_LOCATIONS.map((l) => [l, minutes])) as Record<PatientLocation, typeof minutes>,
+);
 
 /** A site's priority settings, as admins save them (validated on save and on read). */
 export const priorityConfigSchema = z.object({

@@ -21,33 +21,48 @@ export const scenarioSchema = z.object({
   warmupDays: z.number().min(0).default(0),
   /** Readers on duty: one number, or one per hour of the day. */
   readers: perHour,
-  classes: z.array(z.object({
-    name: z.string().min(1),
-    modality: z.string().default("CT"),
-    orderPriority: orderPrioritySchema.nullable().default("ROUTINE"),
-    patientLocation: patientLocationSchema.default("UNKNOWN"),
-    /** Arrivals per hour: one rate, or one per hour of the day. */
-    arrivalsPerHour: perHour,
-    /** Share of studies with a critical finding. */
-    criticalPrevalence: z.number().min(0).max(1).default(0),
-    readMinutes: z.object({ mean: z.number().positive(), distribution: z.enum(["exponential", "lognormal", "fixed"]).default("exponential"), cv: z.number().min(0).default(0.5) }),
-    /** Whether an AI model screens this class. */
-    screened: z.boolean().default(true),
-  })).min(1),
+  classes: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        modality: z.string().default("CT"),
+        orderPriority: orderPrioritySchema.nullable().default("ROUTINE"),
+        patientLocation: patientLocationSchema.default("UNKNOWN"),
+        /** Arrivals per hour: one rate, or one per hour of the day. */
+        arrivalsPerHour: perHour,
+        /** Share of studies with a critical finding. */
+        criticalPrevalence: z.number().min(0).max(1).default(0),
+        readMinutes: z.object({
+          mean: z.number().positive(),
+          distribution: z.enum(["exponential", "lognormal", "fixed"]).default("exponential"),
+          cv: z.number().min(0).default(0.5),
+        }),
+        /** Whether an AI model screens this class. */
+        screened: z.boolean().default(true),
+      }),
+    )
+    .min(1),
   /** The AI: sensitivity and specificity for critical findings. */
   ai: z.object({ sensitivity: z.number().min(0).max(1), specificity: z.number().min(0).max(1) }),
   /** Priority engine settings that differ from the defaults (e.g. maxWaitMinutes). */
-  priority: z.object({
-    aiCriticalTargetMinutes: z.number().positive().optional(),
-    aiUrgentTargetMinutes: z.number().positive().optional(),
-    maxWaitMinutes: z.number().positive().nullable().optional(),
-  }).default({}),
+  priority: z
+    .object({
+      aiCriticalTargetMinutes: z.number().positive().optional(),
+      aiUrgentTargetMinutes: z.number().positive().optional(),
+      maxWaitMinutes: z.number().positive().nullable().optional(),
+    })
+    .default({}),
   /**
    * Claim behaviour: how often a reader takes a case other than the top one (picking an
    * easier case, say), uniformly among the top `fromTop` of the list. 0 = always Next case.
    */
-  claims: z.object({ offTopProbability: z.number().min(0).max(1).default(0), fromTop: z.number().int().min(1).default(5) }).default({ offTopProbability: 0, fromTop: 5 }),
-  disciplines: z.array(z.enum(DISCIPLINES)).min(1).default([...DISCIPLINES]),
+  claims: z
+    .object({ offTopProbability: z.number().min(0).max(1).default(0), fromTop: z.number().int().min(1).default(5) })
+    .default({ offTopProbability: 0, fromTop: 5 }),
+  disciplines: z
+    .array(z.enum(DISCIPLINES))
+    .min(1)
+    .default([...DISCIPLINES]),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;

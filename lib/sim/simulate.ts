@@ -63,8 +63,16 @@ function drawArrivals(scenario: ReturnType<typeof scenarioSchema.parse>): Arriva
     for (let t = -Math.log(1 - c.next()) / maxPerMinute; t < end; t += -Math.log(1 - c.next()) / maxPerMinute) {
       if (c.next() * maxPerMinute > perHourValue(cls.arrivalsPerHour, hourAt(t)) / 60) continue;
       const critical = c.chance(cls.criticalPrevalence);
-      const flagged = cls.screened && (critical ? c.chance(scenario.ai.sensitivity) : c.chance(1 - scenario.ai.specificity));
-      arrivals.push({ id: `${classIndex}-${arrivals.length}`, classIndex, at: t, critical, flagged, readMinutes: drawReadMinutes(c, cls.readMinutes) });
+      const flagged =
+        cls.screened && (critical ? c.chance(scenario.ai.sensitivity) : c.chance(1 - scenario.ai.specificity));
+      arrivals.push({
+        id: `${classIndex}-${arrivals.length}`,
+        classIndex,
+        at: t,
+        critical,
+        flagged,
+        readMinutes: drawReadMinutes(c, cls.readMinutes),
+      });
     }
   });
   return arrivals.sort((a, b) => a.at - b.at);
@@ -73,7 +81,12 @@ function drawArrivals(scenario: ReturnType<typeof scenarioSchema.parse>): Arriva
 const EPOCH = Date.UTC(2026, 0, 1);
 const asDate = (minute: number) => new Date(EPOCH + minute * 60_000);
 
-function runDiscipline(discipline: Discipline, arrivals: Arrival[], scenario: ReturnType<typeof scenarioSchema.parse>, config: PriorityConfig) {
+function runDiscipline(
+  discipline: Discipline,
+  arrivals: Arrival[],
+  scenario: ReturnType<typeof scenarioSchema.parse>,
+  config: PriorityConfig,
+) {
   const useAi = discipline === "readnext" || discipline === "readnext-nocap";
   const cfg: PriorityConfig = discipline === "readnext-nocap" ? { ...config, maxWaitMinutes: null } : config;
   // The very same engine as the worklist: a clock-free key per study, compared at the pick time.
@@ -81,13 +94,36 @@ function runDiscipline(discipline: Discipline, arrivals: Arrival[], scenario: Re
   if (discipline !== "fifo") {
     for (const a of arrivals) {
       const cls = scenario.classes[a.classIndex]!;
-      const key = computePriorityKey({
-        id: a.id, arrivedAt: asDate(a.at), orderPriority: cls.orderPriority, patientLocation: cls.patientLocation, override: null,
-        ai: useAi && cls.screened
-          ? a.flagged ? { status: "critical", finding: "critical finding", probability: 0.9, modelId: "sim", modelVersion: "1", scoredAt: asDate(a.at) }
-            : { status: "negative", finding: "critical finding", probability: 0.1, modelId: "sim", modelVersion: "1", scoredAt: asDate(a.at) }
-          : null,
-      }, cfg);
+      const key = computePriorityKey(
+        {
+          id: a.id,
+          arrivedAt: asDate(a.at),
+          orderPriority: cls.orderPriority,
+          patientLocation: cls.patientLocation,
+          override: null,
+          ai:
+            useAi && cls.screened
+              ? a.flagged
+                ? {
+                    status: "critical",
+                    finding: "critical finding",
+                    probability: 0.9,
+                    modelId: "sim",
+                    modelVersion: "1",
+                    scoredAt: asDate(a.at),
+                  }
+                : {
+                    status: "negative",
+                    finding: "critical finding",
+                    probability: 0.1,
+                    modelId: "sim",
+                    modelVersion: "1",
+                    scoredAt: asDate(a.at),
+                  }
+              : null,
+        },
+        cfg,
+      );
       keys.set(a.id, { ...key, arrivedAt: asDate(a.at), id: a.id });
     }
   }
@@ -97,7 +133,8 @@ function runDiscipline(discipline: Discipline, arrivals: Arrival[], scenario: Re
   // Earliest time >= t at which this reader is on duty (Infinity if never within a week).
   const nextOnDuty = (reader: number, t: number) => {
     if (onDuty(reader, t)) return t;
-    for (let h = Math.floor(t / 60) + 1; h < Math.floor(t / 60) + 24 * 7; h++) if (onDuty(reader, h * 60)) return h * 60;
+    for (let h = Math.floor(t / 60) + 1; h < Math.floor(t / 60) + 24 * 7; h++)
+      if (onDuty(reader, h * 60)) return h * 60;
     return Infinity;
   };
   const freeAt = new Array<number>(maxReaders).fill(0);
@@ -126,11 +163,21 @@ function runDiscipline(discipline: Discipline, arrivals: Arrival[], scenario: Re
     const offTop = scenario.claims.offTopProbability > 0 && claimRng.chance(scenario.claims.offTopProbability);
     if (discipline !== "fifo" && !offTop) {
       const compare = comparePriorityAt(asDate(t));
-      for (let i = 1; i < queue.length; i++) if (compare(keys.get(queue[i]!.id)!, keys.get(queue[pick]!.id)!) < 0) pick = i;
+      for (let i = 1; i < queue.length; i++)
+        if (compare(keys.get(queue[i]!.id)!, keys.get(queue[pick]!.id)!) < 0) pick = i;
     } else if (offTop) {
       // A reader picking from the list rather than pressing Next case: any of the top few.
-      const compare = discipline === "fifo" ? (a: Arrival, b: Arrival) => a.at - b.at : (() => { const c = comparePriorityAt(asDate(t)); return (a: Arrival, b: Arrival) => c(keys.get(a.id)!, keys.get(b.id)!); })();
-      const top = queue.map((a, i) => [a, i] as const).sort((x, y) => compare(x[0], y[0])).slice(0, scenario.claims.fromTop);
+      const compare =
+        discipline === "fifo"
+          ? (a: Arrival, b: Arrival) => a.at - b.at
+          : (() => {
+              const c = comparePriorityAt(asDate(t));
+              return (a: Arrival, b: Arrival) => c(keys.get(a.id)!, keys.get(b.id)!);
+            })();
+      const top = queue
+        .map((a, i) => [a, i] as const)
+        .sort((x, y) => compare(x[0], y[0]))
+        .slice(0, scenario.claims.fromTop);
       pick = top[claimRng.int(0, top.length - 1)]![1];
     }
     const study = queue.splice(pick, 1)[0]!;
@@ -163,7 +210,10 @@ function runDiscipline(discipline: Discipline, arrivals: Arrival[], scenario: Re
 /** A discrete-event simulation of the reading queue under each discipline. Deterministic for the scenario's seed. */
 export function simulate(input: ScenarioInput): SimulationResult {
   const scenario = scenarioSchema.parse(input);
-  const config: PriorityConfig = { ...DEFAULT_PRIORITY_CONFIG, ...Object.fromEntries(Object.entries(scenario.priority).filter(([, v]) => v !== undefined)) };
+  const config: PriorityConfig = {
+    ...DEFAULT_PRIORITY_CONFIG,
+    ...Object.fromEntries(Object.entries(scenario.priority).filter(([, v]) => v !== undefined)),
+  };
   const arrivals = drawArrivals(scenario);
   const results = scenario.disciplines.map((d) => runDiscipline(d, arrivals, scenario, config));
   const by = (d: Discipline) => results.find((r) => r.discipline === d);
@@ -177,13 +227,22 @@ export function simulate(input: ScenarioInput): SimulationResult {
     falsePositiveExtraWaitMinutes: noAi && rn ? rn.trueNegatives.mean - noAi.trueNegatives.mean : null,
     capLimitsStarvationMinutes: nocap && rn ? nocap.unflagged.max - rn.unflagged.max : null,
   };
-  const meanPerHourReaders = Array.isArray(scenario.readers) ? scenario.readers.reduce((s, v) => s + v, 0) / 24 : scenario.readers;
+  const meanPerHourReaders = Array.isArray(scenario.readers)
+    ? scenario.readers.reduce((s, v) => s + v, 0) / 24
+    : scenario.readers;
   const offeredMinutesPerHour = scenario.classes.reduce((s, c) => {
-    const rate = Array.isArray(c.arrivalsPerHour) ? c.arrivalsPerHour.reduce((x, y) => x + y, 0) / 24 : c.arrivalsPerHour;
+    const rate = Array.isArray(c.arrivalsPerHour)
+      ? c.arrivalsPerHour.reduce((x, y) => x + y, 0) / 24
+      : c.arrivalsPerHour;
     return s + rate * c.readMinutes.mean;
   }, 0);
   return {
-    scenario: { days: scenario.days, arrivals: arrivals.length, readersMeanOnDuty: meanPerHourReaders, offeredUtilisation: offeredMinutesPerHour / (60 * meanPerHourReaders) },
+    scenario: {
+      days: scenario.days,
+      arrivals: arrivals.length,
+      readersMeanOnDuty: meanPerHourReaders,
+      offeredUtilisation: offeredMinutesPerHour / (60 * meanPerHourReaders),
+    },
     results,
     comparison,
     summary: describe(results, comparison),
@@ -196,14 +255,22 @@ function describe(results: DisciplineResult[], c: SimulationResult["comparison"]
   const rn = results.find((r) => r.discipline === "readnext");
   const lines: string[] = [];
   if (fifo && rn && rn.criticalPositive.n > 0) {
-    lines.push(`Studies with a critical finding would wait ${formatMinutes(rn.criticalPositive.mean)} on average with ReadNext instead of ${formatMinutes(fifo.criticalPositive.mean)} first-in-first-out (${Math.round((c.criticalMeanWaitReductionVsFifo ?? 0) * 100)}% less).`);
-    lines.push(`The longest wait of any other study would be ${formatMinutes(rn.others.max)} instead of ${formatMinutes(fifo.others.max)}.`);
+    lines.push(
+      `Studies with a critical finding would wait ${formatMinutes(rn.criticalPositive.mean)} on average with ReadNext instead of ${formatMinutes(fifo.criticalPositive.mean)} first-in-first-out (${Math.round((c.criticalMeanWaitReductionVsFifo ?? 0) * 100)}% less).`,
+    );
+    lines.push(
+      `The longest wait of any other study would be ${formatMinutes(rn.others.max)} instead of ${formatMinutes(fifo.others.max)}.`,
+    );
   }
   if (c.falsePositiveExtraWaitMinutes !== null) {
-    lines.push(`False alarms cost studies without a finding ${formatMinutes(Math.max(0, c.falsePositiveExtraWaitMinutes))} of extra wait on average${c.falsePositiveExtraWaitMinutes < 0 ? " (none, in fact)" : ""}, compared with ordering by priority alone.`);
+    lines.push(
+      `False alarms cost studies without a finding ${formatMinutes(Math.max(0, c.falsePositiveExtraWaitMinutes))} of extra wait on average${c.falsePositiveExtraWaitMinutes < 0 ? " (none, in fact)" : ""}, compared with ordering by priority alone.`,
+    );
   }
   if (c.capLimitsStarvationMinutes !== null && c.capLimitsStarvationMinutes > 0) {
-    lines.push(`The maximum-wait cap shortens the longest wait of unflagged studies by ${formatMinutes(c.capLimitsStarvationMinutes)}.`);
+    lines.push(
+      `The maximum-wait cap shortens the longest wait of unflagged studies by ${formatMinutes(c.capLimitsStarvationMinutes)}.`,
+    );
   }
   return lines;
 }

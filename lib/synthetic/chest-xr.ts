@@ -15,7 +15,10 @@ export type ChestXrImage = {
  * branching vascular markings; optionally an apical pneumothorax (a lucent cap
  * with no markings bounded by a thin bright visceral pleural line).
  */
-export function generateChestXr(rng: Random, options: { size: number; bitsStored: number; pneumothorax: boolean }): ChestXrImage {
+export function generateChestXr(
+  rng: Random,
+  options: { size: number; bitsStored: number; pneumothorax: boolean },
+): ChestXrImage {
   const { size, bitsStored } = options;
   const max = 2 ** bitsStored - 1;
   const s = size / 1024;
@@ -38,7 +41,7 @@ export function generateChestXr(rng: Random, options: { size: number; bitsStored
       const inBody = ((x - cx) / body.a) ** 2 + ((y - body.cy) / body.b) ** 2 <= 1;
       let v = inBody ? level(0.5) : level(0.08);
       const lung = lungAt(x, y);
-      if (lung) v = level(0.26) + level(0.06) * Math.abs(x - lung.cx) / lung.a;
+      if (lung) v = level(0.26) + (level(0.06) * Math.abs(x - lung.cx)) / lung.a;
       // Mediastinum and heart.
       const heart = ((x - cx - 40 * s) / (150 * s)) ** 2 + ((y - size * 0.62) / (140 * s)) ** 2 <= 1;
       if (inBody && (Math.abs(x - cx) < 55 * s || heart)) v = Math.max(v, level(0.62));
@@ -75,7 +78,7 @@ export function generateChestXr(rng: Random, options: { size: number; bitsStored
   for (let rib = 0; rib < 9; rib++) {
     const y0 = size * 0.2 + rib * 52 * s;
     for (let x = 0; x < size; x++) {
-      const y = y0 + 0.00035 / s * (x - cx) ** 2;
+      const y = y0 + (0.00035 / s) * (x - cx) ** 2;
       for (let d = -7 * s; d <= 7 * s; d++) {
         const yy = Math.round(y + d);
         const inBody = ((x - cx) / body.a) ** 2 + ((yy - body.cy) / body.b) ** 2 <= 1;
@@ -87,7 +90,8 @@ export function generateChestXr(rng: Random, options: { size: number; bitsStored
   if (ptx) ptx.apply(image, size, level);
   const pixels = new Uint16Array(size * size);
   const noise = level(0.008);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = Math.max(0, Math.min(max, Math.round(image[i]! + rng.gaussian() * noise)));
+  for (let i = 0; i < pixels.length; i++)
+    pixels[i] = Math.max(0, Math.min(max, Math.round(image[i]! + rng.gaussian() * noise)));
   return { rows: size, columns: size, bitsStored, pixels, pneumothorax: ptx?.box ?? null };
 }
 
@@ -108,7 +112,12 @@ type Lung = { side: number; cx: number; cy: number; a: number; b: number };
 function planPneumothorax(rng: Random, lung: Lung) {
   // The collapsed lung's edge: a smaller ellipse offset down and toward the hilum.
   const depth = rng.range(0.12, 0.3);
-  const edge = { cx: lung.cx - lung.side * lung.a * depth * 0.4, cy: lung.cy + lung.b * depth, a: lung.a * (1 - depth * 0.5), b: lung.b * (1 - depth * 0.45) };
+  const edge = {
+    cx: lung.cx - lung.side * lung.a * depth * 0.4,
+    cy: lung.cy + lung.b * depth,
+    a: lung.a * (1 - depth * 0.5),
+    b: lung.b * (1 - depth * 0.45),
+  };
   const inLung = (x: number, y: number) => ((x - lung.cx) / lung.a) ** 2 + ((y - lung.cy) / lung.b) ** 2 <= 1;
   const edgeValue = (x: number, y: number) => ((x - edge.cx) / edge.a) ** 2 + ((y - edge.cy) / edge.b) ** 2;
   const isCollapsedSpace = (x: number, y: number) => inLung(x, y) && edgeValue(x, y) > 1;
@@ -126,7 +135,7 @@ function planPneumothorax(rng: Random, lung: Lung) {
           if (!inLung(x, y)) continue;
           const e = edgeValue(x, y);
           // Pleural air is darker than aerated lung and carries no vessels.
-          if (e > 1) image[y * size + x] = level(0.18) + level(0.02) * Math.abs(x - lung.cx) / lung.a;
+          if (e > 1) image[y * size + x] = level(0.18) + (level(0.02) * Math.abs(x - lung.cx)) / lung.a;
           // The visceral pleural line: a thin bright curve at the lung's new edge.
           if (Math.abs(Math.sqrt(e) - 1) < lineWidth) image[y * size + x] = level(0.4);
         }

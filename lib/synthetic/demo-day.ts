@@ -12,12 +12,25 @@ export function planDemoStudies(seed: number, count: number, now: Date): Synthet
   for (let i = 0; i < count; i++) {
     const roll = rng.next();
     const kind = roll < 0.15 ? "head-ct" : roll < 0.5 ? "chest-xr" : "other";
-    const location = rng.pick(["ED", "ED", "ED", "WARD 4B", "ICU", "WARD 7", "OUTPATIENT CLINIC", "OUTPATIENT CLINIC", "OUTPATIENT CLINIC", null]);
+    const location = rng.pick([
+      "ED",
+      "ED",
+      "ED",
+      "WARD 4B",
+      "ICU",
+      "WARD 7",
+      "OUTPATIENT CLINIC",
+      "OUTPATIENT CLINIC",
+      "OUTPATIENT CLINIC",
+      null,
+    ]);
     const priority: DicomPriority | null = rng.chance(0.08)
       ? null
-      : location === "ED" ? rng.pick(["STAT", "HIGH", "HIGH", "ROUTINE"] as const)
-      : location?.startsWith("OUTPATIENT") ? rng.pick(["ROUTINE", "ROUTINE", "LOW"] as const)
-      : rng.pick(["HIGH", "MEDIUM", "ROUTINE"] as const);
+      : location === "ED"
+        ? rng.pick(["STAT", "HIGH", "HIGH", "ROUTINE"] as const)
+        : location?.startsWith("OUTPATIENT")
+          ? rng.pick(["ROUTINE", "ROUTINE", "LOW"] as const)
+          : rng.pick(["HIGH", "MEDIUM", "ROUTINE"] as const);
     const positive = kind === "head-ct" ? rng.chance(0.35) : kind === "chest-xr" ? rng.chance(0.2) : false;
     plan.push({
       seed: rng.int(1, 2 ** 31),

@@ -19,7 +19,10 @@ const inside = (e: Ellipse, x: number, y: number) => ((x - e.cx) / e.a) ** 2 + (
  * A non-contrast head CT: air, scalp, skull, grey and white matter, ventricles and
  * noise, optionally with one intracranial bleed of 50–90 HU. Pure and deterministic.
  */
-export function generateHeadCtVolume(rng: Random, options: { sliceCount: number; size: number; bleed: BleedKind | null }): HeadCtVolume {
+export function generateHeadCtVolume(
+  rng: Random,
+  options: { sliceCount: number; size: number; bleed: BleedKind | null },
+): HeadCtVolume {
   const { sliceCount, size } = options;
   const scale = size / 512;
   const centre = { x: size / 2 + rng.range(-10, 10) * scale, y: size / 2 + rng.range(-8, 8) * scale };
@@ -41,17 +44,25 @@ export function generateHeadCtVolume(rng: Random, options: { sliceCount: number;
     const skull: Ellipse = { ...outer, a: outer.a - 5 * scale, b: outer.b - 5 * scale };
     const brain: Ellipse = { ...skull, a: skull.a - skullThickness, b: skull.b - skullThickness };
     const white: Ellipse = { ...brain, a: brain.a * 0.78, b: brain.b * 0.8 };
-    const ventricleSize = Math.max(0, Math.sin(Math.PI * (t - 0.25) / 0.5)) * (t > 0.25 && t < 0.75 ? 1 : 0);
-    const ventricles: Ellipse[] = ventricleSize > 0
-      ? [-1, 1].map((side) => ({ cx: centre.x + side * 14 * scale, cy: centre.y - 6 * scale, a: 9 * scale * ventricleSize + 1, b: 38 * scale * ventricleSize + 1 }))
-      : [];
+    const ventricleSize = Math.max(0, Math.sin((Math.PI * (t - 0.25)) / 0.5)) * (t > 0.25 && t < 0.75 ? 1 : 0);
+    const ventricles: Ellipse[] =
+      ventricleSize > 0
+        ? [-1, 1].map((side) => ({
+            cx: centre.x + side * 14 * scale,
+            cy: centre.y - 6 * scale,
+            a: 9 * scale * ventricleSize + 1,
+            b: 38 * scale * ventricleSize + 1,
+          }))
+        : [];
     const pixels = new Int16Array(size * size);
     for (let y = 0; y < size; y++) {
       for (let x = 0; x < size; x++) {
         let hu: number;
         if (inside(outer, x, y) > 1) hu = -1000 + rng.gaussian() * 8;
-        else if (inside(skull, x, y) > 1) hu = 45 + rng.gaussian() * noise; // scalp
-        else if (inside(brain, x, y) > 1) hu = 1100 + rng.range(-250, 250); // bone
+        else if (inside(skull, x, y) > 1)
+          hu = 45 + rng.gaussian() * noise; // scalp
+        else if (inside(brain, x, y) > 1)
+          hu = 1100 + rng.range(-250, 250); // bone
         else {
           hu = (inside(white, x, y) <= 1 ? whiteHu : greyHu) + rng.gaussian() * noise;
           if (ventricles.some((v) => inside(v, x, y) <= 1)) hu = 6 + rng.gaussian() * noise;
@@ -76,7 +87,10 @@ type BleedPlan = { huAt: (dx: number, dy: number, z: number, brain: Ellipse) => 
 function planBleed(rng: Random, kind: BleedKind, sliceCount: number, scale: number): BleedPlan {
   const hu = rng.range(55, 85);
   const span = kind === "subdural" ? rng.int(6, 12) : rng.int(3, 7);
-  const z0 = rng.int(Math.floor(sliceCount * 0.3), Math.max(Math.floor(sliceCount * 0.3), Math.floor(sliceCount * 0.75) - span));
+  const z0 = rng.int(
+    Math.floor(sliceCount * 0.3),
+    Math.max(Math.floor(sliceCount * 0.3), Math.floor(sliceCount * 0.75) - span),
+  );
   const inSlab = (z: number) => z >= z0 && z < z0 + span;
   // Taper at the slab's ends so the bleed is a 3-D body, not a prism.
   const taper = (z: number) => 1 - Math.abs((z - z0 + 0.5) / span - 0.5) * 1.2;

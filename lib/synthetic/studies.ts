@@ -42,7 +42,20 @@ export type SyntheticStudy = {
   positiveSlices: number[];
 };
 
-const FAMILY = ["SMITH", "GARCIA", "MUELLER", "NGUYEN", "OKAFOR", "ROSSI", "JANSSEN", "KOWALSKI", "TANAKA", "DUBOIS", "SILVA", "PATEL"];
+const FAMILY = [
+  "SMITH",
+  "GARCIA",
+  "MUELLER",
+  "NGUYEN",
+  "OKAFOR",
+  "ROSSI",
+  "JANSSEN",
+  "KOWALSKI",
+  "TANAKA",
+  "DUBOIS",
+  "SILVA",
+  "PATEL",
+];
 const GIVEN = ["ANNA", "JAMES", "MARIA", "OMAR", "LENA", "PETER", "SOFIA", "YUSUF", "EMMA", "LUCAS", "HANNA", "DAVID"];
 const REFERRERS = ["HOUSE^GREGORY", "GREY^MEREDITH", "ROSS^DOUG", "KILDARE^JAMES", "QUINN^MICHAELA"];
 const OTHER_PROTOCOLS = [
@@ -53,7 +66,13 @@ const OTHER_PROTOCOLS = [
   { modality: "MR", body: "BRAIN", description: "MR BRAIN WO W CONTRAST" },
 ] as const;
 
-const SOP_CLASS = { CT: "1.2.840.10008.5.1.4.1.1.2", DX: "1.2.840.10008.5.1.4.1.1.1.1", CR: "1.2.840.10008.5.1.4.1.1.1", MR: "1.2.840.10008.5.1.4.1.1.4", US: "1.2.840.10008.5.1.4.1.1.6.1" } as const;
+const SOP_CLASS = {
+  CT: "1.2.840.10008.5.1.4.1.1.2",
+  DX: "1.2.840.10008.5.1.4.1.1.1.1",
+  CR: "1.2.840.10008.5.1.4.1.1.1",
+  MR: "1.2.840.10008.5.1.4.1.1.4",
+  US: "1.2.840.10008.5.1.4.1.1.6.1",
+} as const;
 
 // Local time, as modalities write it and as ingest reads it.
 const pad = (n: number) => String(n).padStart(2, "0");
@@ -63,7 +82,9 @@ const tm = (d: Date) => `${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSe
 function resolveFinding(rng: Random, kind: StudyKind, wanted: Finding | "positive" | undefined): Finding {
   if (!wanted || wanted === "none" || kind === "other") return "none";
   if (wanted !== "positive") return wanted;
-  return kind === "head-ct" ? rng.pick(["ich-intraparenchymal", "ich-subdural", "ich-epidural"] as const) : "pneumothorax";
+  return kind === "head-ct"
+    ? rng.pick(["ich-intraparenchymal", "ich-subdural", "ich-epidural"] as const)
+    : "pneumothorax";
 }
 
 /** Builds one synthetic study as DICOM Part 10 files. Deterministic for `seed`. */
@@ -73,8 +94,12 @@ export function generateStudy(options: SyntheticStudyOptions): SyntheticStudy {
   const finding = resolveFinding(rng.fork("finding"), options.kind, options.finding);
   const when = options.studyDateTime ?? new Date(new Date(2026, 0, 1, 8).getTime() + tags.int(0, 600) * 60_000);
   const birth = new Date(tags.int(1935, 2015), tags.int(0, 11), tags.int(1, 28));
-  const priority = options.priority === undefined ? tags.pick(["STAT", "HIGH", "ROUTINE", "ROUTINE", "LOW"] as const) : options.priority;
-  const location = options.location === undefined ? tags.pick(["ED", "WARD 4B", "ICU", "OUTPATIENT CLINIC"]) : options.location;
+  const priority =
+    options.priority === undefined
+      ? tags.pick(["STAT", "HIGH", "ROUTINE", "ROUTINE", "LOW"] as const)
+      : options.priority;
+  const location =
+    options.location === undefined ? tags.pick(["ED", "WARD 4B", "ICU", "OUTPATIENT CLINIC"]) : options.location;
   const study: Dataset = {
     PatientName: `${tags.pick(FAMILY)}^${tags.pick(GIVEN)}`,
     PatientID: `MRN${tags.int(1_000_000, 9_999_999)}`,
@@ -109,41 +134,115 @@ export function generateStudy(options: SyntheticStudyOptions): SyntheticStudy {
       // Stored as signed int16 with a -1024 intercept, as many scanners do.
       const stored = new Int16Array(hu.length);
       for (let i = 0; i < hu.length; i++) stored[i] = hu[i]! + 1024;
-      instances.push(writePart10({
-        ...study, StudyDescription: "CT HEAD WO CONTRAST", Modality: "CT", BodyPartExamined: "HEAD",
-        SOPClassUID: SOP_CLASS.CT, SOPInstanceUID: tags.uid(), SeriesInstanceUID: seriesUid, SeriesNumber: 2,
-        SeriesDescription: "HEAD 5mm STND", InstanceNumber: z + 1, ImageType: ["ORIGINAL", "PRIMARY", "AXIAL"],
-        SliceThickness: thickness, SpacingBetweenSlices: thickness, PixelSpacing: [0.45 * (512 / size), 0.45 * (512 / size)],
-        ImagePositionPatient: [-115, -115, z * thickness], ImageOrientationPatient: [1, 0, 0, 0, 1, 0], SliceLocation: z * thickness,
-        Rows: size, Columns: size, SamplesPerPixel: 1, PhotometricInterpretation: "MONOCHROME2",
-        BitsAllocated: 16, BitsStored: 16, HighBit: 15, PixelRepresentation: 1,
-        RescaleIntercept: -1024, RescaleSlope: 1, RescaleType: "HU", WindowCenter: 40, WindowWidth: 80, KVP: 120,
-      }, stored));
+      instances.push(
+        writePart10(
+          {
+            ...study,
+            StudyDescription: "CT HEAD WO CONTRAST",
+            Modality: "CT",
+            BodyPartExamined: "HEAD",
+            SOPClassUID: SOP_CLASS.CT,
+            SOPInstanceUID: tags.uid(),
+            SeriesInstanceUID: seriesUid,
+            SeriesNumber: 2,
+            SeriesDescription: "HEAD 5mm STND",
+            InstanceNumber: z + 1,
+            ImageType: ["ORIGINAL", "PRIMARY", "AXIAL"],
+            SliceThickness: thickness,
+            SpacingBetweenSlices: thickness,
+            PixelSpacing: [0.45 * (512 / size), 0.45 * (512 / size)],
+            ImagePositionPatient: [-115, -115, z * thickness],
+            ImageOrientationPatient: [1, 0, 0, 0, 1, 0],
+            SliceLocation: z * thickness,
+            Rows: size,
+            Columns: size,
+            SamplesPerPixel: 1,
+            PhotometricInterpretation: "MONOCHROME2",
+            BitsAllocated: 16,
+            BitsStored: 16,
+            HighBit: 15,
+            PixelRepresentation: 1,
+            RescaleIntercept: -1024,
+            RescaleSlope: 1,
+            RescaleType: "HU",
+            WindowCenter: 40,
+            WindowWidth: 80,
+            KVP: 120,
+          },
+          stored,
+        ),
+      );
     });
     if (options.withLocalizer ?? true) {
       const scout = new Int16Array(256 * 256).fill(24);
-      instances.unshift(writePart10({
-        ...study, StudyDescription: "CT HEAD WO CONTRAST", Modality: "CT", BodyPartExamined: "HEAD",
-        SOPClassUID: SOP_CLASS.CT, SOPInstanceUID: tags.uid(), SeriesInstanceUID: tags.uid(), SeriesNumber: 1,
-        SeriesDescription: "SCOUT", InstanceNumber: 1, ImageType: ["ORIGINAL", "PRIMARY", "LOCALIZER"],
-        Rows: 256, Columns: 256, SamplesPerPixel: 1, PhotometricInterpretation: "MONOCHROME2",
-        BitsAllocated: 16, BitsStored: 16, HighBit: 15, PixelRepresentation: 1, RescaleIntercept: -1024, RescaleSlope: 1,
-      }, scout));
+      instances.unshift(
+        writePart10(
+          {
+            ...study,
+            StudyDescription: "CT HEAD WO CONTRAST",
+            Modality: "CT",
+            BodyPartExamined: "HEAD",
+            SOPClassUID: SOP_CLASS.CT,
+            SOPInstanceUID: tags.uid(),
+            SeriesInstanceUID: tags.uid(),
+            SeriesNumber: 1,
+            SeriesDescription: "SCOUT",
+            InstanceNumber: 1,
+            ImageType: ["ORIGINAL", "PRIMARY", "LOCALIZER"],
+            Rows: 256,
+            Columns: 256,
+            SamplesPerPixel: 1,
+            PhotometricInterpretation: "MONOCHROME2",
+            BitsAllocated: 16,
+            BitsStored: 16,
+            HighBit: 15,
+            PixelRepresentation: 1,
+            RescaleIntercept: -1024,
+            RescaleSlope: 1,
+          },
+          scout,
+        ),
+      );
     }
   } else if (options.kind === "chest-xr") {
     const bitsStored = options.bitsStored ?? rng.fork("bits").pick([12, 14, 16]);
-    const xr = generateChestXr(rng.fork("pixels"), { size: options.size ?? 1024, bitsStored, pneumothorax: finding === "pneumothorax" });
+    const xr = generateChestXr(rng.fork("pixels"), {
+      size: options.size ?? 1024,
+      bitsStored,
+      pneumothorax: finding === "pneumothorax",
+    });
     const modality = tags.pick(["CR", "DX"] as const);
-    instances.push(writePart10({
-      ...study, StudyDescription: "XR CHEST PA", Modality: modality, BodyPartExamined: "CHEST", ViewPosition: "PA",
-      SOPClassUID: SOP_CLASS[modality], SOPInstanceUID: tags.uid(), SeriesInstanceUID: tags.uid(), SeriesNumber: 1,
-      SeriesDescription: "CHEST PA", InstanceNumber: 1, ImageType: ["ORIGINAL", "PRIMARY"],
-      Rows: xr.rows, Columns: xr.columns, SamplesPerPixel: 1, PhotometricInterpretation: "MONOCHROME2",
-      BitsAllocated: 16, BitsStored: bitsStored, HighBit: bitsStored - 1, PixelRepresentation: 0,
-      // DS values hold at most 16 characters.
-      PixelSpacing: [Number((0.35 * (1024 / xr.rows)).toFixed(6)), Number((0.35 * (1024 / xr.columns)).toFixed(6))],
-      WindowCenter: 2 ** (bitsStored - 1), WindowWidth: 2 ** bitsStored,
-    }, xr.pixels));
+    instances.push(
+      writePart10(
+        {
+          ...study,
+          StudyDescription: "XR CHEST PA",
+          Modality: modality,
+          BodyPartExamined: "CHEST",
+          ViewPosition: "PA",
+          SOPClassUID: SOP_CLASS[modality],
+          SOPInstanceUID: tags.uid(),
+          SeriesInstanceUID: tags.uid(),
+          SeriesNumber: 1,
+          SeriesDescription: "CHEST PA",
+          InstanceNumber: 1,
+          ImageType: ["ORIGINAL", "PRIMARY"],
+          Rows: xr.rows,
+          Columns: xr.columns,
+          SamplesPerPixel: 1,
+          PhotometricInterpretation: "MONOCHROME2",
+          BitsAllocated: 16,
+          BitsStored: bitsStored,
+          HighBit: bitsStored - 1,
+          PixelRepresentation: 0,
+          // DS values hold at most 16 characters.
+          PixelSpacing: [Number((0.35 * (1024 / xr.rows)).toFixed(6)), Number((0.35 * (1024 / xr.columns)).toFixed(6))],
+          WindowCenter: 2 ** (bitsStored - 1),
+          WindowWidth: 2 ** bitsStored,
+        },
+        xr.pixels,
+      ),
+    );
   } else {
     // Everything else a department reads: small images, enough to fill a realistic worklist.
     const protocol = tags.pick(OTHER_PROTOCOLS);
@@ -152,13 +251,32 @@ export function generateStudy(options: SyntheticStudyOptions): SyntheticStudy {
     for (let i = 0; i < pixels.length; i++) pixels[i] = Math.round(800 + px.gaussian() * 60);
     const seriesUid = tags.uid();
     for (let n = 0; n < 3; n++) {
-      instances.push(writePart10({
-        ...study, StudyDescription: protocol.description, Modality: protocol.modality, BodyPartExamined: protocol.body,
-        SOPClassUID: SOP_CLASS[protocol.modality], SOPInstanceUID: tags.uid(), SeriesInstanceUID: seriesUid, SeriesNumber: 1,
-        SeriesDescription: protocol.description, InstanceNumber: n + 1, ImageType: ["ORIGINAL", "PRIMARY"],
-        Rows: 64, Columns: 64, SamplesPerPixel: 1, PhotometricInterpretation: "MONOCHROME2",
-        BitsAllocated: 16, BitsStored: 12, HighBit: 11, PixelRepresentation: 0,
-      }, pixels));
+      instances.push(
+        writePart10(
+          {
+            ...study,
+            StudyDescription: protocol.description,
+            Modality: protocol.modality,
+            BodyPartExamined: protocol.body,
+            SOPClassUID: SOP_CLASS[protocol.modality],
+            SOPInstanceUID: tags.uid(),
+            SeriesInstanceUID: seriesUid,
+            SeriesNumber: 1,
+            SeriesDescription: protocol.description,
+            InstanceNumber: n + 1,
+            ImageType: ["ORIGINAL", "PRIMARY"],
+            Rows: 64,
+            Columns: 64,
+            SamplesPerPixel: 1,
+            PhotometricInterpretation: "MONOCHROME2",
+            BitsAllocated: 16,
+            BitsStored: 12,
+            HighBit: 11,
+            PixelRepresentation: 0,
+          },
+          pixels,
+        ),
+      );
     }
   }
 

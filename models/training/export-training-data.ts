@@ -24,13 +24,25 @@ for (let i = 0; i < Number(count); i++) {
   const positive = i % 2 === 0;
   const seed = rng.int(1, 2 ** 30);
   if (modelId === "ich-headct") {
-    const study = generateStudy({ seed, kind: "head-ct", finding: positive ? "positive" : "none", size: 256, sliceCount: rng.int(24, 32), withLocalizer: false });
+    const study = generateStudy({
+      seed,
+      kind: "head-ct",
+      finding: positive ? "positive" : "none",
+      size: 256,
+      sliceCount: rng.int(24, 32),
+      withLocalizer: false,
+    });
     const input = prepareInput(study.instances, manifest);
     const positiveSlices = new Set(study.positiveSlices);
     tensors.push(input.tensor);
     input.sliceIndices.forEach((s) => labels.push(positiveSlices.has(s) ? 1 : 0));
   } else {
-    const study = generateStudy({ seed, kind: "chest-xr", finding: positive ? "pneumothorax" : "none", size: rng.pick([512, 768, 1024]) });
+    const study = generateStudy({
+      seed,
+      kind: "chest-xr",
+      finding: positive ? "pneumothorax" : "none",
+      size: rng.pick([512, 768, 1024]),
+    });
     tensors.push(prepareInput(study.instances, manifest).tensor);
     labels.push(positive ? 1 : 0);
   }
@@ -44,5 +56,8 @@ for (const t of tensors) {
   offset += t.length;
 }
 writeFileSync(path.join(out, "x.f32"), new Uint8Array(all.buffer));
-writeFileSync(path.join(out, "y.json"), JSON.stringify({ labels, shape: [labels.length, ...manifest.input.shape.slice(1)] }));
+writeFileSync(
+  path.join(out, "y.json"),
+  JSON.stringify({ labels, shape: [labels.length, ...manifest.input.shape.slice(1)] }),
+);
 console.log(`wrote ${labels.length} slices (${labels.filter((l) => l).length} positive) to ${out}`);

@@ -14,9 +14,14 @@ export function bearerTokenMatches(authorization: string | null, token: string):
 }
 
 /** The signed-in user holding one of `roles`, or the 401 / 403 answer to send instead (as roleProcedure decides). */
-export async function userWithRole(db: Db, request: Request, roles: readonly RoleName[]): Promise<{ user: CurrentUser } | { response: Response }> {
+export async function userWithRole(
+  db: Db,
+  request: Request,
+  roles: readonly RoleName[],
+): Promise<{ user: CurrentUser } | { response: Response }> {
   const user = await getCurrentUser(db, request.headers);
   if (!user) return { response: new Response("Sign in first\n", { status: 401 }) };
-  if (!hasAnyRole(user.roles, roles)) return { response: new Response(`Requires the ${roles.join(" or ")} role.\n`, { status: 403 }) };
+  if (!hasAnyRole(user.roles, roles))
+    return { response: new Response(`Requires the ${roles.join(" or ")} role.\n`, { status: 403 }) };
   return { user };
 }

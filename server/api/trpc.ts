@@ -30,7 +30,8 @@ const mapServiceErrors = t.middleware(async ({ next }) => {
     const cause = result.error.cause;
     if (cause instanceof NotFoundError) throw new TRPCError({ code: "NOT_FOUND", message: cause.message, cause });
     if (cause instanceof ConflictError) throw new TRPCError({ code: "CONFLICT", message: cause.message, cause });
-    if (cause instanceof InvalidRequestError) throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+    if (cause instanceof InvalidRequestError)
+      throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
   }
   return result;
 });

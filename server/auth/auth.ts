@@ -48,8 +48,13 @@ const globalForAuth = globalThis as unknown as { readnextAuth?: Auth };
 export function auth(): Auth {
   if (!globalForAuth.readnextAuth) {
     const { BETTER_AUTH_SECRET, BETTER_AUTH_URL, NODE_ENV, AUTH_SIGNIN_ATTEMPTS_PER_MINUTE } = env();
-    const secret = BETTER_AUTH_SECRET ?? (NODE_ENV === "production" ? undefined : "readnext-development-only-secret-not-for-production");
-    if (!secret) throw new Error("BETTER_AUTH_SECRET is not set: start with `npm start` (which generates one) or set it (32+ characters).");
+    const secret =
+      BETTER_AUTH_SECRET ??
+      (NODE_ENV === "production" ? undefined : "readnext-development-only-secret-not-for-production");
+    if (!secret)
+      throw new Error(
+        "BETTER_AUTH_SECRET is not set: start with `npm start` (which generates one) or set it (32+ characters).",
+      );
     globalForAuth.readnextAuth = buildAuth(db(), secret, BETTER_AUTH_URL, AUTH_SIGNIN_ATTEMPTS_PER_MINUTE);
   }
   return globalForAuth.readnextAuth;

@@ -10,8 +10,11 @@ export async function getCurrentUser(database: Db, headers: Headers): Promise<Cu
   const session = await auth().api.getSession({ headers });
   if (!session) return null;
   // Every request asks this: straight to the pool, as a prepared statement (see hotQuery).
-  const [user] = await hotQuery<{ id: string; name: string; email: string; roles: RoleName[]; disabled: boolean }>(database, cachedPlan(Prisma.sql`
-    SELECT id, name, email, roles::text[] AS roles, disabled FROM "User" WHERE id = ${session.user.id}`));
+  const [user] = await hotQuery<{ id: string; name: string; email: string; roles: RoleName[]; disabled: boolean }>(
+    database,
+    cachedPlan(Prisma.sql`
+    SELECT id, name, email, roles::text[] AS roles, disabled FROM "User" WHERE id = ${session.user.id}`),
+  );
   if (!user || user.disabled) return null;
   return { id: user.id, name: user.name, email: user.email, roles: user.roles };
 }

@@ -8,10 +8,17 @@ export type AuditInput = {
   details?: Prisma.InputJsonValue;
 };
 
-type AuditWriter = { auditEvent: { create: (args: { data: Prisma.AuditEventUncheckedCreateInput }) => Promise<unknown> } };
+type AuditWriter = {
+  auditEvent: { create: (args: { data: Prisma.AuditEventUncheckedCreateInput }) => Promise<unknown> };
+};
 
 /** The columns of one audit event, as both ways below write them. */
-const auditRow = (input: AuditInput) => ({ actorId: input.actorId, action: input.action, studyId: input.studyId ?? null, details: input.details ?? {} });
+const auditRow = (input: AuditInput) => ({
+  actorId: input.actorId,
+  action: input.action,
+  studyId: input.studyId ?? null,
+  details: input.details ?? {},
+});
 
 /**
  * Writes one audit event. Call it with the transaction that makes the change, so both land or neither.
@@ -35,7 +42,10 @@ export function auditInsertSql(changed: string, input: Omit<AuditInput, "studyId
 }
 
 /** Newest first; `who` separates what people did from the automatic study events that would bury it. */
-export async function listAuditEvents(database: Db, input: { limit: number; studyId?: string; who?: "all" | "people" | "system" }) {
+export async function listAuditEvents(
+  database: Db,
+  input: { limit: number; studyId?: string; who?: "all" | "people" | "system" },
+) {
   const who = input.who ?? "all";
   return database.auditEvent.findMany({
     where: {

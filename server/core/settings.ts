@@ -7,9 +7,17 @@ export { priorityConfigSchema };
 
 export const worklistRulesSchema = z.object({
   /** A claim lapses after this many minutes without a heartbeat from the open case. */
-  claimTimeoutMinutes: z.number().int().min(1).max(24 * 60),
+  claimTimeoutMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
   /** A skipped study is hidden from the radiologist who skipped it for this long. */
-  skipHideMinutes: z.number().int().min(1).max(24 * 60),
+  skipHideMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
   /** Claiming a study below this rank needs a reason (audited). */
   claimTopN: z.number().int().min(1).max(1000),
   /** Viewer launch URL; {StudyInstanceUID}, {AccessionNumber} and {PatientID} are filled in. */
@@ -44,12 +52,22 @@ async function read<T>(db: Db, key: string, schema: z.ZodType<T>, fallback: T, f
 
 export const getPriorityConfig = (db: Db, options: { fresh?: boolean } = {}): Promise<PriorityConfig> =>
   read(db, "priority", priorityConfigSchema, DEFAULT_PRIORITY_CONFIG, options.fresh);
-export const getWorklistRules = (db: Db): Promise<WorklistRules> => read(db, "worklist", worklistRulesSchema, DEFAULT_WORKLIST_RULES);
+export const getWorklistRules = (db: Db): Promise<WorklistRules> =>
+  read(db, "worklist", worklistRulesSchema, DEFAULT_WORKLIST_RULES);
 
-export async function saveSetting(db: Db, actorId: string, key: "priority" | "worklist", value: PriorityConfig | WorklistRules): Promise<void> {
+export async function saveSetting(
+  db: Db,
+  actorId: string,
+  key: "priority" | "worklist",
+  value: PriorityConfig | WorklistRules,
+): Promise<void> {
   await db.$transaction(async (tx) => {
     const json = value as unknown as Prisma.InputJsonObject;
-    await tx.appSetting.upsert({ where: { key }, create: { key, value: json, updatedById: actorId }, update: { value: json, updatedById: actorId } });
+    await tx.appSetting.upsert({
+      where: { key },
+      create: { key, value: json, updatedById: actorId },
+      update: { value: json, updatedById: actorId },
+    });
     await recordAudit(tx, { actorId, action: `settings.${key}`, details: json });
     await tx.$executeRaw`SELECT pg_notify(${SETTINGS_CHANNEL}, ${key})`;
   });

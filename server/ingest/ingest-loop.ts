@@ -6,7 +6,15 @@ import { pollOrthancChangeFeed, type SettlingStudies } from "./orthanc-change-fe
 import { claimSyncLease } from "./source-status";
 
 /** Whether a periodic sweep of this source is due at `now`. "Sync now" skips any backoff. */
-export function syncIsDue(source: { lastSuccessAt: Date | null; syncRequestedAt: Date | null; nextAttemptAt: Date | null; syncIntervalSeconds: number }, now: Date): boolean {
+export function syncIsDue(
+  source: {
+    lastSuccessAt: Date | null;
+    syncRequestedAt: Date | null;
+    nextAttemptAt: Date | null;
+    syncIntervalSeconds: number;
+  },
+  now: Date,
+): boolean {
   if (source.syncRequestedAt) return true;
   if (source.nextAttemptAt && source.nextAttemptAt > now) return false;
   return !source.lastSuccessAt || now.getTime() - source.lastSuccessAt.getTime() >= source.syncIntervalSeconds * 1000;
@@ -43,7 +51,11 @@ export function startIngestLoop(db: Db, options: { tickMs?: number } = {}): { st
     for (const source of sources) {
       const capabilities = pacsCapabilitiesSchema.parse(source.capabilities ?? {});
       const feedKey = `feed:${source.id}`;
-      if (capabilities.orthancChangeFeed && !busy.has(feedKey) && (feedBackoffUntil.get(source.id) ?? 0) <= now.getTime()) {
+      if (
+        capabilities.orthancChangeFeed &&
+        !busy.has(feedKey) &&
+        (feedBackoffUntil.get(source.id) ?? 0) <= now.getTime()
+      ) {
         track(feedKey, async () => {
           try {
             if (!settling.has(source.id)) settling.set(source.id, new Map());
@@ -62,7 +74,8 @@ export function startIngestLoop(db: Db, options: { tickMs?: number } = {}): { st
           if (!(await claimSyncLease(db, source.id))) return;
           try {
             const result = await syncSource(db, source.id);
-            if (result.created || result.updated) log.info({ source: source.name, ...result, skipped: result.skipped.length }, "sync");
+            if (result.created || result.updated)
+              log.info({ source: source.name, ...result, skipped: result.skipped.length }, "sync");
           } catch (error) {
             log.warn({ source: source.name, err: (error as Error).message }, "sync failed");
           }
@@ -90,4 +103,3 @@ export function startIngestLoop(db: Db, options: { tickMs?: number } = {}): { st
     },
   };
 }
-

@@ -25,7 +25,11 @@ const SETTLING_LIMIT_MS = 10 * 60_000;
  * taken as soon as its instance count stays the same across two polls; if more arrive
  * later, StableStudy bumps its revision and it is scored again.
  */
-export async function pollOrthancChangeFeed(db: Db, sourceId: string, settling: SettlingStudies = new Map()): Promise<{ studies: number; outcomes: UpsertOutcome[] }> {
+export async function pollOrthancChangeFeed(
+  db: Db,
+  sourceId: string,
+  settling: SettlingStudies = new Map(),
+): Promise<{ studies: number; outcomes: UpsertOutcome[] }> {
   const source = await db.pacsSource.findUniqueOrThrow({ where: { id: sourceId } });
   const adapter = new DicomWebAdapter(sourceConfigFromRow(source));
   const outcomes: UpsertOutcome[] = [];
@@ -39,7 +43,10 @@ export async function pollOrthancChangeFeed(db: Db, sourceId: string, settling: 
     const uid = await adapter.orthancStudyInstanceUid(orthancId);
     if (!uid) return;
     const [ds] = await adapter.searchStudies({ studyInstanceUid: uid, limit: 1, offset: 0 });
-    if (ds) outcomes.push(await upsertStudy(db, sourceId, studyRecordFromQido(ds, { locationTag: source.locationTag }), adapter));
+    if (ds)
+      outcomes.push(
+        await upsertStudy(db, sourceId, studyRecordFromQido(ds, { locationTag: source.locationTag }), adapter),
+      );
   };
   // Announced studies whose instance count held still since the last poll are complete enough to take.
   for (const [orthancId, seen] of settling) {
@@ -53,7 +60,8 @@ export async function pollOrthancChangeFeed(db: Db, sourceId: string, settling: 
   let cursor: bigint = source.changeFeedCursor;
   for (;;) {
     const { studyIds, newStudyIds, last, done } = await adapter.orthancChanges(cursor);
-    for (const orthancId of newStudyIds) if (!settling.has(orthancId)) settling.set(orthancId, { instances: -1, since: Date.now() });
+    for (const orthancId of newStudyIds)
+      if (!settling.has(orthancId)) settling.set(orthancId, { instances: -1, since: Date.now() });
     for (const orthancId of studyIds) {
       settling.delete(orthancId);
       await store(orthancId);

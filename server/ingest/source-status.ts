@@ -7,7 +7,10 @@ export const SYNC_LEASE_MS = 2 * 60_000;
 /** Takes the source's sync lease, unless another worker holds a live one. */
 export async function claimSyncLease(db: Db, sourceId: string, now = new Date()): Promise<boolean> {
   const { count } = await db.pacsSource.updateMany({
-    where: { id: sourceId, OR: [{ syncStartedAt: null }, { syncStartedAt: { lt: new Date(now.getTime() - SYNC_LEASE_MS) } }] },
+    where: {
+      id: sourceId,
+      OR: [{ syncStartedAt: null }, { syncStartedAt: { lt: new Date(now.getTime() - SYNC_LEASE_MS) } }],
+    },
     data: { syncStartedAt: now },
   });
   return count === 1;
@@ -28,13 +31,24 @@ const asJson = (p: SyncProgress) => p as unknown as Prisma.InputJsonObject;
 
 export async function recordSyncProgress(db: Db, sourceId: string, progress: SyncProgress): Promise<void> {
   // Each progress write also renews the lease.
-  await db.pacsSource.update({ where: { id: sourceId }, data: { syncProgress: asJson(progress), syncStartedAt: new Date() } });
+  await db.pacsSource.update({
+    where: { id: sourceId },
+    data: { syncProgress: asJson(progress), syncStartedAt: new Date() },
+  });
 }
 
 export async function recordSourceSuccess(db: Db, sourceId: string, at: Date, progress?: SyncProgress): Promise<void> {
   await db.pacsSource.update({
     where: { id: sourceId },
-    data: { lastSuccessAt: at, lastError: null, consecutiveFailures: 0, nextAttemptAt: null, syncStartedAt: null, syncRequestedAt: null, ...(progress ? { syncProgress: asJson(progress) } : {}) },
+    data: {
+      lastSuccessAt: at,
+      lastError: null,
+      consecutiveFailures: 0,
+      nextAttemptAt: null,
+      syncStartedAt: null,
+      syncRequestedAt: null,
+      ...(progress ? { syncProgress: asJson(progress) } : {}),
+    },
   });
 }
 

@@ -6,7 +6,14 @@ import { upsertStudy } from "./upsert-study";
 import { recordSourceFailure, recordSourceSuccess, recordSyncProgress } from "./source-status";
 import { NotFoundError } from "../core/errors";
 
-export type SyncResult = { pages: number; seen: number; created: number; updated: number; unchanged: number; skipped: string[] };
+export type SyncResult = {
+  pages: number;
+  seen: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: string[];
+};
 
 /**
  * One QIDO-RS sweep of a source: lists studies from a StudyDate window (the first
@@ -15,13 +22,19 @@ export type SyncResult = { pages: number; seen: number; created: number; updated
  * locally (QIDO has no sort) and upserts each. A failure leaves the window where it
  * was, so the next attempt misses nothing.
  */
-export async function syncSource(db: Db, sourceId: string, options: { now?: Date; pageSize?: number } = {}): Promise<SyncResult> {
+export async function syncSource(
+  db: Db,
+  sourceId: string,
+  options: { now?: Date; pageSize?: number } = {},
+): Promise<SyncResult> {
   const source = await db.pacsSource.findUnique({ where: { id: sourceId } });
   if (!source) throw new NotFoundError("PACS source", sourceId);
   const startedAt = options.now ?? new Date();
   const pageSize = options.pageSize ?? 100;
   const adapter = new DicomWebAdapter(sourceConfigFromRow(source));
-  const from = source.lastSuccessAt ? new Date(source.lastSuccessAt.getTime() - 24 * 3600_000) : new Date(startedAt.getTime() - source.backfillDays * 24 * 3600_000);
+  const from = source.lastSuccessAt
+    ? new Date(source.lastSuccessAt.getTime() - 24 * 3600_000)
+    : new Date(startedAt.getTime() - source.backfillDays * 24 * 3600_000);
   const result: SyncResult = { pages: 0, seen: 0, created: 0, updated: 0, unchanged: 0, skipped: [] };
   try {
     const found = new Map<string, StudyRecord>();
@@ -36,18 +49,36 @@ export async function syncSource(db: Db, sourceId: string, options: { now?: Date
           result.skipped.push((error as Error).message);
         }
       }
-      await recordSyncProgress(db, sourceId, { phase: "listing", pagesDone: result.pages, studiesDone: 0, studiesTotal: found.size });
+      await recordSyncProgress(db, sourceId, {
+        phase: "listing",
+        pagesDone: result.pages,
+        studiesDone: 0,
+        studiesTotal: found.size,
+      });
       if (page.length < pageSize) break;
     }
-    const records = [...found.values()].sort((a, b) => (a.studyDateTime?.getTime() ?? 0) - (b.studyDateTime?.getTime() ?? 0));
+    const records = [...found.values()].sort(
+      (a, b) => (a.studyDateTime?.getTime() ?? 0) - (b.studyDateTime?.getTime() ?? 0),
+    );
     result.seen = records.length;
     for (const [i, record] of records.entries()) {
       result[await upsertStudy(db, sourceId, record, adapter)] += 1;
-      if ((i + 1) % 10 === 0) await recordSyncProgress(db, sourceId, { phase: "storing", pagesDone: result.pages, studiesDone: i + 1, studiesTotal: records.length });
+      if ((i + 1) % 10 === 0)
+        await recordSyncProgress(db, sourceId, {
+          phase: "storing",
+          pagesDone: result.pages,
+          studiesDone: i + 1,
+          studiesTotal: records.length,
+        });
     }
     await recordSourceSuccess(db, sourceId, startedAt, {
-      phase: "done", pagesDone: result.pages, studiesDone: records.length, studiesTotal: records.length,
-      created: result.created, updated: result.updated, unchanged: result.unchanged,
+      phase: "done",
+      pagesDone: result.pages,
+      studiesDone: records.length,
+      studiesTotal: records.length,
+      created: result.created,
+      updated: result.updated,
+      unchanged: result.unchanged,
     });
     return result;
   } catch (error) {

@@ -41,18 +41,39 @@ async function writeSeries(tx: Prisma.TransactionClient, studyId: string, series
  * whichever path it came by. A study that gained series or instances is updated,
  * its revision bumped so scoring can rerun. Safe against concurrent callers.
  */
-export async function upsertStudy(db: Db, sourceId: string, record: StudyRecord, adapter: DicomWebAdapter): Promise<UpsertOutcome> {
+export async function upsertStudy(
+  db: Db,
+  sourceId: string,
+  record: StudyRecord,
+  adapter: DicomWebAdapter,
+): Promise<UpsertOutcome> {
   const key = { sourceId_studyInstanceUid: { sourceId, studyInstanceUid: record.studyInstanceUid } };
-  const existing = await db.study.findUnique({ where: key, select: { id: true, revision: true, numberOfSeries: true, numberOfInstances: true, _count: { select: { series: true } } } });
+  const existing = await db.study.findUnique({
+    where: key,
+    select: {
+      id: true,
+      revision: true,
+      numberOfSeries: true,
+      numberOfInstances: true,
+      _count: { select: { series: true } },
+    },
+  });
 
   if (!existing) {
     const series = await fetchSeries(adapter, record.studyInstanceUid);
     try {
       await db.$transaction(async (tx) => {
-        const study = await tx.study.create({ data: { sourceId, studyInstanceUid: record.studyInstanceUid, ...studyData(record, series) } });
+        const study = await tx.study.create({
+          data: { sourceId, studyInstanceUid: record.studyInstanceUid, ...studyData(record, series) },
+        });
         if (series) await writeSeries(tx, study.id, series);
         await refreshPriorities(tx, [study.id]);
-        await recordAudit(tx, { actorId: null, action: "study.arrived", studyId: study.id, details: { sourceId, instances: record.numberOfInstances } });
+        await recordAudit(tx, {
+          actorId: null,
+          action: "study.arrived",
+          studyId: study.id,
+          details: { sourceId, instances: record.numberOfInstances },
+        });
         await notifyWorklist(tx, { type: "arrived", studyId: study.id });
       });
       return "created";
@@ -63,7 +84,8 @@ export async function upsertStudy(db: Db, sourceId: string, record: StudyRecord,
     }
   }
 
-  const sameCounts = existing.numberOfSeries === record.numberOfSeries && existing.numberOfInstances === record.numberOfInstances;
+  const sameCounts =
+    existing.numberOfSeries === record.numberOfSeries && existing.numberOfInstances === record.numberOfInstances;
   // A study whose series lookup failed when it arrived has no series rows, so no model could
   // be chosen for it: every later sighting asks again, and a success counts as a change.
   const seriesMissing = existing._count.series === 0;
@@ -82,8 +104,14 @@ export async function upsertStudy(db: Db, sourceId: string, record: StudyRecord,
     await refreshPriorities(tx, [existing.id]);
     await notifyWorklist(tx, { type: "changed", studyId: existing.id });
     await recordAudit(tx, {
-      actorId: null, action: "study.changed", studyId: existing.id,
-      details: { series: [existing.numberOfSeries, record.numberOfSeries], instances: [existing.numberOfInstances, record.numberOfInstances], revision: existing.revision + 1 },
+      actorId: null,
+      action: "study.changed",
+      studyId: existing.id,
+      details: {
+        series: [existing.numberOfSeries, record.numberOfSeries],
+        instances: [existing.numberOfInstances, record.numberOfInstances],
+        revision: existing.revision + 1,
+      },
     });
     return "updated";
   });

@@ -71,7 +71,11 @@ export class InferenceThread {
   readonly inputMetadata: InputMetadata[];
 
   /** `model` is handed over to the thread (do not use it afterwards); `reload` gives it again for a restart. */
-  static async start(model: Uint8Array, reload: () => Promise<Uint8Array>, options: InferenceOptions): Promise<InferenceThread> {
+  static async start(
+    model: Uint8Array,
+    reload: () => Promise<Uint8Array>,
+    options: InferenceOptions,
+  ): Promise<InferenceThread> {
     return new InferenceThread(reload, options, await startThread(model, options));
   }
 
@@ -93,10 +97,12 @@ export class InferenceThread {
       this.pending.clear();
     };
     worker.on("error", (error) => stop(error.message));
-    this.exited = new Promise((resolve) => worker.once("exit", (code) => {
-      stop(`exit code ${code}`);
-      resolve();
-    }));
+    this.exited = new Promise((resolve) =>
+      worker.once("exit", (code) => {
+        stop(`exit code ${code}`);
+        resolve();
+      }),
+    );
     worker.unref();
   }
 

@@ -44,7 +44,10 @@ async function handle(session, message) {
     const outputs = {};
     for (const name of message.outputs) outputs[name] = result[name].data;
     const ms = performance.now() - started;
-    parentPort.postMessage({ type: "result", id: message.id, outputs, ms }, Object.values(outputs).map((d) => d.buffer));
+    parentPort.postMessage(
+      { type: "result", id: message.id, outputs, ms },
+      Object.values(outputs).map((d) => d.buffer),
+    );
   } catch (error) {
     parentPort.postMessage({ type: "error", id: message.id, message: messageOf(error) });
   }

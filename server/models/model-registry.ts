@@ -18,9 +18,15 @@ const key = (modelId: string, version: string) => `${modelId}@${version}`;
 export class ModelRegistry {
   private active = new Map<string, LoadedModel>();
 
-  private constructor(readonly loaded: LoadedModel[], readonly refused: RefusedModel[]) {}
+  private constructor(
+    readonly loaded: LoadedModel[],
+    readonly refused: RefusedModel[],
+  ) {}
 
-  static async load(modelsDir: string, options: { threads: number; executionProvider: string }): Promise<ModelRegistry> {
+  static async load(
+    modelsDir: string,
+    options: { threads: number; executionProvider: string },
+  ): Promise<ModelRegistry> {
     const entries = await readdir(modelsDir, { withFileTypes: true }).catch((error: Error) => {
       log.warn({ modelsDir, err: error.message }, "no models folder: nothing will be scored");
       return [];
@@ -29,10 +35,15 @@ export class ModelRegistry {
     const refused: RefusedModel[] = [];
     for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
       const dir = path.join(modelsDir, entry.name);
-      const hasManifest = await readFile(path.join(dir, "manifest.json"), "utf8").then((text) => text, () => null);
+      const hasManifest = await readFile(path.join(dir, "manifest.json"), "utf8").then(
+        (text) => text,
+        () => null,
+      );
       if (hasManifest === null) continue; // training scripts and the like
       try {
-        loaded.push(await loadModel(dir, { threads: options.threads, executionProviders: [options.executionProvider] }));
+        loaded.push(
+          await loadModel(dir, { threads: options.threads, executionProviders: [options.executionProvider] }),
+        );
       } catch (error) {
         refused.push({ dir, ...(await identify(dir, hasManifest)), reason: (error as Error).message });
         log.error({ dir, err: (error as Error).message }, "model refused");
@@ -46,8 +57,17 @@ export class ModelRegistry {
   async record(db: Db): Promise<void> {
     const now = new Date();
     for (const m of this.loaded) {
-      const data = { manifest: m.manifest as object, sha256: m.manifest.file.sha256, loadError: null, lastLoadedAt: now };
-      await db.aiModel.upsert({ where: { modelId_version: { modelId: m.manifest.id, version: m.manifest.version } }, create: { modelId: m.manifest.id, version: m.manifest.version, ...data }, update: data });
+      const data = {
+        manifest: m.manifest as object,
+        sha256: m.manifest.file.sha256,
+        loadError: null,
+        lastLoadedAt: now,
+      };
+      await db.aiModel.upsert({
+        where: { modelId_version: { modelId: m.manifest.id, version: m.manifest.version } },
+        create: { modelId: m.manifest.id, version: m.manifest.version, ...data },
+        update: data,
+      });
     }
     for (const r of this.refused) {
       await db.aiModel.upsert({
@@ -65,7 +85,10 @@ export class ModelRegistry {
     for (const row of rows) {
       const model = this.loaded.find((m) => m.manifest.id === row.modelId && m.manifest.version === row.version);
       if (!model) continue;
-      next.set(key(row.modelId, row.version), { ...model, manifest: withThresholds(model.manifest, { critical: row.criticalThreshold, urgent: row.urgentThreshold }) });
+      next.set(key(row.modelId, row.version), {
+        ...model,
+        manifest: withThresholds(model.manifest, { critical: row.criticalThreshold, urgent: row.urgentThreshold }),
+      });
     }
     this.active = next;
     return [...next.values()];

@@ -16,7 +16,10 @@ export type LoadedModel = { manifest: ModelManifest; inference: InferenceThread;
  * checked against it, and the session's input and output names and shapes compared
  * with the manifest. Any mismatch refuses the model with a message naming the problem.
  */
-export async function loadModel(dir: string, options: { threads?: number; executionProviders?: string[] } = {}): Promise<LoadedModel> {
+export async function loadModel(
+  dir: string,
+  options: { threads?: number; executionProviders?: string[] } = {},
+): Promise<LoadedModel> {
   // Series a PACS cannot transcode arrive compressed; the codecs must be ready before scoring.
   await loadCodecs();
   let json: unknown;
@@ -36,7 +39,10 @@ export async function loadModel(dir: string, options: { threads?: number; execut
       throw new ModelRefusedError(`${manifest.id}: cannot read ${file} (${e.message})`);
     });
     const sha256 = createHash("sha256").update(bytes).digest("hex");
-    if (sha256 !== manifest.file.sha256) throw new ModelRefusedError(`${manifest.id}: sha256 of ${manifest.file.path} is ${sha256}, the manifest says ${manifest.file.sha256}: the file was changed or replaced`);
+    if (sha256 !== manifest.file.sha256)
+      throw new ModelRefusedError(
+        `${manifest.id}: sha256 of ${manifest.file.path} is ${sha256}, the manifest says ${manifest.file.sha256}: the file was changed or replaced`,
+      );
     return bytes;
   };
   const bytes = await readChecked();
@@ -47,13 +53,21 @@ export async function loadModel(dir: string, options: { threads?: number; execut
     throw new ModelRefusedError(`${manifest.id}: onnxruntime cannot load ${manifest.file.path} (${e.message})`);
   });
   const problems: string[] = [];
-  if (!inference.inputNames.includes(manifest.input.name)) problems.push(`input "${manifest.input.name}" is not in the model (it has ${inference.inputNames.join(", ")})`);
-  for (const o of manifest.outputs) if (!inference.outputNames.includes(o.name)) problems.push(`output "${o.name}" is not in the model (it has ${inference.outputNames.join(", ")})`);
+  if (!inference.inputNames.includes(manifest.input.name))
+    problems.push(`input "${manifest.input.name}" is not in the model (it has ${inference.inputNames.join(", ")})`);
+  for (const o of manifest.outputs)
+    if (!inference.outputNames.includes(o.name))
+      problems.push(`output "${o.name}" is not in the model (it has ${inference.outputNames.join(", ")})`);
   const declared = inference.inputMetadata.find((m) => m.name === manifest.input.name);
   if (declared?.shape) {
     const expected = manifest.input.shape;
-    const mismatch = declared.shape.length !== expected.length || declared.shape.some((d, i) => typeof d === "number" && expected[i] !== -1 && d !== expected[i]);
-    if (mismatch) problems.push(`input shape in the model is [${declared.shape.join(", ")}], the manifest says [${expected.join(", ")}]`);
+    const mismatch =
+      declared.shape.length !== expected.length ||
+      declared.shape.some((d, i) => typeof d === "number" && expected[i] !== -1 && d !== expected[i]);
+    if (mismatch)
+      problems.push(
+        `input shape in the model is [${declared.shape.join(", ")}], the manifest says [${expected.join(", ")}]`,
+      );
   }
   if (problems.length) {
     await inference.release();
@@ -65,7 +79,13 @@ export async function loadModel(dir: string, options: { threads?: number; execut
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 export type StudyScore = {
-  probability: number; keySlice: number; keySliceInstanceNumber: number | null; keySliceProbability: number; sliceProbabilities: number[]; critical: boolean; urgent: boolean;
+  probability: number;
+  keySlice: number;
+  keySliceInstanceNumber: number | null;
+  keySliceProbability: number;
+  sliceProbabilities: number[];
+  critical: boolean;
+  urgent: boolean;
   timings: { preprocessMs: number; inferenceMs: number };
   /** Modality values of the most suspicious slice at full resolution, for the preview. */
   keySliceImage: { values: Float32Array; rows: number; columns: number } | null;
@@ -94,7 +114,10 @@ export async function scoreSeries(model: LoadedModel, instances: Uint8Array[]): 
     // A model built for a fixed batch takes only that many: a last, shorter batch is padded
     // with zeros and the padding's outputs are dropped below.
     const runBatch = fixedBatch > 0 ? fixedBatch : count;
-    const data = runBatch === count ? input.fill(start, start + count) : input.fill(start, start + count, new Float32Array(runBatch * c * h * w), 0);
+    const data =
+      runBatch === count
+        ? input.fill(start, start + count)
+        : input.fill(start, start + count, new Float32Array(runBatch * c * h * w), 0);
     preprocessMs += performance.now() - t;
     runs.push(model.inference.run(model.manifest.input.name, data, [runBatch, c, h, w], [output.name]));
   }
@@ -116,7 +139,11 @@ export async function scoreSeries(model: LoadedModel, instances: Uint8Array[]): 
       probabilities.push(output.activation === "sigmoid" ? sigmoid(raw) : raw);
     }
   });
-  const { probability, keySlice } = aggregateSlices(probabilities, model.manifest.aggregation, output.criticalThreshold);
+  const { probability, keySlice } = aggregateSlices(
+    probabilities,
+    model.manifest.aggregation,
+    output.criticalThreshold,
+  );
   const keySeriesIndex = input.sliceIndices[keySlice];
   return {
     keySliceImage: keySeriesIndex === undefined ? null : input.modalityValuesAt(keySeriesIndex),
@@ -126,7 +153,10 @@ export async function scoreSeries(model: LoadedModel, instances: Uint8Array[]): 
     keySliceProbability: probabilities[keySlice] ?? 0,
     sliceProbabilities: probabilities,
     critical: probability >= output.criticalThreshold,
-    urgent: output.urgentThreshold !== undefined && probability >= output.urgentThreshold && probability < output.criticalThreshold,
+    urgent:
+      output.urgentThreshold !== undefined &&
+      probability >= output.urgentThreshold &&
+      probability < output.criticalThreshold,
     // Inference as the thread measured it: it overlaps preprocessing, so the two may add up to more than the wall time.
     timings: { preprocessMs, inferenceMs: results.reduce((sum, r) => sum + r.ms, 0) },
   };

@@ -11,7 +11,11 @@ export async function checkHealth(database: Db): Promise<Health> {
   } catch (error) {
     return {
       status: "degraded",
-      database: { ok: false, latencyMs: Math.round(performance.now() - started), error: (error as Error).message.slice(0, 300) },
+      database: {
+        ok: false,
+        latencyMs: Math.round(performance.now() - started),
+        error: (error as Error).message.slice(0, 300),
+      },
     };
   }
 }

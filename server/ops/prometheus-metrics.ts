@@ -15,28 +15,41 @@ export function buildMetricsRegistry(db: Db): Registry {
   const readTotals = () => (totals ??= scoringTotals(db));
 
   new Gauge({
-    name: "readnext_score_jobs", help: "Score jobs by state (created = waiting, retry = waiting after a failure, active = running).", labelNames: ["state"], registers: [registry],
+    name: "readnext_score_jobs",
+    help: "Score jobs by state (created = waiting, retry = waiting after a failure, active = running).",
+    labelNames: ["state"],
+    registers: [registry],
     async collect() {
       const counts = await queueCounts(db);
       for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
     },
   });
   new Gauge({
-    name: "readnext_webhook_jobs", help: "Critical-finding webhook deliveries by state (retry = the receiver failed and it will be tried again; failed = gave up).", labelNames: ["state"], registers: [registry],
+    name: "readnext_webhook_jobs",
+    help: "Critical-finding webhook deliveries by state (retry = the receiver failed and it will be tried again; failed = gave up).",
+    labelNames: ["state"],
+    registers: [registry],
     async collect() {
       const counts = await queueCounts(db, WEBHOOK_QUEUE);
       for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
     },
   });
   new Counter({
-    name: "readnext_ai_results_total", help: "Stored AI results by model, version and status (SCORED, NOT_APPLICABLE, FAILED).", labelNames: ["model", "version", "status"], registers: [registry],
+    name: "readnext_ai_results_total",
+    help: "Stored AI results by model, version and status (SCORED, NOT_APPLICABLE, FAILED).",
+    labelNames: ["model", "version", "status"],
+    registers: [registry],
     async collect() {
       this.reset();
-      for (const t of await readTotals()) this.inc({ model: t.modelId, version: t.modelVersion, status: t.status }, t.results);
+      for (const t of await readTotals())
+        this.inc({ model: t.modelId, version: t.modelVersion, status: t.status }, t.results);
     },
   });
   new Counter({
-    name: "readnext_scoring_seconds_total", help: "Time spent scoring, by model and phase (fetch over WADO-RS, decode and preprocessing, inference, total).", labelNames: ["model", "version", "phase"], registers: [registry],
+    name: "readnext_scoring_seconds_total",
+    help: "Time spent scoring, by model and phase (fetch over WADO-RS, decode and preprocessing, inference, total).",
+    labelNames: ["model", "version", "phase"],
+    registers: [registry],
     async collect() {
       this.reset();
       for (const t of await readTotals()) {
@@ -47,7 +60,10 @@ export function buildMetricsRegistry(db: Db): Registry {
     },
   });
   new Gauge({
-    name: "readnext_arrival_to_scored_seconds", help: "Lag from a study's arrival to its AI verdict, over the last hour.", labelNames: ["quantile"], registers: [registry],
+    name: "readnext_arrival_to_scored_seconds",
+    help: "Lag from a study's arrival to its AI verdict, over the last hour.",
+    labelNames: ["quantile"],
+    registers: [registry],
     async collect() {
       const lag = await arrivalToScored(db);
       if (lag.p50Seconds !== null) this.set({ quantile: "0.5" }, lag.p50Seconds);
@@ -55,15 +71,22 @@ export function buildMetricsRegistry(db: Db): Registry {
     },
   });
   new Gauge({
-    name: "readnext_open_studies", help: "Unread studies on the worklist, by AI status (pending = not scored yet).", labelNames: ["ai"], registers: [registry],
+    name: "readnext_open_studies",
+    help: "Unread studies on the worklist, by AI status (pending = not scored yet).",
+    labelNames: ["ai"],
+    registers: [registry],
     async collect() {
       this.reset();
-      const rows = await db.$queryRaw<{ ai: string | null; n: bigint }[]>`SELECT "aiStatus"::text AS ai, count(*) AS n FROM "Study" WHERE "dueAt" IS NOT NULL GROUP BY 1`;
+      const rows = await db.$queryRaw<
+        { ai: string | null; n: bigint }[]
+      >`SELECT "aiStatus"::text AS ai, count(*) AS n FROM "Study" WHERE "dueAt" IS NOT NULL GROUP BY 1`;
       for (const r of rows) this.set({ ai: r.ai ?? "pending" }, Number(r.n));
     },
   });
   new Gauge({
-    name: "readnext_workers_alive", help: "Worker processes heard from in the last 30 s (0 = no PACS sync and no AI scoring: alert on it).", registers: [registry],
+    name: "readnext_workers_alive",
+    help: "Worker processes heard from in the last 30 s (0 = no PACS sync and no AI scoring: alert on it).",
+    registers: [registry],
     async collect() {
       this.set((await workerPresence(db)).alive);
     },

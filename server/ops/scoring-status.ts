@@ -3,7 +3,14 @@ import { QUEUE_SCHEMA, SCORE_FAILED_QUEUE, SCORE_QUEUE, WEBHOOK_QUEUE, type Webh
 import { env } from "../env";
 import { workerPresence } from "./worker-presence";
 
-export type QueueCounts = { created: number; retry: number; active: number; completed: number; failed: number; cancelled: number };
+export type QueueCounts = {
+  created: number;
+  retry: number;
+  active: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+};
 const EMPTY: QueueCounts = { created: 0, retry: 0, active: 0, completed: 0, failed: 0, cancelled: 0 };
 
 const queueTableExists = async (db: Db) =>
@@ -13,7 +20,9 @@ const queueTableExists = async (db: Db) =>
 export async function queueCounts(db: Db, queue: string = SCORE_QUEUE): Promise<QueueCounts> {
   if (!(await queueTableExists(db))) return { ...EMPTY };
   const rows = await db.$queryRawUnsafe<{ state: keyof QueueCounts; n: bigint }[]>(
-    `SELECT state::text AS state, count(*) AS n FROM ${QUEUE_SCHEMA}.job WHERE name = $1 GROUP BY state`, queue);
+    `SELECT state::text AS state, count(*) AS n FROM ${QUEUE_SCHEMA}.job WHERE name = $1 GROUP BY state`,
+    queue,
+  );
   const counts = { ...EMPTY };
   for (const r of rows) counts[r.state] = Number(r.n);
   return counts;
@@ -28,22 +37,34 @@ export async function webhookStatus(db: Db, url = env().CRITICAL_WEBHOOK_URL) {
   const queue = await queueCounts(db, WEBHOOK_QUEUE);
   const anyJobs = Object.values(queue).some((n) => n > 0);
   const jobs = anyJobs
-    ? await db.$queryRawUnsafe<{ id: string; state: string; retryCount: number; createdOn: Date; data: WebhookJobData; error: string | null }[]>(
-      `SELECT id::text, state::text, retry_count AS "retryCount", created_on AS "createdOn", data, output->>'message' AS error
-         FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state IN ('retry', 'failed') ORDER BY created_on DESC LIMIT 10`, WEBHOOK_QUEUE)
+    ? await db.$queryRawUnsafe<
+        { id: string; state: string; retryCount: number; createdOn: Date; data: WebhookJobData; error: string | null }[]
+      >(
+        `SELECT id::text, state::text, retry_count AS "retryCount", created_on AS "createdOn", data, output->>'message' AS error
+         FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state IN ('retry', 'failed') ORDER BY created_on DESC LIMIT 10`,
+        WEBHOOK_QUEUE,
+      )
     : [];
-  const results = jobs.length === 0 ? [] : await db.aiResult.findMany({
-    where: { id: { in: jobs.map((j) => j.data.aiResultId) } },
-    select: { id: true, study: { select: { id: true, accessionNumber: true } } },
-  });
+  const results =
+    jobs.length === 0
+      ? []
+      : await db.aiResult.findMany({
+          where: { id: { in: jobs.map((j) => j.data.aiResultId) } },
+          select: { id: true, study: { select: { id: true, accessionNumber: true } } },
+        });
   const byId = new Map(results.map((r) => [r.id, r]));
   return {
     configured: Boolean(url),
     target: url ? new URL(url).host : null,
     queue,
     problems: jobs.map((j) => ({
-      id: j.id, state: j.state, retries: j.retryCount, at: j.createdOn, error: j.error ?? "no answer recorded",
-      accessionNumber: byId.get(j.data.aiResultId)?.study.accessionNumber ?? null, studyId: byId.get(j.data.aiResultId)?.study.id ?? null,
+      id: j.id,
+      state: j.state,
+      retries: j.retryCount,
+      at: j.createdOn,
+      error: j.error ?? "no answer recorded",
+      accessionNumber: byId.get(j.data.aiResultId)?.study.accessionNumber ?? null,
+      studyId: byId.get(j.data.aiResultId)?.study.id ?? null,
     })),
   };
 }
@@ -64,14 +85,31 @@ export async function scoringStatus(db: Db) {
     queueCounts(db, SCORE_QUEUE),
     db.study.count({ where: { readingState: { not: "READ" }, aiStatus: null } }),
     db.aiResult.findMany({
-      where: { status: "FAILED" }, orderBy: { createdAt: "desc" }, take: 20,
-      select: { id: true, createdAt: true, modelId: true, modelVersion: true, reason: true, study: { select: { id: true, accessionNumber: true, description: true } } },
+      where: { status: "FAILED" },
+      orderBy: { createdAt: "desc" },
+      take: 20,
+      select: {
+        id: true,
+        createdAt: true,
+        modelId: true,
+        modelVersion: true,
+        reason: true,
+        study: { select: { id: true, accessionNumber: true, description: true } },
+      },
     }),
     arrivalToScored(db),
     webhookStatus(db),
     workerPresence(db),
   ]);
-  return { queue, studiesAwaitingAi: waiting, recentFailures: failures, lag, deadLetterQueue: SCORE_FAILED_QUEUE, webhook, workers };
+  return {
+    queue,
+    studiesAwaitingAi: waiting,
+    recentFailures: failures,
+    lag,
+    deadLetterQueue: SCORE_FAILED_QUEUE,
+    webhook,
+    workers,
+  };
 }
 
 /** Totals for Prometheus: results by model and status, and scoring time sums for rates (kept by storeAiResult). */

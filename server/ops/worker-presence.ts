@@ -10,7 +10,10 @@ export const STALE_WORKER_ROWS_AFTER_MS = 24 * 3600_000;
 export async function workerPresence(db: Db, now = new Date()) {
   const rows = await db.workerHeartbeat.findMany({ orderBy: { startedAt: "asc" } });
   const workers = rows.map((w) => ({ ...w, alive: now.getTime() - w.lastSeenAt.getTime() <= ALIVE_WITHIN_MS }));
-  const lastSeenAt = rows.reduce<Date | null>((latest, w) => (!latest || w.lastSeenAt > latest ? w.lastSeenAt : latest), null);
+  const lastSeenAt = rows.reduce<Date | null>(
+    (latest, w) => (!latest || w.lastSeenAt > latest ? w.lastSeenAt : latest),
+    null,
+  );
   return { workers, alive: workers.filter((w) => w.alive).length, lastSeenAt };
 }
 

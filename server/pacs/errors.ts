@@ -12,6 +12,11 @@ export class PacsError extends Error {
 
   /** Worth trying again later: the PACS may come back, stop throttling (429) or answer properly next time. */
   get transient(): boolean {
-    return this.kind === "unreachable" || this.kind === "timeout" || this.kind === "invalid-response" || (this.kind === "http" && ((this.status ?? 0) >= 500 || this.status === 429));
+    return (
+      this.kind === "unreachable" ||
+      this.kind === "timeout" ||
+      this.kind === "invalid-response" ||
+      (this.kind === "http" && ((this.status ?? 0) >= 500 || this.status === 429))
+    );
   }
 }

@@ -24,10 +24,31 @@ export type SourceInput = {
 };
 
 const publicSelect = {
-  id: true, name: true, baseUrl: true, qidoRoot: true, wadoRoot: true, stowRoot: true, authType: true, username: true,
-  timeoutMs: true, capabilities: true, enabled: true, managedByEnv: true, locationTag: true, backfillDays: true, syncIntervalSeconds: true,
-  syncRequestedAt: true, syncStartedAt: true, syncProgress: true, lastSuccessAt: true, lastErrorAt: true, lastError: true,
-  consecutiveFailures: true, nextAttemptAt: true, unavailableReason: true, createdAt: true,
+  id: true,
+  name: true,
+  baseUrl: true,
+  qidoRoot: true,
+  wadoRoot: true,
+  stowRoot: true,
+  authType: true,
+  username: true,
+  timeoutMs: true,
+  capabilities: true,
+  enabled: true,
+  managedByEnv: true,
+  locationTag: true,
+  backfillDays: true,
+  syncIntervalSeconds: true,
+  syncRequestedAt: true,
+  syncStartedAt: true,
+  syncProgress: true,
+  lastSuccessAt: true,
+  lastErrorAt: true,
+  lastError: true,
+  consecutiveFailures: true,
+  nextAttemptAt: true,
+  unavailableReason: true,
+  createdAt: true,
 } as const;
 
 /** Sources with their status; never the stored password or token. */
@@ -53,7 +74,7 @@ function rowData(input: SourceInput) {
     wadoRoot: input.wadoRoot || null,
     stowRoot: input.stowRoot || null,
     authType: input.authType,
-    username: input.authType === "basic" ? input.username ?? null : null,
+    username: input.authType === "basic" ? (input.username ?? null) : null,
     timeoutMs: input.timeoutMs,
     capabilities: pacsCapabilitiesSchema.parse(input.capabilities) as Prisma.InputJsonObject,
     locationTag: input.locationTag.toUpperCase(),
@@ -64,10 +85,18 @@ function rowData(input: SourceInput) {
 }
 
 export async function createSource(db: Db, actorId: string | null, input: SourceInput) {
-  if (await db.pacsSource.findUnique({ where: { name: input.name.trim() } })) throw new ConflictError(`A source named "${input.name.trim()}" already exists.`);
+  if (await db.pacsSource.findUnique({ where: { name: input.name.trim() } }))
+    throw new ConflictError(`A source named "${input.name.trim()}" already exists.`);
   return db.$transaction(async (tx) => {
-    const source = await tx.pacsSource.create({ data: { ...rowData(input), secret: input.authType === "none" ? null : input.secret ?? null }, select: publicSelect });
-    await recordAudit(tx, { actorId, action: "source.create", details: { sourceId: source.id, name: source.name, baseUrl: source.baseUrl } });
+    const source = await tx.pacsSource.create({
+      data: { ...rowData(input), secret: input.authType === "none" ? null : (input.secret ?? null) },
+      select: publicSelect,
+    });
+    await recordAudit(tx, {
+      actorId,
+      action: "source.create",
+      details: { sourceId: source.id, name: source.name, baseUrl: source.baseUrl },
+    });
     return source;
   });
 }
@@ -79,26 +108,44 @@ export async function updateSource(db: Db, actorId: string, id: string, input: S
   if (clash && clash.id !== id) throw new ConflictError(`A source named "${input.name.trim()}" already exists.`);
   return db.$transaction(async (tx) => {
     const secret = input.authType === "none" ? null : input.secret === undefined ? before.secret : input.secret;
-    const source = await tx.pacsSource.update({ where: { id }, data: { ...rowData(input), secret }, select: publicSelect });
-    await recordAudit(tx, { actorId, action: "source.update", details: { sourceId: id, name: source.name, baseUrl: source.baseUrl, enabled: source.enabled } });
+    const source = await tx.pacsSource.update({
+      where: { id },
+      data: { ...rowData(input), secret },
+      select: publicSelect,
+    });
+    await recordAudit(tx, {
+      actorId,
+      action: "source.update",
+      details: { sourceId: id, name: source.name, baseUrl: source.baseUrl, enabled: source.enabled },
+    });
     return source;
   });
 }
 
 export async function setSourceEnabled(db: Db, actorId: string, id: string, enabled: boolean) {
-  if (!(await db.pacsSource.findUnique({ where: { id }, select: { id: true } }))) throw new NotFoundError("PACS source", id);
+  if (!(await db.pacsSource.findUnique({ where: { id }, select: { id: true } })))
+    throw new NotFoundError("PACS source", id);
   return db.$transaction(async (tx) => {
     const source = await tx.pacsSource.update({ where: { id }, data: { enabled }, select: publicSelect });
-    await recordAudit(tx, { actorId, action: enabled ? "source.enable" : "source.disable", details: { sourceId: id, name: source.name } });
+    await recordAudit(tx, {
+      actorId,
+      action: enabled ? "source.enable" : "source.disable",
+      details: { sourceId: id, name: source.name },
+    });
     return source;
   });
 }
 
 /** Asks the workers for a sweep now (they pick it up within a second); the request skips any backoff. */
 export async function requestSync(db: Db, actorId: string, id: string) {
-  if (!(await db.pacsSource.findUnique({ where: { id }, select: { id: true } }))) throw new NotFoundError("PACS source", id);
+  if (!(await db.pacsSource.findUnique({ where: { id }, select: { id: true } })))
+    throw new NotFoundError("PACS source", id);
   return db.$transaction(async (tx) => {
-    const source = await tx.pacsSource.update({ where: { id }, data: { syncRequestedAt: new Date() }, select: publicSelect });
+    const source = await tx.pacsSource.update({
+      where: { id },
+      data: { syncRequestedAt: new Date() },
+      select: publicSelect,
+    });
     await recordAudit(tx, { actorId, action: "source.sync-now", details: { sourceId: id, name: source.name } });
     return source;
   });
@@ -115,7 +162,11 @@ export async function testConnection(db: Db, input: { id?: string; settings?: So
   }
   const settings = input.settings;
   const config = settings
-    ? sourceConfigFromRow({ id: input.id ?? "unsaved", ...rowData(settings), secret: settings.secret === undefined ? row?.secret ?? null : settings.secret ?? null })
+    ? sourceConfigFromRow({
+        id: input.id ?? "unsaved",
+        ...rowData(settings),
+        secret: settings.secret === undefined ? (row?.secret ?? null) : (settings.secret ?? null),
+      })
     : sourceConfigFromRow(row!);
   try {
     return await new DicomWebAdapter(config).ping();
@@ -130,14 +181,27 @@ export async function testConnection(db: Db, input: { id?: string; settings?: So
  * environment at start. `unavailableReason` marks a source that cannot run on this machine
  * (shown on the admin page, skipped by workers); a start that brings it up clears it.
  */
-export async function ensureEnvSource(db: Db, input: SourceInput & { unavailableReason?: string | null }): Promise<string> {
-  const existing = await db.pacsSource.findFirst({ where: { OR: [{ managedByEnv: true, name: input.name }, { name: input.name }] } });
-  const data = { ...rowData(input), secret: input.secret ?? null, managedByEnv: true, unavailableReason: input.unavailableReason ?? null };
+export async function ensureEnvSource(
+  db: Db,
+  input: SourceInput & { unavailableReason?: string | null },
+): Promise<string> {
+  const existing = await db.pacsSource.findFirst({
+    where: { OR: [{ managedByEnv: true, name: input.name }, { name: input.name }] },
+  });
+  const data = {
+    ...rowData(input),
+    secret: input.secret ?? null,
+    managedByEnv: true,
+    unavailableReason: input.unavailableReason ?? null,
+  };
   if (existing) {
     await db.pacsSource.update({ where: { id: existing.id }, data: { ...data, enabled: existing.enabled } });
     return existing.id;
   }
   const created = await createSource(db, null, input);
-  await db.pacsSource.update({ where: { id: created.id }, data: { managedByEnv: true, unavailableReason: data.unavailableReason } });
+  await db.pacsSource.update({
+    where: { id: created.id },
+    data: { managedByEnv: true, unavailableReason: data.unavailableReason },
+  });
   return created.id;
 }

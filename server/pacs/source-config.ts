@@ -13,7 +13,8 @@ export const pacsCapabilitiesSchema = z.object({
 });
 export type PacsCapabilities = z.infer<typeof pacsCapabilitiesSchema>;
 
-export type PacsAuth = { type: "none" } | { type: "basic"; username: string; password: string } | { type: "bearer"; token: string };
+export type PacsAuth =
+  { type: "none" } | { type: "basic"; username: string; password: string } | { type: "bearer"; token: string };
 
 export type PacsSourceConfig = {
   id: string;
@@ -28,34 +29,63 @@ export type PacsSourceConfig = {
 };
 
 type SourceRow = {
-  id: string; name: string; baseUrl: string; qidoRoot: string | null; wadoRoot: string | null; stowRoot: string | null;
-  authType: "none" | "basic" | "bearer"; username: string | null; secret: string | null; timeoutMs: number; capabilities: unknown;
+  id: string;
+  name: string;
+  baseUrl: string;
+  qidoRoot: string | null;
+  wadoRoot: string | null;
+  stowRoot: string | null;
+  authType: "none" | "basic" | "bearer";
+  username: string | null;
+  secret: string | null;
+  timeoutMs: number;
+  capabilities: unknown;
 };
 
 /** Turns a stored source into adapter settings; unknown capability keys are ignored, missing ones defaulted. */
 export function sourceConfigFromRow(row: SourceRow): PacsSourceConfig {
   const auth: PacsAuth =
-    row.authType === "basic" ? { type: "basic", username: row.username ?? "", password: row.secret ?? "" }
-    : row.authType === "bearer" ? { type: "bearer", token: row.secret ?? "" }
-    : { type: "none" };
+    row.authType === "basic"
+      ? { type: "basic", username: row.username ?? "", password: row.secret ?? "" }
+      : row.authType === "bearer"
+        ? { type: "bearer", token: row.secret ?? "" }
+        : { type: "none" };
   const parsed = pacsCapabilitiesSchema.safeParse(row.capabilities ?? {});
   return {
-    id: row.id, name: row.name, baseUrl: row.baseUrl.replace(/\/+$/, ""), qidoRoot: row.qidoRoot, wadoRoot: row.wadoRoot, stowRoot: row.stowRoot,
-    auth, timeoutMs: row.timeoutMs, capabilities: parsed.success ? parsed.data : pacsCapabilitiesSchema.parse({}),
+    id: row.id,
+    name: row.name,
+    baseUrl: row.baseUrl.replace(/\/+$/, ""),
+    qidoRoot: row.qidoRoot,
+    wadoRoot: row.wadoRoot,
+    stowRoot: row.stowRoot,
+    auth,
+    timeoutMs: row.timeoutMs,
+    capabilities: parsed.success ? parsed.data : pacsCapabilitiesSchema.parse({}),
   };
 }
 
 /** Settings for a bare DICOMweb URL (demo loader, STOW tools, tests): default capabilities, optional auth. */
-export function configForUrl(baseUrl: string, options: { name?: string; timeoutMs?: number; auth?: PacsAuth } = {}): PacsSourceConfig {
+export function configForUrl(
+  baseUrl: string,
+  options: { name?: string; timeoutMs?: number; auth?: PacsAuth } = {},
+): PacsSourceConfig {
   return {
-    id: options.name ?? baseUrl, name: options.name ?? baseUrl, baseUrl: baseUrl.replace(/\/+$/, ""), qidoRoot: null, wadoRoot: null, stowRoot: null,
-    auth: options.auth ?? { type: "none" }, timeoutMs: options.timeoutMs ?? 60_000, capabilities: pacsCapabilitiesSchema.parse({}),
+    id: options.name ?? baseUrl,
+    name: options.name ?? baseUrl,
+    baseUrl: baseUrl.replace(/\/+$/, ""),
+    qidoRoot: null,
+    wadoRoot: null,
+    stowRoot: null,
+    auth: options.auth ?? { type: "none" },
+    timeoutMs: options.timeoutMs ?? 60_000,
+    capabilities: pacsCapabilitiesSchema.parse({}),
   };
 }
 
 /** The Authorization header for a source's credentials, if any. */
 export function authorizationHeader(auth: PacsAuth): Record<string, string> {
-  if (auth.type === "basic") return { Authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}` };
+  if (auth.type === "basic")
+    return { Authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}` };
   if (auth.type === "bearer") return { Authorization: `Bearer ${auth.token}` };
   return {};
 }

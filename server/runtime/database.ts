@@ -15,14 +15,17 @@ export async function provideDatabase(log: (line: string) => void = console.log)
   if (config.DATABASE_URL) {
     running = { url: config.DATABASE_URL, embedded: false, stop: async () => undefined };
   } else {
-    log(`Starting embedded Postgres on 127.0.0.1:${config.EMBEDDED_PG_PORT} (data in ${path.join(config.DATA_DIR, "pg")})…`);
+    log(
+      `Starting embedded Postgres on 127.0.0.1:${config.EMBEDDED_PG_PORT} (data in ${path.join(config.DATA_DIR, "pg")})…`,
+    );
     const pg = await startEmbeddedPostgres({
       dataDir: path.join(config.DATA_DIR, "pg"),
       port: config.EMBEDDED_PG_PORT,
       database: "readnext",
       log,
     });
-    if (pg.dataDir !== path.resolve(config.DATA_DIR, "pg")) log(`  (the postgres user cannot reach ${config.DATA_DIR}; data is in ${pg.dataDir})`);
+    if (pg.dataDir !== path.resolve(config.DATA_DIR, "pg"))
+      log(`  (the postgres user cannot reach ${config.DATA_DIR}; data is in ${pg.dataDir})`);
     running = { url: pg.url, embedded: true, stop: pg.stop };
   }
   const applied = await migrateDatabase(running.url);

@@ -21,7 +21,10 @@ export function ensureOrthancInstalled(log: (line: string) => void): { ok: true 
     log("Installing the demo PACS (apt-get install -y orthanc orthanc-dicomweb)…");
     try {
       execFileSync("apt-get", ["update"], { stdio: "inherit" });
-      execFileSync("apt-get", ["install", "-y", "orthanc", "orthanc-dicomweb"], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+      execFileSync("apt-get", ["install", "-y", "orthanc", "orthanc-dicomweb"], {
+        stdio: "inherit",
+        env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+      });
     } catch (error) {
       log(`Could not install Orthanc: ${(error as Error).message}`);
     }
@@ -31,11 +34,18 @@ export function ensureOrthancInstalled(log: (line: string) => void): { ok: true 
   const howTo = existsSync("/usr/bin/apt-get")
     ? "install it with `sudo apt-get install -y orthanc orthanc-dicomweb` and run npm start again"
     : "install an Orthanc build with its DICOMweb plugin and set ORTHANC_BINARY and ORTHANC_DICOMWEB_PLUGIN to them";
-  return { ok: false, reason: `The demo PACS needs Orthanc, which is not installed (${missing} not found): ${howTo}, or set DICOMWEB_URL to your PACS.` };
+  return {
+    ok: false,
+    reason: `The demo PACS needs Orthanc, which is not installed (${missing} not found): ${howTo}, or set DICOMWEB_URL to your PACS.`,
+  };
 }
 
 /** Starts the demo Orthanc, or says why it cannot run on this machine (everything else still starts). */
-export async function startDemoPacs(dataDir: string, port: number, log: (line: string) => void): Promise<{ pacs: RunningOrthanc } | { unavailable: string }> {
+export async function startDemoPacs(
+  dataDir: string,
+  port: number,
+  log: (line: string) => void,
+): Promise<{ pacs: RunningOrthanc } | { unavailable: string }> {
   const installed = ensureOrthancInstalled(log);
   if (!installed.ok) return { unavailable: installed.reason };
   return { pacs: await startOrthanc({ dir: path.join(path.resolve(dataDir), "orthanc"), port }) };
@@ -51,7 +61,8 @@ export async function loadDemoDay(pacs: RunningOrthanc, count: number, log: (lin
   if (existing.CountStudies > 0 || count === 0) return 0;
   log(`Loading ${count} synthetic studies into the demo PACS…`);
   const adapter = stowAdapter(pacs.dicomWebUrl);
-  for (const options of planDemoStudies(20261128, count, new Date())) await adapter.storeInstances(generateStudy(options).instances);
+  for (const options of planDemoStudies(20261128, count, new Date()))
+    await adapter.storeInstances(generateStudy(options).instances);
   return count;
 }
 
@@ -62,7 +73,9 @@ export function startDemoTrickle(pacs: RunningOrthanc, seconds: number, log: (li
   let n = Date.now() % 100_000;
   const timer = setInterval(() => {
     const [options] = planDemoStudies(n++, 1, new Date());
-    adapter.storeInstances(generateStudy({ ...options!, studyDateTime: new Date() }).instances).catch((e: Error) => log(`demo trickle: ${e.message}`));
+    adapter
+      .storeInstances(generateStudy({ ...options!, studyDateTime: new Date() }).instances)
+      .catch((e: Error) => log(`demo trickle: ${e.message}`));
   }, seconds * 1000);
   timer.unref();
   return () => clearInterval(timer);

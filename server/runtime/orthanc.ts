@@ -33,7 +33,9 @@ export async function startOrthanc(options: {
 }): Promise<RunningOrthanc> {
   const { binary, dicomWebPlugin } = orthancPaths();
   if (!orthancInstalled()) {
-    throw new Error(`Orthanc is not installed (${binary}, ${dicomWebPlugin}): run \`apt-get install -y orthanc orthanc-dicomweb\` (Debian/Ubuntu), or set DICOMWEB_URL to your PACS.`);
+    throw new Error(
+      `Orthanc is not installed (${binary}, ${dicomWebPlugin}): run \`apt-get install -y orthanc orthanc-dicomweb\` (Debian/Ubuntu), or set DICOMWEB_URL to your PACS.`,
+    );
   }
   mkdirSync(path.join(options.dir, "storage"), { recursive: true });
   const config = {
@@ -50,7 +52,14 @@ export async function startOrthanc(options: {
     ConcurrentJobs: 2,
     HttpTimeout: 60,
     Plugins: [dicomWebPlugin],
-    DicomWeb: { Enable: true, Root: "/dicom-web/", EnableWado: true, Ssl: false, StudiesMetadata: "MainDicomTags", SeriesMetadata: "Full" },
+    DicomWeb: {
+      Enable: true,
+      Root: "/dicom-web/",
+      EnableWado: true,
+      Ssl: false,
+      StudiesMetadata: "MainDicomTags",
+      SeriesMetadata: "Full",
+    },
   };
   const configFile = path.join(options.dir, "orthanc.json");
   writeFileSync(configFile, JSON.stringify(config, null, 2));
@@ -64,7 +73,9 @@ export async function startOrthanc(options: {
   child.stderr?.on("data", collect);
   const baseUrl = `http://127.0.0.1:${options.port}`;
   const auth = options.users ? Object.entries(options.users)[0] : undefined;
-  const headers: Record<string, string> = auth ? { authorization: `Basic ${Buffer.from(`${auth[0]}:${auth[1]}`).toString("base64")}` } : {};
+  const headers: Record<string, string> = auth
+    ? { authorization: `Basic ${Buffer.from(`${auth[0]}:${auth[1]}`).toString("base64")}` }
+    : {};
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Orthanc exited with code ${child.exitCode}:\n${output}`);

@@ -27,15 +27,28 @@ export function webBuildIsCurrent(): boolean {
 export function buildWebAppIfNeeded(env: NodeJS.ProcessEnv, log: (line: string) => void = console.log): boolean {
   if (webBuildIsCurrent()) return true;
   log("Building the web app (first start, or sources changed)…");
-  const result = spawnSync(process.execPath, [NEXT_BIN, "build"], { stdio: "inherit", env: { ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" } });
+  const result = spawnSync(process.execPath, [NEXT_BIN, "build"], {
+    stdio: "inherit",
+    env: { ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+  });
   return result.status === 0;
 }
 
-export function startWebApp(options: { dev: boolean; host: string; port: number; env: NodeJS.ProcessEnv; quiet?: boolean }): ChildProcess {
-  return spawn(process.execPath, [NEXT_BIN, options.dev ? "dev" : "start", "-p", String(options.port), "-H", options.host], {
-    stdio: options.quiet ? ["ignore", "pipe", "pipe"] : "inherit",
-    env: { ...options.env, NODE_ENV: options.dev ? "development" : "production", NEXT_TELEMETRY_DISABLED: "1" },
-  });
+export function startWebApp(options: {
+  dev: boolean;
+  host: string;
+  port: number;
+  env: NodeJS.ProcessEnv;
+  quiet?: boolean;
+}): ChildProcess {
+  return spawn(
+    process.execPath,
+    [NEXT_BIN, options.dev ? "dev" : "start", "-p", String(options.port), "-H", options.host],
+    {
+      stdio: options.quiet ? ["ignore", "pipe", "pipe"] : "inherit",
+      env: { ...options.env, NODE_ENV: options.dev ? "development" : "production", NEXT_TELEMETRY_DISABLED: "1" },
+    },
+  );
 }
 
 /** Polls /api/health until the server answers 200 or the deadline passes. */

@@ -10,12 +10,33 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
  * POSTs one critical finding to the department's webhook (paging, chat). Throws on a
  * network error or a non-2xx answer, so the queue retries with backoff.
  */
-export async function sendCriticalWebhook(db: Db, config: { url: string; secret: string; appUrl: string }, aiResultId: string): Promise<"sent" | "gone"> {
+export async function sendCriticalWebhook(
+  db: Db,
+  config: { url: string; secret: string; appUrl: string },
+  aiResultId: string,
+): Promise<"sent" | "gone"> {
   const result = await db.aiResult.findUnique({
     where: { id: aiResultId },
     select: {
-      id: true, modelId: true, modelVersion: true, finding: true, probability: true, createdAt: true, studyRevision: true,
-      study: { select: { id: true, accessionNumber: true, studyInstanceUid: true, patientId: true, description: true, modalities: true, patientLocation: true, readingState: true } },
+      id: true,
+      modelId: true,
+      modelVersion: true,
+      finding: true,
+      probability: true,
+      createdAt: true,
+      studyRevision: true,
+      study: {
+        select: {
+          id: true,
+          accessionNumber: true,
+          studyInstanceUid: true,
+          patientId: true,
+          description: true,
+          modalities: true,
+          patientLocation: true,
+          readingState: true,
+        },
+      },
     },
   });
   if (!result) return "gone";
@@ -27,15 +48,25 @@ export async function sendCriticalWebhook(db: Db, config: { url: string; secret:
     probability: result.probability,
     model: { id: result.modelId, version: result.modelVersion },
     study: {
-      accessionNumber: result.study.accessionNumber, studyInstanceUid: result.study.studyInstanceUid, patientId: result.study.patientId,
-      description: result.study.description, modalities: result.study.modalities, patientLocation: result.study.patientLocation,
-      readingState: result.study.readingState, worklistUrl: `${config.appUrl.replace(/\/$/, "")}/worklist?study=${result.study.id}`,
+      accessionNumber: result.study.accessionNumber,
+      studyInstanceUid: result.study.studyInstanceUid,
+      patientId: result.study.patientId,
+      description: result.study.description,
+      modalities: result.study.modalities,
+      patientLocation: result.study.patientLocation,
+      readingState: result.study.readingState,
+      worklistUrl: `${config.appUrl.replace(/\/$/, "")}/worklist?study=${result.study.id}`,
     },
   });
   const timestamp = String(Math.floor(Date.now() / 1000));
   const response = await fetch(config.url, {
     method: "POST",
-    headers: { "Content-Type": "application/json", "X-ReadNext-Timestamp": timestamp, "X-ReadNext-Signature": signWebhook(config.secret, timestamp, body), "X-ReadNext-Event": "critical-finding" },
+    headers: {
+      "Content-Type": "application/json",
+      "X-ReadNext-Timestamp": timestamp,
+      "X-ReadNext-Signature": signWebhook(config.secret, timestamp, body),
+      "X-ReadNext-Event": "critical-finding",
+    },
     body,
     signal: AbortSignal.timeout(10_000),
   });

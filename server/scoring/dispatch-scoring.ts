@@ -15,7 +15,12 @@ export type SendScoreJob = (job: ScoreJobData) => Promise<void>;
  * ids are derived from (study, revision, model version), and the mark is conditional.
  * Returns how many jobs were queued.
  */
-export async function dispatchScoring(db: Db, models: LoadedModel[], send: SendScoreJob, limit = 200): Promise<{ queued: number; notApplicable: number }> {
+export async function dispatchScoring(
+  db: Db,
+  models: LoadedModel[],
+  send: SendScoreJob,
+  limit = 200,
+): Promise<{ queued: number; notApplicable: number }> {
   const due = await db.$queryRaw<{ id: string; revision: number; aiStatus: string | null }[]>`
     SELECT id, revision, "aiStatus"::text AS "aiStatus" FROM "Study"
     WHERE "readingState" <> 'READ' AND ("scoringRevision" IS NULL OR "scoringRevision" < revision)
@@ -23,34 +28,71 @@ export async function dispatchScoring(db: Db, models: LoadedModel[], send: SendS
   if (due.length === 0) return { queued: 0, notApplicable: 0 };
   const series = await db.series.findMany({
     where: { studyId: { in: due.map((d) => d.id) } },
-    select: { studyId: true, modality: true, bodyPart: true, description: true, numberOfInstances: true, sliceThicknessMm: true, imageType: true },
+    select: {
+      studyId: true,
+      modality: true,
+      bodyPart: true,
+      description: true,
+      numberOfInstances: true,
+      sliceThicknessMm: true,
+      imageType: true,
+    },
   });
   let queued = 0;
   let notApplicable = 0;
   for (const study of due) {
     const own = series.filter((s) => s.studyId === study.id);
-    const checks = models.map((m) => ({ model: m, results: own.map((s) => seriesApplies(m.manifest, { ...s, instances: s.numberOfInstances })) }));
+    const checks = models.map((m) => ({
+      model: m,
+      results: own.map((s) => seriesApplies(m.manifest, { ...s, instances: s.numberOfInstances })),
+    }));
     const applicable = checks.filter((c) => c.results.some((r) => r.applies)).map((c) => c.model);
     if (applicable.length > 0) {
       if (study.aiStatus === "not_applicable" || study.aiStatus === "unavailable") await showPending(db, study);
       for (const m of applicable) {
-        await send({ studyId: study.id, revision: study.revision, modelId: m.manifest.id, modelVersion: m.manifest.version, expectedModels: applicable.length });
+        await send({
+          studyId: study.id,
+          revision: study.revision,
+          modelId: m.manifest.id,
+          modelVersion: m.manifest.version,
+          expectedModels: applicable.length,
+        });
         queued++;
       }
-      await db.study.updateMany({ where: { id: study.id, revision: study.revision }, data: { scoringRevision: study.revision } });
+      await db.study.updateMany({
+        where: { id: study.id, revision: study.revision },
+        data: { scoringRevision: study.revision },
+      });
       continue;
     }
-    const reason = own.length === 0
-      ? "the PACS listed no series"
-      : models.length === 0 ? "no model is enabled" : nearMiss(checks) ?? describeSeries(own);
+    const reason =
+      own.length === 0
+        ? "the PACS listed no series"
+        : models.length === 0
+          ? "no model is enabled"
+          : (nearMiss(checks) ?? describeSeries(own));
     await db.$transaction(async (tx) => {
       const { count } = await tx.study.updateMany({
         where: { id: study.id, revision: study.revision },
-        data: { scoringRevision: study.revision, aiStatus: "not_applicable", aiReason: reason, aiFinding: null, aiProbability: null, aiModelId: null, aiModelVersion: null, scoredAt: new Date() },
+        data: {
+          scoringRevision: study.revision,
+          aiStatus: "not_applicable",
+          aiReason: reason,
+          aiFinding: null,
+          aiProbability: null,
+          aiModelId: null,
+          aiModelVersion: null,
+          scoredAt: new Date(),
+        },
       });
       if (count === 0) return;
       await refreshPriorities(tx, [study.id]);
-      await recordAudit(tx, { actorId: null, action: "study.not-applicable", studyId: study.id, details: { revision: study.revision, reason } });
+      await recordAudit(tx, {
+        actorId: null,
+        action: "study.not-applicable",
+        studyId: study.id,
+        details: { revision: study.revision, reason },
+      });
       await notifyWorklist(tx, { type: "scored", studyId: study.id });
     });
     notApplicable++;

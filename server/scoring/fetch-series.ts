@@ -17,7 +17,10 @@ export type FetchedSeries = {
  * fetched; when the listing cannot say which, or the PACS refuses it, the whole series is.
  */
 export async function fetchSeriesForModel(
-  adapter: DicomWebAdapter, studyInstanceUid: string, series: { seriesInstanceUid: string; numberOfInstances: number }, maxSlices: number | undefined,
+  adapter: DicomWebAdapter,
+  studyInstanceUid: string,
+  series: { seriesInstanceUid: string; numberOfInstances: number },
+  maxSlices: number | undefined,
 ): Promise<FetchedSeries> {
   const whole = async (): Promise<FetchedSeries> => {
     const instances = await adapter.retrieveSeriesInstances(studyInstanceUid, series.seriesInstanceUid);

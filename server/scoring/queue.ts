@@ -11,7 +11,13 @@ export const WEBHOOK_QUEUE = "critical-webhook";
 /** Workers LISTEN here and poll at once when jobs were queued anywhere. */
 export const JOBS_CHANNEL = "readnext_jobs";
 
-export type ScoreJobData = { studyId: string; revision: number; modelId: string; modelVersion: string; expectedModels: number };
+export type ScoreJobData = {
+  studyId: string;
+  revision: number;
+  modelId: string;
+  modelVersion: string;
+  expectedModels: number;
+};
 export type WebhookJobData = { aiResultId: string };
 
 /**
@@ -19,7 +25,9 @@ export type WebhookJobData = { aiResultId: string };
  * queueing it again, from any worker, inserts nothing (pg-boss: ON CONFLICT DO NOTHING).
  */
 export function scoreJobId(job: Pick<ScoreJobData, "studyId" | "revision" | "modelId" | "modelVersion">): string {
-  const h = createHash("sha256").update(`${job.studyId}\n${job.revision}\n${job.modelId}\n${job.modelVersion}`).digest("hex");
+  const h = createHash("sha256")
+    .update(`${job.studyId}\n${job.revision}\n${job.modelId}\n${job.modelVersion}`)
+    .digest("hex");
   const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

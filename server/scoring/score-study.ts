@@ -14,7 +14,9 @@ import { storeAiResult, type ResultToStore } from "./store-result";
 import { fetchSeriesForModel } from "./fetch-series";
 
 export type ScoringDeps = { db: Db; registry: ModelRegistry; adapters: AdapterCache };
-export type ScoreOutcome = { outcome: "stored"; status: ResultToStore["status"]; critical: boolean; aiResultId: string } | { outcome: "skipped"; why: string };
+export type ScoreOutcome =
+  | { outcome: "stored"; status: ResultToStore["status"]; critical: boolean; aiResultId: string }
+  | { outcome: "skipped"; why: string };
 
 /** Worth another attempt: the PACS was slow, down or answered 5xx, the job ran out of time, or the model's inference thread died. */
 export function isTransient(error: unknown): boolean {
@@ -30,11 +32,19 @@ const text = (v: unknown): string | null => (first(v) === undefined || first(v) 
 /** Series facts from an instance's own header: image type and slice thickness are not in the QIDO listing. */
 function factsFromInstance(bytes: Uint8Array, imageCount: number): SeriesFacts {
   const ds = readPart10(bytes);
-  const imageType = Array.isArray(ds.ImageType) ? ds.ImageType.map(String) : typeof ds.ImageType === "string" ? ds.ImageType.split("\\") : [];
+  const imageType = Array.isArray(ds.ImageType)
+    ? ds.ImageType.map(String)
+    : typeof ds.ImageType === "string"
+      ? ds.ImageType.split("\\")
+      : [];
   const thickness = Number(first(ds.SliceThickness));
   return {
-    modality: text(ds.Modality), bodyPart: text(ds.BodyPartExamined), description: text(ds.SeriesDescription),
-    imageType, sliceThicknessMm: Number.isFinite(thickness) && thickness > 0 ? thickness : null, instances: imageCount,
+    modality: text(ds.Modality),
+    bodyPart: text(ds.BodyPartExamined),
+    description: text(ds.SeriesDescription),
+    imageType,
+    sliceThicknessMm: Number.isFinite(thickness) && thickness > 0 ? thickness : null,
+    instances: imageCount,
   };
 }
 
@@ -49,39 +59,77 @@ export async function scoreStudy(deps: ScoringDeps, job: ScoreJobData): Promise<
   const { db } = deps;
   const study = await db.study.findUnique({
     where: { id: job.studyId },
-    select: { revision: true, studyInstanceUid: true, sourceId: true, series: { select: { seriesInstanceUid: true, modality: true, bodyPart: true, description: true, numberOfInstances: true, sliceThicknessMm: true, imageType: true } } },
+    select: {
+      revision: true,
+      studyInstanceUid: true,
+      sourceId: true,
+      series: {
+        select: {
+          seriesInstanceUid: true,
+          modality: true,
+          bodyPart: true,
+          description: true,
+          numberOfInstances: true,
+          sliceThicknessMm: true,
+          imageType: true,
+        },
+      },
+    },
   });
   if (!study) return { outcome: "skipped", why: "the study no longer exists" };
   if (study.revision !== job.revision) return { outcome: "skipped", why: `superseded by revision ${study.revision}` };
   const done = await db.aiResult.findUnique({
-    where: { studyId_modelId_modelVersion_studyRevision: { studyId: job.studyId, modelId: job.modelId, modelVersion: job.modelVersion, studyRevision: job.revision } },
+    where: {
+      studyId_modelId_modelVersion_studyRevision: {
+        studyId: job.studyId,
+        modelId: job.modelId,
+        modelVersion: job.modelVersion,
+        studyRevision: job.revision,
+      },
+    },
     select: { id: true },
   });
   if (done) return { outcome: "skipped", why: "already scored" };
 
   const store = async (result: ResultToStore): Promise<ScoreOutcome> => {
     const stored = await storeAiResult(db, job, result);
-    return stored ? { outcome: "stored", status: result.status, critical: stored.critical, aiResultId: stored.id } : { outcome: "skipped", why: "already scored" };
+    return stored
+      ? { outcome: "stored", status: result.status, critical: stored.critical, aiResultId: stored.id }
+      : { outcome: "skipped", why: "already scored" };
   };
 
   const model = deps.registry.get(job.modelId, job.modelVersion);
-  if (!model) return store({ status: "FAILED", reason: `model ${job.modelId} ${job.modelVersion} is not enabled on this worker` });
+  if (!model)
+    return store({
+      status: "FAILED",
+      reason: `model ${job.modelId} ${job.modelVersion} is not enabled on this worker`,
+    });
 
   const candidates = candidateSeries(model.manifest, study.series);
-  if (candidates.length === 0) return store({ status: "NOT_APPLICABLE", reason: "no series matches the model's series rules" });
+  if (candidates.length === 0)
+    return store({ status: "NOT_APPLICABLE", reason: "no series matches the model's series rules" });
 
   const adapter = await deps.adapters.get(study.sourceId);
   let lastReason = "";
   for (const series of candidates) {
     const t0 = performance.now();
-    const fetched = await fetchSeriesForModel(adapter, study.studyInstanceUid, series, model.manifest.preprocessing.maxSlices);
+    const fetched = await fetchSeriesForModel(
+      adapter,
+      study.studyInstanceUid,
+      series,
+      model.manifest.preprocessing.maxSlices,
+    );
     const instances = fetched.instances;
     const fetchMs = performance.now() - t0;
     let facts: SeriesFacts;
     try {
       facts = factsFromInstance(instances[0]!, fetched.total);
     } catch (error) {
-      return store({ status: "FAILED", seriesInstanceUid: series.seriesInstanceUid, reason: `unreadable DICOM (${(error as Error).message})` });
+      return store({
+        status: "FAILED",
+        seriesInstanceUid: series.seriesInstanceUid,
+        reason: `unreadable DICOM (${(error as Error).message})`,
+      });
     }
     const check = seriesApplies(model.manifest, facts);
     if (!check.applies) {
@@ -92,21 +140,40 @@ export async function scoreStudy(deps: ScoringDeps, job: ScoreJobData): Promise<
     try {
       score = await scoreSeries(model, instances);
     } catch (error) {
-      if (error instanceof InputNotApplicableError) return store({ status: "NOT_APPLICABLE", seriesInstanceUid: series.seriesInstanceUid, reason: error.message });
+      if (error instanceof InputNotApplicableError)
+        return store({ status: "NOT_APPLICABLE", seriesInstanceUid: series.seriesInstanceUid, reason: error.message });
       if (error instanceof InferenceThreadStoppedError) throw error; // not these images' fault: retried on a new thread
       // The model's file changed on disk since the worker loaded it (seen when its thread restarts).
-      if (error instanceof ModelRefusedError) return store({ status: "FAILED", seriesInstanceUid: series.seriesInstanceUid, reason: error.message });
+      if (error instanceof ModelRefusedError)
+        return store({ status: "FAILED", seriesInstanceUid: series.seriesInstanceUid, reason: error.message });
       // Decoding or inference failed on these bytes; another attempt would fail the same way.
-      return store({ status: "FAILED", seriesInstanceUid: series.seriesInstanceUid, reason: `cannot read the images (${(error as Error).message})` });
+      return store({
+        status: "FAILED",
+        seriesInstanceUid: series.seriesInstanceUid,
+        reason: `cannot read the images (${(error as Error).message})`,
+      });
     }
     const window = model.manifest.preprocessing.windows?.[0] ?? null;
-    const preview = score.keySliceImage ? slicePreviewPng(score.keySliceImage.values, score.keySliceImage.rows, score.keySliceImage.columns, window) : null;
+    const preview = score.keySliceImage
+      ? slicePreviewPng(score.keySliceImage.values, score.keySliceImage.rows, score.keySliceImage.columns, window)
+      : null;
     const output = model.manifest.outputs[0]!;
     return store({
-      status: "SCORED", seriesInstanceUid: series.seriesInstanceUid, probability: score.probability, finding: output.findingCode,
-      critical: score.critical, urgent: score.urgent, keySliceIndex: fetched.seriesIndices?.[score.keySlice] ?? score.keySlice,
-      keySliceInstanceNumber: score.keySliceInstanceNumber, keySliceProbability: score.keySliceProbability,
-      timings: { fetchMs: round(fetchMs), decodeMs: round(score.timings.preprocessMs), inferenceMs: round(score.timings.inferenceMs), totalMs: round(performance.now() - t0) },
+      status: "SCORED",
+      seriesInstanceUid: series.seriesInstanceUid,
+      probability: score.probability,
+      finding: output.findingCode,
+      critical: score.critical,
+      urgent: score.urgent,
+      keySliceIndex: fetched.seriesIndices?.[score.keySlice] ?? score.keySlice,
+      keySliceInstanceNumber: score.keySliceInstanceNumber,
+      keySliceProbability: score.keySliceProbability,
+      timings: {
+        fetchMs: round(fetchMs),
+        decodeMs: round(score.timings.preprocessMs),
+        inferenceMs: round(score.timings.inferenceMs),
+        totalMs: round(performance.now() - t0),
+      },
       preview,
     });
   }
@@ -119,7 +186,10 @@ const round = (ms: number) => Math.round(ms * 10) / 10;
 export async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ScoringTimeoutError(`scoring took longer than ${Math.round(ms / 1000)} s`)), ms);
+    timer = setTimeout(
+      () => reject(new ScoringTimeoutError(`scoring took longer than ${Math.round(ms / 1000)} s`)),
+      ms,
+    );
   });
   try {
     return await Promise.race([work, timeout]);

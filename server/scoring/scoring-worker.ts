@@ -7,7 +7,16 @@ import { AdapterCache } from "./adapter-cache";
 import { sendCriticalWebhook } from "./critical-webhook";
 import { dispatchScoring } from "./dispatch-scoring";
 import { ModelRegistry } from "../models/model-registry";
-import { JOBS_CHANNEL, SCORE_FAILED_QUEUE, SCORE_QUEUE, scoreJobId, startQueue, WEBHOOK_QUEUE, type ScoreJobData, type WebhookJobData } from "./queue";
+import {
+  JOBS_CHANNEL,
+  SCORE_FAILED_QUEUE,
+  SCORE_QUEUE,
+  scoreJobId,
+  startQueue,
+  WEBHOOK_QUEUE,
+  type ScoreJobData,
+  type WebhookJobData,
+} from "./queue";
 import { isTransient, scoreStudy, withTimeout } from "./score-study";
 import { storeAiResult } from "./store-result";
 
@@ -19,44 +28,70 @@ const DISPATCH_EVERY_MS = 2_000;
  * and sends critical-finding webhooks. Jobs live in Postgres (pg-boss), so any number
  * of workers on any number of machines share them and each job is done once.
  */
-export async function startScoring(db: Db, databaseUrl: string): Promise<{ stop(): Promise<void>; registry: ModelRegistry }> {
+export async function startScoring(
+  db: Db,
+  databaseUrl: string,
+): Promise<{ stop(): Promise<void>; registry: ModelRegistry }> {
   const e = env();
-  const registry = await ModelRegistry.load(e.MODELS_DIR, { threads: e.SCORING_THREADS, executionProvider: e.SCORING_EXECUTION_PROVIDER });
+  const registry = await ModelRegistry.load(e.MODELS_DIR, {
+    threads: e.SCORING_THREADS,
+    executionProvider: e.SCORING_EXECUTION_PROVIDER,
+  });
   await registry.record(db);
   await registry.refreshActive(db);
   const boss = await startQueue(databaseUrl, { maintenanceSeconds: e.QUEUE_MAINTENANCE_SECONDS });
   const deps = { db, registry, adapters: new AdapterCache(db) };
   const timeoutMs = e.SCORING_JOB_TIMEOUT_SECONDS * 1000;
-  const webhook = e.CRITICAL_WEBHOOK_URL && e.CRITICAL_WEBHOOK_SECRET ? { url: e.CRITICAL_WEBHOOK_URL, secret: e.CRITICAL_WEBHOOK_SECRET, appUrl: e.BETTER_AUTH_URL } : null;
+  const webhook =
+    e.CRITICAL_WEBHOOK_URL && e.CRITICAL_WEBHOOK_SECRET
+      ? { url: e.CRITICAL_WEBHOOK_URL, secret: e.CRITICAL_WEBHOOK_SECRET, appUrl: e.BETTER_AUTH_URL }
+      : null;
 
   const workerIds: string[] = [];
   for (let i = 0; i < e.SCORING_CONCURRENCY; i++) {
-    workerIds.push(await boss.work<ScoreJobData>(SCORE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
-      if (!job) return;
-      try {
-        const result = await withTimeout(scoreStudy(deps, job.data), timeoutMs);
-        log.info({ study: job.data.studyId, model: job.data.modelId, ...result }, "score job done");
-        if (result.outcome === "stored" && result.critical && webhook) await boss.send(WEBHOOK_QUEUE, { aiResultId: result.aiResultId } satisfies WebhookJobData, { retryLimit: 10, retryDelay: 5, retryBackoff: true });
-      } catch (error) {
-        if (isTransient(error)) {
-          log.warn({ study: job.data.studyId, model: job.data.modelId, err: (error as Error).message }, "score job failed; the queue will retry");
-          throw error;
+    workerIds.push(
+      await boss.work<ScoreJobData>(SCORE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+        if (!job) return;
+        try {
+          const result = await withTimeout(scoreStudy(deps, job.data), timeoutMs);
+          log.info({ study: job.data.studyId, model: job.data.modelId, ...result }, "score job done");
+          if (result.outcome === "stored" && result.critical && webhook)
+            await boss.send(WEBHOOK_QUEUE, { aiResultId: result.aiResultId } satisfies WebhookJobData, {
+              retryLimit: 10,
+              retryDelay: 5,
+              retryBackoff: true,
+            });
+        } catch (error) {
+          if (isTransient(error)) {
+            log.warn(
+              { study: job.data.studyId, model: job.data.modelId, err: (error as Error).message },
+              "score job failed; the queue will retry",
+            );
+            throw error;
+          }
+          // A bug or an unexpected error: recorded rather than retried forever; the study keeps its order priority.
+          log.error(
+            { study: job.data.studyId, model: job.data.modelId, err: (error as Error).stack },
+            "score job failed",
+          );
+          await storeAiResult(db, job.data, { status: "FAILED", reason: (error as Error).message });
         }
-        // A bug or an unexpected error: recorded rather than retried forever; the study keeps its order priority.
-        log.error({ study: job.data.studyId, model: job.data.modelId, err: (error as Error).stack }, "score job failed");
-        await storeAiResult(db, job.data, { status: "FAILED", reason: (error as Error).message });
-      }
-    }));
+      }),
+    );
   }
 
   // Retries used up, or the job's worker died every time: the study says why AI is unavailable.
-  await boss.work<ScoreJobData>(SCORE_FAILED_QUEUE, { batchSize: 5, pollingIntervalSeconds: 2, includeMetadata: true }, async (jobs) => {
-    for (const job of jobs) {
-      const output = job.output as { message?: string; value?: { message?: string } } | null;
-      const why = output?.value?.message ?? output?.message ?? "the job did not finish";
-      await storeAiResult(db, job.data, { status: "FAILED", reason: `gave up after retries: ${why}` });
-    }
-  });
+  await boss.work<ScoreJobData>(
+    SCORE_FAILED_QUEUE,
+    { batchSize: 5, pollingIntervalSeconds: 2, includeMetadata: true },
+    async (jobs) => {
+      for (const job of jobs) {
+        const output = job.output as { message?: string; value?: { message?: string } } | null;
+        const why = output?.value?.message ?? output?.message ?? "the job did not finish";
+        await storeAiResult(db, job.data, { status: "FAILED", reason: `gave up after retries: ${why}` });
+      }
+    },
+  );
 
   if (webhook) {
     await boss.work<WebhookJobData>(WEBHOOK_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
@@ -67,7 +102,10 @@ export async function startScoring(db: Db, databaseUrl: string): Promise<{ stop(
   const pokeWorkers = () => workerIds.forEach((id) => boss.notifyWorker(id));
   const send = async (job: ScoreJobData) => {
     await boss.send(SCORE_QUEUE, job, {
-      id: scoreJobId(job), retryLimit: e.SCORING_RETRY_LIMIT, retryDelay: e.SCORING_RETRY_DELAY_SECONDS, retryBackoff: true,
+      id: scoreJobId(job),
+      retryLimit: e.SCORING_RETRY_LIMIT,
+      retryDelay: e.SCORING_RETRY_DELAY_SECONDS,
+      retryBackoff: true,
       // A worker killed mid-job holds it this long before another takes it over.
       expireInSeconds: e.SCORING_JOB_TIMEOUT_SECONDS + 5,
     });
@@ -98,19 +136,31 @@ export async function startScoring(db: Db, databaseUrl: string): Promise<{ stop(
     return dispatching;
   };
 
-  const listener = listenToChannels(databaseUrl, [WORKLIST_CHANNEL, JOBS_CHANNEL], (channel, payload) => {
-    if (channel === JOBS_CHANNEL) return pokeWorkers();
-    let event: WorklistEvent;
-    try {
-      event = JSON.parse(payload) as WorklistEvent;
-    } catch {
-      return; // a payload that is not ours
-    }
-    if (event.type === "arrived" || event.type === "changed") void dispatch();
-  }, "readnext-worker-listen");
+  const listener = listenToChannels(
+    databaseUrl,
+    [WORKLIST_CHANNEL, JOBS_CHANNEL],
+    (channel, payload) => {
+      if (channel === JOBS_CHANNEL) return pokeWorkers();
+      let event: WorklistEvent;
+      try {
+        event = JSON.parse(payload) as WorklistEvent;
+      } catch {
+        return; // a payload that is not ours
+      }
+      if (event.type === "arrived" || event.type === "changed") void dispatch();
+    },
+    "readnext-worker-listen",
+  );
   const timer = setInterval(() => void dispatch(), DISPATCH_EVERY_MS);
   await dispatch();
-  log.info({ models: registry.loaded.map((m) => `${m.manifest.id} ${m.manifest.version}`), refused: registry.refused.length, concurrency: e.SCORING_CONCURRENCY }, "scoring started");
+  log.info(
+    {
+      models: registry.loaded.map((m) => `${m.manifest.id} ${m.manifest.version}`),
+      refused: registry.refused.length,
+      concurrency: e.SCORING_CONCURRENCY,
+    },
+    "scoring started",
+  );
 
   return {
     registry,

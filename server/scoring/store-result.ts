@@ -27,30 +27,65 @@ export type ResultToStore = {
  * All or nothing: a worker killed half-way leaves no trace, and the job runs again.
  * Returns the new result's id, or null when this (revision, model version) was already stored.
  */
-export async function storeAiResult(db: Db, job: ScoreJobData, result: ResultToStore): Promise<{ id: string; critical: boolean } | null> {
+export async function storeAiResult(
+  db: Db,
+  job: ScoreJobData,
+  result: ResultToStore,
+): Promise<{ id: string; critical: boolean } | null> {
   return db.$transaction(async (tx) => {
     // Serialises results of several models on one study, so the last one sees all the others.
-    const locked = await tx.$queryRaw<{ revision: number }[]>`SELECT revision FROM "Study" WHERE id = ${job.studyId} FOR UPDATE`;
+    const locked = await tx.$queryRaw<
+      { revision: number }[]
+    >`SELECT revision FROM "Study" WHERE id = ${job.studyId} FOR UPDATE`;
     if (locked.length === 0) return null;
     const { count } = await tx.aiResult.createMany({
       skipDuplicates: true,
-      data: [{
-        studyId: job.studyId, modelId: job.modelId, modelVersion: job.modelVersion, studyRevision: job.revision, status: result.status,
-        seriesInstanceUid: result.seriesInstanceUid ?? null, probability: result.probability ?? null, finding: result.finding ?? null,
-        critical: result.critical ?? false, urgent: result.urgent ?? false, keySliceIndex: result.keySliceIndex ?? null, keySliceInstanceNumber: result.keySliceInstanceNumber ?? null,
-        keySliceProbability: result.keySliceProbability ?? null, reason: result.reason ?? null,
-        timings: result.timings ?? Prisma.DbNull, preview: result.preview ? Buffer.from(result.preview) : null,
-      }],
+      data: [
+        {
+          studyId: job.studyId,
+          modelId: job.modelId,
+          modelVersion: job.modelVersion,
+          studyRevision: job.revision,
+          status: result.status,
+          seriesInstanceUid: result.seriesInstanceUid ?? null,
+          probability: result.probability ?? null,
+          finding: result.finding ?? null,
+          critical: result.critical ?? false,
+          urgent: result.urgent ?? false,
+          keySliceIndex: result.keySliceIndex ?? null,
+          keySliceInstanceNumber: result.keySliceInstanceNumber ?? null,
+          keySliceProbability: result.keySliceProbability ?? null,
+          reason: result.reason ?? null,
+          timings: result.timings ?? Prisma.DbNull,
+          preview: result.preview ? Buffer.from(result.preview) : null,
+        },
+      ],
     });
     if (count === 0) return null;
     await addToTotals(tx, job, result);
     const stored = await tx.aiResult.findUniqueOrThrow({
-      where: { studyId_modelId_modelVersion_studyRevision: { studyId: job.studyId, modelId: job.modelId, modelVersion: job.modelVersion, studyRevision: job.revision } },
+      where: {
+        studyId_modelId_modelVersion_studyRevision: {
+          studyId: job.studyId,
+          modelId: job.modelId,
+          modelVersion: job.modelVersion,
+          studyRevision: job.revision,
+        },
+      },
       select: { id: true },
     });
     const results = await tx.aiResult.findMany({
       where: { studyId: job.studyId, studyRevision: job.revision },
-      select: { status: true, modelId: true, modelVersion: true, finding: true, probability: true, critical: true, urgent: true, reason: true },
+      select: {
+        status: true,
+        modelId: true,
+        modelVersion: true,
+        finding: true,
+        probability: true,
+        critical: true,
+        urgent: true,
+        reason: true,
+      },
     });
     const verdict = summariseResults(results, job.expectedModels);
     // A result for an older revision is kept for the record but does not relabel the study.
@@ -60,8 +95,18 @@ export async function storeAiResult(db: Db, job: ScoreJobData, result: ResultToS
       await refreshPriorities(tx, [job.studyId]);
     }
     await recordAudit(tx, {
-      actorId: null, action: "study.scored", studyId: job.studyId,
-      details: { model: job.modelId, version: job.modelVersion, revision: job.revision, status: result.status, probability: result.probability ?? null, critical: result.critical ?? false, reason: result.reason ?? null },
+      actorId: null,
+      action: "study.scored",
+      studyId: job.studyId,
+      details: {
+        model: job.modelId,
+        version: job.modelVersion,
+        revision: job.revision,
+        status: result.status,
+        probability: result.probability ?? null,
+        critical: result.critical ?? false,
+        reason: result.reason ?? null,
+      },
     });
     const critical = current && verdict?.aiStatus === "critical" && (result.critical ?? false);
     await notifyWorklist(tx, { type: "scored", studyId: job.studyId, critical });
@@ -72,13 +117,23 @@ export async function storeAiResult(db: Db, job: ScoreJobData, result: ResultToS
 /** Counts the result in AiResultTotal (for /metrics); the same transaction, so a rolled-back result is not counted. */
 async function addToTotals(tx: Prisma.TransactionClient, job: ScoreJobData, result: ResultToStore): Promise<void> {
   const t = result.timings ?? {};
-  const ms = { totalMs: t.totalMs ?? 0, fetchMs: t.fetchMs ?? 0, decodeMs: t.decodeMs ?? 0, inferenceMs: t.inferenceMs ?? 0 };
+  const ms = {
+    totalMs: t.totalMs ?? 0,
+    fetchMs: t.fetchMs ?? 0,
+    decodeMs: t.decodeMs ?? 0,
+    inferenceMs: t.inferenceMs ?? 0,
+  };
   await tx.aiResultTotal.upsert({
-    where: { modelId_modelVersion_status: { modelId: job.modelId, modelVersion: job.modelVersion, status: result.status } },
+    where: {
+      modelId_modelVersion_status: { modelId: job.modelId, modelVersion: job.modelVersion, status: result.status },
+    },
     create: { modelId: job.modelId, modelVersion: job.modelVersion, status: result.status, results: 1, ...ms },
     update: {
-      results: { increment: 1 }, totalMs: { increment: ms.totalMs }, fetchMs: { increment: ms.fetchMs },
-      decodeMs: { increment: ms.decodeMs }, inferenceMs: { increment: ms.inferenceMs },
+      results: { increment: 1 },
+      totalMs: { increment: ms.totalMs },
+      fetchMs: { increment: ms.fetchMs },
+      decodeMs: { increment: ms.decodeMs },
+      inferenceMs: { increment: ms.inferenceMs },
     },
   });
 }

@@ -34,4 +34,3 @@ export function describeDemoUsers(): string {
     ...DEMO_USERS.map((u) => `  ${u.email.padEnd(width)}  ${u.roles.join(", ")}`),
   ].join("\n");
 }
-

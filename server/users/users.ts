@@ -5,7 +5,14 @@ import type { RoleName } from "@/lib/roles";
 import { recordAudit } from "../core/audit";
 import { ConflictError, InvalidRequestError, NotFoundError } from "../core/errors";
 
-export type UserRow = { id: string; name: string; email: string; roles: RoleName[]; disabled: boolean; createdAt: Date };
+export type UserRow = {
+  id: string;
+  name: string;
+  email: string;
+  roles: RoleName[];
+  disabled: boolean;
+  createdAt: Date;
+};
 
 const userSelect = { id: true, name: true, email: true, roles: true, disabled: true, createdAt: true } as const;
 
@@ -55,19 +62,32 @@ export async function setUserRoles(database: Db, actorId: string, userId: string
   }
   return database.$transaction(async (tx) => {
     const user = await tx.user.update({ where: { id: userId }, data: { roles: unique }, select: userSelect });
-    await recordAudit(tx, { actorId, action: "user.roles", details: { userId, email: before.email, from: before.roles, to: unique } });
+    await recordAudit(tx, {
+      actorId,
+      action: "user.roles",
+      details: { userId, email: before.email, from: before.roles, to: unique },
+    });
     return user;
   });
 }
 
-export async function setUserDisabled(database: Db, actorId: string, userId: string, disabled: boolean): Promise<UserRow> {
+export async function setUserDisabled(
+  database: Db,
+  actorId: string,
+  userId: string,
+  disabled: boolean,
+): Promise<UserRow> {
   const target = await requireUser(database, userId);
   if (userId === actorId && disabled) throw new InvalidRequestError("You cannot disable your own account.");
   return database.$transaction(async (tx) => {
     const user = await tx.user.update({ where: { id: userId }, data: { disabled }, select: userSelect });
     // Disabling signs the user out everywhere at once.
     if (disabled) await tx.session.deleteMany({ where: { userId } });
-    await recordAudit(tx, { actorId, action: disabled ? "user.disable" : "user.enable", details: { userId, email: target.email } });
+    await recordAudit(tx, {
+      actorId,
+      action: disabled ? "user.disable" : "user.enable",
+      details: { userId, email: target.email },
+    });
     return user;
   });
 }

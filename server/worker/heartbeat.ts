@@ -21,22 +21,35 @@ function processRuns(pid: number): boolean {
  * the rows of this machine's processes that no longer run; a dead worker on another machine
  * stays visible until any worker prunes it after a day.
  */
-export async function startWorkerHeartbeat(db: Db, info: { concurrency: number; models: string[] }): Promise<{ stop(): Promise<void> }> {
+export async function startWorkerHeartbeat(
+  db: Db,
+  info: { concurrency: number; models: string[] },
+): Promise<{ stop(): Promise<void> }> {
   const id = randomUUID();
   const now = new Date();
   const host = hostname();
   const row = () => ({ id, hostname: host, pid: process.pid, startedAt: now, lastSeenAt: new Date(), ...info });
   await db.workerHeartbeat.create({ data: row() });
-  const sameHost = await db.workerHeartbeat.findMany({ where: { hostname: host, id: { not: id } }, select: { id: true, pid: true } });
+  const sameHost = await db.workerHeartbeat.findMany({
+    where: { hostname: host, id: { not: id } },
+    select: { id: true, pid: true },
+  });
   const gone = sameHost.filter((w) => !processRuns(w.pid)).map((w) => w.id);
-  await db.workerHeartbeat.deleteMany({ where: { OR: [{ id: { in: gone } }, { lastSeenAt: { lt: new Date(now.getTime() - STALE_WORKER_ROWS_AFTER_MS) } }] } });
+  await db.workerHeartbeat.deleteMany({
+    where: { OR: [{ id: { in: gone } }, { lastSeenAt: { lt: new Date(now.getTime() - STALE_WORKER_ROWS_AFTER_MS) } }] },
+  });
   const beat = async () => {
     // Recreated if someone removed it (a pruning worker whose clock runs ahead, a database restore).
     await db.workerHeartbeat.upsert({
-      where: { id }, update: { lastSeenAt: new Date() }, create: row(),
+      where: { id },
+      update: { lastSeenAt: new Date() },
+      create: row(),
     });
   };
-  const timer = setInterval(() => void beat().catch((e: Error) => log.warn({ err: e.message }, "worker heartbeat failed")), HEARTBEAT_EVERY_MS);
+  const timer = setInterval(
+    () => void beat().catch((e: Error) => log.warn({ err: e.message }, "worker heartbeat failed")),
+    HEARTBEAT_EVERY_MS,
+  );
   return {
     async stop() {
       clearInterval(timer);

@@ -40,7 +40,8 @@ function followPrioritySettings(db: Db, databaseUrl: string): { stop(): void } {
  */
 export async function runWorker(): Promise<void> {
   const { DATABASE_URL, INGEST_TICK_MS } = env();
-  if (!DATABASE_URL) throw new Error("The worker needs DATABASE_URL (npm start provides one to the workers it starts).");
+  if (!DATABASE_URL)
+    throw new Error("The worker needs DATABASE_URL (npm start provides one to the workers it starts).");
   const db = createDb(DATABASE_URL);
   // Due times follow the current SLA table, including changes made while no worker ran.
   const refreshed = await refreshAllOpenPriorities(db);
@@ -49,7 +50,8 @@ export async function runWorker(): Promise<void> {
   const ingest = startIngestLoop(db, { tickMs: INGEST_TICK_MS });
   const priorities = followPrioritySettings(db, DATABASE_URL);
   const heartbeat = await startWorkerHeartbeat(db, {
-    concurrency: env().SCORING_CONCURRENCY, models: scoring.registry.loaded.map((m) => `${m.manifest.id} ${m.manifest.version}`),
+    concurrency: env().SCORING_CONCURRENCY,
+    models: scoring.registry.loaded.map((m) => `${m.manifest.id} ${m.manifest.version}`),
   });
   log.info({ pid: process.pid }, "worker started");
   await new Promise<void>((resolve) => {

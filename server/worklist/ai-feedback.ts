@@ -7,8 +7,15 @@ import { recordAudit } from "../core/audit";
  * revision); saying it again replaces their earlier word. This is the ground truth the
  * chair's AI-accuracy figures are computed from.
  */
-export async function giveAiFeedback(db: Db, user: { id: string }, input: { aiResultId: string; verdict: "confirmed" | "dismissed"; comment?: string | null }) {
-  const result = await db.aiResult.findUnique({ where: { id: input.aiResultId }, select: { id: true, studyId: true, modelId: true, modelVersion: true, status: true } });
+export async function giveAiFeedback(
+  db: Db,
+  user: { id: string },
+  input: { aiResultId: string; verdict: "confirmed" | "dismissed"; comment?: string | null },
+) {
+  const result = await db.aiResult.findUnique({
+    where: { id: input.aiResultId },
+    select: { id: true, studyId: true, modelId: true, modelVersion: true, status: true },
+  });
   if (!result || result.status !== "SCORED") throw new NotFoundError("AI result", input.aiResultId);
   const comment = input.comment?.trim() || null;
   return db.$transaction(async (tx) => {
@@ -18,7 +25,9 @@ export async function giveAiFeedback(db: Db, user: { id: string }, input: { aiRe
       update: { verdict: input.verdict, comment, at: new Date() },
     });
     await recordAudit(tx, {
-      actorId: user.id, action: `study.ai-${input.verdict}`, studyId: result.studyId,
+      actorId: user.id,
+      action: `study.ai-${input.verdict}`,
+      studyId: result.studyId,
       details: { model: result.modelId, version: result.modelVersion, ...(comment ? { reason: comment } : {}) },
     });
     return feedback;

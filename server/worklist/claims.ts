@@ -14,7 +14,8 @@ type Actor = { id: string; name: string };
 
 /** A read study drops out of the worklist's ordering indexes. */
 const LEAVES_WORKLIST = { dueAt: null, pinnedAt: null, capAt: null } as const;
-export type ClaimResult = { studyId: string; accessionNumber: string | null; alreadyHeld: boolean } | { nothingLeft: true };
+export type ClaimResult =
+  { studyId: string; accessionNumber: string | null; alreadyHeld: boolean } | { nothingLeft: true };
 
 // Free to claim: open, and nobody's heartbeat is fresh. (Unclaimed studies have no heartbeat;
 // testing the heartbeat rather than readingState keeps the planner on the ordering indexes.)
@@ -31,7 +32,10 @@ async function heldClaim(db: Db | Prisma.TransactionClient, userId: string, now:
  * The `audited` and `notified` steps of a one-statement study change: an audit event and a
  * worklist NOTIFY for each row the step named `changed` returns (by its `id`).
  */
-function auditedAndNotified(changed: "claimed" | "done", e: { actorId: string; action: string; via: string; event: WorklistEvent["type"]; now: Date }): Prisma.Sql {
+function auditedAndNotified(
+  changed: "claimed" | "done",
+  e: { actorId: string; action: string; via: string; event: WorklistEvent["type"]; now: Date },
+): Prisma.Sql {
   return Prisma.sql`audited AS (
       ${auditInsertSql(changed, { actorId: e.actorId, action: e.action, details: { via: e.via }, at: e.now })}
     ),
@@ -61,10 +65,20 @@ function auditedAndNotified(changed: "claimed" | "done", e: { actorId: string; a
  * lost together and the study simply be unclaimed again. Reads, skips, overrides and AI
  * results keep full durability.
  */
-export async function claimNextCase(db: Db, user: Actor, filters: WorklistFilters, now = new Date()): Promise<ClaimResult> {
+export async function claimNextCase(
+  db: Db,
+  user: Actor,
+  filters: WorklistFilters,
+  now = new Date(),
+): Promise<ClaimResult> {
   const rules = await getWorklistRules(db);
-  const [row] = await hotQuery<{ id: string; accessionNumber: string | null; alreadyHeld: boolean }>(db, cachedPlan(nextCaseSql(user, filters, rules.claimTimeoutMinutes, now)));
-  return row ? { studyId: row.id, accessionNumber: row.accessionNumber, alreadyHeld: row.alreadyHeld } : { nothingLeft: true as const };
+  const [row] = await hotQuery<{ id: string; accessionNumber: string | null; alreadyHeld: boolean }>(
+    db,
+    cachedPlan(nextCaseSql(user, filters, rules.claimTimeoutMinutes, now)),
+  );
+  return row
+    ? { studyId: row.id, accessionNumber: row.accessionNumber, alreadyHeld: row.alreadyHeld }
+    : { nothingLeft: true as const };
 }
 
 /** The Next case statement (exported for EXPLAIN in benchmarks). */
@@ -75,8 +89,18 @@ export function nextCaseSql(user: Actor, filters: WorklistFilters, timeoutMinute
     WITH held AS (
       SELECT s.id, s."accessionNumber" FROM "Study" s WHERE s."claimedById" = ${user.id} AND ${activeClaimSql(now, timeoutMinutes)} LIMIT 1
     ),
-    ${Prisma.join(pinned.map((p) => Prisma.sql`${Prisma.raw(p.part)} AS (${p.sql})`), ",\n    ")},
-    due AS (${duePartSql(where, now, { limit: ONE, lock: true, also: Prisma.join(pinned.map((p) => Prisma.sql`NOT EXISTS (SELECT 1 FROM ${Prisma.raw(p.part)})`), " AND ") })}),
+    ${Prisma.join(
+      pinned.map((p) => Prisma.sql`${Prisma.raw(p.part)} AS (${p.sql})`),
+      ",\n    ",
+    )},
+    due AS (${duePartSql(where, now, {
+      limit: ONE,
+      lock: true,
+      also: Prisma.join(
+        pinned.map((p) => Prisma.sql`NOT EXISTS (SELECT 1 FROM ${Prisma.raw(p.part)})`),
+        " AND ",
+      ),
+    })}),
     chosen AS (
       SELECT id FROM (${Prisma.join([...pinned.map((p) => Prisma.sql`SELECT * FROM ${Prisma.raw(p.part)}`), Prisma.sql`SELECT * FROM due`], " UNION ALL ")}) c
        ORDER BY ${MERGED_ORDER} LIMIT 1
@@ -95,36 +119,69 @@ export function nextCaseSql(user: Actor, filters: WorklistFilters, timeoutMinute
 }
 
 /** Claims a study picked from the list: free within the top N of the user's list, otherwise only with a reason. */
-export async function claimStudy(db: Db, user: Actor, studyId: string, input: { filters: WorklistFilters; reason?: string }, now = new Date()) {
+export async function claimStudy(
+  db: Db,
+  user: Actor,
+  studyId: string,
+  input: { filters: WorklistFilters; reason?: string },
+  now = new Date(),
+) {
   const rules = await getWorklistRules(db);
   return db.$transaction(async (tx) => {
-    const [row] = await tx.$queryRaw<{ id: string; readingState: string; claimedById: string | null; claimHeartbeatAt: Date | null }[]>`
+    const [row] = await tx.$queryRaw<
+      { id: string; readingState: string; claimedById: string | null; claimHeartbeatAt: Date | null }[]
+    >`
       SELECT id, "readingState", "claimedById", "claimHeartbeatAt" FROM "Study" WHERE id = ${studyId} FOR UPDATE`;
     if (!row) throw new NotFoundError("Study", studyId);
     if (row.readingState === "READ") throw new ConflictError("This study has already been read.");
-    const active = row.readingState === "CLAIMED" && row.claimHeartbeatAt && row.claimHeartbeatAt.getTime() >= now.getTime() - rules.claimTimeoutMinutes * 60_000;
+    const active =
+      row.readingState === "CLAIMED" &&
+      row.claimHeartbeatAt &&
+      row.claimHeartbeatAt.getTime() >= now.getTime() - rules.claimTimeoutMinutes * 60_000;
     if (active && row.claimedById === user.id) return { studyId, alreadyHeld: true };
     if (active) throw new ConflictError("Another radiologist has this study open.");
     const held = await heldClaim(tx, user.id, now, rules.claimTimeoutMinutes);
-    if (held) throw new ConflictError(`You already have ${held.accessionNumber ?? "a study"} open: mark it read or skip it first.`);
+    if (held)
+      throw new ConflictError(
+        `You already have ${held.accessionNumber ?? "a study"} open: mark it read or skip it first.`,
+      );
     const top = await tx.$queryRaw<{ id: string }[]>(
-      orderedIdsSql(Prisma.sql`${claimable(now, rules.claimTimeoutMinutes)} AND ${filterSql(input.filters, user.id, now)}`, now, rules.claimTopN),
+      orderedIdsSql(
+        Prisma.sql`${claimable(now, rules.claimTimeoutMinutes)} AND ${filterSql(input.filters, user.id, now)}`,
+        now,
+        rules.claimTopN,
+      ),
     );
     const inTop = top.some((t) => t.id === studyId);
     const reason = input.reason?.trim();
-    if (!inTop && !reason) throw new InvalidRequestError(`This study is not among the top ${rules.claimTopN} of your list; give a reason to read it out of order.`);
-    await tx.study.update({ where: { id: studyId }, data: { readingState: "CLAIMED", claimedById: user.id, claimedAt: now, claimHeartbeatAt: now } });
-    await recordAudit(tx, { actorId: user.id, action: inTop ? "study.claim" : "study.claim-out-of-order", studyId, details: inTop ? { via: "list" } : { via: "list", reason } });
+    if (!inTop && !reason)
+      throw new InvalidRequestError(
+        `This study is not among the top ${rules.claimTopN} of your list; give a reason to read it out of order.`,
+      );
+    await tx.study.update({
+      where: { id: studyId },
+      data: { readingState: "CLAIMED", claimedById: user.id, claimedAt: now, claimHeartbeatAt: now },
+    });
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: inTop ? "study.claim" : "study.claim-out-of-order",
+      studyId,
+      details: inTop ? { via: "list" } : { via: "list", reason },
+    });
     await notifyWorklist(tx, { type: "claimed", studyId });
     return { studyId, alreadyHeld: false };
   });
 }
 
 async function requireOwnClaim(tx: Prisma.TransactionClient, userId: string, studyId: string) {
-  const study = await tx.study.findUnique({ where: { id: studyId }, select: { readingState: true, claimedById: true, dueAt: true } });
+  const study = await tx.study.findUnique({
+    where: { id: studyId },
+    select: { readingState: true, claimedById: true, dueAt: true },
+  });
   if (!study) throw new NotFoundError("Study", studyId);
   if (study.readingState === "READ") throw new ConflictError("This study has already been read.");
-  if (study.readingState !== "CLAIMED" || study.claimedById !== userId) throw new ConflictError("You no longer hold this study: your claim lapsed or was released.");
+  if (study.readingState !== "CLAIMED" || study.claimedById !== userId)
+    throw new ConflictError("You no longer hold this study: your claim lapsed or was released.");
   return study;
 }
 
@@ -142,10 +199,18 @@ export async function skipStudy(db: Db, user: Actor, studyId: string, reason: st
   const rules = await getWorklistRules(db);
   return db.$transaction(async (tx) => {
     await requireOwnClaim(tx, user.id, studyId);
-    await tx.study.update({ where: { id: studyId }, data: { readingState: "UNREAD", claimedById: null, claimedAt: null, claimHeartbeatAt: null } });
+    await tx.study.update({
+      where: { id: studyId },
+      data: { readingState: "UNREAD", claimedById: null, claimedAt: null, claimHeartbeatAt: null },
+    });
     const until = new Date(now.getTime() + rules.skipHideMinutes * 60_000);
     await tx.studySkip.create({ data: { studyId, userId: user.id, reason, at: now, until } });
-    await recordAudit(tx, { actorId: user.id, action: "study.skip", studyId, details: { reason, hiddenUntil: until.toISOString() } });
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: "study.skip",
+      studyId,
+      details: { reason, hiddenUntil: until.toISOString() },
+    });
     await notifyWorklist(tx, { type: "released", studyId });
     return { studyId, hiddenUntil: until };
   });
@@ -154,11 +219,22 @@ export async function skipStudy(db: Db, user: Actor, studyId: string, reason: st
 /** A chair or admin frees a study someone holds (e.g. they left for the day). */
 export async function breakClaim(db: Db, actor: Actor, studyId: string, reason: string) {
   return db.$transaction(async (tx) => {
-    const study = await tx.study.findUnique({ where: { id: studyId }, select: { readingState: true, claimedById: true } });
+    const study = await tx.study.findUnique({
+      where: { id: studyId },
+      select: { readingState: true, claimedById: true },
+    });
     if (!study) throw new NotFoundError("Study", studyId);
     if (study.readingState !== "CLAIMED") throw new ConflictError("Nobody holds this study.");
-    await tx.study.update({ where: { id: studyId }, data: { readingState: "UNREAD", claimedById: null, claimedAt: null, claimHeartbeatAt: null } });
-    await recordAudit(tx, { actorId: actor.id, action: "study.claim-broken", studyId, details: { reason, heldBy: study.claimedById } });
+    await tx.study.update({
+      where: { id: studyId },
+      data: { readingState: "UNREAD", claimedById: null, claimedAt: null, claimHeartbeatAt: null },
+    });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "study.claim-broken",
+      studyId,
+      details: { reason, heldBy: study.claimedById },
+    });
     await notifyWorklist(tx, { type: "released", studyId });
     return { studyId };
   });
@@ -170,7 +246,9 @@ export async function breakClaim(db: Db, actor: Actor, studyId: string, reason: 
  * event and the NOTIFY): through Prisma's interactive transaction it took ~5 ms of CPU.
  */
 export async function markRead(db: Db, user: Actor, studyId: string, now = new Date()) {
-  const [row] = await hotQuery<{ readingState: string; claimedById: string | null; done: boolean }>(db, cachedPlan(Prisma.sql`
+  const [row] = await hotQuery<{ readingState: string; claimedById: string | null; done: boolean }>(
+    db,
+    cachedPlan(Prisma.sql`
     WITH target AS (
       SELECT id, "readingState", "claimedById", "dueAt" FROM "Study" WHERE id = ${studyId} FOR UPDATE
     ),
@@ -182,7 +260,8 @@ export async function markRead(db: Db, user: Actor, studyId: string, now = new D
     ),
     ${auditedAndNotified("done", { actorId: user.id, action: "study.read", via: "worklist", event: "read", now })}
     SELECT target."readingState", target."claimedById", EXISTS (SELECT 1 FROM done) AS done FROM target
-     WHERE (SELECT count(*) FROM notified) >= 0`));
+     WHERE (SELECT count(*) FROM notified) >= 0`),
+  );
   if (!row) throw new NotFoundError("Study", studyId);
   if (row.done) return { studyId, readAt: now };
   if (row.readingState === "READ") throw new ConflictError("This study has already been read.");
@@ -192,15 +271,33 @@ export async function markRead(db: Db, user: Actor, studyId: string, now = new D
 /** Reading usually ends in the RIS or reporting system: it marks studies read by accession number. */
 export async function markReadByAccession(db: Db, accessionNumber: string, now = new Date()) {
   return db.$transaction(async (tx) => {
-    const studies = await tx.study.findMany({ where: { accessionNumber, readingState: { not: "READ" } }, select: { id: true, claimedById: true, dueAt: true } });
+    const studies = await tx.study.findMany({
+      where: { accessionNumber, readingState: { not: "READ" } },
+      select: { id: true, claimedById: true, dueAt: true },
+    });
     if (studies.length === 0) {
       const any = await tx.study.count({ where: { accessionNumber } });
       if (!any) throw new NotFoundError("Accession", accessionNumber);
       return { accessionNumber, marked: 0 };
     }
     for (const s of studies) {
-      await tx.study.update({ where: { id: s.id }, data: { readingState: "READ", readAt: now, readById: s.claimedById, dueAtWhenRead: s.dueAt, claimHeartbeatAt: null, ...LEAVES_WORKLIST } });
-      await recordAudit(tx, { actorId: null, action: "study.read", studyId: s.id, details: { via: "ris", accessionNumber } });
+      await tx.study.update({
+        where: { id: s.id },
+        data: {
+          readingState: "READ",
+          readAt: now,
+          readById: s.claimedById,
+          dueAtWhenRead: s.dueAt,
+          claimHeartbeatAt: null,
+          ...LEAVES_WORKLIST,
+        },
+      });
+      await recordAudit(tx, {
+        actorId: null,
+        action: "study.read",
+        studyId: s.id,
+        details: { via: "ris", accessionNumber },
+      });
       await notifyWorklist(tx, { type: "read", studyId: s.id });
     }
     return { accessionNumber, marked: studies.length };

@@ -30,22 +30,40 @@ export type WorklistRow = {
 };
 
 const rowSelect = {
-  ...priorityColumns, studyInstanceUid: true, accessionNumber: true, patientName: true, patientId: true, patientSex: true, patientBirthDate: true,
-  description: true, modalities: true, bodyPart: true, readingState: true, claimHeartbeatAt: true, claimedBy: { select: { id: true, name: true } },
+  ...priorityColumns,
+  studyInstanceUid: true,
+  accessionNumber: true,
+  patientName: true,
+  patientId: true,
+  patientSex: true,
+  patientBirthDate: true,
+  description: true,
+  modalities: true,
+  bodyPart: true,
+  readingState: true,
+  claimHeartbeatAt: true,
+  claimedBy: { select: { id: true, name: true } },
 } as const;
 
 /** Pages up to this depth run as prepared statements (one per depth and filter shape per connection). */
 const CACHED_PLAN_DEPTH = 500;
 
 /** One page of the reading worklist for `userId`, in the engine's order, each row with its reasons. */
-export async function listWorklist(db: Db, userId: string, input: { filters: WorklistFilters; limit: number; offset: number }, now = new Date()) {
+export async function listWorklist(
+  db: Db,
+  userId: string,
+  input: { filters: WorklistFilters; limit: number; offset: number },
+  now = new Date(),
+) {
   const [config, rules] = await Promise.all([getPriorityConfig(db), getWorklistRules(db)]);
   // Open studies are exactly those with a due time (it is cleared when a study is read).
   const where = filterSql(input.filters, userId, now);
   const take = input.offset + input.limit;
   // The first pages are asked for all day: keep their plans (a deep scroll is planned afresh).
   const ordered = orderedIdsSql(where, now, take);
-  const ids = (await db.$queryRaw<{ id: string }[]>(take <= CACHED_PLAN_DEPTH ? cachedPlan(ordered) : ordered)).slice(input.offset);
+  const ids = (await db.$queryRaw<{ id: string }[]>(take <= CACHED_PLAN_DEPTH ? cachedPlan(ordered) : ordered)).slice(
+    input.offset,
+  );
   const rows = await db.study.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: rowSelect });
   const byId = new Map(rows.map((r) => [r.id, r]));
   const claimCutoff = now.getTime() - rules.claimTimeoutMinutes * 60_000;
@@ -53,16 +71,40 @@ export async function listWorklist(db: Db, userId: string, input: { filters: Wor
     const s = byId.get(id);
     if (!s) return [];
     const p = computePriority(toPriorityInput(s as PriorityColumns), config, now);
-    const claimActive = s.readingState === "CLAIMED" && s.claimHeartbeatAt && s.claimHeartbeatAt.getTime() >= claimCutoff;
-    return [{
-      rank: input.offset + i + 1, id: s.id, studyInstanceUid: s.studyInstanceUid, accessionNumber: s.accessionNumber,
-      patientName: s.patientName, patientId: s.patientId, patientSex: s.patientSex, patientAge: ageInYears(s.patientBirthDate, now),
-      description: s.description, modalities: s.modalities, bodyPart: s.bodyPart, orderPriority: s.orderPriority, patientLocation: s.patientLocation,
-      arrivedAt: s.firstSeenAt, dueAt: p.dueAt, pinned: p.pinnedAt !== null, pinSource: p.pinSource,
-      ai: s.aiStatus ? { status: s.aiStatus, finding: s.aiFinding, probability: s.aiProbability, model: s.aiModelId ? `${s.aiModelId} ${s.aiModelVersion}` : null } : null,
-      critical: s.aiStatus === "critical", reasons: p.reasons,
-      claimedBy: claimActive && s.claimedBy ? s.claimedBy : null,
-    }];
+    const claimActive =
+      s.readingState === "CLAIMED" && s.claimHeartbeatAt && s.claimHeartbeatAt.getTime() >= claimCutoff;
+    return [
+      {
+        rank: input.offset + i + 1,
+        id: s.id,
+        studyInstanceUid: s.studyInstanceUid,
+        accessionNumber: s.accessionNumber,
+        patientName: s.patientName,
+        patientId: s.patientId,
+        patientSex: s.patientSex,
+        patientAge: ageInYears(s.patientBirthDate, now),
+        description: s.description,
+        modalities: s.modalities,
+        bodyPart: s.bodyPart,
+        orderPriority: s.orderPriority,
+        patientLocation: s.patientLocation,
+        arrivedAt: s.firstSeenAt,
+        dueAt: p.dueAt,
+        pinned: p.pinnedAt !== null,
+        pinSource: p.pinSource,
+        ai: s.aiStatus
+          ? {
+              status: s.aiStatus,
+              finding: s.aiFinding,
+              probability: s.aiProbability,
+              model: s.aiModelId ? `${s.aiModelId} ${s.aiModelVersion}` : null,
+            }
+          : null,
+        critical: s.aiStatus === "critical",
+        reasons: p.reasons,
+        claimedBy: claimActive && s.claimedBy ? s.claimedBy : null,
+      },
+    ];
   });
   return { rows: result, now };
 }
@@ -73,6 +115,8 @@ export const COUNT_CAP = 1_000;
 
 /** How many open studies match the user's filters, up to COUNT_CAP ("1,000+" beyond). */
 export async function countWorklist(db: Db, userId: string, filters: WorklistFilters, now = new Date()) {
-  const [{ total }] = await db.$queryRaw<[{ total: bigint }]>(cappedCountSql(filterSql(filters, userId, now), COUNT_CAP));
+  const [{ total }] = await db.$queryRaw<[{ total: bigint }]>(
+    cappedCountSql(filterSql(filters, userId, now), COUNT_CAP),
+  );
   return { total: Number(total), capped: Number(total) >= COUNT_CAP };
 }

@@ -14,13 +14,18 @@ class WorklistEvents extends EventEmitter {
     const url = env().DATABASE_URL;
     if (this.listening || !url) return;
     this.listening = true;
-    listenToChannels(url, [WORKLIST_CHANNEL], (_channel, payload) => {
-      try {
-        this.emit("event", JSON.parse(payload) as WorklistEvent);
-      } catch {
-        // not ours
-      }
-    }, "readnext-web-listen");
+    listenToChannels(
+      url,
+      [WORKLIST_CHANNEL],
+      (_channel, payload) => {
+        try {
+          this.emit("event", JSON.parse(payload) as WorklistEvent);
+        } catch {
+          // not ours
+        }
+      },
+      "readnext-web-listen",
+    );
   }
 }
 

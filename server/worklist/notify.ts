@@ -2,7 +2,11 @@ import type { Db, Prisma } from "../db/client";
 
 export const WORKLIST_CHANNEL = "readnext_worklist";
 
-export type WorklistEvent = { type: "arrived" | "changed" | "claimed" | "released" | "read" | "scored" | "override"; studyId: string; critical?: boolean };
+export type WorklistEvent = {
+  type: "arrived" | "changed" | "claimed" | "released" | "read" | "scored" | "override";
+  studyId: string;
+  critical?: boolean;
+};
 
 /** Tells every web server (LISTEN readnext_worklist) that the worklist changed; sent on commit. */
 export async function notifyWorklist(tx: Prisma.TransactionClient | Db, event: WorklistEvent): Promise<void> {

@@ -13,10 +13,21 @@ export async function listOpenClaims(db: Db, now = new Date(), limit = 200) {
     orderBy: [{ claimedAt: "asc" }, { id: "asc" }],
     take: limit,
     select: {
-      id: true, accessionNumber: true, patientName: true, modalities: true, description: true, dueAt: true,
-      claimedAt: true, claimHeartbeatAt: true, claimedBy: { select: { id: true, name: true } },
+      id: true,
+      accessionNumber: true,
+      patientName: true,
+      modalities: true,
+      description: true,
+      dueAt: true,
+      claimedAt: true,
+      claimHeartbeatAt: true,
+      claimedBy: { select: { id: true, name: true } },
     },
   });
   const cutoff = now.getTime() - rules.claimTimeoutMinutes * 60_000;
-  return rows.map(({ claimHeartbeatAt, ...s }) => ({ ...s, lastActivityAt: claimHeartbeatAt, lapsed: !claimHeartbeatAt || claimHeartbeatAt.getTime() < cutoff }));
+  return rows.map(({ claimHeartbeatAt, ...s }) => ({
+    ...s,
+    lastActivityAt: claimHeartbeatAt,
+    lapsed: !claimHeartbeatAt || claimHeartbeatAt.getTime() < cutoff,
+  }));
 }

@@ -13,7 +13,13 @@ export async function setOverride(db: Db, actorId: string, studyId: string, inpu
     if (!study) throw new NotFoundError("Study", studyId);
     await tx.study.update({
       where: { id: studyId },
-      data: { overrideKind: input.kind, overrideMinutes: input.kind === "target" ? input.minutes : null, overrideReason: input.reason, overrideById: actorId, overrideAt: now },
+      data: {
+        overrideKind: input.kind,
+        overrideMinutes: input.kind === "target" ? input.minutes : null,
+        overrideReason: input.reason,
+        overrideById: actorId,
+        overrideAt: now,
+      },
     });
     await refreshPriorities(tx, [studyId]);
     await recordAudit(tx, { actorId, action: `study.override-${input.kind}`, studyId, details: input });
@@ -26,7 +32,10 @@ export async function clearOverride(db: Db, actorId: string, studyId: string) {
   return db.$transaction(async (tx) => {
     const study = await tx.study.findUnique({ where: { id: studyId }, select: { overrideKind: true } });
     if (!study) throw new NotFoundError("Study", studyId);
-    await tx.study.update({ where: { id: studyId }, data: { overrideKind: null, overrideMinutes: null, overrideReason: null, overrideById: null, overrideAt: null } });
+    await tx.study.update({
+      where: { id: studyId },
+      data: { overrideKind: null, overrideMinutes: null, overrideReason: null, overrideById: null, overrideAt: null },
+    });
     await refreshPriorities(tx, [studyId]);
     await recordAudit(tx, { actorId, action: "study.override-cleared", studyId, details: { was: study.overrideKind } });
     await notifyWorklist(tx, { type: "override", studyId });

@@ -7,17 +7,24 @@ import { PIN_RULES, TIE_BREAK, type PinRule } from "@/lib/priority/reading-order
 const column = (name: string) => Prisma.raw(`s."${name}"`);
 const tieColumns = TIE_BREAK.map(column);
 /** The columns each part returns: its pin time as "pin", then the tie-break columns. */
-const partColumns = (pin: Prisma.Sql) => Prisma.join([Prisma.sql`s.id`, Prisma.sql`${pin} AS pin`, ...TIE_BREAK.filter((c) => c !== "id").map(column)], ", ");
+const partColumns = (pin: Prisma.Sql) =>
+  Prisma.join([Prisma.sql`s.id`, Prisma.sql`${pin} AS pin`, ...TIE_BREAK.filter((c) => c !== "id").map(column)], ", ");
 
 /** Where a pin rule puts a study among the pinned at `now`. */
 function pinnedBy(rule: PinRule, now: Date): Prisma.Sql {
-  return rule.counts === "whenSet" ? Prisma.sql`${column(rule.column)} IS NOT NULL` : Prisma.sql`${column(rule.column)} <= ${now}`;
+  return rule.counts === "whenSet"
+    ? Prisma.sql`${column(rule.column)} IS NOT NULL`
+    : Prisma.sql`${column(rule.column)} <= ${now}`;
 }
 
 /** Not pinned by any rule at `now`. */
 function unpinned(now: Date): Prisma.Sql {
   return Prisma.join(
-    PIN_RULES.map((rule) => (rule.counts === "whenSet" ? Prisma.sql`${column(rule.column)} IS NULL` : Prisma.sql`(${column(rule.column)} IS NULL OR ${column(rule.column)} > ${now})`)),
+    PIN_RULES.map((rule) =>
+      rule.counts === "whenSet"
+        ? Prisma.sql`${column(rule.column)} IS NULL`
+        : Prisma.sql`(${column(rule.column)} IS NULL OR ${column(rule.column)} > ${now})`,
+    ),
     " AND ",
   );
 }
@@ -31,7 +38,11 @@ const lockClause = (lock?: boolean) => (lock ? Prisma.sql` FOR UPDATE OF s SKIP 
  * cleared with the due time (refresh-priority, claims' LEAVES_WORKLIST), and saying it made
  * the planner AND in the whole due-time index.
  */
-export function pinnedPartsSql(where: Prisma.Sql, now: Date, options: PartOptions): { part: PinRule["part"]; sql: Prisma.Sql }[] {
+export function pinnedPartsSql(
+  where: Prisma.Sql,
+  now: Date,
+  options: PartOptions,
+): { part: PinRule["part"]; sql: Prisma.Sql }[] {
   return PIN_RULES.map((rule) => ({
     part: rule.part,
     sql: Prisma.sql`SELECT ${partColumns(column(rule.column))} FROM "Study" s

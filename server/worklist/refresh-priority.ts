@@ -14,7 +14,10 @@ type Tx = Prisma.TransactionClient | Db;
 export async function refreshPriorities(tx: Tx, studyIds: string[], config?: PriorityConfig): Promise<void> {
   if (studyIds.length === 0) return;
   const cfg = config ?? (await getPriorityConfig(tx as Db));
-  const rows = (await tx.study.findMany({ where: { id: { in: studyIds }, readingState: { not: "READ" } }, select: priorityColumns })) as PriorityColumns[];
+  const rows = (await tx.study.findMany({
+    where: { id: { in: studyIds }, readingState: { not: "READ" } },
+    select: priorityColumns,
+  })) as PriorityColumns[];
   if (rows.length === 0) return;
   // One UPDATE for the whole batch rather than a round trip per study.
   const values = rows.map((row) => {
@@ -33,11 +36,20 @@ export async function refreshAllOpenPriorities(db: Db, config?: PriorityConfig):
   let cursor: string | undefined;
   for (;;) {
     const batch = await db.study.findMany({
-      where: { readingState: { not: "READ" } }, select: { id: true }, orderBy: { id: "asc" }, take: 500,
+      where: { readingState: { not: "READ" } },
+      select: { id: true },
+      orderBy: { id: "asc" },
+      take: 500,
       ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
     });
     if (batch.length === 0) return done;
-    await db.$transaction((tx) => refreshPriorities(tx, batch.map((b) => b.id), cfg));
+    await db.$transaction((tx) =>
+      refreshPriorities(
+        tx,
+        batch.map((b) => b.id),
+        cfg,
+      ),
+    );
     done += batch.length;
     cursor = batch.at(-1)!.id;
   }

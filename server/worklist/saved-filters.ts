@@ -5,7 +5,10 @@ import { NO_FILTERS, worklistFiltersSchema, type WorklistFilters } from "@/lib/w
 
 /** Read on every Next case press, so straight from the pool (Prisma's client spends ~0.8 ms of CPU on a query). */
 export async function getSavedFilters(db: Db, userId: string): Promise<WorklistFilters> {
-  const [user] = await hotQuery<{ worklistFilters: unknown }>(db, cachedPlan(Prisma.sql`SELECT "worklistFilters" FROM "User" WHERE id = ${userId}`));
+  const [user] = await hotQuery<{ worklistFilters: unknown }>(
+    db,
+    cachedPlan(Prisma.sql`SELECT "worklistFilters" FROM "User" WHERE id = ${userId}`),
+  );
   const parsed = worklistFiltersSchema.safeParse(user?.worklistFilters ?? NO_FILTERS);
   return parsed.success ? parsed.data : NO_FILTERS;
 }

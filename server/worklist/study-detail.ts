@@ -5,7 +5,10 @@ import { getPriorityConfig, getWorklistRules } from "../core/settings";
 import { priorityColumns, toPriorityInput, type PriorityColumns } from "./priority-input";
 
 /** Fills the viewer launch template; values are URL-encoded. */
-export function viewerUrl(template: string, study: { studyInstanceUid: string; accessionNumber: string | null; patientId: string | null }): string {
+export function viewerUrl(
+  template: string,
+  study: { studyInstanceUid: string; accessionNumber: string | null; patientId: string | null },
+): string {
   return template
     .replaceAll("{StudyInstanceUID}", encodeURIComponent(study.studyInstanceUid))
     .replaceAll("{AccessionNumber}", encodeURIComponent(study.accessionNumber ?? ""))
@@ -18,15 +21,54 @@ export async function getStudyDetail(db: Db, studyId: string, viewerId: string |
   const study = await db.study.findUnique({
     where: { id: studyId },
     select: {
-      ...priorityColumns, studyInstanceUid: true, accessionNumber: true, patientName: true, patientId: true, patientSex: true, patientBirthDate: true,
-      description: true, modalities: true, bodyPart: true, readingState: true, claimedAt: true, readAt: true, revision: true,
-      orderPriorityRaw: true, patientLocationRaw: true, referringPhysician: true, studyDateTime: true,
-      claimedBy: { select: { id: true, name: true } }, readBy: { select: { name: true } },
-      series: { select: { seriesInstanceUid: true, modality: true, description: true, numberOfInstances: true, seriesNumber: true }, orderBy: { seriesNumber: "asc" } },
+      ...priorityColumns,
+      studyInstanceUid: true,
+      accessionNumber: true,
+      patientName: true,
+      patientId: true,
+      patientSex: true,
+      patientBirthDate: true,
+      description: true,
+      modalities: true,
+      bodyPart: true,
+      readingState: true,
+      claimedAt: true,
+      readAt: true,
+      revision: true,
+      orderPriorityRaw: true,
+      patientLocationRaw: true,
+      referringPhysician: true,
+      studyDateTime: true,
+      claimedBy: { select: { id: true, name: true } },
+      readBy: { select: { name: true } },
+      series: {
+        select: {
+          seriesInstanceUid: true,
+          modality: true,
+          description: true,
+          numberOfInstances: true,
+          seriesNumber: true,
+        },
+        orderBy: { seriesNumber: "asc" },
+      },
       aiResults: {
         select: {
-          id: true, modelId: true, modelVersion: true, status: true, probability: true, finding: true, critical: true, urgent: true, reason: true,
-          keySliceIndex: true, keySliceInstanceNumber: true, keySliceProbability: true, studyRevision: true, seriesInstanceUid: true, createdAt: true, timings: true,
+          id: true,
+          modelId: true,
+          modelVersion: true,
+          status: true,
+          probability: true,
+          finding: true,
+          critical: true,
+          urgent: true,
+          reason: true,
+          keySliceIndex: true,
+          keySliceInstanceNumber: true,
+          keySliceProbability: true,
+          studyRevision: true,
+          seriesInstanceUid: true,
+          createdAt: true,
+          timings: true,
           // Whether a preview exists, without sending its bytes (the PNG has its own URL).
           feedback: { where: { userId: viewerId ?? "" }, select: { verdict: true, comment: true, at: true } },
         },
@@ -37,15 +79,30 @@ export async function getStudyDetail(db: Db, studyId: string, viewerId: string |
   });
   if (!study) throw new NotFoundError("Study", studyId);
   const history = await db.auditEvent.findMany({
-    where: { studyId }, orderBy: { at: "asc" }, take: 200, select: { id: true, at: true, action: true, details: true, actor: { select: { name: true } } },
+    where: { studyId },
+    orderBy: { at: "asc" },
+    take: 200,
+    select: { id: true, at: true, action: true, details: true, actor: { select: { name: true } } },
   });
   const priority = computePriority(toPriorityInput(study as PriorityColumns), config, now);
-  const withPreview = new Set((await db.aiResult.findMany({ where: { studyId, preview: { not: null } }, select: { id: true } })).map((r) => r.id));
+  const withPreview = new Set(
+    (await db.aiResult.findMany({ where: { studyId, preview: { not: null } }, select: { id: true } })).map((r) => r.id),
+  );
   const aiResults = study.aiResults.map(({ feedback, ...r }) => ({
-    ...r, current: r.studyRevision === study.revision, myFeedback: feedback[0] ?? null,
-    previewUrl: withPreview.has(r.id) ? `/api/ai-results/${r.id}/preview` : null, modelCardUrl: `/models/${r.modelId}/card`,
+    ...r,
+    current: r.studyRevision === study.revision,
+    myFeedback: feedback[0] ?? null,
+    previewUrl: withPreview.has(r.id) ? `/api/ai-results/${r.id}/preview` : null,
+    modelCardUrl: `/models/${r.modelId}/card`,
   }));
-  return { ...study, aiResults, priority, history, viewerUrl: viewerUrl(rules.viewerUrlTemplate, study), claimTimeoutMinutes: rules.claimTimeoutMinutes };
+  return {
+    ...study,
+    aiResults,
+    priority,
+    history,
+    viewerUrl: viewerUrl(rules.viewerUrlTemplate, study),
+    claimTimeoutMinutes: rules.claimTimeoutMinutes,
+  };
 }
 
 /** The key-slice PNG stored with one AI result, or null. */

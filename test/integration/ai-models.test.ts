@@ -27,7 +27,9 @@ function modelsFolder(): string {
   cpSync(ICH, path.join(dir, "ich-headct"), { recursive: true });
   // A second version whose .onnx was changed after its manifest was written.
   cpSync(ICH, path.join(dir, "ich-headct-tampered"), { recursive: true });
-  const manifest = JSON.parse(readFileSync(path.join(dir, "ich-headct-tampered/manifest.json"), "utf8")) as { version: string };
+  const manifest = JSON.parse(readFileSync(path.join(dir, "ich-headct-tampered/manifest.json"), "utf8")) as {
+    version: string;
+  };
   manifest.version = "1.0.1";
   writeFileSync(path.join(dir, "ich-headct-tampered/manifest.json"), JSON.stringify(manifest));
   const bytes = readFileSync(path.join(dir, "ich-headct-tampered/model.onnx"));
@@ -53,23 +55,49 @@ beforeEach(async () => {
   await resetDatabase();
 });
 
-async function study(sourceId: string, uid: string, series: { modality: string; bodyPart: string; numberOfInstances: number }[]) {
+async function study(
+  sourceId: string,
+  uid: string,
+  series: { modality: string; bodyPart: string; numberOfInstances: number }[],
+) {
   return testDb().study.create({
-    data: { sourceId, studyInstanceUid: uid, modalities: series.map((s) => s.modality), dueAt: new Date(), series: { create: series.map((s, i) => ({ seriesInstanceUid: `${uid}.${i}`, ...s })) } },
+    data: {
+      sourceId,
+      studyInstanceUid: uid,
+      modalities: series.map((s) => s.modality),
+      dueAt: new Date(),
+      series: { create: series.map((s, i) => ({ seriesInstanceUid: `${uid}.${i}`, ...s })) },
+    },
   });
 }
-const source = () => createSource(testDb(), null, { name: `S${Math.random()}`, baseUrl: "http://127.0.0.1:9/dicom-web", authType: "none", timeoutMs: 1000, capabilities: {}, locationTag: "00380300", backfillDays: 1, syncIntervalSeconds: 60, enabled: false });
+const source = () =>
+  createSource(testDb(), null, {
+    name: `S${Math.random()}`,
+    baseUrl: "http://127.0.0.1:9/dicom-web",
+    authType: "none",
+    timeoutMs: 1000,
+    capabilities: {},
+    locationTag: "00380300",
+    backfillDays: 1,
+    syncIntervalSeconds: 60,
+    enabled: false,
+  });
 
 describe("model registry", () => {
   it("loads the good model, refuses the tampered and the broken one by name, and records all three", async () => {
     expect(registry.loaded.map((m) => `${m.manifest.id} ${m.manifest.version}`)).toEqual(["ich-headct 1.0.0"]);
-    expect(registry.refused.map((r) => [r.modelId, r.version])).toEqual([["broken", "unknown"], ["ich-headct", "1.0.1"]]);
+    expect(registry.refused.map((r) => [r.modelId, r.version])).toEqual([
+      ["broken", "unknown"],
+      ["ich-headct", "1.0.1"],
+    ]);
     expect(registry.refused[1]!.reason).toMatch(/sha256 of model\.onnx is [0-9a-f]{64}, the manifest says/);
     expect(registry.refused[0]!.reason).toMatch(/cannot read manifest\.json/);
     await registry.record(testDb());
     const listed = await listModels(testDb());
     expect(listed.map((m) => [m.modelId, m.version, m.enabled, m.loadError === null])).toEqual([
-      ["broken", "unknown", true, false], ["ich-headct", "1.0.1", true, false], ["ich-headct", "1.0.0", true, true],
+      ["broken", "unknown", true, false],
+      ["ich-headct", "1.0.1", true, false],
+      ["ich-headct", "1.0.0", true, true],
     ]);
     expect((await registry.refreshActive(testDb())).map((m) => m.manifest.version)).toEqual(["1.0.0"]);
   });
@@ -84,18 +112,33 @@ describe("model registry", () => {
     expect(await registry.refreshActive(testDb())).toEqual([]);
     expect(registry.get("ich-headct", "1.0.0")).toBeUndefined();
     await setModelEnabled(testDb(), admin.id, good.id, true);
-    await expect(setModelEnabled(testDb(), admin.id, refused.id, true)).rejects.toThrow(/refused by the workers: .*sha256/);
+    await expect(setModelEnabled(testDb(), admin.id, refused.id, true)).rejects.toThrow(
+      /refused by the workers: .*sha256/,
+    );
 
     await setModelThresholds(testDb(), admin.id, good.id, { critical: 0.8, urgent: 0.4 });
     const [active] = await registry.refreshActive(testDb());
     expect(active!.manifest.outputs[0]).toMatchObject({ criticalThreshold: 0.8, urgentThreshold: 0.4 });
-    await expect(setModelThresholds(testDb(), admin.id, good.id, { critical: null, urgent: 0.6 })).rejects.toThrow(/must be below the critical threshold \(0\.5\)/);
+    await expect(setModelThresholds(testDb(), admin.id, good.id, { critical: null, urgent: 0.6 })).rejects.toThrow(
+      /must be below the critical threshold \(0\.5\)/,
+    );
     await setModelThresholds(testDb(), admin.id, good.id, { critical: null, urgent: null });
-    expect((await registry.refreshActive(testDb()))[0]!.manifest.outputs[0]).toMatchObject({ criticalThreshold: 0.5, urgentThreshold: 0.3 });
+    expect((await registry.refreshActive(testDb()))[0]!.manifest.outputs[0]).toMatchObject({
+      criticalThreshold: 0.5,
+      urgentThreshold: 0.3,
+    });
 
     const audit = await testDb().auditEvent.findMany({ where: { actorId: admin.id }, orderBy: { at: "asc" } });
-    expect(audit.map((a) => a.action)).toEqual(["model.disabled", "model.enabled", "model.thresholds", "model.thresholds"]);
-    expect(audit[2]!.details).toMatchObject({ from: { critical: null, urgent: null }, to: { critical: 0.8, urgent: 0.4 } });
+    expect(audit.map((a) => a.action)).toEqual([
+      "model.disabled",
+      "model.enabled",
+      "model.thresholds",
+      "model.thresholds",
+    ]);
+    expect(audit[2]!.details).toMatchObject({
+      from: { critical: null, urgent: null },
+      to: { critical: 0.8, urgent: 0.4 },
+    });
   });
 });
 
@@ -104,13 +147,18 @@ describe("dispatching score jobs", () => {
     await registry.record(testDb());
     const models = await registry.refreshActive(testDb());
     const s = await source();
-    const head = await study(s.id, "1.1", [{ modality: "CT", bodyPart: "HEAD", numberOfInstances: 30 }, { modality: "CT", bodyPart: "HEAD", numberOfInstances: 1 }]);
+    const head = await study(s.id, "1.1", [
+      { modality: "CT", bodyPart: "HEAD", numberOfInstances: 30 },
+      { modality: "CT", bodyPart: "HEAD", numberOfInstances: 1 },
+    ]);
     const knee = await study(s.id, "1.2", [{ modality: "MR", bodyPart: "KNEE", numberOfInstances: 20 }]);
     const sent: ScoreJobData[] = [];
     const send = async (job: ScoreJobData) => void sent.push(job);
 
     expect(await dispatchScoring(testDb(), models, send)).toEqual({ queued: 1, notApplicable: 1 });
-    expect(sent).toEqual([{ studyId: head.id, revision: 1, modelId: "ich-headct", modelVersion: "1.0.0", expectedModels: 1 }]);
+    expect(sent).toEqual([
+      { studyId: head.id, revision: 1, modelId: "ich-headct", modelVersion: "1.0.0", expectedModels: 1 },
+    ]);
     const kneeRow = await testDb().study.findUniqueOrThrow({ where: { id: knee.id } });
     expect(kneeRow).toMatchObject({ aiStatus: "not_applicable", aiReason: "no model for MR KNEE", scoringRevision: 1 });
 
@@ -127,22 +175,39 @@ describe("dispatching score jobs", () => {
     // Orthanc's early intake took the first two images only.
     const early = await study(s.id, "3.1", [{ modality: "CT", bodyPart: "HEAD", numberOfInstances: 2 }]);
     const flagged = await study(s.id, "3.2", [{ modality: "CT", bodyPart: "HEAD", numberOfInstances: 30 }]);
-    await testDb().study.update({ where: { id: flagged.id }, data: { aiStatus: "critical", aiFinding: "intracranial-bleed", aiProbability: 0.97, scoringRevision: 1 } });
+    await testDb().study.update({
+      where: { id: flagged.id },
+      data: { aiStatus: "critical", aiFinding: "intracranial-bleed", aiProbability: 0.97, scoringRevision: 1 },
+    });
     expect(await dispatchScoring(testDb(), models, async () => undefined)).toEqual({ queued: 0, notApplicable: 1 });
-    expect(await testDb().study.findUniqueOrThrow({ where: { id: early.id } })).toMatchObject({ aiStatus: "not_applicable", aiReason: "ich-headct: 2 instances, fewer than 12" });
+    expect(await testDb().study.findUniqueOrThrow({ where: { id: early.id } })).toMatchObject({
+      aiStatus: "not_applicable",
+      aiReason: "ich-headct: 2 instances, fewer than 12",
+    });
 
     await testDb().series.updateMany({ where: { studyId: early.id }, data: { numberOfInstances: 30 } });
     await testDb().study.updateMany({ where: { id: { in: [early.id, flagged.id] } }, data: { revision: 2 } });
     expect(await dispatchScoring(testDb(), models, async () => undefined)).toEqual({ queued: 2, notApplicable: 0 });
-    expect(await testDb().study.findUniqueOrThrow({ where: { id: early.id } })).toMatchObject({ aiStatus: null, aiReason: null, scoringRevision: 2 });
-    expect(await testDb().study.findUniqueOrThrow({ where: { id: flagged.id } })).toMatchObject({ aiStatus: "critical", aiProbability: 0.97, scoringRevision: 2 });
+    expect(await testDb().study.findUniqueOrThrow({ where: { id: early.id } })).toMatchObject({
+      aiStatus: null,
+      aiReason: null,
+      scoringRevision: 2,
+    });
+    expect(await testDb().study.findUniqueOrThrow({ where: { id: flagged.id } })).toMatchObject({
+      aiStatus: "critical",
+      aiProbability: 0.97,
+      scoringRevision: 2,
+    });
   });
 
   it("with every model disabled, a head CT says so instead of waiting for AI forever", async () => {
     const s = await source();
     const head = await study(s.id, "2.1", [{ modality: "CT", bodyPart: "HEAD", numberOfInstances: 30 }]);
     await dispatchScoring(testDb(), [], async () => undefined);
-    expect(await testDb().study.findUniqueOrThrow({ where: { id: head.id } })).toMatchObject({ aiStatus: "not_applicable", aiReason: "no model is enabled" });
+    expect(await testDb().study.findUniqueOrThrow({ where: { id: head.id } })).toMatchObject({
+      aiStatus: "not_applicable",
+      aiReason: "no model is enabled",
+    });
   });
 });
 
@@ -151,20 +216,36 @@ describe("results, feedback and metrics", () => {
     const s = await source();
     const head = await study(s.id, "3.1", [{ modality: "CT", bodyPart: "HEAD", numberOfInstances: 30 }]);
     const job = { studyId: head.id, revision: 1, modelId: "ich-headct", modelVersion: "1.0.0", expectedModels: 1 };
-    const stored = await storeAiResult(testDb(), job, { status: "SCORED", probability: 0.93, finding: "intracranial-bleed", critical: true, timings: { fetchMs: 100, decodeMs: 50, inferenceMs: 200, totalMs: 350 } });
+    const stored = await storeAiResult(testDb(), job, {
+      status: "SCORED",
+      probability: 0.93,
+      finding: "intracranial-bleed",
+      critical: true,
+      timings: { fetchMs: 100, decodeMs: 50, inferenceMs: 200, totalMs: 350 },
+    });
     expect(stored).toMatchObject({ critical: true });
-    expect(await storeAiResult(testDb(), job, { status: "SCORED", probability: 0.1, finding: "intracranial-bleed" })).toBeNull();
+    expect(
+      await storeAiResult(testDb(), job, { status: "SCORED", probability: 0.1, finding: "intracranial-bleed" }),
+    ).toBeNull();
     const row = await testDb().study.findUniqueOrThrow({ where: { id: head.id } });
     expect(row).toMatchObject({ aiStatus: "critical", aiProbability: 0.93, aiModelId: "ich-headct" });
     expect(row.pinnedAt).not.toBeNull();
 
     const reader = await makeUser(["radiologist"]);
     await giveAiFeedback(testDb(), reader, { aiResultId: stored!.id, verdict: "confirmed" });
-    await giveAiFeedback(testDb(), reader, { aiResultId: stored!.id, verdict: "dismissed", comment: "calcified falx, not blood" });
+    await giveAiFeedback(testDb(), reader, {
+      aiResultId: stored!.id,
+      verdict: "dismissed",
+      comment: "calcified falx, not blood",
+    });
     const feedback = await testDb().aiFeedback.findMany();
     expect(feedback).toHaveLength(1);
     expect(feedback[0]).toMatchObject({ verdict: "dismissed", comment: "calcified falx, not blood" });
-    expect((await testDb().auditEvent.findMany({ where: { actorId: reader.id }, orderBy: { at: "asc" } })).map((a) => a.action)).toEqual(["study.ai-confirmed", "study.ai-dismissed"]);
+    expect(
+      (await testDb().auditEvent.findMany({ where: { actorId: reader.id }, orderBy: { at: "asc" } })).map(
+        (a) => a.action,
+      ),
+    ).toEqual(["study.ai-confirmed", "study.ai-dismissed"]);
 
     const text = await buildMetricsRegistry(testDb()).metrics();
     expect(text).toContain('readnext_ai_results_total{model="ich-headct",version="1.0.0",status="SCORED"} 1');
@@ -174,14 +255,20 @@ describe("results, feedback and metrics", () => {
     expect(text).toMatch(/# TYPE readnext_ai_results_total counter/);
     // Counters never go down: a purged study's results stay counted.
     await testDb().study.delete({ where: { id: head.id } });
-    expect(await buildMetricsRegistry(testDb()).metrics()).toContain('readnext_ai_results_total{model="ich-headct",version="1.0.0",status="SCORED"} 1');
+    expect(await buildMetricsRegistry(testDb()).metrics()).toContain(
+      'readnext_ai_results_total{model="ich-headct",version="1.0.0",status="SCORED"} 1',
+    );
   });
 
   it("a webhook delivery that keeps failing shows on the admin page with the receiver's answer, and in /metrics", async () => {
     const s = await source();
     const head = await study(s.id, "4.1", [{ modality: "CT", bodyPart: "HEAD", numberOfInstances: 30 }]);
     await testDb().study.update({ where: { id: head.id }, data: { accessionNumber: "PAGE-1" } });
-    const stored = await storeAiResult(testDb(), { studyId: head.id, revision: 1, modelId: "ich-headct", modelVersion: "1.0.0", expectedModels: 1 }, { status: "SCORED", probability: 0.95, finding: "intracranial-bleed", critical: true });
+    const stored = await storeAiResult(
+      testDb(),
+      { studyId: head.id, revision: 1, modelId: "ich-headct", modelVersion: "1.0.0", expectedModels: 1 },
+      { status: "SCORED", probability: 0.95, finding: "intracranial-bleed", critical: true },
+    );
     expect(await webhookStatus(testDb(), undefined)).toMatchObject({ configured: false, target: null });
 
     const boss = await startQueue(env().DATABASE_URL!, { maintenanceSeconds: 3600 });
@@ -196,7 +283,14 @@ describe("results, feedback and metrics", () => {
 
       const status = await webhookStatus(testDb(), "https://pager.hospital.example/hooks/readnext?token=abc");
       expect(status).toMatchObject({ configured: true, target: "pager.hospital.example", queue: { failed: 1 } });
-      expect(status.problems).toEqual([expect.objectContaining({ state: "failed", retries: 0, error: "webhook answered HTTP 503", accessionNumber: "PAGE-1" })]);
+      expect(status.problems).toEqual([
+        expect.objectContaining({
+          state: "failed",
+          retries: 0,
+          error: "webhook answered HTTP 503",
+          accessionNumber: "PAGE-1",
+        }),
+      ]);
       expect(await buildMetricsRegistry(testDb()).metrics()).toContain('readnext_webhook_jobs{state="failed"} 1');
     } finally {
       await boss.stop({ graceful: false, wait: true });
@@ -212,29 +306,70 @@ describe("AI accuracy for chairs and the what-if prefill", () => {
     // 60 read CT head studies in the last days: 24 flagged (20 confirmed, 4 dismissed), 36 not (30 agreed, 6 missed).
     await testDb().study.createMany({
       data: Array.from({ length: 60 }, (_, i) => ({
-        id: `acc-${i}`, sourceId: s.id, studyInstanceUid: `9.${i}`, modalities: ["CT"], orderPriority: "ROUTINE" as const, patientLocation: "ED" as const,
-        firstSeenAt: new Date(now - (i + 1) * 3600_000), readingState: "READ" as const, readAt: new Date(now - i * 3600_000), claimedAt: new Date(now - i * 3600_000 - 600_000),
+        id: `acc-${i}`,
+        sourceId: s.id,
+        studyInstanceUid: `9.${i}`,
+        modalities: ["CT"],
+        orderPriority: "ROUTINE" as const,
+        patientLocation: "ED" as const,
+        firstSeenAt: new Date(now - (i + 1) * 3600_000),
+        readingState: "READ" as const,
+        readAt: new Date(now - i * 3600_000),
+        claimedAt: new Date(now - i * 3600_000 - 600_000),
         // Due 90 min after arrival for the first 45 (read after 60: in time), 30 min for the next 10 (late), unknown for the rest.
-        dueAtWhenRead: i < 45 ? new Date(now - (i + 1) * 3600_000 + 90 * 60_000) : i < 55 ? new Date(now - (i + 1) * 3600_000 + 30 * 60_000) : null,
+        dueAtWhenRead:
+          i < 45
+            ? new Date(now - (i + 1) * 3600_000 + 90 * 60_000)
+            : i < 55
+              ? new Date(now - (i + 1) * 3600_000 + 30 * 60_000)
+              : null,
         aiStatus: i < 24 ? ("critical" as const) : ("negative" as const),
       })),
     });
     await testDb().aiResult.createMany({
-      data: Array.from({ length: 60 }, (_, i) => ({ id: `res-${i}`, studyId: `acc-${i}`, modelId: "ich-headct", modelVersion: "1.0.0", studyRevision: 1, status: "SCORED" as const, probability: i < 24 ? 0.9 : 0.1, critical: i < 24 })),
+      data: Array.from({ length: 60 }, (_, i) => ({
+        id: `res-${i}`,
+        studyId: `acc-${i}`,
+        modelId: "ich-headct",
+        modelVersion: "1.0.0",
+        studyRevision: 1,
+        status: "SCORED" as const,
+        probability: i < 24 ? 0.9 : 0.1,
+        critical: i < 24,
+      })),
     });
     const verdict = (i: number) => (i < 20 ? "confirmed" : i < 24 ? "dismissed" : i < 54 ? "confirmed" : "dismissed");
     // The first reader said the opposite first and then changed their mind on result 0: the later word counts.
-    await testDb().aiFeedback.create({ data: { aiResultId: "res-0", userId: readers[1]!.id, verdict: "dismissed", at: new Date(now - 60_000) } });
-    await testDb().aiFeedback.createMany({ data: Array.from({ length: 60 }, (_, i) => ({ aiResultId: `res-${i}`, userId: readers[0]!.id, verdict: verdict(i) as "confirmed" | "dismissed" })) });
+    await testDb().aiFeedback.create({
+      data: { aiResultId: "res-0", userId: readers[1]!.id, verdict: "dismissed", at: new Date(now - 60_000) },
+    });
+    await testDb().aiFeedback.createMany({
+      data: Array.from({ length: 60 }, (_, i) => ({
+        aiResultId: `res-${i}`,
+        userId: readers[0]!.id,
+        verdict: verdict(i) as "confirmed" | "dismissed",
+      })),
+    });
 
     const [acc] = await aiAccuracy(testDb(), new Date(now - 30 * 24 * 3600_000));
-    expect(acc).toMatchObject({ modelId: "ich-headct", scored: 60, flagged: 24, truePositive: 20, falsePositive: 4, trueNegative: 30, falseNegative: 6, reviewed: 60 });
+    expect(acc).toMatchObject({
+      modelId: "ich-headct",
+      scored: 60,
+      flagged: 24,
+      truePositive: 20,
+      falsePositive: 4,
+      trueNegative: 30,
+      falseNegative: 6,
+      reviewed: 60,
+    });
     expect(acc!.sensitivity).toBeCloseTo(20 / 26);
     expect(acc!.specificity).toBeCloseTo(30 / 34);
 
     const prefill = await prefillScenario(testDb());
     expect(prefill.scenario.ai).toEqual({ sensitivity: 0.769, specificity: 0.882 });
-    expect(prefill.basis.join(" ")).toContain("sensitivity 0.769 measured from 26 reviewed results, specificity 0.882 measured from 34 reviewed results");
+    expect(prefill.basis.join(" ")).toContain(
+      "sensitivity 0.769 measured from 26 reviewed results, specificity 0.882 measured from 34 reviewed results",
+    );
 
     const summary = await throughputSummary(testDb(), new Date(now + 1000), 24 * 3);
     expect(summary.criticalRead).toBe(24);

@@ -27,8 +27,17 @@ function trpcHttp(path: string, cookie: string | null, input?: unknown, method: 
   const headers = new Headers({ "content-type": "application/json" });
   if (cookie) headers.set("cookie", cookie);
   if (method === "GET" && input !== undefined) url.searchParams.set("input", JSON.stringify({ json: input }));
-  const req = new Request(url, { method, headers, body: method === "POST" ? JSON.stringify({ json: input }) : undefined });
-  return fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => createContext(req.headers) });
+  const req = new Request(url, {
+    method,
+    headers,
+    body: method === "POST" ? JSON.stringify({ json: input }) : undefined,
+  });
+  return fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req,
+    router: appRouter,
+    createContext: () => createContext(req.headers),
+  });
 }
 
 beforeEach(() => resetDatabase());
@@ -100,7 +109,11 @@ describe("tRPC over HTTP", () => {
     expect(await response.text()).toMatch(/userId/);
     const garbage = await fetchRequestHandler({
       endpoint: "/api/trpc",
-      req: new Request(`${ORIGIN}/api/trpc/users.create`, { method: "POST", headers: { cookie: cookie!, "content-type": "application/json" }, body: "{not json" }),
+      req: new Request(`${ORIGIN}/api/trpc/users.create`, {
+        method: "POST",
+        headers: { cookie: cookie!, "content-type": "application/json" },
+        body: "{not json",
+      }),
       router: appRouter,
       createContext: () => createContext(new Headers({ cookie: cookie! })),
     });

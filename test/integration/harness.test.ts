@@ -8,7 +8,11 @@ describe("the test harness", () => {
     delete env.VITEST;
     delete env.VITEST_WORKER_ID;
     delete env.VITEST_POOL_ID;
-    const run = spawnSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--config", "test/fixtures/always-fails.config.ts"], { encoding: "utf8", env, timeout: 60_000 });
+    const run = spawnSync(
+      process.execPath,
+      ["node_modules/vitest/vitest.mjs", "run", "--config", "test/fixtures/always-fails.config.ts"],
+      { encoding: "utf8", env, timeout: 60_000 },
+    );
     expect(run.stdout + run.stderr).toMatch(/fails on purpose/);
     expect(run.status).toBe(1);
   }, 90_000);

@@ -18,11 +18,23 @@ let orthanc: Orthanc;
 let seed = 1000;
 
 const settings = (baseUrl: string, extra: Partial<SourceInput> = {}): SourceInput => ({
-  name: `PACS ${seed++}`, baseUrl, authType: "none", timeoutMs: 5000, locationTag: "00380300", backfillDays: 2, syncIntervalSeconds: 60,
-  enabled: true, capabilities: { orthancChangeFeed: true }, ...extra,
+  name: `PACS ${seed++}`,
+  baseUrl,
+  authType: "none",
+  timeoutMs: 5000,
+  locationTag: "00380300",
+  backfillDays: 2,
+  syncIntervalSeconds: 60,
+  enabled: true,
+  capabilities: { orthancChangeFeed: true },
+  ...extra,
 });
 
-async function stow(url: string, kind: "other" | "chest-xr" = "other", extra: Parameters<typeof generateStudy>[0] extends infer O ? Partial<O> : never = {}) {
+async function stow(
+  url: string,
+  kind: "other" | "chest-xr" = "other",
+  extra: Parameters<typeof generateStudy>[0] extends infer O ? Partial<O> : never = {},
+) {
   const study = generateStudy({ seed: seed++, kind, studyDateTime: new Date(), ...extra });
   const adapter = new DicomWebAdapter(configForUrl(url, { timeoutMs: 10_000 }));
   await adapter.storeInstances(study.instances);
@@ -44,7 +56,13 @@ describe("QIDO-RS sync against a real Orthanc", () => {
     const dir = await startTestOrthanc();
     try {
       const stowed = [];
-      for (let i = 0; i < 12; i++) stowed.push(await stow(dir.dicomWebUrl, "other", { priority: i % 3 === 0 ? null : "STAT", location: i % 2 ? "ED" : "WARD 4B" }));
+      for (let i = 0; i < 12; i++)
+        stowed.push(
+          await stow(dir.dicomWebUrl, "other", {
+            priority: i % 3 === 0 ? null : "STAT",
+            location: i % 2 ? "ED" : "WARD 4B",
+          }),
+        );
       const source = await createSource(testDb(), null, settings(dir.dicomWebUrl));
       const first = await syncSource(testDb(), source.id, { pageSize: 5 });
       expect(first).toMatchObject({ pages: 3, seen: 12, created: 12, updated: 0, unchanged: 0 });
@@ -83,7 +101,9 @@ describe("QIDO-RS sync against a real Orthanc", () => {
     const source = await createSource(testDb(), null, settings(orthanc.dicomWebUrl));
     const study = await stow(orthanc.dicomWebUrl, "chest-xr", { size: 128 });
     await syncSource(testDb(), source.id);
-    const before = await testDb().study.findUniqueOrThrow({ where: { sourceId_studyInstanceUid: { sourceId: source.id, studyInstanceUid: study.studyInstanceUid } } });
+    const before = await testDb().study.findUniqueOrThrow({
+      where: { sourceId_studyInstanceUid: { sourceId: source.id, studyInstanceUid: study.studyInstanceUid } },
+    });
     expect(before.revision).toBe(1);
     // A lateral view arrives later as a second series of the same study.
     const lateral = generateStudy({ seed: 7, kind: "chest-xr", size: 128 });
@@ -92,12 +112,26 @@ describe("QIDO-RS sync against a real Orthanc", () => {
     const original = readPart10(study.instances[0]!);
     const pixels = new Uint16Array((ds.PixelData as ArrayBuffer[])[0]!);
     const { _meta, PixelData: _pixels, ...rest } = ds;
-    const patched = writePart10({ ...rest, StudyInstanceUID: study.studyInstanceUid, PatientID: original.PatientID, PatientName: original.PatientName, AccessionNumber: original.AccessionNumber, SeriesNumber: 2, SeriesDescription: "CHEST LAT" }, pixels);
+    const patched = writePart10(
+      {
+        ...rest,
+        StudyInstanceUID: study.studyInstanceUid,
+        PatientID: original.PatientID,
+        PatientName: original.PatientName,
+        AccessionNumber: original.AccessionNumber,
+        SeriesNumber: 2,
+        SeriesDescription: "CHEST LAT",
+      },
+      pixels,
+    );
     await new DicomWebAdapter(sourceConfigFromRow({ ...source, secret: null })).storeInstances([patched]);
 
     const result = await syncSource(testDb(), source.id);
     expect(result.updated).toBe(1);
-    const rows = await testDb().study.findMany({ where: { studyInstanceUid: study.studyInstanceUid }, include: { series: true } });
+    const rows = await testDb().study.findMany({
+      where: { studyInstanceUid: study.studyInstanceUid },
+      include: { series: true },
+    });
     expect(rows).toHaveLength(1);
     expect(rows[0]!.revision).toBe(2);
     expect(rows[0]!.numberOfSeries).toBe(2);
@@ -114,7 +148,10 @@ describe("QIDO-RS sync against a real Orthanc", () => {
     const adapter = new DicomWebAdapter(configForUrl(orthanc.dicomWebUrl, { timeoutMs: 10_000 }));
     await adapter.storeInstances(study.instances.slice(0, 1));
     await syncSource(testDb(), source.id);
-    const early = await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: study.studyInstanceUid }, include: { series: true } });
+    const early = await testDb().study.findFirstOrThrow({
+      where: { studyInstanceUid: study.studyInstanceUid },
+      include: { series: true },
+    });
     expect(early).toMatchObject({ revision: 1, numberOfSeries: 1, numberOfInstances: 1 });
     expect(early.series.map((s) => s.numberOfInstances)).toEqual([1]);
 
@@ -122,10 +159,15 @@ describe("QIDO-RS sync against a real Orthanc", () => {
     await adapter.storeInstances(study.instances.slice(1));
     const result = await syncSource(testDb(), source.id);
     expect(result).toMatchObject({ created: 0, updated: 1 });
-    const later = await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: study.studyInstanceUid }, include: { series: true } });
+    const later = await testDb().study.findFirstOrThrow({
+      where: { studyInstanceUid: study.studyInstanceUid },
+      include: { series: true },
+    });
     expect(later).toMatchObject({ revision: 2, numberOfSeries: 1, numberOfInstances: 3 });
     expect(later.series.map((s) => s.numberOfInstances)).toEqual([3]);
-    const changed = await testDb().auditEvent.findFirstOrThrow({ where: { studyId: later.id, action: "study.changed" } });
+    const changed = await testDb().auditEvent.findFirstOrThrow({
+      where: { studyId: later.id, action: "study.changed" },
+    });
     expect(changed.details).toEqual({ series: [1, 1], instances: [1, 3], revision: 2 });
   });
 
@@ -141,19 +183,27 @@ describe("QIDO-RS sync against a real Orthanc", () => {
     try {
       const source = await createSource(testDb(), null, settings(proxy.dicomWebUrl));
       await syncSource(testDb(), source.id);
-      const first = await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: study.studyInstanceUid }, include: { series: true } });
+      const first = await testDb().study.findFirstOrThrow({
+        where: { studyInstanceUid: study.studyInstanceUid },
+        include: { series: true },
+      });
       expect(failSeries).toBe(false);
       expect(first).toMatchObject({ revision: 1, series: [] });
 
       const second = await syncSource(testDb(), source.id);
       expect(second.updated).toBeGreaterThanOrEqual(1);
-      const after = await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: study.studyInstanceUid }, include: { series: true } });
+      const after = await testDb().study.findFirstOrThrow({
+        where: { studyInstanceUid: study.studyInstanceUid },
+        include: { series: true },
+      });
       expect(after.revision).toBe(2);
       expect(after.series.map((s) => s.description)).toEqual(["CHEST PA"]);
       expect(after.bodyPart).toBe("CHEST");
       // Once the series are known, later sightings change nothing.
       await syncSource(testDb(), source.id);
-      expect((await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: study.studyInstanceUid } })).revision).toBe(2);
+      expect(
+        (await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: study.studyInstanceUid } })).revision,
+      ).toBe(2);
     } finally {
       await proxy.stop();
     }
@@ -162,12 +212,24 @@ describe("QIDO-RS sync against a real Orthanc", () => {
   it("basic auth works, and a wrong password is reported clearly", async () => {
     const secured = await startTestOrthanc({ users: { reader: "s3cret-pass" } });
     try {
-      await new DicomWebAdapter(configForUrl(secured.dicomWebUrl, { timeoutMs: 5000, auth: { type: "basic", username: "reader", password: "s3cret-pass" } }))
-        .storeInstances(generateStudy({ seed: 5, kind: "other", studyDateTime: new Date() }).instances);
-      const good = await createSource(testDb(), null, settings(secured.dicomWebUrl, { authType: "basic", username: "reader", secret: "s3cret-pass" }));
+      await new DicomWebAdapter(
+        configForUrl(secured.dicomWebUrl, {
+          timeoutMs: 5000,
+          auth: { type: "basic", username: "reader", password: "s3cret-pass" },
+        }),
+      ).storeInstances(generateStudy({ seed: 5, kind: "other", studyDateTime: new Date() }).instances);
+      const good = await createSource(
+        testDb(),
+        null,
+        settings(secured.dicomWebUrl, { authType: "basic", username: "reader", secret: "s3cret-pass" }),
+      );
       expect((await syncSource(testDb(), good.id)).created).toBe(1);
 
-      const bad = await createSource(testDb(), null, settings(secured.dicomWebUrl, { authType: "basic", username: "reader", secret: "wrong" }));
+      const bad = await createSource(
+        testDb(),
+        null,
+        settings(secured.dicomWebUrl, { authType: "basic", username: "reader", secret: "wrong" }),
+      );
       const error = await syncSource(testDb(), bad.id).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PacsError);
       expect((error as PacsError).kind).toBe("unauthorized");
@@ -192,7 +254,9 @@ describe("QIDO-RS sync against a real Orthanc", () => {
     await pacs.stop({ keepStorage: true });
     const down = await syncSource(testDb(), source.id).catch((e: unknown) => e);
     expect((down as PacsError).kind).toBe("unreachable");
-    expect((await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } })).lastError).toMatch(/cannot reach/);
+    expect((await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } })).lastError).toMatch(
+      /cannot reach/,
+    );
     expect(await testDb().study.count()).toBe(2);
 
     const back = await startTestOrthanc({ dir: pacs.dir, port: pacs.port });
@@ -200,7 +264,9 @@ describe("QIDO-RS sync against a real Orthanc", () => {
       for (let i = 0; i < 3; i++) await stow(back.dicomWebUrl);
       const after = await syncSource(testDb(), source.id);
       expect(after).toMatchObject({ seen: 5, created: 3, unchanged: 2 });
-      const uids = (await testDb().study.findMany({ select: { studyInstanceUid: true } })).map((s) => s.studyInstanceUid);
+      const uids = (await testDb().study.findMany({ select: { studyInstanceUid: true } })).map(
+        (s) => s.studyInstanceUid,
+      );
       expect(new Set(uids).size).toBe(5);
       expect(uids).toHaveLength(5);
       const status = await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } });
@@ -220,8 +286,10 @@ describe("a PACS that answers garbage", () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       if (mode === "500") return res.writeHead(500).end("boom");
-      if (mode === "bad-json") return res.writeHead(200, { "content-type": "application/dicom+json" }).end('[{"0020000D": {"vr": "UI", "Val');
-      if (mode === "not-array") return res.writeHead(200, { "content-type": "application/dicom+json" }).end('{"hello": "world"}');
+      if (mode === "bad-json")
+        return res.writeHead(200, { "content-type": "application/dicom+json" }).end('[{"0020000D": {"vr": "UI", "Val');
+      if (mode === "not-array")
+        return res.writeHead(200, { "content-type": "application/dicom+json" }).end('{"hello": "world"}');
       if (mode === "slow") return setTimeout(() => res.writeHead(200).end("[]"), 3000);
       res.writeHead(200, { "content-type": 'multipart/related; type="application/octet-stream"; boundary=XYZ' });
       return res.end("--XYZ\r\nContent-Type: application/octet-stream"); // cut off mid-header
@@ -253,7 +321,9 @@ describe("a PACS that answers garbage", () => {
   it("a truncated multipart frame response is an error, not a crash", async () => {
     mode = "truncated-multipart";
     const adapter = new DicomWebAdapter(configForUrl(url, { name: "garbage", timeoutMs: 1000 }));
-    const error = await adapter.retrieveFrames({ study: "1", series: "2", instance: "3" }, [1]).catch((e: unknown) => e);
+    const error = await adapter
+      .retrieveFrames({ study: "1", series: "2", instance: "3" }, [1])
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PacsError);
     expect((error as PacsError).kind).toBe("invalid-response");
   });
@@ -265,7 +335,9 @@ describe("fast intake through Orthanc's change feed", () => {
     await pollOrthancChangeFeed(testDb(), source.id); // learns the feed's end
     const study = await stow(orthanc.dicomWebUrl, "chest-xr", { size: 128 });
     // The feed reports the study once Orthanc finds it stable (StableAge 1 s).
-    await expect.poll(async () => (await pollOrthancChangeFeed(testDb(), source.id)).outcomes, { timeout: 10_000, interval: 200 }).toContain("created");
+    await expect
+      .poll(async () => (await pollOrthancChangeFeed(testDb(), source.id)).outcomes, { timeout: 10_000, interval: 200 })
+      .toContain("created");
     await syncSource(testDb(), source.id);
     await pollOrthancChangeFeed(testDb(), source.id);
     expect(await testDb().study.count({ where: { studyInstanceUid: study.studyInstanceUid } })).toBe(1);
@@ -277,11 +349,25 @@ describe("fast intake through Orthanc's change feed", () => {
       const source = await createSource(testDb(), null, settings(slow.dicomWebUrl, { syncIntervalSeconds: 3600 }));
       const loop = startIngestLoop(testDb(), { tickMs: 200 });
       try {
-        await expect.poll(async () => (await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } })).changeFeedCursor, { timeout: 15_000 }).not.toBeNull();
-        await expect.poll(async () => (await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } })).lastSuccessAt, { timeout: 15_000 }).not.toBeNull();
+        await expect
+          .poll(
+            async () => (await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } })).changeFeedCursor,
+            { timeout: 15_000 },
+          )
+          .not.toBeNull();
+        await expect
+          .poll(async () => (await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } })).lastSuccessAt, {
+            timeout: 15_000,
+          })
+          .not.toBeNull();
         const study = await stow(slow.dicomWebUrl, "other");
         const started = Date.now();
-        await expect.poll(() => testDb().study.count({ where: { studyInstanceUid: study.studyInstanceUid } }), { timeout: 15_000, interval: 100 }).toBe(1);
+        await expect
+          .poll(() => testDb().study.count({ where: { studyInstanceUid: study.studyInstanceUid } }), {
+            timeout: 15_000,
+            interval: 100,
+          })
+          .toBe(1);
         // Orthanc would call it stable only after 60 s.
         expect(Date.now() - started).toBeLessThan(10_000);
         const row = await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: study.studyInstanceUid } });
@@ -299,10 +385,21 @@ describe("fast intake through Orthanc's change feed", () => {
     const loop = startIngestLoop(testDb(), { tickMs: 200 });
     try {
       // Let the first sweep and the feed's first contact happen.
-      await expect.poll(async () => (await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } })).changeFeedCursor, { timeout: 15_000 }).not.toBeNull();
-      await expect.poll(async () => (await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } })).lastSuccessAt, { timeout: 15_000 }).not.toBeNull();
+      await expect
+        .poll(
+          async () => (await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } })).changeFeedCursor,
+          { timeout: 15_000 },
+        )
+        .not.toBeNull();
+      await expect
+        .poll(async () => (await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } })).lastSuccessAt, {
+          timeout: 15_000,
+        })
+        .not.toBeNull();
       const study = await stow(orthanc.dicomWebUrl, "chest-xr", { size: 128 });
-      await expect.poll(() => testDb().study.count({ where: { studyInstanceUid: study.studyInstanceUid } }), { timeout: 15_000 }).toBe(1);
+      await expect
+        .poll(() => testDb().study.count({ where: { studyInstanceUid: study.studyInstanceUid } }), { timeout: 15_000 })
+        .toBe(1);
     } finally {
       await loop.stop();
     }

@@ -36,10 +36,16 @@ describe("the project's migrate step", () => {
     const { url, drop } = await createTestDatabase("migrate");
     cleanups.push(drop);
     mkdirSync(path.join(dir, "29990101000000_add_note"));
-    writeFileSync(path.join(dir, "29990101000000_add_note", "migration.sql"), `ALTER TABLE "Study" ADD COLUMN "note" TEXT;`);
+    writeFileSync(
+      path.join(dir, "29990101000000_add_note", "migration.sql"),
+      `ALTER TABLE "Study" ADD COLUMN "note" TEXT;`,
+    );
     expect(await migrateDatabase(url, dir)).toEqual(["29990101000000_add_note"]);
     expect(await migrateDatabase(url, dir)).toEqual([]);
-    writeFileSync(path.join(dir, "29990101000000_add_note", "migration.sql"), `ALTER TABLE "Study" ADD COLUMN "note2" TEXT;`);
+    writeFileSync(
+      path.join(dir, "29990101000000_add_note", "migration.sql"),
+      `ALTER TABLE "Study" ADD COLUMN "note2" TEXT;`,
+    );
     await expect(migrateDatabase(url, dir)).rejects.toThrow(/29990101000000_add_note was changed/);
   });
 
@@ -48,7 +54,10 @@ describe("the project's migrate step", () => {
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
     cpSync(MIGRATIONS_DIR, dir, { recursive: true });
     mkdirSync(path.join(dir, "29990101000000_broken"));
-    writeFileSync(path.join(dir, "29990101000000_broken", "migration.sql"), `CREATE TABLE "Half" (id int); SELECT * FROM no_such_table;`);
+    writeFileSync(
+      path.join(dir, "29990101000000_broken", "migration.sql"),
+      `CREATE TABLE "Half" (id int); SELECT * FROM no_such_table;`,
+    );
     const { url, drop } = await createTestDatabase("migrate_broken");
     cleanups.push(drop);
     await expect(migrateDatabase(url, dir)).rejects.toThrow(/29990101000000_broken failed: .*no_such_table/);

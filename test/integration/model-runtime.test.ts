@@ -36,14 +36,32 @@ function copyModel(): string {
 describe("the shipped ich-headct model through the real path (DICOM → pipeline → ONNX → aggregation)", () => {
   it("scores a synthetic bleed above its threshold and a normal head CT below", async () => {
     const threshold = model.manifest.outputs[0]!.criticalThreshold;
-    for (const [seed, finding] of [[901, "ich-intraparenchymal"], [902, "ich-subdural"], [903, "ich-epidural"]] as const) {
-      const positive = generateStudy({ seed, kind: "head-ct", finding, size: 256, sliceCount: 28, withLocalizer: false });
+    for (const [seed, finding] of [
+      [901, "ich-intraparenchymal"],
+      [902, "ich-subdural"],
+      [903, "ich-epidural"],
+    ] as const) {
+      const positive = generateStudy({
+        seed,
+        kind: "head-ct",
+        finding,
+        size: 256,
+        sliceCount: 28,
+        withLocalizer: false,
+      });
       const score = await scoreSeries(model, positive.instances);
       expect(score.probability, finding).toBeGreaterThan(threshold);
       expect(positive.positiveSlices).toContain(score.keySlice);
     }
     for (const seed of [904, 905, 906]) {
-      const negative = generateStudy({ seed, kind: "head-ct", finding: "none", size: 256, sliceCount: 28, withLocalizer: false });
+      const negative = generateStudy({
+        seed,
+        kind: "head-ct",
+        finding: "none",
+        size: 256,
+        sliceCount: 28,
+        withLocalizer: false,
+      });
       expect((await scoreSeries(model, negative.instances)).probability).toBeLessThan(threshold);
     }
   }, 60_000);
@@ -53,7 +71,13 @@ describe("the shipped ich-headct model through the real path (DICOM → pipeline
     const labels: boolean[] = [];
     for (let i = 0; i < 40; i++) {
       const positive = i % 2 === 0;
-      const study = generateStudy({ seed: 2_000_000_000 + i, kind: "head-ct", finding: positive ? "positive" : "none", size: 256, withLocalizer: false });
+      const study = generateStudy({
+        seed: 2_000_000_000 + i,
+        kind: "head-ct",
+        finding: positive ? "positive" : "none",
+        size: 256,
+        withLocalizer: false,
+      });
       scores.push((await scoreSeries(model, study.instances)).probability);
       labels.push(positive);
     }
@@ -74,7 +98,9 @@ describe("the shipped ich-headct model through the real path (DICOM → pipeline
     const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));
     manifest.input.shape = [-1, 3, 256, 256];
     writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest));
-    await expect(loadModel(dir)).rejects.toThrow(/input shape in the model is \[batch, 3, 128, 128\], the manifest says \[-1, 3, 256, 256\]/);
+    await expect(loadModel(dir)).rejects.toThrow(
+      /input shape in the model is \[batch, 3, 128, 128\], the manifest says \[-1, 3, 256, 256\]/,
+    );
   });
 
   it("refuses a manifest naming an input the model does not have", async () => {
@@ -99,7 +125,14 @@ describe("a model that takes a fixed batch size", () => {
     writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest));
     const fixed = await loadModel(dir);
     try {
-      const study = generateStudy({ seed: 4242, kind: "head-ct", finding: "ich-subdural", size: 128, sliceCount: 14, withLocalizer: false });
+      const study = generateStudy({
+        seed: 4242,
+        kind: "head-ct",
+        finding: "ich-subdural",
+        size: 128,
+        sliceCount: 14,
+        withLocalizer: false,
+      });
       const score = await scoreSeries(fixed, study.instances);
       const prepared = prepareInput(study.instances, fixed.manifest);
       const [n, c, h, w] = prepared.dims;
@@ -120,13 +153,19 @@ describe("a model that takes a fixed batch size", () => {
 
 describe("the model's inference thread", () => {
   const ichOnnx = () => readFileSync(path.join(ICH, "model.onnx"));
-  const tensorOf = (seed: number) => prepareInput(generateStudy({ seed, kind: "head-ct", finding: "ich-subdural", size: 128, sliceCount: 32, withLocalizer: false }).instances, model.manifest);
+  const tensorOf = (seed: number) =>
+    prepareInput(
+      generateStudy({ seed, kind: "head-ct", finding: "ich-subdural", size: 128, sliceCount: 32, withLocalizer: false })
+        .instances,
+      model.manifest,
+    );
 
   it("gives onnxruntime's own numbers, and the worker's event loop stays idle while it infers", async () => {
     const input = tensorOf(920);
     const direct = await ort.InferenceSession.create(ichOnnx(), { intraOpNumThreads: 1 });
     try {
-      const expected = (await direct.run({ slices: new ort.Tensor("float32", input.tensor, input.dims) })).logit!.data as Float32Array;
+      const expected = (await direct.run({ slices: new ort.Tensor("float32", input.tensor, input.dims) })).logit!
+        .data as Float32Array;
       const before = performance.eventLoopUtilization();
       let inThread = 0;
       for (let i = 0; i < 5; i++) {
@@ -145,7 +184,9 @@ describe("the model's inference thread", () => {
 
   it("a run the model cannot take fails with onnxruntime's message, and the thread goes on serving", async () => {
     const input = tensorOf(921);
-    await expect(model.inference.run("slices", new Float32Array(2 * 3 * 64 * 64), [2, 3, 64, 64], ["logit"])).rejects.toThrow(/dimension|shape|Got invalid/i);
+    await expect(
+      model.inference.run("slices", new Float32Array(2 * 3 * 64 * 64), [2, 3, 64, 64], ["logit"]),
+    ).rejects.toThrow(/dimension|shape|Got invalid/i);
     const { outputs } = await model.inference.run("slices", input.tensor, input.dims, ["logit"]);
     expect(outputs.logit).toHaveLength(32);
   });
@@ -154,11 +195,14 @@ describe("the model's inference thread", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "readnext-script-"));
     copies.push(dir);
     const script = path.join(dir, "score-and-end.mts");
-    writeFileSync(script, `import { loadModel, scoreSeries } from ${JSON.stringify(path.resolve("server/models/model-session.ts"))};
+    writeFileSync(
+      script,
+      `import { loadModel, scoreSeries } from ${JSON.stringify(path.resolve("server/models/model-session.ts"))};
       import { generateStudy } from ${JSON.stringify(path.resolve("lib/synthetic/studies.ts"))};
       const m = await loadModel(${JSON.stringify(ICH)});
       const s = await scoreSeries(m, generateStudy({ seed: 5, kind: "head-ct", size: 64, sliceCount: 16, withLocalizer: false }).instances);
-      console.log("scored", s.sliceProbabilities.length); // and no release: nothing else holds the process`);
+      console.log("scored", s.sliceProbabilities.length); // and no release: nothing else holds the process`,
+    );
     const run = spawnSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8", timeout: 30_000 });
     expect(run.stdout).toContain("scored 16");
     expect(run.signal).toBeNull(); // ended by itself, not by the timeout
@@ -166,7 +210,9 @@ describe("the model's inference thread", () => {
 
     const spare = await loadModel(ICH);
     await spare.inference.release();
-    await expect(spare.inference.run("slices", new Float32Array(3 * 128 * 128), [1, 3, 128, 128], ["logit"])).rejects.toThrow(/released/);
+    await expect(
+      spare.inference.run("slices", new Float32Array(3 * 128 * 128), [1, 3, 128, 128], ["logit"]),
+    ).rejects.toThrow(/released/);
   }, 90_000);
 
   it("a thread that dies with a run outstanding fails that run as transient (the queue retries), and the next run gets a new thread", async () => {
@@ -199,8 +245,12 @@ describe("the model's inference thread", () => {
       bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
       writeFileSync(path.join(dir, "model.onnx"), bytes);
       await (spare.inference as unknown as { worker: Worker }).worker.terminate();
-      await expect(spare.inference.run("slices", new Float32Array(3 * 128 * 128), [1, 3, 128, 128], ["logit"])).rejects.toThrow(ModelRefusedError);
-      await expect(spare.inference.run("slices", new Float32Array(3 * 128 * 128), [1, 3, 128, 128], ["logit"])).rejects.toThrow(/sha256 of model\.onnx is [0-9a-f]{64}, the manifest says/);
+      await expect(
+        spare.inference.run("slices", new Float32Array(3 * 128 * 128), [1, 3, 128, 128], ["logit"]),
+      ).rejects.toThrow(ModelRefusedError);
+      await expect(
+        spare.inference.run("slices", new Float32Array(3 * 128 * 128), [1, 3, 128, 128], ["logit"]),
+      ).rejects.toThrow(/sha256 of model\.onnx is [0-9a-f]{64}, the manifest says/);
     } finally {
       await spare.inference.release();
     }
@@ -218,10 +268,22 @@ describe("the shipped ptx-cxr model through the real path", () => {
 
   it("scores a synthetic pneumothorax above its threshold and a normal chest below, at any bit depth", async () => {
     const threshold = ptx.manifest.outputs[0]!.criticalThreshold;
-    for (const [seed, bits] of [[911, 12], [912, 14], [913, 16]] as const) {
+    for (const [seed, bits] of [
+      [911, 12],
+      [912, 14],
+      [913, 16],
+    ] as const) {
       const positive = generateStudy({ seed, kind: "chest-xr", finding: "pneumothorax", size: 1024, bitsStored: bits });
-      expect((await scoreSeries(ptx, positive.instances)).probability, `positive, ${bits} bit`).toBeGreaterThan(threshold);
-      const negative = generateStudy({ seed: seed + 100, kind: "chest-xr", finding: "none", size: 1024, bitsStored: bits });
+      expect((await scoreSeries(ptx, positive.instances)).probability, `positive, ${bits} bit`).toBeGreaterThan(
+        threshold,
+      );
+      const negative = generateStudy({
+        seed: seed + 100,
+        kind: "chest-xr",
+        finding: "none",
+        size: 1024,
+        bitsStored: bits,
+      });
       expect((await scoreSeries(ptx, negative.instances)).probability, `negative, ${bits} bit`).toBeLessThan(threshold);
     }
   }, 60_000);
@@ -231,7 +293,12 @@ describe("the shipped ptx-cxr model through the real path", () => {
     const labels: boolean[] = [];
     for (let i = 0; i < 40; i++) {
       const positive = i % 2 === 0;
-      const study = generateStudy({ seed: 2_000_000_000 + i, kind: "chest-xr", finding: positive ? "pneumothorax" : "none", size: 1024 });
+      const study = generateStudy({
+        seed: 2_000_000_000 + i,
+        kind: "chest-xr",
+        finding: positive ? "pneumothorax" : "none",
+        size: 1024,
+      });
       scores.push((await scoreSeries(ptx, study.instances)).probability);
       labels.push(positive);
     }

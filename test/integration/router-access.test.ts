@@ -24,7 +24,13 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
   "users.list": { roles: ["admin"], call: (c) => c.users.list() },
   "users.create": {
     roles: ["admin"],
-    call: (c) => c.users.create({ name: "New Person", email: `new${++n}@test.local`, password: "long-enough-pw", roles: ["chair"] }),
+    call: (c) =>
+      c.users.create({
+        name: "New Person",
+        email: `new${++n}@test.local`,
+        password: "long-enough-pw",
+        roles: ["chair"],
+      }),
   },
   "users.setRoles": { roles: ["admin"], call: (c) => c.users.setRoles({ userId: target.id, roles: ["radiologist"] }) },
   "users.setDisabled": { roles: ["admin"], call: (c) => c.users.setDisabled({ userId: target.id, disabled: false }) },
@@ -37,7 +43,11 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
   "worklist.count": { roles: ["radiologist", "scheduler", "chair"], call: (c) => c.worklist.count({}) },
   "worklist.savedFilters": { roles: ["radiologist", "scheduler", "chair"], call: (c) => c.worklist.savedFilters() },
   "worklist.workersOnline": { roles: ["radiologist", "scheduler", "chair"], call: (c) => c.worklist.workersOnline() },
-  "worklist.saveFilters": { roles: ["radiologist", "scheduler", "chair"], call: (c) => c.worklist.saveFilters({ modalities: [], bodyParts: [], priorities: [], locations: [], aiFlaggedOnly: false }) },
+  "worklist.saveFilters": {
+    roles: ["radiologist", "scheduler", "chair"],
+    call: (c) =>
+      c.worklist.saveFilters({ modalities: [], bodyParts: [], priorities: [], locations: [], aiFlaggedOnly: false }),
+  },
   "worklist.study": { roles: ["radiologist", "scheduler", "chair"], call: (c) => c.worklist.study({ studyId }) },
   // Next case on an empty pool answers "nothing left"; claim/skip/read need the caller's own claim,
   // so an allowed caller gets a CONFLICT from the service, which still proves it got past the role check.
@@ -47,8 +57,14 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
   "worklist.skip": { roles: ["radiologist"], call: (c) => c.worklist.skip({ studyId, reason: "not mine" }) },
   "worklist.markRead": { roles: ["radiologist"], call: (c) => c.worklist.markRead({ studyId }) },
   "worklist.openClaims": { roles: ["chair", "admin"], call: (c) => c.worklist.openClaims() },
-  "worklist.breakClaim": { roles: ["chair", "admin"], call: (c) => c.worklist.breakClaim({ studyId, reason: "left for the day" }) },
-  "worklist.setOverride": { roles: ["scheduler", "admin"], call: (c) => c.worklist.setOverride({ studyId, kind: "pin", reason: "surgeon waiting" }) },
+  "worklist.breakClaim": {
+    roles: ["chair", "admin"],
+    call: (c) => c.worklist.breakClaim({ studyId, reason: "left for the day" }),
+  },
+  "worklist.setOverride": {
+    roles: ["scheduler", "admin"],
+    call: (c) => c.worklist.setOverride({ studyId, kind: "pin", reason: "surgeon waiting" }),
+  },
   "worklist.clearOverride": { roles: ["scheduler", "admin"], call: (c) => c.worklist.clearOverride({ studyId }) },
   "worklist.events": {
     roles: ["radiologist", "scheduler", "chair"],
@@ -68,12 +84,24 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
   "aiModels.list": { roles: ["admin"], call: (c) => c.aiModels.list() },
   "aiModels.status": { roles: ["admin"], call: (c) => c.aiModels.status() },
   "aiModels.setEnabled": { roles: ["admin"], call: (c) => c.aiModels.setEnabled({ id: modelRowId, enabled: true }) },
-  "aiModels.setThresholds": { roles: ["admin"], call: (c) => c.aiModels.setThresholds({ id: modelRowId, critical: 0.6, urgent: null }) },
-  "worklist.aiFeedback": { roles: ["radiologist"], call: (c) => c.worklist.aiFeedback({ aiResultId, verdict: "confirmed" }) },
+  "aiModels.setThresholds": {
+    roles: ["admin"],
+    call: (c) => c.aiModels.setThresholds({ id: modelRowId, critical: 0.6, urgent: null }),
+  },
+  "worklist.aiFeedback": {
+    roles: ["radiologist"],
+    call: (c) => c.worklist.aiFeedback({ aiResultId, verdict: "confirmed" }),
+  },
   "pacsSources.list": { roles: ["admin"], call: (c) => c.pacsSources.list() },
   "pacsSources.create": { roles: ["admin"], call: (c) => c.pacsSources.create(sourceSettings(`Source ${++n}`)) },
-  "pacsSources.update": { roles: ["admin"], call: (c) => c.pacsSources.update({ id: sourceId, settings: sourceSettings("Fixed source") }) },
-  "pacsSources.setEnabled": { roles: ["admin"], call: (c) => c.pacsSources.setEnabled({ id: sourceId, enabled: true }) },
+  "pacsSources.update": {
+    roles: ["admin"],
+    call: (c) => c.pacsSources.update({ id: sourceId, settings: sourceSettings("Fixed source") }),
+  },
+  "pacsSources.setEnabled": {
+    roles: ["admin"],
+    call: (c) => c.pacsSources.setEnabled({ id: sourceId, enabled: true }),
+  },
   "pacsSources.syncNow": { roles: ["admin"], call: (c) => c.pacsSources.syncNow({ id: sourceId }) },
   // Port 9 on loopback: nothing listens, so the test answers at once with ok: false.
   "pacsSources.testConnection": { roles: ["admin"], call: (c) => c.pacsSources.testConnection({ id: sourceId }) },
@@ -81,8 +109,15 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
 
 function sourceSettings(name: string) {
   return {
-    name, baseUrl: "http://127.0.0.1:9/dicom-web", authType: "none" as const, timeoutMs: 1000, capabilities: {},
-    locationTag: "00380300", backfillDays: 1, syncIntervalSeconds: 60, enabled: false,
+    name,
+    baseUrl: "http://127.0.0.1:9/dicom-web",
+    authType: "none" as const,
+    timeoutMs: 1000,
+    capabilities: {},
+    locationTag: "00380300",
+    backfillDays: 1,
+    syncIntervalSeconds: 60,
+    enabled: false,
   };
 }
 
@@ -94,9 +129,33 @@ beforeAll(async () => {
   target = await makeUser(["scheduler"]);
   sourceId = (await createSource(testDb(), null, sourceSettings("Fixed source"))).id;
   studyId = (await testDb().study.create({ data: { sourceId, studyInstanceUid: "1.2.840.1" } })).id;
-  readStudyId = (await testDb().study.create({ data: { sourceId, studyInstanceUid: "1.2.840.2", readingState: "READ" } })).id;
-  modelRowId = (await testDb().aiModel.create({ data: { modelId: "ich-headct", version: "1.0.0", manifest: { outputs: [{ criticalThreshold: 0.5 }] }, sha256: "0".repeat(64) } })).id;
-  aiResultId = (await testDb().aiResult.create({ data: { studyId, modelId: "ich-headct", modelVersion: "1.0.0", studyRevision: 1, status: "SCORED", probability: 0.9, critical: true, finding: "intracranial-bleed" } })).id;
+  readStudyId = (
+    await testDb().study.create({ data: { sourceId, studyInstanceUid: "1.2.840.2", readingState: "READ" } })
+  ).id;
+  modelRowId = (
+    await testDb().aiModel.create({
+      data: {
+        modelId: "ich-headct",
+        version: "1.0.0",
+        manifest: { outputs: [{ criticalThreshold: 0.5 }] },
+        sha256: "0".repeat(64),
+      },
+    })
+  ).id;
+  aiResultId = (
+    await testDb().aiResult.create({
+      data: {
+        studyId,
+        modelId: "ich-headct",
+        modelVersion: "1.0.0",
+        studyRevision: 1,
+        status: "SCORED",
+        probability: 0.9,
+        critical: true,
+        finding: "intracranial-bleed",
+      },
+    })
+  ).id;
 });
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {

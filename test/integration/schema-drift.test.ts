@@ -6,7 +6,10 @@ import { canonicalPredicateIn, shapeFromDatabase, shapeFromPrismaSchema } from "
 // The migrations are hand-written SQL; this is what keeps them honest.
 describe("migrated database matches prisma/schema.prisma", () => {
   it("has the same enums, tables, columns, types, nullability, indexes and foreign keys", async () => {
-    const expected = await shapeFromPrismaSchema(readFileSync("prisma/schema.prisma", "utf8"), canonicalPredicateIn(inject("databaseUrl")));
+    const expected = await shapeFromPrismaSchema(
+      readFileSync("prisma/schema.prisma", "utf8"),
+      canonicalPredicateIn(inject("databaseUrl")),
+    );
     const actual = await shapeFromDatabase(inject("databaseUrl"));
     expect(Object.keys(expected.columns).length).toBeGreaterThan(50);
     expect(expected.indexes.some((i) => i.includes(" where "))).toBe(true);
@@ -17,18 +20,26 @@ describe("migrated database matches prisma/schema.prisma", () => {
   });
 
   it("notices a partial index whose predicate differs from the migrations'", async () => {
-    const schema = readFileSync("prisma/schema.prisma", "utf8").replace(`"aiStatus\\" IN ('critical', 'urgent')`, `"aiStatus\\" IN ('critical')`);
+    const schema = readFileSync("prisma/schema.prisma", "utf8").replace(
+      `"aiStatus\\" IN ('critical', 'urgent')`,
+      `"aiStatus\\" IN ('critical')`,
+    );
     const expected = await shapeFromPrismaSchema(schema, canonicalPredicateIn(inject("databaseUrl")));
     const actual = await shapeFromDatabase(inject("databaseUrl"));
     const partial = (s: { indexes: string[] }) => s.indexes.filter((i) => i.includes(" where "));
     expect(partial(expected)).toHaveLength(6);
     expect(partial(actual)).not.toEqual(partial(expected));
     // Only the changed one differs.
-    expect(partial(expected).filter((i) => !partial(actual).includes(i))).toEqual([expect.stringContaining(`"aiStatus" = 'critical'`)]);
+    expect(partial(expected).filter((i) => !partial(actual).includes(i))).toEqual([
+      expect.stringContaining(`"aiStatus" = 'critical'`),
+    ]);
   });
 
   it("notices a column the schema has and the migrations lack", async () => {
-    const schema = readFileSync("prisma/schema.prisma", "utf8").replace("model Series {", "model Series {\n  newColumn String?");
+    const schema = readFileSync("prisma/schema.prisma", "utf8").replace(
+      "model Series {",
+      "model Series {\n  newColumn String?",
+    );
     const expected = await shapeFromPrismaSchema(schema, canonicalPredicateIn(inject("databaseUrl")));
     const actual = await shapeFromDatabase(inject("databaseUrl"));
     expect(actual.columns).not.toEqual(expected.columns);

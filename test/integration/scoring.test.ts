@@ -28,7 +28,13 @@ let seed = 50_000;
 const workers: WorkerProcess[] = [];
 
 // Small retry and timeout figures so failure paths finish within a test.
-const FAST = { SCORING_RETRY_LIMIT: "1", SCORING_RETRY_DELAY_SECONDS: "1", QUEUE_MAINTENANCE_SECONDS: "1", SCORING_JOB_TIMEOUT_SECONDS: "4", SCORING_THREADS: "1" };
+const FAST = {
+  SCORING_RETRY_LIMIT: "1",
+  SCORING_RETRY_DELAY_SECONDS: "1",
+  QUEUE_MAINTENANCE_SECONDS: "1",
+  SCORING_JOB_TIMEOUT_SECONDS: "4",
+  SCORING_THREADS: "1",
+};
 
 function startWorker(env: Record<string, string> = {}): WorkerProcess {
   const w = spawnWorker({ ...FAST, ...env });
@@ -38,12 +44,26 @@ function startWorker(env: Record<string, string> = {}): WorkerProcess {
 const scoringStarted = (w: WorkerProcess) => w.waitForLog((l) => l.msg === "scoring started", 60_000);
 
 const sourceSettings = (baseUrl: string): SourceInput => ({
-  name: `PACS ${seed++}`, baseUrl, authType: "none", timeoutMs: 10_000, locationTag: "00380300", backfillDays: 2, syncIntervalSeconds: 3600,
-  enabled: true, capabilities: { orthancChangeFeed: true },
+  name: `PACS ${seed++}`,
+  baseUrl,
+  authType: "none",
+  timeoutMs: 10_000,
+  locationTag: "00380300",
+  backfillDays: 2,
+  syncIntervalSeconds: 3600,
+  enabled: true,
+  capabilities: { orthancChangeFeed: true },
 });
 
 function headCt(extra: Partial<SyntheticStudyOptions> = {}) {
-  return generateStudy({ seed: seed++, kind: "head-ct", studyDateTime: new Date(), priority: "ROUTINE", location: "OUTPATIENT CLINIC", ...extra });
+  return generateStudy({
+    seed: seed++,
+    kind: "head-ct",
+    studyDateTime: new Date(),
+    priority: "ROUTINE",
+    location: "OUTPATIENT CLINIC",
+    ...extra,
+  });
 }
 
 async function stow(url: string, instances: Uint8Array[]) {
@@ -52,10 +72,14 @@ async function stow(url: string, instances: Uint8Array[]) {
 
 /** "status: reason", so a failing poll says why. */
 const aiState = async (uid: string) => {
-  const row = await testDb().study.findFirst({ where: { studyInstanceUid: uid }, select: { aiStatus: true, aiReason: true } });
+  const row = await testDb().study.findFirst({
+    where: { studyInstanceUid: uid },
+    select: { aiStatus: true, aiReason: true },
+  });
   return `${row?.aiStatus ?? "pending"}: ${row?.aiReason ?? ""}`;
 };
-const studyRow = (uid: string) => testDb().study.findFirst({ where: { studyInstanceUid: uid }, include: { aiResults: true, series: true } });
+const studyRow = (uid: string) =>
+  testDb().study.findFirst({ where: { studyInstanceUid: uid }, include: { aiResults: true, series: true } });
 
 /**
  * "status: reason" once the study is in ReadNext with all `instances` and that revision has
@@ -64,8 +88,10 @@ const studyRow = (uid: string) => testDb().study.findFirst({ where: { studyInsta
  */
 const wholeVerdict = async (uid: string, instances: number) => {
   const row = await studyRow(uid);
-  if (!row || row.series.reduce((n, s) => n + s.numberOfInstances, 0) < instances) return "pending: not all images in yet";
-  if (!row.aiResults.some((r) => r.studyRevision === row.revision)) return `pending: revision ${row.revision} not scored yet`;
+  if (!row || row.series.reduce((n, s) => n + s.numberOfInstances, 0) < instances)
+    return "pending: not all images in yet";
+  if (!row.aiResults.some((r) => r.studyRevision === row.revision))
+    return `pending: revision ${row.revision} not scored yet`;
   return `${row.aiStatus ?? "pending"}: ${row.aiReason ?? ""}`;
 };
 /** The result of the study's current revision. */
@@ -90,7 +116,9 @@ afterAll(async () => {
 beforeEach(async () => {
   await resetDatabase();
   // Jobs of earlier tests would point at studies that no longer exist.
-  await testDb().$executeRawUnsafe(`DO $$ BEGIN IF to_regclass('pgboss.job') IS NOT NULL THEN DELETE FROM pgboss.job; END IF; END $$`);
+  await testDb().$executeRawUnsafe(
+    `DO $$ BEGIN IF to_regclass('pgboss.job') IS NOT NULL THEN DELETE FROM pgboss.job; END IF; END $$`,
+  );
 });
 afterEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.stop()));
@@ -103,7 +131,13 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
       await createSource(testDb(), null, sourceSettings(pacs.dicomWebUrl));
       const worker = startWorker();
       await scoringStarted(worker);
-      const routine = generateStudy({ seed: seed++, kind: "other", studyDateTime: new Date(), priority: "STAT", location: "ED" });
+      const routine = generateStudy({
+        seed: seed++,
+        kind: "other",
+        studyDateTime: new Date(),
+        priority: "STAT",
+        location: "ED",
+      });
       await stow(pacs.dicomWebUrl, routine.instances);
       const negative = headCt({ finding: "none", sliceCount: 24 });
       const positive = headCt({ finding: "ich-subdural", sliceCount: 24 });
@@ -112,14 +146,28 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
       await stow(pacs.dicomWebUrl, positive.instances);
       await stow(pacs.dicomWebUrl, broken.instances.map(truncatePixelData));
 
-      await expect.poll(() => wholeVerdict(positive.studyInstanceUid, 24), { timeout: 30_000, interval: 200 }).toMatch(/^critical:/);
-      await expect.poll(() => wholeVerdict(negative.studyInstanceUid, 24), { timeout: 30_000, interval: 200 }).toMatch(/^negative:/);
-      await expect.poll(() => wholeVerdict(broken.studyInstanceUid, 16), { timeout: 30_000, interval: 200 }).toMatch(/^unavailable:/);
-      await expect.poll(() => aiState(routine.studyInstanceUid), { timeout: 30_000, interval: 200 }).toMatch(/^not_applicable:/);
+      await expect
+        .poll(() => wholeVerdict(positive.studyInstanceUid, 24), { timeout: 30_000, interval: 200 })
+        .toMatch(/^critical:/);
+      await expect
+        .poll(() => wholeVerdict(negative.studyInstanceUid, 24), { timeout: 30_000, interval: 200 })
+        .toMatch(/^negative:/);
+      await expect
+        .poll(() => wholeVerdict(broken.studyInstanceUid, 16), { timeout: 30_000, interval: 200 })
+        .toMatch(/^unavailable:/);
+      await expect
+        .poll(() => aiState(routine.studyInstanceUid), { timeout: 30_000, interval: 200 })
+        .toMatch(/^not_applicable:/);
 
       const pos = (await studyRow(positive.studyInstanceUid))!;
       const result = currentResult(pos);
-      expect(result).toMatchObject({ status: "SCORED", modelId: "ich-headct", modelVersion: "1.0.0", critical: true, finding: "intracranial-bleed" });
+      expect(result).toMatchObject({
+        status: "SCORED",
+        modelId: "ich-headct",
+        modelVersion: "1.0.0",
+        critical: true,
+        finding: "intracranial-bleed",
+      });
       expect(result.probability).toBeGreaterThanOrEqual(0.5);
       expect(positive.positiveSlices).toContain(result.keySliceIndex);
       expect(Object.keys(result.timings as object).sort()).toEqual(["decodeMs", "fetchMs", "inferenceMs", "totalMs"]);
@@ -142,8 +190,12 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
       expect(rows[0]!.studyInstanceUid).toBe(positive.studyInstanceUid);
       expect(rows[0]!.reasons[0]).toMatch(/^AI: suspected intracranial bleed [01]\.\d\d \(ich-headct 1\.0\.0\)$/);
       expect(rows[1]!.studyInstanceUid).toBe(routine.studyInstanceUid);
-      expect(rows.find((r) => r.studyInstanceUid === broken.studyInstanceUid)!.reasons).toContainEqual(expect.stringMatching(/^AI unavailable: /));
-      expect(rows.find((r) => r.studyInstanceUid === routine.studyInstanceUid)!.reasons).toContainEqual(expect.stringMatching(/^no applicable model/));
+      expect(rows.find((r) => r.studyInstanceUid === broken.studyInstanceUid)!.reasons).toContainEqual(
+        expect.stringMatching(/^AI unavailable: /),
+      );
+      expect(rows.find((r) => r.studyInstanceUid === routine.studyInstanceUid)!.reasons).toContainEqual(
+        expect.stringMatching(/^no applicable model/),
+      );
     } finally {
       await pacs.stop();
     }
@@ -156,7 +208,9 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
       const a = startWorker({ SCORING_CONCURRENCY: "2" });
       const b = startWorker({ SCORING_CONCURRENCY: "2" });
       await Promise.all([scoringStarted(a), scoringStarted(b)]);
-      const studies = Array.from({ length: 50 }, (_, i) => headCt({ finding: i % 2 ? "positive" : "none", sliceCount: 12, size: 128 }));
+      const studies = Array.from({ length: 50 }, (_, i) =>
+        headCt({ finding: i % 2 ? "positive" : "none", sliceCount: 12, size: 128 }),
+      );
       for (const s of studies) await stow(pacs.dicomWebUrl, s.instances);
 
       await expect.poll(() => testDb().aiResult.count(), { timeout: 90_000, interval: 500 }).toBe(50);
@@ -172,7 +226,8 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
       expect(await testDb().auditEvent.count({ where: { action: "study.scored" } })).toBe(50);
       // /metrics' running totals agree with the rows.
       expect((await testDb().aiResultTotal.aggregate({ _sum: { results: true } }))._sum.results).toBe(50);
-      const done = (w: WorkerProcess) => w.logs.filter((l) => l.msg === "score job done" && l.outcome === "stored").length;
+      const done = (w: WorkerProcess) =>
+        w.logs.filter((l) => l.msg === "score job done" && l.outcome === "stored").length;
       expect(done(a) + done(b)).toBe(50);
       expect(done(a)).toBeGreaterThan(0);
       expect(done(b)).toBeGreaterThan(0);
@@ -185,7 +240,9 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
     // Its own Orthanc: studies left in the shared one would be swept in too.
     const pacs = await startTestOrthanc();
     // A slow link in front of Orthanc: series retrieval takes 2 s, so the job is surely running when the worker dies.
-    const proxy = await startPacsProxy(pacs.baseUrl, ({ method, url }) => (method === "GET" && /\/series\/[\d.]+$/.test(url) ? { delayMs: 2000 } : undefined));
+    const proxy = await startPacsProxy(pacs.baseUrl, ({ method, url }) =>
+      method === "GET" && /\/series\/[\d.]+$/.test(url) ? { delayMs: 2000 } : undefined,
+    );
     try {
       // Stored before the source exists, so the first sweep takes it whole: one revision, one job.
       const study = headCt({ finding: "ich-epidural", sliceCount: 20, size: 256 });
@@ -193,7 +250,17 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
       await createSource(testDb(), null, sourceSettings(proxy.dicomWebUrl));
       const first = startWorker();
       await scoringStarted(first);
-      await expect.poll(async () => (await testDb().$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM pgboss.job WHERE name = 'score-study' AND state = 'active'`))[0]!.n, { timeout: 30_000, interval: 20 }).toBe(1n);
+      await expect
+        .poll(
+          async () =>
+            (
+              await testDb().$queryRawUnsafe<{ n: bigint }[]>(
+                `SELECT count(*) AS n FROM pgboss.job WHERE name = 'score-study' AND state = 'active'`,
+              )
+            )[0]!.n,
+          { timeout: 30_000, interval: 20 },
+        )
+        .toBe(1n);
       await first.kill9();
       expect(await testDb().aiResult.count()).toBe(0);
       expect(await testDb().auditEvent.count({ where: { action: "study.scored" } })).toBe(0);
@@ -201,11 +268,15 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
       expect(row?.aiStatus).toBeNull();
 
       startWorker();
-      await expect.poll(() => aiState(study.studyInstanceUid), { timeout: 45_000, interval: 250 }).toMatch(/^critical:/);
+      await expect
+        .poll(() => aiState(study.studyInstanceUid), { timeout: 45_000, interval: 250 })
+        .toMatch(/^critical:/);
       await new Promise((r) => setTimeout(r, 1000));
       expect(await testDb().aiResult.count()).toBe(1);
       expect(await testDb().auditEvent.count({ where: { action: "study.scored" } })).toBe(1);
-      const jobs = await testDb().$queryRawUnsafe<{ state: string; retry_count: number }[]>(`SELECT state, retry_count FROM pgboss.job WHERE name = 'score-study'`);
+      const jobs = await testDb().$queryRawUnsafe<{ state: string; retry_count: number }[]>(
+        `SELECT state, retry_count FROM pgboss.job WHERE name = 'score-study'`,
+      );
       expect(jobs).toEqual([{ state: "completed", retry_count: 1 }]);
     } finally {
       await proxy.stop();
@@ -235,7 +306,10 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
     await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
     try {
       await createSource(testDb(), null, sourceSettings(orthanc.dicomWebUrl));
-      const worker = startWorker({ CRITICAL_WEBHOOK_URL: `http://127.0.0.1:${port}/page`, CRITICAL_WEBHOOK_SECRET: secret });
+      const worker = startWorker({
+        CRITICAL_WEBHOOK_URL: `http://127.0.0.1:${port}/page`,
+        CRITICAL_WEBHOOK_SECRET: secret,
+      });
       await scoringStarted(worker);
       const study = headCt({ finding: "ich-intraparenchymal", sliceCount: 16, size: 256 });
       await stow(orthanc.dicomWebUrl, study.instances);
@@ -243,7 +317,12 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
       const { headers, body } = received[0]!;
       const expected = `sha256=${createHmac("sha256", secret).update(`${headers["x-readnext-timestamp"]}.${body}`).digest("hex")}`;
       expect(headers["x-readnext-signature"]).toBe(expected);
-      expect(JSON.parse(body)).toMatchObject({ event: "critical-finding", finding: "intracranial-bleed", model: { id: "ich-headct" }, study: { studyInstanceUid: study.studyInstanceUid, accessionNumber: study.accessionNumber } });
+      expect(JSON.parse(body)).toMatchObject({
+        event: "critical-finding",
+        finding: "intracranial-bleed",
+        model: { id: "ich-headct" },
+        study: { studyInstanceUid: study.studyInstanceUid, accessionNumber: study.accessionNumber },
+      });
     } finally {
       await new Promise((r) => server.close(r));
     }
@@ -261,7 +340,10 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
       await stow(orthanc.dicomWebUrl, long.instances);
       const source = await createSource(testDb(), null, { ...sourceSettings(proxy.dicomWebUrl), capabilities: {} });
       await syncSource(testDb(), source.id);
-      const row = await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: long.studyInstanceUid }, include: { series: true } });
+      const row = await testDb().study.findFirstOrThrow({
+        where: { studyInstanceUid: long.studyInstanceUid },
+        include: { series: true },
+      });
       const axial = row.series.find((s) => s.numberOfInstances === 60)!;
       await registry.record(testDb());
       await registry.refreshActive(testDb());
@@ -269,7 +351,13 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
       expect(model.manifest.preprocessing.maxSlices).toBe(40);
 
       requests.length = 0;
-      const job = { studyId: row.id, revision: row.revision, modelId: "ich-headct", modelVersion: "1.0.0", expectedModels: 1 };
+      const job = {
+        studyId: row.id,
+        revision: row.revision,
+        modelId: "ich-headct",
+        modelVersion: "1.0.0",
+        expectedModels: 1,
+      };
       const outcome = await scoreStudy({ db: testDb(), registry, adapters: new AdapterCache(testDb()) }, job);
       expect(outcome).toMatchObject({ outcome: "stored", status: "SCORED" });
 
@@ -279,14 +367,18 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
       expect(requests).not.toContain(seriesPath); // never the whole series
 
       // The same slices as scoring all 60: the same score and the same key slice, counted in the whole series.
-      const axialInstances = long.instances.filter((bytes) => readPart10(bytes).SeriesInstanceUID === axial.seriesInstanceUid);
+      const axialInstances = long.instances.filter(
+        (bytes) => readPart10(bytes).SeriesInstanceUID === axial.seriesInstanceUid,
+      );
       expect(axialInstances).toHaveLength(60);
       const whole = await scoreSeries(model, axialInstances);
       const stored = await testDb().aiResult.findFirstOrThrow({ where: { studyId: row.id } });
       expect(stored.probability).toBeCloseTo(whole.probability, 6);
       expect(stored.keySliceIndex).toBe(whole.keySlice);
       expect(stored.keySliceInstanceNumber).toBe(whole.keySliceInstanceNumber);
-      const byPosition = axialInstances.map((b) => readPart10(b)).sort((a, b) => (a.ImagePositionPatient as number[])[2]! - (b.ImagePositionPatient as number[])[2]!);
+      const byPosition = axialInstances
+        .map((b) => readPart10(b))
+        .sort((a, b) => (a.ImagePositionPatient as number[])[2]! - (b.ImagePositionPatient as number[])[2]!);
       expect(stored.keySliceInstanceNumber).toBe(Number(byPosition[stored.keySliceIndex!]!.InstanceNumber));
       expect(stored.critical).toBe(true);
     } finally {
@@ -301,14 +393,26 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
     const axial = study.instances.map((b) => readPart10(b)).filter((ds) => ds.SliceThickness === 5);
     expect(axial).toHaveLength(24);
     // The same volume again as a thin recon: four 1.25 mm slices per 5 mm one, so it has the most images.
-    const thin = axial.flatMap(({ _meta: _m, PixelData, ...ds }) => [0, 1, 2, 3].map((k) => {
-      const z = (ds.ImagePositionPatient as number[])[2]! + k * 1.25;
-      return writePart10({
-        ...ds, SeriesInstanceUID: thinUid, SeriesNumber: 3, SeriesDescription: "HEAD 1.25mm STND", SOPInstanceUID: `${thinUid}.${Number(ds.InstanceNumber) * 4 + k}`,
-        InstanceNumber: (Number(ds.InstanceNumber) - 1) * 4 + k + 1, SliceThickness: 1.25, SpacingBetweenSlices: 1.25, SliceLocation: z,
-        ImagePositionPatient: [-115, -115, z],
-      }, new Int16Array((PixelData as ArrayBuffer[])[0]!));
-    }));
+    const thin = axial.flatMap(({ _meta: _m, PixelData, ...ds }) =>
+      [0, 1, 2, 3].map((k) => {
+        const z = (ds.ImagePositionPatient as number[])[2]! + k * 1.25;
+        return writePart10(
+          {
+            ...ds,
+            SeriesInstanceUID: thinUid,
+            SeriesNumber: 3,
+            SeriesDescription: "HEAD 1.25mm STND",
+            SOPInstanceUID: `${thinUid}.${Number(ds.InstanceNumber) * 4 + k}`,
+            InstanceNumber: (Number(ds.InstanceNumber) - 1) * 4 + k + 1,
+            SliceThickness: 1.25,
+            SpacingBetweenSlices: 1.25,
+            SliceLocation: z,
+            ImagePositionPatient: [-115, -115, z],
+          },
+          new Int16Array((PixelData as ArrayBuffer[])[0]!),
+        );
+      }),
+    );
     await stow(orthanc.dicomWebUrl, [...study.instances, ...thin]);
     const fetched: string[] = [];
     const proxy = await startPacsProxy(orthanc.baseUrl, (req) => {
@@ -319,16 +423,33 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
     try {
       const source = await createSource(testDb(), null, sourceSettings(proxy.dicomWebUrl));
       await syncSource(testDb(), source.id);
-      const row = await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: study.studyInstanceUid }, include: { series: { orderBy: { seriesNumber: "asc" } } } });
+      const row = await testDb().study.findFirstOrThrow({
+        where: { studyInstanceUid: study.studyInstanceUid },
+        include: { series: { orderBy: { seriesNumber: "asc" } } },
+      });
       // What the listing said of each series, kept for choosing.
-      expect(row.series.map((s) => [s.seriesNumber, s.numberOfInstances, s.sliceThicknessMm, s.imageType.at(-1)])).toEqual([
-        [1, 1, null, "LOCALIZER"], [2, 24, 5, "AXIAL"], [3, 96, 1.25, "AXIAL"],
+      expect(
+        row.series.map((s) => [s.seriesNumber, s.numberOfInstances, s.sliceThicknessMm, s.imageType.at(-1)]),
+      ).toEqual([
+        [1, 1, null, "LOCALIZER"],
+        [2, 24, 5, "AXIAL"],
+        [3, 96, 1.25, "AXIAL"],
       ]);
       await registry.record(testDb());
       await registry.refreshActive(testDb());
       fetched.length = 0;
-      const job = { studyId: row.id, revision: row.revision, modelId: "ich-headct", modelVersion: "1.0.0", expectedModels: 1 };
-      expect(await scoreStudy({ db: testDb(), registry, adapters: new AdapterCache(testDb()) }, job)).toMatchObject({ outcome: "stored", status: "SCORED", critical: true });
+      const job = {
+        studyId: row.id,
+        revision: row.revision,
+        modelId: "ich-headct",
+        modelVersion: "1.0.0",
+        expectedModels: 1,
+      };
+      expect(await scoreStudy({ db: testDb(), registry, adapters: new AdapterCache(testDb()) }, job)).toMatchObject({
+        outcome: "stored",
+        status: "SCORED",
+        critical: true,
+      });
       const stored = await testDb().aiResult.findFirstOrThrow({ where: { studyId: row.id } });
       expect(stored.seriesInstanceUid).toBe(row.series[1]!.seriesInstanceUid);
       expect(fetched.filter((u) => u.includes(thinUid))).toEqual([]); // the thin recon was never fetched
@@ -344,18 +465,25 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
     // The PACS answers QIDO, but every image retrieve of this study fails with 503: transient, so
     // the queue retries (SCORING_RETRY_LIMIT 1 here) and then gives up.
     let retrieves = 0;
-    const retrieve = new RegExp(`/studies/${study.studyInstanceUid.replace(/\./g, "\\.")}/series/[\\d.]+(/instances/[\\d.]+)?$`);
+    const retrieve = new RegExp(
+      `/studies/${study.studyInstanceUid.replace(/\./g, "\\.")}/series/[\\d.]+(/instances/[\\d.]+)?$`,
+    );
     const proxy = await startPacsProxy(orthanc.baseUrl, ({ method, url }) => {
       if (method !== "GET" || !retrieve.test(url.split("?")[0]!)) return undefined;
       retrieves += 1;
       return { status: 503 };
     });
     try {
-      const source = await createSource(testDb(), null, { ...sourceSettings(proxy.dicomWebUrl), capabilities: { orthancChangeFeed: false } });
+      const source = await createSource(testDb(), null, {
+        ...sourceSettings(proxy.dicomWebUrl),
+        capabilities: { orthancChangeFeed: false },
+      });
       await syncSource(testDb(), source.id);
       const worker = startWorker();
       await scoringStarted(worker);
-      await expect.poll(() => aiState(study.studyInstanceUid), { timeout: 60_000, interval: 250 }).toMatch(/^unavailable:/);
+      await expect
+        .poll(() => aiState(study.studyInstanceUid), { timeout: 60_000, interval: 250 })
+        .toMatch(/^unavailable:/);
       const row = (await studyRow(study.studyInstanceUid))!;
       expect(row.aiReason).toMatch(/^gave up after retries: /);
       expect(row.aiReason).toMatch(/503/);
@@ -379,7 +507,9 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
     const long = headCt({ finding: "none", sliceCount: 60, size: 64 });
     await stow(orthanc.dicomWebUrl, long.instances);
     const adapter = new DicomWebAdapter(configForUrl(orthanc.dicomWebUrl, { timeoutMs: 10_000 }));
-    const [axial] = (await adapter.searchSeries(long.studyInstanceUid)).filter((s) => Number(s["00201209"]?.Value?.[0]) === 60);
+    const [axial] = (await adapter.searchSeries(long.studyInstanceUid)).filter(
+      (s) => Number(s["00201209"]?.Value?.[0]) === 60,
+    );
     const seriesUid = String(axial!["0020000E"]!.Value![0]);
     let retrieves = 0;
     const proxy = await startPacsProxy(orthanc.baseUrl, ({ method, url }) => {
@@ -389,7 +519,12 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
     });
     try {
       const through = new DicomWebAdapter(configForUrl(proxy.dicomWebUrl, { timeoutMs: 10_000 }));
-      const failure = await fetchSeriesForModel(through, long.studyInstanceUid, { seriesInstanceUid: seriesUid, numberOfInstances: 60 }, 40).catch((e: unknown) => e);
+      const failure = await fetchSeriesForModel(
+        through,
+        long.studyInstanceUid,
+        { seriesInstanceUid: seriesUid, numberOfInstances: 60 },
+        40,
+      ).catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(PacsError);
       expect(isTransient(failure)).toBe(true);
       await new Promise((r) => setTimeout(r, 300));
@@ -402,9 +537,18 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
 
 describe("storing a result", () => {
   it("a result for an older revision is kept for the record but never relabels or reorders the study", async () => {
-    const source = await createSource(testDb(), null, { ...sourceSettings(orthanc.dicomWebUrl), capabilities: { orthancChangeFeed: false } });
+    const source = await createSource(testDb(), null, {
+      ...sourceSettings(orthanc.dicomWebUrl),
+      capabilities: { orthancChangeFeed: false },
+    });
     // Revision 2 through ingest: the study was taken with its first image, then the rest arrived.
-    const study = generateStudy({ seed: seed++, kind: "other", studyDateTime: new Date(), priority: "ROUTINE", location: "OUTPATIENT CLINIC" });
+    const study = generateStudy({
+      seed: seed++,
+      kind: "other",
+      studyDateTime: new Date(),
+      priority: "ROUTINE",
+      location: "OUTPATIENT CLINIC",
+    });
     await stow(orthanc.dicomWebUrl, study.instances.slice(0, 1));
     await syncSource(testDb(), source.id);
     await stow(orthanc.dicomWebUrl, study.instances.slice(1));
@@ -415,14 +559,29 @@ describe("storing a result", () => {
 
     // A slow job of revision 1 finishes now, with a critical finding.
     const job = { studyId: row.id, modelId: "ich-headct", modelVersion: "1.0.0", expectedModels: 1 };
-    const stale = await storeAiResult(testDb(), { ...job, revision: 1 }, { status: "SCORED", probability: 0.97, finding: "intracranial-bleed", critical: true });
+    const stale = await storeAiResult(
+      testDb(),
+      { ...job, revision: 1 },
+      { status: "SCORED", probability: 0.97, finding: "intracranial-bleed", critical: true },
+    );
     expect(stale).toEqual({ id: expect.any(String), critical: false });
     const afterStale = (await studyRow(study.studyInstanceUid))!;
-    expect(afterStale).toMatchObject({ aiStatus: null, aiFinding: null, aiProbability: null, scoredAt: null, pinnedAt: null, dueAt: before.dueAt });
+    expect(afterStale).toMatchObject({
+      aiStatus: null,
+      aiFinding: null,
+      aiProbability: null,
+      scoredAt: null,
+      pinnedAt: null,
+      dueAt: before.dueAt,
+    });
     expect(afterStale.aiResults.map((r) => [r.studyRevision, r.critical])).toEqual([[1, true]]);
 
     // The current revision's result is the one that labels it.
-    await storeAiResult(testDb(), { ...job, revision: 2 }, { status: "SCORED", probability: 0.08, finding: "intracranial-bleed", critical: false });
+    await storeAiResult(
+      testDb(),
+      { ...job, revision: 2 },
+      { status: "SCORED", probability: 0.08, finding: "intracranial-bleed", critical: false },
+    );
     const current = (await studyRow(study.studyInstanceUid))!;
     expect(current).toMatchObject({ aiStatus: "negative", aiProbability: 0.08, pinnedAt: null });
   });

@@ -10,20 +10,35 @@ beforeEach(() => resetDatabase());
 describe("user administration writes its audit trail", () => {
   it("records who created, re-roled, disabled and enabled whom", async () => {
     const admin = await makeUser(["admin"]);
-    const created = await createUser(testDb(), admin.id, { name: "  Dr Who ", email: "Who@Test.Local", password: "long-enough", roles: ["radiologist", "radiologist"] });
+    const created = await createUser(testDb(), admin.id, {
+      name: "  Dr Who ",
+      email: "Who@Test.Local",
+      password: "long-enough",
+      roles: ["radiologist", "radiologist"],
+    });
     expect(created).toMatchObject({ name: "Dr Who", email: "who@test.local", roles: ["radiologist"] });
     await setUserRoles(testDb(), admin.id, created.id, ["radiologist", "chair"]);
     await setUserDisabled(testDb(), admin.id, created.id, true);
     await setUserDisabled(testDb(), admin.id, created.id, false);
     const events = await testDb().auditEvent.findMany({ where: { actorId: admin.id }, orderBy: { at: "asc" } });
     expect(events.map((e) => e.action)).toEqual(["user.create", "user.roles", "user.disable", "user.enable"]);
-    expect(events[1]!.details).toEqual({ userId: created.id, email: "who@test.local", from: ["radiologist"], to: ["radiologist", "chair"] });
+    expect(events[1]!.details).toEqual({
+      userId: created.id,
+      email: "who@test.local",
+      from: ["radiologist"],
+      to: ["radiologist", "chair"],
+    });
     expect(events.every((e) => e.at instanceof Date)).toBe(true);
   });
 
   it("the log separates what people did from automatic study events", async () => {
     const admin = await makeUser(["admin"]);
-    await createUser(testDb(), admin.id, { name: "Per Son", email: "per.son@test.local", password: "long-enough-pw", roles: ["chair"] });
+    await createUser(testDb(), admin.id, {
+      name: "Per Son",
+      email: "per.son@test.local",
+      password: "long-enough-pw",
+      roles: ["chair"],
+    });
     for (let i = 0; i < 5; i++) await recordAudit(testDb(), { actorId: null, action: "study.arrived" });
     const people = await listAuditEvents(testDb(), { limit: 50, who: "people" });
     expect(people.map((e) => e.action)).toEqual(["user.create"]);

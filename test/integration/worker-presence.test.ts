@@ -26,7 +26,11 @@ describe("who runs the workers", () => {
 
     const presence = await workerPresence(testDb());
     expect(presence.alive).toBe(1);
-    expect(presence.workers[0]).toMatchObject({ alive: true, pid: worker.process.pid, models: ["ich-headct 1.0.0", "ptx-cxr 1.0.0"] });
+    expect(presence.workers[0]).toMatchObject({
+      alive: true,
+      pid: worker.process.pid,
+      models: ["ich-headct 1.0.0", "ptx-cxr 1.0.0"],
+    });
     expect((await aiScoringOnline(testDb())).online).toBe(true);
     expect(await buildMetricsRegistry(testDb()).metrics()).toMatch(/^readnext_workers_alive 1$/m);
 
@@ -38,19 +42,37 @@ describe("who runs the workers", () => {
 
   it("a worker killed outright shows as not heard from, with when it last was; rows older than a day are pruned", async () => {
     const now = Date.now();
-    const row = (id: string, agoMs: number) => ({ id, hostname: "ward-7", pid: 42, startedAt: new Date(now - agoMs - 60_000), lastSeenAt: new Date(now - agoMs), concurrency: 1, models: [] });
-    await testDb().workerHeartbeat.createMany({ data: [row("killed", 2 * 60_000), row("ancient", STALE_WORKER_ROWS_AFTER_MS + 60_000)] });
+    const row = (id: string, agoMs: number) => ({
+      id,
+      hostname: "ward-7",
+      pid: 42,
+      startedAt: new Date(now - agoMs - 60_000),
+      lastSeenAt: new Date(now - agoMs),
+      concurrency: 1,
+      models: [],
+    });
+    await testDb().workerHeartbeat.createMany({
+      data: [row("killed", 2 * 60_000), row("ancient", STALE_WORKER_ROWS_AFTER_MS + 60_000)],
+    });
 
     const presence = await workerPresence(testDb(), new Date(now));
     expect(presence.alive).toBe(0);
-    expect(presence.workers.map((w) => [w.id, w.alive])).toEqual([["ancient", false], ["killed", false]]);
+    expect(presence.workers.map((w) => [w.id, w.alive])).toEqual([
+      ["ancient", false],
+      ["killed", false],
+    ]);
     expect(presence.lastSeenAt).toEqual(new Date(now - 2 * 60_000));
-    expect(await aiScoringOnline(testDb(), new Date(now))).toEqual({ online: false, lastSeenAt: new Date(now - 2 * 60_000) });
+    expect(await aiScoringOnline(testDb(), new Date(now))).toEqual({
+      online: false,
+      lastSeenAt: new Date(now - 2 * 60_000),
+    });
 
     // A new worker prunes the day-old row, keeps the recent one, and is alive itself.
     const heartbeat = await startWorkerHeartbeat(testDb(), { concurrency: 2, models: ["ich-headct 1.0.0"] });
     try {
-      expect((await testDb().workerHeartbeat.findMany({ orderBy: { startedAt: "asc" } })).map((w) => w.id).slice(0, 1)).toEqual(["killed"]);
+      expect(
+        (await testDb().workerHeartbeat.findMany({ orderBy: { startedAt: "asc" } })).map((w) => w.id).slice(0, 1),
+      ).toEqual(["killed"]);
       expect(await testDb().workerHeartbeat.count()).toBe(2);
       expect((await workerPresence(testDb())).alive).toBe(1);
     } finally {
@@ -63,17 +85,39 @@ describe("who runs the workers", () => {
     const exited = spawn(process.execPath, ["-e", "0"]);
     await once(exited, "exit");
     const now = Date.now();
-    const row = (id: string, host: string, pid: number) => ({ id, hostname: host, pid, startedAt: new Date(now - 60_000), lastSeenAt: new Date(now - 3_000), concurrency: 1, models: [] });
+    const row = (id: string, host: string, pid: number) => ({
+      id,
+      hostname: host,
+      pid,
+      startedAt: new Date(now - 60_000),
+      lastSeenAt: new Date(now - 3_000),
+      concurrency: 1,
+      models: [],
+    });
     await testDb().workerHeartbeat.createMany({
-      data: [row("killed here", hostname(), exited.pid!), row("running here", hostname(), process.pid), row("killed elsewhere", "ward-7", exited.pid!)],
+      data: [
+        row("killed here", hostname(), exited.pid!),
+        row("running here", hostname(), process.pid),
+        row("killed elsewhere", "ward-7", exited.pid!),
+      ],
     });
     const heartbeat = await startWorkerHeartbeat(testDb(), { concurrency: 2, models: [] });
     try {
-      const rows = await testDb().workerHeartbeat.findMany({ where: { hostname: { not: hostname() } }, select: { id: true } });
+      const rows = await testDb().workerHeartbeat.findMany({
+        where: { hostname: { not: hostname() } },
+        select: { id: true },
+      });
       expect(rows.map((r) => r.id)).toEqual(["killed elsewhere"]);
       // This machine: the process still running, and the new worker itself (this test process).
-      const here = await testDb().workerHeartbeat.findMany({ where: { hostname: hostname() }, select: { id: true, pid: true }, orderBy: { startedAt: "asc" } });
-      expect(here.map((r) => [r.id === "running here" ? r.id : "new", r.pid])).toEqual([["running here", process.pid], ["new", process.pid]]);
+      const here = await testDb().workerHeartbeat.findMany({
+        where: { hostname: hostname() },
+        select: { id: true, pid: true },
+        orderBy: { startedAt: "asc" },
+      });
+      expect(here.map((r) => [r.id === "running here" ? r.id : "new", r.pid])).toEqual([
+        ["running here", process.pid],
+        ["new", process.pid],
+      ]);
     } finally {
       await heartbeat.stop();
     }

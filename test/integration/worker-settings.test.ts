@@ -20,13 +20,32 @@ describe("a settings change reaches workers", () => {
   it("saving the SLA table sends its key on commit, and a running worker moves open studies' due times (no polling)", async () => {
     const admin = await makeUser(["admin"]);
     const source = await createSource(testDb(), null, {
-      name: "src", baseUrl: "http://127.0.0.1:9/dicom-web", authType: "none", timeoutMs: 1000, capabilities: {}, locationTag: "00380300", backfillDays: 1, syncIntervalSeconds: 60, enabled: false,
+      name: "src",
+      baseUrl: "http://127.0.0.1:9/dicom-web",
+      authType: "none",
+      timeoutMs: 1000,
+      capabilities: {},
+      locationTag: "00380300",
+      backfillDays: 1,
+      syncIntervalSeconds: 60,
+      enabled: false,
     });
     const firstSeenAt = new Date(Date.now() - 10 * 60_000);
-    const study = await testDb().study.create({ data: { sourceId: source.id, studyInstanceUid: "1.2.3.4.5", firstSeenAt, orderPriority: "ROUTINE", patientLocation: "OUTPATIENT", modalities: ["CT"] } });
+    const study = await testDb().study.create({
+      data: {
+        sourceId: source.id,
+        studyInstanceUid: "1.2.3.4.5",
+        firstSeenAt,
+        orderPriority: "ROUTINE",
+        patientLocation: "OUTPATIENT",
+        modalities: ["CT"],
+      },
+    });
     await refreshPriorities(testDb(), [study.id]);
     // Default table: ROUTINE outpatient is due 24 h after arrival.
-    expect((await testDb().study.findUniqueOrThrow({ where: { id: study.id } })).dueAt).toEqual(new Date(firstSeenAt.getTime() + 1440 * 60_000));
+    expect((await testDb().study.findUniqueOrThrow({ where: { id: study.id } })).dueAt).toEqual(
+      new Date(firstSeenAt.getTime() + 1440 * 60_000),
+    );
 
     const worker = spawnWorker();
     workers.push(worker);
@@ -37,7 +56,10 @@ describe("a settings change reaches workers", () => {
     try {
       await listener.query(`LISTEN ${SETTINGS_CHANNEL}`);
       const notified = once(listener, "notification");
-      const sla = { ...DEFAULT_PRIORITY_CONFIG.sla, ROUTINE: { ...DEFAULT_PRIORITY_CONFIG.sla.ROUTINE, OUTPATIENT: 120 } };
+      const sla = {
+        ...DEFAULT_PRIORITY_CONFIG.sla,
+        ROUTINE: { ...DEFAULT_PRIORITY_CONFIG.sla.ROUTINE, OUTPATIENT: 120 },
+      };
       await saveSetting(testDb(), admin.id, "priority", { ...DEFAULT_PRIORITY_CONFIG, sla });
       const [message] = (await notified) as [pg.Notification];
       expect(message.payload).toBe("priority");
@@ -46,6 +68,8 @@ describe("a settings change reaches workers", () => {
     }
     const line = await worker.waitForLog((l) => l.msg === "priorities recomputed after a settings change", 20_000);
     expect(line).toMatchObject({ why: "saved", studies: 1 });
-    expect((await testDb().study.findUniqueOrThrow({ where: { id: study.id } })).dueAt).toEqual(new Date(firstSeenAt.getTime() + 120 * 60_000));
+    expect((await testDb().study.findUniqueOrThrow({ where: { id: study.id } })).dueAt).toEqual(
+      new Date(firstSeenAt.getTime() + 120 * 60_000),
+    );
   }, 90_000);
 });

@@ -1,7 +1,15 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { once } from "node:events";
 import { countWorklist, listWorklist } from "@/server/worklist/list-worklist";
-import { breakClaim, claimNextCase, claimStudy, markRead, markReadByAccession, renewClaim, skipStudy } from "@/server/worklist/claims";
+import {
+  breakClaim,
+  claimNextCase,
+  claimStudy,
+  markRead,
+  markReadByAccession,
+  renewClaim,
+  skipStudy,
+} from "@/server/worklist/claims";
 import { setOverride } from "@/server/worklist/overrides";
 import { refreshAllOpenPriorities, refreshPriorities } from "@/server/worklist/refresh-priority";
 import { getStudyDetail } from "@/server/worklist/study-detail";
@@ -24,15 +32,37 @@ import { createCaller } from "@/server/api/root";
 let sourceId: string;
 let n = 0;
 
-async function addStudy(fields: { minutesAgo?: number; orderPriority?: "STAT" | "HIGH" | "ROUTINE" | null; patientLocation?: "ED" | "INPATIENT" | "OUTPATIENT"; modalities?: string[]; accessionNumber?: string; aiCritical?: boolean } = {}) {
+async function addStudy(
+  fields: {
+    minutesAgo?: number;
+    orderPriority?: "STAT" | "HIGH" | "ROUTINE" | null;
+    patientLocation?: "ED" | "INPATIENT" | "OUTPATIENT";
+    modalities?: string[];
+    accessionNumber?: string;
+    aiCritical?: boolean;
+  } = {},
+) {
   n += 1;
   const firstSeenAt = new Date(Date.now() - (fields.minutesAgo ?? 10) * 60_000);
   const study = await testDb().study.create({
     data: {
-      sourceId, studyInstanceUid: `1.2.826.${n}`, accessionNumber: fields.accessionNumber ?? `ACC${n}`, firstSeenAt,
-      orderPriority: fields.orderPriority === undefined ? "ROUTINE" : fields.orderPriority, patientLocation: fields.patientLocation ?? "OUTPATIENT",
+      sourceId,
+      studyInstanceUid: `1.2.826.${n}`,
+      accessionNumber: fields.accessionNumber ?? `ACC${n}`,
+      firstSeenAt,
+      orderPriority: fields.orderPriority === undefined ? "ROUTINE" : fields.orderPriority,
+      patientLocation: fields.patientLocation ?? "OUTPATIENT",
       modalities: fields.modalities ?? ["CT"],
-      ...(fields.aiCritical ? { aiStatus: "critical", aiFinding: "intracranial-bleed", aiProbability: 0.95, aiModelId: "ich-headct", aiModelVersion: "1.0.0", scoredAt: new Date() } : {}),
+      ...(fields.aiCritical
+        ? {
+            aiStatus: "critical",
+            aiFinding: "intracranial-bleed",
+            aiProbability: 0.95,
+            aiModelId: "ich-headct",
+            aiModelVersion: "1.0.0",
+            scoredAt: new Date(),
+          }
+        : {}),
     },
   });
   await refreshPriorities(testDb(), [study.id]);
@@ -43,9 +73,19 @@ const asActor = (u: CurrentUser) => ({ id: u.id, name: u.name });
 
 beforeEach(async () => {
   await resetDatabase();
-  sourceId = (await createSource(testDb(), null, {
-    name: "src", baseUrl: "http://127.0.0.1:9/dicom-web", authType: "none", timeoutMs: 1000, capabilities: {}, locationTag: "00380300", backfillDays: 1, syncIntervalSeconds: 60, enabled: false,
-  })).id;
+  sourceId = (
+    await createSource(testDb(), null, {
+      name: "src",
+      baseUrl: "http://127.0.0.1:9/dicom-web",
+      authType: "none",
+      timeoutMs: 1000,
+      capabilities: {},
+      locationTag: "00380300",
+      backfillDays: 1,
+      syncIntervalSeconds: 60,
+      enabled: false,
+    })
+  ).id;
 });
 
 describe("the worklist order", () => {
@@ -73,18 +113,39 @@ describe("the worklist order", () => {
     const scheduler = await makeUser(["scheduler"]);
     // A seeded mix over two days, so many studies are past the 24 h cap and some are pinned and capped at once.
     let state = 42;
-    const random = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+    const random = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
     const now = Date.now();
     const studies = Array.from({ length: 90 }, (_, i) => {
       const firstSeenAt = new Date(now - Math.floor(random() * 48 * 60) * 60_000);
       const ai = pick(["critical", "urgent", "negative", null, null] as const);
       const pin = random() < 0.12;
       return {
-        sourceId, studyInstanceUid: `2.25.${i}`, accessionNumber: `MIX${i}`, firstSeenAt, modalities: ["CT"],
-        orderPriority: pick(["STAT", "HIGH", "ROUTINE", null] as const), patientLocation: pick(["ED", "INPATIENT", "OUTPATIENT"] as const),
-        ...(ai ? { aiStatus: ai, aiFinding: "intracranial-bleed", aiProbability: 0.9, aiModelId: "ich-headct", aiModelVersion: "1.0.0", scoredAt: new Date(firstSeenAt.getTime() + 60_000) } : {}),
-        ...(pin ? { overrideKind: "pin" as const, overrideAt: new Date(firstSeenAt.getTime() + 5 * 60_000), overrideById: scheduler.id, overrideReason: "clinician called" } : {}),
+        sourceId,
+        studyInstanceUid: `2.25.${i}`,
+        accessionNumber: `MIX${i}`,
+        firstSeenAt,
+        modalities: ["CT"],
+        orderPriority: pick(["STAT", "HIGH", "ROUTINE", null] as const),
+        patientLocation: pick(["ED", "INPATIENT", "OUTPATIENT"] as const),
+        ...(ai
+          ? {
+              aiStatus: ai,
+              aiFinding: "intracranial-bleed",
+              aiProbability: 0.9,
+              aiModelId: "ich-headct",
+              aiModelVersion: "1.0.0",
+              scoredAt: new Date(firstSeenAt.getTime() + 60_000),
+            }
+          : {}),
+        ...(pin
+          ? {
+              overrideKind: "pin" as const,
+              overrideAt: new Date(firstSeenAt.getTime() + 5 * 60_000),
+              overrideById: scheduler.id,
+              overrideReason: "clinician called",
+            }
+          : {}),
       };
     });
     await testDb().study.createMany({ data: studies });
@@ -92,16 +153,33 @@ describe("the worklist order", () => {
     const at = new Date();
     const rows = (await testDb().study.findMany({ select: { ...priorityColumns } })) as PriorityColumns[];
     const engine = rankStudies(rows.map(toPriorityInput), DEFAULT_PRIORITY_CONFIG, at);
-    const flaggedIds = new Set(rows.filter((r) => r.aiStatus === "critical" || r.aiStatus === "urgent").map((r) => r.id));
+    const flaggedIds = new Set(
+      rows.filter((r) => r.aiStatus === "critical" || r.aiStatus === "urgent").map((r) => r.id),
+    );
     expect(engine.filter((s) => s.priority.pinSource === "cap").length).toBeGreaterThan(5);
 
     const whole = await listWorklist(testDb(), reader.id, { filters: NO_FILTERS, limit: 200, offset: 0 }, at);
     expect(whole.rows.map((r) => r.id)).toEqual(engine.map((s) => s.id));
     const paged: string[] = [];
-    for (let offset = 0; offset < 90; offset += 7) paged.push(...(await listWorklist(testDb(), reader.id, { filters: NO_FILTERS, limit: 7, offset }, at)).rows.map((r) => r.id));
+    for (let offset = 0; offset < 90; offset += 7)
+      paged.push(
+        ...(await listWorklist(testDb(), reader.id, { filters: NO_FILTERS, limit: 7, offset }, at)).rows.map(
+          (r) => r.id,
+        ),
+      );
     expect(paged).toEqual(engine.map((s) => s.id));
-    const flagged = await listWorklist(testDb(), reader.id, { filters: { ...NO_FILTERS, aiFlaggedOnly: true }, limit: 5, offset: 0 }, at);
-    expect(flagged.rows.map((r) => r.id)).toEqual(engine.filter((s) => flaggedIds.has(s.id)).slice(0, 5).map((s) => s.id));
+    const flagged = await listWorklist(
+      testDb(),
+      reader.id,
+      { filters: { ...NO_FILTERS, aiFlaggedOnly: true }, limit: 5, offset: 0 },
+      at,
+    );
+    expect(flagged.rows.map((r) => r.id)).toEqual(
+      engine
+        .filter((s) => flaggedIds.has(s.id))
+        .slice(0, 5)
+        .map((s) => s.id),
+    );
 
     // Next case takes them in the same order, across pins, passed caps and due times.
     const taken: string[] = [];
@@ -120,15 +198,39 @@ describe("the worklist order", () => {
     const reader = await makeUser(["radiologist"]);
     await addStudy({ accessionNumber: "CT-1", modalities: ["CT"] });
     const xr = await addStudy({ accessionNumber: "XR-1", modalities: ["DX"] });
-    const onlyCt = await listWorklist(testDb(), reader.id, { filters: { ...NO_FILTERS, modalities: ["ct"] }, limit: 50, offset: 0 });
+    const onlyCt = await listWorklist(testDb(), reader.id, {
+      filters: { ...NO_FILTERS, modalities: ["ct"] },
+      limit: 50,
+      offset: 0,
+    });
     expect(onlyCt.rows.map((r) => r.accessionNumber)).toEqual(["CT-1"]);
     await claimStudy(testDb(), asActor(reader), xr.id, { filters: NO_FILTERS });
     await skipStudy(testDb(), asActor(reader), xr.id, "outside my subspecialty");
-    expect((await listWorklist(testDb(), reader.id, { filters: NO_FILTERS, limit: 50, offset: 0 })).rows.map((r) => r.accessionNumber)).toEqual(["CT-1"]);
+    expect(
+      (await listWorklist(testDb(), reader.id, { filters: NO_FILTERS, limit: 50, offset: 0 })).rows.map(
+        (r) => r.accessionNumber,
+      ),
+    ).toEqual(["CT-1"]);
     const colleague = await makeUser(["radiologist"]);
     expect((await countWorklist(testDb(), colleague.id, NO_FILTERS)).total).toBe(2);
-    expect((await listWorklist(testDb(), colleague.id, { filters: { ...NO_FILTERS, priorities: ["ROUTINE"], locations: ["OUTPATIENT"] }, limit: 50, offset: 0 })).rows).toHaveLength(2);
-    expect((await listWorklist(testDb(), colleague.id, { filters: { ...NO_FILTERS, priorities: ["UNKNOWN", "STAT"] }, limit: 50, offset: 0 })).rows).toHaveLength(0);
+    expect(
+      (
+        await listWorklist(testDb(), colleague.id, {
+          filters: { ...NO_FILTERS, priorities: ["ROUTINE"], locations: ["OUTPATIENT"] },
+          limit: 50,
+          offset: 0,
+        })
+      ).rows,
+    ).toHaveLength(2);
+    expect(
+      (
+        await listWorklist(testDb(), colleague.id, {
+          filters: { ...NO_FILTERS, priorities: ["UNKNOWN", "STAT"] },
+          limit: 50,
+          offset: 0,
+        })
+      ).rows,
+    ).toHaveLength(0);
   });
 });
 
@@ -154,18 +256,31 @@ describe("Next case", () => {
     await addStudy({ accessionNumber: "MR", modalities: ["MR"], orderPriority: "STAT", minutesAgo: 60 });
     const first = await claimNextCase(testDb(), asActor(reader), { ...NO_FILTERS, modalities: ["CT"] });
     expect(first).toMatchObject({ accessionNumber: "TOP", alreadyHeld: false });
-    expect(await claimNextCase(testDb(), asActor(reader), NO_FILTERS)).toMatchObject({ accessionNumber: "TOP", alreadyHeld: true });
+    expect(await claimNextCase(testDb(), asActor(reader), NO_FILTERS)).toMatchObject({
+      accessionNumber: "TOP",
+      alreadyHeld: true,
+    });
   });
 
   it("through its router, Next case and the list follow the reader's saved filters", async () => {
     const reader = await makeUser(["radiologist"]);
     const caller = createCaller({ db: testDb(), user: reader });
-    await addStudy({ accessionNumber: "CT-STAT-ED", orderPriority: "STAT", patientLocation: "ED", modalities: ["CT"], minutesAgo: 20 });
+    await addStudy({
+      accessionNumber: "CT-STAT-ED",
+      orderPriority: "STAT",
+      patientLocation: "ED",
+      modalities: ["CT"],
+      minutesAgo: 20,
+    });
     const mr = await addStudy({ accessionNumber: "MR-ROUTINE", modalities: ["MR"], minutesAgo: 5 });
     await caller.worklist.saveFilters({ ...NO_FILTERS, modalities: ["MR"] });
     // The CT is far more urgent, but this reader reads MR only.
     expect((await caller.worklist.list({})).rows.map((r) => r.accessionNumber)).toEqual(["MR-ROUTINE"]);
-    expect(await caller.worklist.nextCase()).toMatchObject({ studyId: mr.id, accessionNumber: "MR-ROUTINE", alreadyHeld: false });
+    expect(await caller.worklist.nextCase()).toMatchObject({
+      studyId: mr.id,
+      accessionNumber: "MR-ROUTINE",
+      alreadyHeld: false,
+    });
     await caller.worklist.markRead({ studyId: mr.id });
     expect(await caller.worklist.nextCase()).toEqual({ nothingLeft: true });
   });
@@ -184,18 +299,40 @@ describe("Next case", () => {
     const skipRow = await testDb().studySkip.findFirstOrThrow({ where: { studyId: skipped.id } });
     expect(skipRow.until.getTime() - skipRow.at.getTime()).toBe(DEFAULT_WORKLIST_RULES.skipHideMinutes * 60_000);
     await asScheduler.worklist.setOverride({ studyId: pinned.id, kind: "pin", reason: "surgeon waiting" });
-    await asScheduler.worklist.setOverride({ studyId: targeted.id, kind: "target", minutes: 45, reason: "clinic at 3" });
+    await asScheduler.worklist.setOverride({
+      studyId: targeted.id,
+      kind: "target",
+      minutes: 45,
+      reason: "clinic at 3",
+    });
     await asScheduler.worklist.clearOverride({ studyId: targeted.id });
 
     const events = await testDb().auditEvent.findMany({
-      where: { action: { in: ["study.skip", "study.override-pin", "study.override-target", "study.override-cleared"] } },
+      where: {
+        action: { in: ["study.skip", "study.override-pin", "study.override-target", "study.override-cleared"] },
+      },
       select: { action: true, actorId: true, studyId: true, details: true },
     });
     expect(events.sort((a, b) => a.action.localeCompare(b.action))).toEqual([
       { action: "study.override-cleared", actorId: scheduler.id, studyId: targeted.id, details: { was: "target" } },
-      { action: "study.override-pin", actorId: scheduler.id, studyId: pinned.id, details: { kind: "pin", reason: "surgeon waiting" } },
-      { action: "study.override-target", actorId: scheduler.id, studyId: targeted.id, details: { kind: "target", minutes: 45, reason: "clinic at 3" } },
-      { action: "study.skip", actorId: reader.id, studyId: skipped.id, details: { reason: "needs the prior from outside", hiddenUntil: skipRow.until.toISOString() } },
+      {
+        action: "study.override-pin",
+        actorId: scheduler.id,
+        studyId: pinned.id,
+        details: { kind: "pin", reason: "surgeon waiting" },
+      },
+      {
+        action: "study.override-target",
+        actorId: scheduler.id,
+        studyId: targeted.id,
+        details: { kind: "target", minutes: 45, reason: "clinic at 3" },
+      },
+      {
+        action: "study.skip",
+        actorId: reader.id,
+        studyId: skipped.id,
+        details: { reason: "needs the prior from outside", hiddenUntil: skipRow.until.toISOString() },
+      },
     ]);
     expect(skip.hiddenUntil).toEqual(skipRow.until);
   });
@@ -212,14 +349,26 @@ describe("Next case", () => {
     const after = await listWorklist(testDb(), b.id, { filters: NO_FILTERS, limit: 50, offset: 0 });
     expect(after.rows.map((r) => r.accessionNumber)).toEqual(["TWO"]);
     // The due time leaves the ordering columns but is kept for "read by due time".
-    expect(await testDb().study.findUniqueOrThrow({ where: { id: one.id } })).toMatchObject({ readingState: "READ", readById: a.id, dueAt: null, pinnedAt: null, capAt: null, claimHeartbeatAt: null, dueAtWhenRead: due });
-    expect(await testDb().auditEvent.findFirstOrThrow({ where: { studyId: one.id, action: "study.read" } })).toMatchObject({ actorId: a.id, details: { via: "worklist" } });
+    expect(await testDb().study.findUniqueOrThrow({ where: { id: one.id } })).toMatchObject({
+      readingState: "READ",
+      readById: a.id,
+      dueAt: null,
+      pinnedAt: null,
+      capAt: null,
+      claimHeartbeatAt: null,
+      dueAtWhenRead: due,
+    });
+    expect(
+      await testDb().auditEvent.findFirstOrThrow({ where: { studyId: one.id, action: "study.read" } }),
+    ).toMatchObject({ actorId: a.id, details: { via: "worklist" } });
     await expect(markRead(testDb(), asActor(a), one.id)).rejects.toThrow(/already been read/);
     await expect(markRead(testDb(), asActor(a), "no-such-study")).rejects.toThrow(/Study no-such-study does not exist/);
     await expect(markRead(testDb(), asActor(b), two.id)).rejects.toThrow(/no longer hold/); // never claimed
 
     await claimStudy(testDb(), asActor(a), two.id, { filters: NO_FILTERS });
-    await expect(claimStudy(testDb(), asActor(b), two.id, { filters: NO_FILTERS })).rejects.toThrow(/Another radiologist has this study open/);
+    await expect(claimStudy(testDb(), asActor(b), two.id, { filters: NO_FILTERS })).rejects.toThrow(
+      /Another radiologist has this study open/,
+    );
     // A's claim lapses after the timeout without heartbeats.
     const later = new Date(Date.now() + (DEFAULT_WORKLIST_RULES.claimTimeoutMinutes + 1) * 60_000);
     expect(await claimNextCase(testDb(), asActor(b), NO_FILTERS, later)).toMatchObject({ accessionNumber: "TWO" });
@@ -235,13 +384,20 @@ describe("Next case", () => {
       const now = new Date(Date.now() - 1234);
       expect(new Date(2026, 0, 1).getTimezoneOffset()).toBe(300); // the zone really changed
       expect(await claimNextCase(testDb(), asActor(reader), NO_FILTERS, now)).toMatchObject({ accessionNumber: "TZ" });
-      expect(await testDb().study.findUniqueOrThrow({ where: { id: study.id } })).toMatchObject({ claimedAt: now, claimHeartbeatAt: now });
-      expect((await testDb().auditEvent.findFirstOrThrow({ where: { studyId: study.id, action: "study.claim" } })).at).toEqual(now);
+      expect(await testDb().study.findUniqueOrThrow({ where: { id: study.id } })).toMatchObject({
+        claimedAt: now,
+        claimHeartbeatAt: now,
+      });
+      expect(
+        (await testDb().auditEvent.findFirstOrThrow({ where: { studyId: study.id, action: "study.claim" } })).at,
+      ).toEqual(now);
       const rows = await hotQuery<{ t: Date }>(testDb(), Prisma.sql`SELECT ${now}::timestamp(3) AS t`);
       expect(rows[0]!.t).toEqual(now);
       // The claim is fresh at `now` and lapses after the timeout, as the Prisma-written heartbeat would.
       const other = await makeUser(["radiologist"]);
-      expect(await claimNextCase(testDb(), asActor(other), NO_FILTERS, new Date(now.getTime() + 60_000))).toEqual({ nothingLeft: true });
+      expect(await claimNextCase(testDb(), asActor(other), NO_FILTERS, new Date(now.getTime() + 60_000))).toEqual({
+        nothingLeft: true,
+      });
     } finally {
       if (zone === undefined) delete process.env.TZ;
       else process.env.TZ = zone;
@@ -284,9 +440,13 @@ describe("Next case", () => {
     const studies = [];
     for (let i = 0; i < 4; i++) studies.push(await addStudy({ minutesAgo: 100 - i * 10 }));
     const last = studies[3]!;
-    await expect(claimStudy(testDb(), asActor(reader), last.id, { filters: NO_FILTERS })).rejects.toThrow(/not among the top 2/);
+    await expect(claimStudy(testDb(), asActor(reader), last.id, { filters: NO_FILTERS })).rejects.toThrow(
+      /not among the top 2/,
+    );
     await claimStudy(testDb(), asActor(reader), last.id, { filters: NO_FILTERS, reason: "referrer on the phone" });
-    const event = await testDb().auditEvent.findFirstOrThrow({ where: { studyId: last.id, action: "study.claim-out-of-order" } });
+    const event = await testDb().auditEvent.findFirstOrThrow({
+      where: { studyId: last.id, action: "study.claim-out-of-order" },
+    });
     expect(event.details).toMatchObject({ reason: "referrer on the phone" });
   });
 
@@ -299,7 +459,14 @@ describe("Next case", () => {
     await claimNextCase(testDb(), asActor(reader), NO_FILTERS, claimedAt);
     const open = await listOpenClaims(testDb(), claimedAt);
     expect(open).toHaveLength(1);
-    expect(open[0]).toMatchObject({ id: s.id, accessionNumber: "HELD", claimedAt, lastActivityAt: claimedAt, lapsed: false, claimedBy: { id: reader.id, name: reader.name } });
+    expect(open[0]).toMatchObject({
+      id: s.id,
+      accessionNumber: "HELD",
+      claimedAt,
+      lastActivityAt: claimedAt,
+      lapsed: false,
+      claimedBy: { id: reader.id, name: reader.name },
+    });
     // Past the timeout without a heartbeat the claim shows as lapsed.
     const later = new Date(claimedAt.getTime() + (DEFAULT_WORKLIST_RULES.claimTimeoutMinutes + 1) * 60_000);
     expect((await listOpenClaims(testDb(), later))[0]).toMatchObject({ id: s.id, lapsed: true });
@@ -317,7 +484,11 @@ describe("Next case", () => {
     const { dueAt } = await testDb().study.findUniqueOrThrow({ where: { id: s.id } });
     expect(dueAt).toBeInstanceOf(Date);
     expect(await markReadByAccession(testDb(), "RIS-42")).toEqual({ accessionNumber: "RIS-42", marked: 1 });
-    expect(await testDb().study.findUniqueOrThrow({ where: { id: s.id } })).toMatchObject({ readingState: "READ", dueAt: null, dueAtWhenRead: dueAt });
+    expect(await testDb().study.findUniqueOrThrow({ where: { id: s.id } })).toMatchObject({
+      readingState: "READ",
+      dueAt: null,
+      dueAtWhenRead: dueAt,
+    });
     expect(await markReadByAccession(testDb(), "RIS-42")).toEqual({ accessionNumber: "RIS-42", marked: 0 });
     await expect(markReadByAccession(testDb(), "NOPE")).rejects.toThrow(/NOPE/);
   });
@@ -330,13 +501,25 @@ describe("the scheduler's backlog", () => {
     await addStudy({ minutesAgo: 300, orderPriority: "ROUTINE" });
     await addStudy({ minutesAgo: 2000, orderPriority: null });
     const done = await addStudy({ minutesAgo: 20, orderPriority: "HIGH" });
-    await testDb().study.update({ where: { id: done.id }, data: { readingState: "READ", readAt: new Date(), dueAt: null, pinnedAt: null, capAt: null } });
+    await testDb().study.update({
+      where: { id: done.id },
+      data: { readingState: "READ", readAt: new Date(), dueAt: null, pinnedAt: null, capAt: null },
+    });
     const summary = await backlogSummary(testDb(), new Date());
     expect(summary.total).toBe(4);
-    expect(summary.byAge.map((b) => [b.label, b.count])).toEqual([["< 1 h", 1], ["1–4 h", 1], ["4–24 h", 1], ["> 24 h", 1]]);
+    expect(summary.byAge.map((b) => [b.label, b.count])).toEqual([
+      ["< 1 h", 1],
+      ["1–4 h", 1],
+      ["4–24 h", 1],
+      ["> 24 h", 1],
+    ]);
     expect(summary.byPriority).toEqual([
-      { priority: "STAT", count: 1 }, { priority: "HIGH", count: 0 }, { priority: "MEDIUM", count: 0 },
-      { priority: "ROUTINE", count: 2 }, { priority: "LOW", count: 0 }, { priority: "unknown", count: 1 },
+      { priority: "STAT", count: 1 },
+      { priority: "HIGH", count: 0 },
+      { priority: "MEDIUM", count: 0 },
+      { priority: "ROUTINE", count: 2 },
+      { priority: "LOW", count: 0 },
+      { priority: "unknown", count: 1 },
     ]);
   });
 });

@@ -13,7 +13,17 @@
 // The ordinary user: the current one when not root; as root, SMOKE_USER (default
 // readnext-smoke), which .ci/run creates. Talks to 127.0.0.1 only; every wait is bounded.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { chownSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  chownSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -54,7 +64,11 @@ function userExists(name: string): boolean {
 
 /** The files a fresh clone of this checkout holds (tracked and new, not ignored), copied into `dest`. */
 function freshCopy(dest: string, runner: Runner): void {
-  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { encoding: "utf8" }).split("\0").filter(Boolean);
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    encoding: "utf8",
+  })
+    .split("\0")
+    .filter(Boolean);
   for (const file of files) {
     if (!existsSync(file) || lstatSync(file).isDirectory()) continue;
     mkdirSync(path.dirname(path.join(dest, file)), { recursive: true });
@@ -74,8 +88,17 @@ function chownTree(dir: string, runner: Runner): void {
 
 /** A login shell's environment, not this test runner's (no npm_* variables, no node_modules/.bin on PATH). */
 function loginEnv(runner: Runner, extra: Record<string, string>): NodeJS.ProcessEnv {
-  const pathDirs = (process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin").split(":").filter((d) => d && !d.includes("node_modules"));
-  const env: Record<string, string> = { PATH: pathDirs.join(":"), HOME: runner.home, USER: runner.name, LOGNAME: runner.name, LANG: "C.UTF-8", ...extra };
+  const pathDirs = (process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin")
+    .split(":")
+    .filter((d) => d && !d.includes("node_modules"));
+  const env: Record<string, string> = {
+    PATH: pathDirs.join(":"),
+    HOME: runner.home,
+    USER: runner.name,
+    LOGNAME: runner.name,
+    LANG: "C.UTF-8",
+    ...extra,
+  };
   if (process.env.CI) env.CI = process.env.CI;
   return env as NodeJS.ProcessEnv;
 }
@@ -85,7 +108,13 @@ type Started = { child: ChildProcess; output: () => string; exited: Promise<numb
 /** Runs a shell command in its own process group (as a terminal runs a foreground job) as `runner`. */
 function startCommand(command: string, cwd: string, runner: Runner, env: NodeJS.ProcessEnv, label: string): Started {
   const asOther = process.getuid?.() !== runner.uid;
-  const child = spawn("sh", ["-c", command], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"], ...(asOther ? { uid: runner.uid, gid: runner.gid } : {}) });
+  const child = spawn("sh", ["-c", command], {
+    cwd,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    ...(asOther ? { uid: runner.uid, gid: runner.gid } : {}),
+  });
   let output = "";
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
@@ -134,7 +163,11 @@ function processGroup(pgid: number): Proc[] {
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       if (fields[0] === "Z" || Number(fields[2]) !== pgid) continue;
       const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      found.push({ pid: Number(entry), comm, cmdline: readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ").trim() });
+      found.push({
+        pid: Number(entry),
+        comm,
+        cmdline: readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ").trim(),
+      });
     } catch {
       // gone meanwhile
     }
@@ -158,30 +191,61 @@ const portOpen = (port: number) =>
 type Ports = { web: number; pg: number; pacs: number };
 
 async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/auth/sign-in/email`, { method: "POST", headers: { "content-type": "application/json", origin: baseUrl }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${baseUrl}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: baseUrl },
+    body: JSON.stringify({ email, password }),
+  });
   if (!res.ok) throw new Error(`sign-in of ${email}: HTTP ${res.status} ${await res.text()}`);
-  return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
 }
 
 const trpcAs = (baseUrl: string, cookie: string) =>
-  createTRPCClient<AppRouter>({ links: [httpLink({ url: `${baseUrl}/api/trpc`, transformer: superjson, headers: { cookie, origin: baseUrl } })] });
+  createTRPCClient<AppRouter>({
+    links: [httpLink({ url: `${baseUrl}/api/trpc`, transformer: superjson, headers: { cookie, origin: baseUrl } })],
+  });
 
 /** Ctrl-C: SIGINT to the whole foreground process group, then everything must be gone. */
-async function pressCtrlC(started: Started, ports: Partial<Ports>, label: string, expect: { pacs: boolean }): Promise<void> {
+async function pressCtrlC(
+  started: Started,
+  ports: Partial<Ports>,
+  label: string,
+  expect: { pacs: boolean },
+): Promise<void> {
   const pgid = started.child.pid!;
   const before = processGroup(pgid);
   const has = (test: (p: Proc) => boolean) => before.some(test);
-  check(has((p) => p.comm === "postgres"), `${label}: Postgres runs in npm start's process group`);
-  if (expect.pacs) check(has((p) => p.comm === "Orthanc"), `${label}: the demo Orthanc runs in npm start's process group`);
-  check(has((p) => p.cmdline.includes("scripts/worker.ts")), `${label}: a worker process runs`);
-  check(has((p) => p.comm.startsWith("next-server") || /next(\/dist\/bin\/next)? start/.test(p.cmdline)), `${label}: the web server runs`);
+  check(
+    has((p) => p.comm === "postgres"),
+    `${label}: Postgres runs in npm start's process group`,
+  );
+  if (expect.pacs)
+    check(
+      has((p) => p.comm === "Orthanc"),
+      `${label}: the demo Orthanc runs in npm start's process group`,
+    );
+  check(
+    has((p) => p.cmdline.includes("scripts/worker.ts")),
+    `${label}: a worker process runs`,
+  );
+  check(
+    has((p) => p.comm.startsWith("next-server") || /next(\/dist\/bin\/next)? start/.test(p.cmdline)),
+    `${label}: the web server runs`,
+  );
   killGroup(pgid, "SIGINT");
   const code = await Promise.race([started.exited, sleep(STOP_TIMEOUT_MS).then(() => "timeout" as const)]);
   check(code !== "timeout", `${label}: npm start ends within ${STOP_TIMEOUT_MS / 1000} s of Ctrl-C`);
   await waitFor(async () => processGroup(pgid).length === 0, 15_000);
   const left = processGroup(pgid);
-  check(left.length === 0, `${label}: nothing is left running after Ctrl-C${left.length ? ` (left: ${left.map((p) => `${p.pid} ${p.comm}`).join(", ")})` : ""}`);
-  for (const [name, port] of Object.entries(ports) as [string, number][]) check(!(await portOpen(port)), `${label}: port ${port} (${name}) is closed after Ctrl-C`);
+  check(
+    left.length === 0,
+    `${label}: nothing is left running after Ctrl-C${left.length ? ` (left: ${left.map((p) => `${p.pid} ${p.comm}`).join(", ")})` : ""}`,
+  );
+  for (const [name, port] of Object.entries(ports) as [string, number][])
+    check(!(await portOpen(port)), `${label}: port ${port} (${name}) is closed after Ctrl-C`);
   if (left.length) killGroup(pgid, "SIGKILL");
 }
 
@@ -193,7 +257,12 @@ async function freePorts(): Promise<Ports> {
 }
 
 function portEnv(ports: Ports): Record<string, string> {
-  return { PORT: String(ports.web), EMBEDDED_PG_PORT: String(ports.pg), DEMO_PACS_PORT: String(ports.pacs), BETTER_AUTH_URL: `http://127.0.0.1:${ports.web}` };
+  return {
+    PORT: String(ports.web),
+    EMBEDDED_PG_PORT: String(ports.pg),
+    DEMO_PACS_PORT: String(ports.pacs),
+    BETTER_AUTH_URL: `http://127.0.0.1:${ports.web}`,
+  };
 }
 
 /** Signs in as every demo role: each lands on its own page; the radiologist sees demo studies (when a PACS runs). */
@@ -206,7 +275,10 @@ async function checkRoles(baseUrl: string, label: string, expectStudies: boolean
     if (!cookie) continue;
     const home = homeFor(user.roles);
     const landing = await fetch(`${baseUrl}/`, { headers: { cookie }, redirect: "manual" });
-    check(landing.headers.get("location")?.endsWith(home) ?? false, `${label}: ${user.email} lands on ${home} (got ${landing.status} → ${landing.headers.get("location")})`);
+    check(
+      landing.headers.get("location")?.endsWith(home) ?? false,
+      `${label}: ${user.email} lands on ${home} (got ${landing.status} → ${landing.headers.get("location")})`,
+    );
     const page = await fetch(`${baseUrl}${home}`, { headers: { cookie }, redirect: "manual" });
     check(page.status === 200, `${label}: ${user.email} opens ${home} (HTTP ${page.status})`);
     if (user.roles.includes("radiologist") && expectStudies) {
@@ -238,13 +310,20 @@ async function firstRun(runner: Runner, extraChecks: boolean): Promise<void> {
   say(`${label}: \`${FIRST_COMMAND}\` in ${clone} (web ${ports.web}, Postgres ${ports.pg}, demo PACS ${ports.pacs})`);
   const started = startCommand(FIRST_COMMAND, clone, runner, env, label);
   try {
-    const up = await waitFor(async () => (await fetch(`${baseUrl}/sign-in`)).status === 200, INSTALL_AND_BUILD_TIMEOUT_MS, started);
+    const up = await waitFor(
+      async () => (await fetch(`${baseUrl}/sign-in`)).status === 200,
+      INSTALL_AND_BUILD_TIMEOUT_MS,
+      started,
+    );
     check(up, `${label}: the sign-in page answers`);
     if (!up) {
       say(`${label}: npm start output:\n${tail(started.output(), 60)}`);
       return;
     }
-    check(await waitFor(async () => (await fetch(`${baseUrl}/api/health`)).status === 200, 60_000), `${label}: /api/health answers 200`);
+    check(
+      await waitFor(async () => (await fetch(`${baseUrl}/api/health`)).status === 200, 60_000),
+      `${label}: /api/health answers 200`,
+    );
     await checkRoles(baseUrl, label, true);
     const demo = (await adminSources(baseUrl)).find((s) => s.managedByEnv);
     check(Boolean(demo && !demo.unavailableReason), `${label}: the admin page lists the running demo PACS`);
@@ -253,8 +332,14 @@ async function firstRun(runner: Runner, extraChecks: boolean): Promise<void> {
       const second = startCommand("npm start", clone, runner, env, `${label} second`);
       const secondCode = await Promise.race([second.exited, sleep(90_000).then(() => "timeout" as const)]);
       if (secondCode === "timeout") killGroup(second.child.pid!, "SIGKILL");
-      check(secondCode !== "timeout" && secondCode !== 0 && /already running/i.test(second.output()), `${label}: a second npm start in the same folder stops with a clear message (${tail(second.output(), 3)})`);
-      check((await fetch(`${baseUrl}/api/health`)).status === 200, `${label}: the first npm start still serves after the second was refused`);
+      check(
+        secondCode !== "timeout" && secondCode !== 0 && /already running/i.test(second.output()),
+        `${label}: a second npm start in the same folder stops with a clear message (${tail(second.output(), 3)})`,
+      );
+      check(
+        (await fetch(`${baseUrl}/api/health`)).status === 200,
+        `${label}: the first npm start still serves after the second was refused`,
+      );
     }
     await pressCtrlC(started, ports, label, { pacs: true });
 
@@ -264,20 +349,40 @@ async function firstRun(runner: Runner, extraChecks: boolean): Promise<void> {
       await new Promise((r) => blocker.once("listening", r));
       const busy = startCommand("npm start", clone, runner, env, `${label} busy port`);
       const busyCode = await Promise.race([busy.exited, sleep(90_000).then(() => "timeout" as const)]);
-      check(busyCode !== "timeout" && busyCode !== 0 && busy.output().includes(`Port ${ports.web} is already in use`), `${label}: a web port in use stops start-up with a message naming it (${tail(busy.output(), 3)})`);
+      check(
+        busyCode !== "timeout" && busyCode !== 0 && busy.output().includes(`Port ${ports.web} is already in use`),
+        `${label}: a web port in use stops start-up with a message naming it (${tail(busy.output(), 3)})`,
+      );
       check(processGroup(busy.child.pid!).length === 0, `${label}: nothing is left running after the port message`);
       if (busyCode === "timeout") killGroup(busy.child.pid!, "SIGKILL");
       blocker.close();
 
       // No Orthanc on this machine (or not allowed to install it): everything else comes up, and the admin page says what to do.
-      const noPacs = startCommand("npm start", clone, runner, { ...env, ORTHANC_BINARY: path.join(temp, "no-orthanc-here", "Orthanc") }, `${label} no Orthanc`);
-      const upWithout = await waitFor(async () => (await fetch(`${baseUrl}/api/health`)).status === 200, 5 * 60_000, noPacs);
+      const noPacs = startCommand(
+        "npm start",
+        clone,
+        runner,
+        { ...env, ORTHANC_BINARY: path.join(temp, "no-orthanc-here", "Orthanc") },
+        `${label} no Orthanc`,
+      );
+      const upWithout = await waitFor(
+        async () => (await fetch(`${baseUrl}/api/health`)).status === 200,
+        5 * 60_000,
+        noPacs,
+      );
       check(upWithout, `${label}: without Orthanc, npm start still brings the app up`);
       if (upWithout) {
-        check(/orthanc/i.test(noPacs.output()) && /apt-get install -y orthanc orthanc-dicomweb|DICOMWEB_URL/.test(noPacs.output()), `${label}: without Orthanc, start-up says what to install or set`);
+        check(
+          /orthanc/i.test(noPacs.output()) &&
+            /apt-get install -y orthanc orthanc-dicomweb|DICOMWEB_URL/.test(noPacs.output()),
+          `${label}: without Orthanc, start-up says what to install or set`,
+        );
         await checkRoles(baseUrl, `${label} without Orthanc`, false);
         const demo = (await adminSources(baseUrl)).find((s) => s.managedByEnv);
-        check(/not installed/i.test(demo?.unavailableReason ?? ""), `${label}: the admin page shows the demo PACS as not available, with the reason (${demo?.unavailableReason})`);
+        check(
+          /not installed/i.test(demo?.unavailableReason ?? ""),
+          `${label}: the admin page shows the demo PACS as not available, with the reason (${demo?.unavailableReason})`,
+        );
         await pressCtrlC(noPacs, { web: ports.web, pg: ports.pg }, `${label} without Orthanc`, { pacs: false });
       } else {
         say(`${label} without Orthanc: output:\n${tail(noPacs.output(), 40)}`);
@@ -298,13 +403,21 @@ const uid = process.getuid?.() ?? 0;
 const smokeUser = process.env.SMOKE_USER ?? "readnext-smoke";
 const startedAt = Date.now();
 if (uid !== 0) {
-  say(`not root: the ordinary-user run only (as ${os.userInfo().username}); root is covered where this runs as root (.ci/run)`);
+  say(
+    `not root: the ordinary-user run only (as ${os.userInfo().username}); root is covered where this runs as root (.ci/run)`,
+  );
   await firstRun(runnerFor(os.userInfo().username), true);
 } else {
   if (userExists(smokeUser)) await firstRun(runnerFor(smokeUser), true);
-  else if (process.env.CI) check(false, `the unprivileged user ${smokeUser} exists (.ci/run creates it: useradd --create-home ${smokeUser})`);
-  else say(`SKIPPED the ordinary-user run: no user ${smokeUser} (create one with \`useradd --create-home ${smokeUser}\`, or set SMOKE_USER)`);
+  else if (process.env.CI)
+    check(false, `the unprivileged user ${smokeUser} exists (.ci/run creates it: useradd --create-home ${smokeUser})`);
+  else
+    say(
+      `SKIPPED the ordinary-user run: no user ${smokeUser} (create one with \`useradd --create-home ${smokeUser}\`, or set SMOKE_USER)`,
+    );
   await firstRun(runnerFor("root"), false);
 }
-say(`${failures.length ? `${failures.length} check(s) failed` : "all checks passed"} in ${Math.round((Date.now() - startedAt) / 1000)} s`);
+say(
+  `${failures.length ? `${failures.length} check(s) failed` : "all checks passed"} in ${Math.round((Date.now() - startedAt) / 1000)} s`,
+);
 process.exit(failures.length ? 1 : 0);

@@ -19,6 +19,11 @@ let counter = 0;
 
 export async function makeUser(roles: RoleName[], password = "correct-horse-battery"): Promise<CurrentUser> {
   counter += 1;
-  const user = await createUser(db(), null, { name: `Test ${roles.join("+") || "none"} ${counter}`, email: `user${counter}-${Date.now()}@test.local`, password, roles });
+  const user = await createUser(db(), null, {
+    name: `Test ${roles.join("+") || "none"} ${counter}`,
+    email: `user${counter}-${Date.now()}@test.local`,
+    password,
+    roles,
+  });
   return { id: user.id, name: user.name, email: user.email, roles: user.roles };
 }

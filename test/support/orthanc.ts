@@ -12,12 +12,16 @@ export type TestOrthanc = Omit<RunningOrthanc, "stop"> & {
 };
 
 /** A real Orthanc for one test file: temp storage, a free loopback port, optional basic-auth users. */
-export async function startTestOrthanc(options: { users?: Record<string, string>; dir?: string; port?: number; stableAgeSeconds?: number } = {}): Promise<TestOrthanc> {
+export async function startTestOrthanc(
+  options: { users?: Record<string, string>; dir?: string; port?: number; stableAgeSeconds?: number } = {},
+): Promise<TestOrthanc> {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), "readnext-orthanc-"));
   const port = options.port ?? (await freePort());
   const orthanc = await startOrthanc({ dir, port, users: options.users, stableAgeSeconds: options.stableAgeSeconds });
   return {
-    ...orthanc, dir, port,
+    ...orthanc,
+    dir,
+    port,
     async stop({ keepStorage = false } = {}) {
       await orthanc.stop();
       if (!keepStorage) rmSync(dir, { recursive: true, force: true });

@@ -24,7 +24,8 @@ export function spawnWorker(env: Record<string, string> = {}): WorkerProcess {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: Record<string, unknown>[] = [];
-  const waiters: { match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
+  const waiters: { match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] =
+    [];
   let buffer = "";
   let stderr = "";
   child.stdout!.on("data", (chunk: Buffer) => {
@@ -36,10 +37,11 @@ export function spawnWorker(env: Record<string, string> = {}): WorkerProcess {
       try {
         const line = JSON.parse(text) as Record<string, unknown>;
         logs.push(line);
-        for (const w of [...waiters]) if (w.match(line)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(line);
-        }
+        for (const w of [...waiters])
+          if (w.match(line)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(line);
+          }
       } catch {
         // not a log line
       }
@@ -56,9 +58,21 @@ export function spawnWorker(env: Record<string, string> = {}): WorkerProcess {
       const seen = logs.find(match);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`worker log line not seen within ${timeoutMs} ms; stderr:\n${stderr.slice(-2000)}`)), timeoutMs);
-        waiters.push({ match, resolve: (l) => { clearTimeout(timer); resolve(l); } });
-        child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`worker exited (${code}) before the log line; stderr:\n${stderr.slice(-2000)}`)); });
+        const timer = setTimeout(
+          () => reject(new Error(`worker log line not seen within ${timeoutMs} ms; stderr:\n${stderr.slice(-2000)}`)),
+          timeoutMs,
+        );
+        waiters.push({
+          match,
+          resolve: (l) => {
+            clearTimeout(timer);
+            resolve(l);
+          },
+        });
+        child.once("exit", (code) => {
+          clearTimeout(timer);
+          reject(new Error(`worker exited (${code}) before the log line; stderr:\n${stderr.slice(-2000)}`));
+        });
       });
     },
     async stop() {

@@ -27,7 +27,11 @@ describe("environment validation", () => {
   });
 
   it("accepts a real configuration", () => {
-    const env = parseEnv({ DATABASE_URL: "postgresql://u:p@db:5432/readnext", PORT: "8080", BETTER_AUTH_SECRET: "x".repeat(32) });
+    const env = parseEnv({
+      DATABASE_URL: "postgresql://u:p@db:5432/readnext",
+      PORT: "8080",
+      BETTER_AUTH_SECRET: "x".repeat(32),
+    });
     expect(env.PORT).toBe(8080);
   });
 });

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { listedInstance, planSeriesFetch, type ListedInstance } from "@/lib/models/fetch-plan";
 import { sampleSliceIndices } from "@/lib/dicom/pixel-data";
 
-const slice = (n: number, over: Partial<ListedInstance> = {}): ListedInstance => ({ sopInstanceUid: `1.2.${n}`, position: n * 0.625, instanceNumber: n + 1, frames: 1, ...over });
+const slice = (n: number, over: Partial<ListedInstance> = {}): ListedInstance => ({
+  sopInstanceUid: `1.2.${n}`,
+  position: n * 0.625,
+  instanceNumber: n + 1,
+  frames: 1,
+  ...over,
+});
 /** 100 slices listed in a scrambled order, as a PACS may list them. */
 const scrambled = Array.from({ length: 100 }, (_, i) => slice((i * 37) % 100));
 
@@ -32,17 +38,32 @@ describe("which instances of a long series a worker fetches", () => {
     ["the series is no longer than the model takes", Array.from({ length: 40 }, (_, i) => slice(i)), 40],
     ["the model takes every image", scrambled, undefined],
     ["a multi-frame image", scrambled.map((s, i) => (i === 5 ? { ...s, frames: 3 } : s)), 40],
-    ["one image without a place", scrambled.map((s, i) => (i === 5 ? { ...s, position: null, instanceNumber: null } : s)), 40],
-    ["two images at one place", scrambled.map((s, i) => (i === 5 ? { ...s, position: scrambled[6]!.position, instanceNumber: null } : s)), 40],
+    [
+      "one image without a place",
+      scrambled.map((s, i) => (i === 5 ? { ...s, position: null, instanceNumber: null } : s)),
+      40,
+    ],
+    [
+      "two images at one place",
+      scrambled.map((s, i) => (i === 5 ? { ...s, position: scrambled[6]!.position, instanceNumber: null } : s)),
+      40,
+    ],
     ["an unreadable listing entry", scrambled.map((s, i) => (i === 5 ? null : s)), 40],
   ] as const)("the whole series when %s", (_why, listing, max) => {
     expect(planSeriesFetch([...listing], max).kind).toBe("series");
   });
 
   it("reads a QIDO-RS instance entry (DS and IS values as numbers or strings)", () => {
-    expect(listedInstance({ "00080018": { vr: "UI", Value: ["1.2.3"] }, "00200032": { vr: "DS", Value: [-115, -115, "12.5"] }, "00200013": { vr: "IS", Value: ["7"] } }))
-      .toEqual({ sopInstanceUid: "1.2.3", position: 12.5, instanceNumber: 7, frames: 1 });
+    expect(
+      listedInstance({
+        "00080018": { vr: "UI", Value: ["1.2.3"] },
+        "00200032": { vr: "DS", Value: [-115, -115, "12.5"] },
+        "00200013": { vr: "IS", Value: ["7"] },
+      }),
+    ).toEqual({ sopInstanceUid: "1.2.3", position: 12.5, instanceNumber: 7, frames: 1 });
     expect(listedInstance({ "00200013": { vr: "IS", Value: [7] } })).toBeNull();
-    expect(listedInstance({ "00080018": { vr: "UI", Value: ["1.2.3"] }, "00200032": { vr: "DS", Value: [1, 2] } })).toMatchObject({ position: null, instanceNumber: null });
+    expect(
+      listedInstance({ "00080018": { vr: "UI", Value: ["1.2.3"] }, "00200032": { vr: "DS", Value: [1, 2] } }),
+    ).toMatchObject({ position: null, instanceNumber: null });
   });
 });

@@ -3,7 +3,16 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyWindow, decodeNativeFrame, decodePart10, resizeBilinear, sampleSliceIndices, scaleMinMax, toModalityValues, UnsupportedPixelDataError } from "@/lib/dicom/pixel-data";
+import {
+  applyWindow,
+  decodeNativeFrame,
+  decodePart10,
+  resizeBilinear,
+  sampleSliceIndices,
+  scaleMinMax,
+  toModalityValues,
+  UnsupportedPixelDataError,
+} from "@/lib/dicom/pixel-data";
 import { generateStudy } from "@/lib/synthetic/studies";
 import { loadCodecs } from "@/lib/dicom/codecs";
 
@@ -14,7 +23,9 @@ const sample = (name: string) => new Uint8Array(readFileSync(`${SAMPLES}/${name}
 /** pydicom's own decoding of a file, as the reference. */
 function pydicomPixels(name: string): number[] {
   const script = `import pydicom, json, sys; print(json.dumps(pydicom.dcmread(sys.argv[1]).pixel_array.astype(float).ravel().tolist()))`;
-  return JSON.parse(execFileSync("/usr/bin/python3", ["-c", script, `${SAMPLES}/${name}`], { encoding: "utf8", maxBuffer: 64 << 20 }));
+  return JSON.parse(
+    execFileSync("/usr/bin/python3", ["-c", script, `${SAMPLES}/${name}`], { encoding: "utf8", maxBuffer: 64 << 20 }),
+  );
 }
 
 describe("native transfer syntaxes decode to the same pixels as pydicom", () => {
@@ -31,7 +42,6 @@ describe("native transfer syntaxes decode to the same pixels as pydicom", () => 
     const hu = toModalityValues(frames[0]!, meta, { rescale: true, invertMonochrome1: true });
     expect(hu[0]).toBe(frames[0]![0]! * meta.rescaleSlope + meta.rescaleIntercept);
   });
-
 });
 
 describe("compressed transfer syntaxes decode (codec packages) to the same pixels as their uncompressed twin", () => {
@@ -50,11 +60,31 @@ describe("compressed transfer syntaxes decode (codec packages) to the same pixel
 
   it.each([
     ["MR_small_RLE.dcm (RLE, pydicom)", () => sample("MR_small_RLE.dcm"), "1.2.840.10008.1.2.5", "mr"],
-    ["MR_small_jpeg_ls_lossless.dcm (JPEG-LS, pydicom)", () => sample("MR_small_jpeg_ls_lossless.dcm"), "1.2.840.10008.1.2.4.80", "mr"],
-    ["MR_small_jp2klossless.dcm (JPEG 2000, pydicom)", () => sample("MR_small_jp2klossless.dcm"), "1.2.840.10008.1.2.4.90", "mr"],
-    ["MR_small as JPEG lossless SV1 (dcmcjpeg +e1)", () => twin("dcmcjpeg", ["+e1"], "MR_small.dcm", "mr_ll.dcm"), "1.2.840.10008.1.2.4.70", "mr"],
+    [
+      "MR_small_jpeg_ls_lossless.dcm (JPEG-LS, pydicom)",
+      () => sample("MR_small_jpeg_ls_lossless.dcm"),
+      "1.2.840.10008.1.2.4.80",
+      "mr",
+    ],
+    [
+      "MR_small_jp2klossless.dcm (JPEG 2000, pydicom)",
+      () => sample("MR_small_jp2klossless.dcm"),
+      "1.2.840.10008.1.2.4.90",
+      "mr",
+    ],
+    [
+      "MR_small as JPEG lossless SV1 (dcmcjpeg +e1)",
+      () => twin("dcmcjpeg", ["+e1"], "MR_small.dcm", "mr_ll.dcm"),
+      "1.2.840.10008.1.2.4.70",
+      "mr",
+    ],
     ["CT_small as RLE (dcmcrle)", () => twin("dcmcrle", [], "CT_small.dcm", "ct_rle.dcm"), "1.2.840.10008.1.2.5", "ct"],
-    ["CT_small as JPEG-LS (dcmcjpls)", () => twin("dcmcjpls", [], "CT_small.dcm", "ct_jls.dcm"), "1.2.840.10008.1.2.4.80", "ct"],
+    [
+      "CT_small as JPEG-LS (dcmcjpls)",
+      () => twin("dcmcjpls", [], "CT_small.dcm", "ct_jls.dcm"),
+      "1.2.840.10008.1.2.4.80",
+      "ct",
+    ],
   ] as const)("%s", (_name, load, syntax, reference) => {
     const { meta, frames } = decodePart10(load());
     expect(meta.transferSyntax).toBe(syntax);
@@ -76,7 +106,9 @@ describe("compressed transfer syntaxes decode (codec packages) to the same pixel
 
   it("refuses what no codec here decodes (12-bit JPEG extended) by name instead of guessing", () => {
     expect(() => decodePart10(sample("JPEG-lossy.dcm"))).toThrow(UnsupportedPixelDataError);
-    expect(() => decodePart10(sample("JPEG-lossy.dcm"))).toThrow(/1\.2\.840\.10008\.1\.2\.4\.51 cannot be decoded here/);
+    expect(() => decodePart10(sample("JPEG-lossy.dcm"))).toThrow(
+      /1\.2\.840\.10008\.1\.2\.4\.51 cannot be decoded here/,
+    );
   });
 });
 
@@ -90,14 +122,40 @@ describe("the pixel pipeline on synthetic studies", () => {
   });
 
   it("masks BitsStored and sign-extends 12-bit signed values", () => {
-    const meta = { rows: 1, columns: 2, frames: 1, samplesPerPixel: 1, bitsAllocated: 16, bitsStored: 12, pixelRepresentation: 1 as const, photometric: "MONOCHROME2", rescaleSlope: 1, rescaleIntercept: 0, transferSyntax: "1.2.840.10008.1.2.1" };
+    const meta = {
+      rows: 1,
+      columns: 2,
+      frames: 1,
+      samplesPerPixel: 1,
+      bitsAllocated: 16,
+      bitsStored: 12,
+      pixelRepresentation: 1 as const,
+      photometric: "MONOCHROME2",
+      rescaleSlope: 1,
+      rescaleIntercept: 0,
+      transferSyntax: "1.2.840.10008.1.2.1",
+    };
     // 0xF800 has junk in the top bits; 0x0FFF is -1 in 12-bit two's complement.
     expect(Array.from(decodeNativeFrame(new Uint8Array([0x00, 0xf8, 0xff, 0x0f]), meta, 0))).toEqual([-2048, -1]);
   });
 
   it("inverts MONOCHROME1 so that higher is brighter", () => {
-    const meta = { rows: 1, columns: 3, frames: 1, samplesPerPixel: 1, bitsAllocated: 16, bitsStored: 16, pixelRepresentation: 0 as const, photometric: "MONOCHROME1", rescaleSlope: 1, rescaleIntercept: 0, transferSyntax: "1.2.840.10008.1.2.1" };
-    expect(Array.from(toModalityValues(new Float32Array([0, 10, 100]), meta, { rescale: true, invertMonochrome1: true }))).toEqual([100, 90, 0]);
+    const meta = {
+      rows: 1,
+      columns: 3,
+      frames: 1,
+      samplesPerPixel: 1,
+      bitsAllocated: 16,
+      bitsStored: 16,
+      pixelRepresentation: 0 as const,
+      photometric: "MONOCHROME1",
+      rescaleSlope: 1,
+      rescaleIntercept: 0,
+      transferSyntax: "1.2.840.10008.1.2.1",
+    };
+    expect(
+      Array.from(toModalityValues(new Float32Array([0, 10, 100]), meta, { rescale: true, invertMonochrome1: true })),
+    ).toEqual([100, 90, 0]);
   });
 
   it("windows, scales, resizes and samples slices", () => {

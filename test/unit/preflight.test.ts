@@ -46,7 +46,9 @@ describe("one npm start per data folder", () => {
   it("refuses a second start while the first runs, and frees the folder when it stops", async () => {
     dir = mkdtempSync(path.join(tmpdir(), "readnext-lock-"));
     // Another process that is an `npm start` (its command line names start.ts) holds the folder.
-    const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 20000)", "scripts/start.ts"], { stdio: "ignore" });
+    const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 20000)", "scripts/start.ts"], {
+      stdio: "ignore",
+    });
     try {
       writeFileSync(path.join(dir, "readnext.pid"), String(other.pid));
       const second = takeStartLock(dir);

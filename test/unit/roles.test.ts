@@ -7,8 +7,14 @@ describe("role navigation", () => {
     [["chair"], ["/throughput", "/what-if"]],
     [["scheduler"], ["/backlog"]],
     [["admin"], ["/admin"]],
-    [["radiologist", "admin"], ["/worklist", "/admin"]],
-    [["admin", "chair"], ["/throughput", "/what-if", "/admin"]],
+    [
+      ["radiologist", "admin"],
+      ["/worklist", "/admin"],
+    ],
+    [
+      ["admin", "chair"],
+      ["/throughput", "/what-if", "/admin"],
+    ],
     [[], []],
   ])("%j sees %j", (roles, hrefs) => {
     expect(sectionsFor(roles).map((s) => s.href)).toEqual(hrefs);

@@ -4,12 +4,32 @@ import { validateManifest, type ModelManifest } from "@/lib/models/manifest";
 import ichManifest from "@/models/ich-headct/manifest.json";
 
 function manifest(series: Record<string, unknown>): ModelManifest {
-  const r = validateManifest({ ...ichManifest, series: { modalities: ["CT"], bodyParts: ["HEAD"], sliceThicknessMm: { min: 0.5, max: 10 }, minInstances: 12, ...series } });
+  const r = validateManifest({
+    ...ichManifest,
+    series: {
+      modalities: ["CT"],
+      bodyParts: ["HEAD"],
+      sliceThicknessMm: { min: 0.5, max: 10 },
+      minInstances: 12,
+      ...series,
+    },
+  });
   if (!r.ok) throw new Error(r.problems.join("; "));
   return r.manifest;
 }
-const listed = (name: string, instances: number, thickness: number | null, imageType: string[] = ["ORIGINAL", "PRIMARY", "AXIAL"]): ListedSeries & { name: string } => ({
-  name, modality: "CT", bodyPart: "HEAD", description: name, numberOfInstances: instances, sliceThicknessMm: thickness, imageType,
+const listed = (
+  name: string,
+  instances: number,
+  thickness: number | null,
+  imageType: string[] = ["ORIGINAL", "PRIMARY", "AXIAL"],
+): ListedSeries & { name: string } => ({
+  name,
+  modality: "CT",
+  bodyPart: "HEAD",
+  description: name,
+  numberOfInstances: instances,
+  sliceThicknessMm: thickness,
+  imageType,
 });
 const names = (m: ModelManifest, series: ReturnType<typeof listed>[]) => candidateSeries(m, series).map((s) => s.name);
 
@@ -27,11 +47,21 @@ describe("choosing the series a model scores", () => {
   });
 
   it("without a preference, or between equally near series, takes the one with the most images", () => {
-    expect(names(manifest({}), [thick, thin, unknown, mid])).toEqual(["unlisted thickness", "thin 0.625", "axial 2.5", "axial 5"]);
+    expect(names(manifest({}), [thick, thin, unknown, mid])).toEqual([
+      "unlisted thickness",
+      "thin 0.625",
+      "axial 2.5",
+      "axial 5",
+    ]);
     const sharp = listed("axial 5 bone", 40, 5);
     const six = listed("axial 6", 30, 6);
     const four = listed("axial 4", 50, 4);
-    expect(names(manifest({ preferSliceThicknessMm: 5 }), [thick, six, sharp, four])).toEqual(["axial 5 bone", "axial 5", "axial 4", "axial 6"]);
+    expect(names(manifest({ preferSliceThicknessMm: 5 }), [thick, six, sharp, four])).toEqual([
+      "axial 5 bone",
+      "axial 5",
+      "axial 4",
+      "axial 6",
+    ]);
   });
 
   it("drops what the listing already rules out: localizers, thickness out of range, too few images, other kinds", () => {

@@ -23,17 +23,45 @@ describe("the what-if simulator", () => {
     const lambdaPerHour = 0.85 * 3 * 6; // 85% load on 3 readers reading 10 min on average
     const expected = erlangCWaitingTime(lambdaPerHour / 60, 1 / 10, 3);
     const seeds = [1, 2, 3, 4, 5, 6, 7, 8];
-    const mean = seeds.reduce((sum, seed) => sum + simulate({
-      seed, days: 365, warmupDays: 5, readers: 3, disciplines: ["fifo"], ai: { sensitivity: 1, specificity: 1 },
-      classes: [{ name: "all", arrivalsPerHour: lambdaPerHour, readMinutes: { mean: 10, distribution: "exponential" } }],
-    }).results[0]!.others.mean, 0) / seeds.length;
+    const mean =
+      seeds.reduce(
+        (sum, seed) =>
+          sum +
+          simulate({
+            seed,
+            days: 365,
+            warmupDays: 5,
+            readers: 3,
+            disciplines: ["fifo"],
+            ai: { sensitivity: 1, specificity: 1 },
+            classes: [
+              { name: "all", arrivalsPerHour: lambdaPerHour, readMinutes: { mean: 10, distribution: "exponential" } },
+            ],
+          }).results[0]!.others.mean,
+        0,
+      ) / seeds.length;
     expect(Math.abs(mean / expected - 1)).toBeLessThan(0.05);
   }, 60_000);
 
   it("reproduces Baltruschat et al.: AI priority cuts positives' waits, raises negatives' maximum, and the cap limits that", () => {
     const r = simulate({
-      seed: 3, days: 60, warmupDays: 2, readers: 2, ai: { sensitivity: 0.9, specificity: 0.9 }, priority: { maxWaitMinutes: 120 },
-      classes: [{ name: "Chest X-ray", modality: "DX", orderPriority: "ROUTINE", patientLocation: "INPATIENT", arrivalsPerHour: 0.95 * 2 * 12, criticalPrevalence: 0.03, readMinutes: { mean: 5, distribution: "exponential" } }],
+      seed: 3,
+      days: 60,
+      warmupDays: 2,
+      readers: 2,
+      ai: { sensitivity: 0.9, specificity: 0.9 },
+      priority: { maxWaitMinutes: 120 },
+      classes: [
+        {
+          name: "Chest X-ray",
+          modality: "DX",
+          orderPriority: "ROUTINE",
+          patientLocation: "INPATIENT",
+          arrivalsPerHour: 0.95 * 2 * 12,
+          criticalPrevalence: 0.03,
+          readMinutes: { mean: 5, distribution: "exponential" },
+        },
+      ],
     });
     const [fifo, , readnext, nocap] = r.results;
     expect(readnext!.criticalPositive.mean).toBeLessThan(fifo!.criticalPositive.mean * 0.5);
@@ -54,8 +82,18 @@ describe("the what-if simulator", () => {
   it("follows readers' shifts and hour-of-day arrival rates", () => {
     const dayOnly = Array.from({ length: 24 }, (_, h) => (h >= 8 && h < 18 ? 2 : 0));
     const r = simulate({
-      seed: 1, days: 5, readers: dayOnly, disciplines: ["fifo"], ai: { sensitivity: 1, specificity: 1 },
-      classes: [{ name: "night arrivals", arrivalsPerHour: Array.from({ length: 24 }, (_, h) => (h < 6 ? 3 : 0)), readMinutes: { mean: 5, distribution: "fixed" } }],
+      seed: 1,
+      days: 5,
+      readers: dayOnly,
+      disciplines: ["fifo"],
+      ai: { sensitivity: 1, specificity: 1 },
+      classes: [
+        {
+          name: "night arrivals",
+          arrivalsPerHour: Array.from({ length: 24 }, (_, h) => (h < 6 ? 3 : 0)),
+          readMinutes: { mean: 5, distribution: "fixed" },
+        },
+      ],
     });
     // Everything arrives between 00:00 and 06:00 and waits for the 08:00 shift.
     expect(r.results[0]!.others.mean).toBeGreaterThan(120);
@@ -71,7 +109,9 @@ describe("the what-if simulator", () => {
 
   it("summarises the comparison in plain words", () => {
     const r = simulate({ ...DEFAULT_SCENARIO, days: 5 });
-    expect(r.summary[0]).toMatch(/^Studies with a critical finding would wait .* on average with ReadNext instead of .* first-in-first-out \(\d+% less\)\.$/);
+    expect(r.summary[0]).toMatch(
+      /^Studies with a critical finding would wait .* on average with ReadNext instead of .* first-in-first-out \(\d+% less\)\.$/,
+    );
   });
 
   it("refuses a malformed scenario with the field named", () => {

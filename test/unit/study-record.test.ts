@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { classifyLocation, parseDicomDateTime, parseOrderPriority, seriesRecordFromQido, studyRecordFromQido, toDicomDate } from "@/lib/ingest/study-record";
+import {
+  classifyLocation,
+  parseDicomDateTime,
+  parseOrderPriority,
+  seriesRecordFromQido,
+  studyRecordFromQido,
+  toDicomDate,
+} from "@/lib/ingest/study-record";
 import { backoffDelayMs } from "@/lib/ingest/backoff";
 import { syncIsDue } from "@/server/ingest/ingest-loop";
 import type { DicomJson } from "@/lib/dicom/dicom-json";
@@ -19,17 +26,32 @@ const qido = (extra: DicomJson = {}): DicomJson => ({
 
 describe("order priority", () => {
   it.each([
-    ["STAT", "STAT"], ["stat ", "STAT"], ["HIGH", "HIGH"], ["MEDIUM", "MEDIUM"], ["ROUTINE", "ROUTINE"], ["LOW", "LOW"],
-    ["URGENT", null], ["", null], [null, null],
+    ["STAT", "STAT"],
+    ["stat ", "STAT"],
+    ["HIGH", "HIGH"],
+    ["MEDIUM", "MEDIUM"],
+    ["ROUTINE", "ROUTINE"],
+    ["LOW", "LOW"],
+    ["URGENT", null],
+    ["", null],
+    [null, null],
   ])("%j → %j", (raw, expected) => expect(parseOrderPriority(raw)).toBe(expected));
 });
 
 describe("patient location", () => {
   it.each([
-    ["ED", "ED"], ["Emergency Dept", "ED"], ["A&E resus", "ED"], ["WARD 4B", "INPATIENT"], ["ICU bed 3", "INPATIENT"],
-    ["OUTPATIENT CLINIC", "OUTPATIENT"], ["Ortho clinic", "OUTPATIENT"], ["Radiology", "UNKNOWN"], [null, "UNKNOWN"],
+    ["ED", "ED"],
+    ["Emergency Dept", "ED"],
+    ["A&E resus", "ED"],
+    ["WARD 4B", "INPATIENT"],
+    ["ICU bed 3", "INPATIENT"],
+    ["OUTPATIENT CLINIC", "OUTPATIENT"],
+    ["Ortho clinic", "OUTPATIENT"],
+    ["Radiology", "UNKNOWN"],
+    [null, "UNKNOWN"],
     // Words only: "BEDFORD" is not a bed, "MEDICINE" not ED.
-    ["BEDFORD HOUSE", "UNKNOWN"], ["MEDICINE", "UNKNOWN"],
+    ["BEDFORD HOUSE", "UNKNOWN"],
+    ["MEDICINE", "UNKNOWN"],
   ])("%j → %s", (raw, expected) => expect(classifyLocation(raw)).toBe(expected));
 
   it("takes site rules", () => {
@@ -49,10 +71,20 @@ describe("DICOM dates", () => {
 
 describe("QIDO study → record", () => {
   it("maps the standard attributes and counts", () => {
-    const r = studyRecordFromQido(qido({ "00401003": { vr: "SH", Value: ["STAT"] }, "00380300": { vr: "LO", Value: ["ED"] } }), { locationTag: "00380300" });
+    const r = studyRecordFromQido(
+      qido({ "00401003": { vr: "SH", Value: ["STAT"] }, "00380300": { vr: "LO", Value: ["ED"] } }),
+      { locationTag: "00380300" },
+    );
     expect(r).toMatchObject({
-      studyInstanceUid: "1.2.3", accessionNumber: "ACC1", patientName: "DOE^JANE", modalities: ["CT", "SR"],
-      numberOfSeries: 2, numberOfInstances: 34, orderPriority: "STAT", patientLocation: "ED", patientLocationRaw: "ED",
+      studyInstanceUid: "1.2.3",
+      accessionNumber: "ACC1",
+      patientName: "DOE^JANE",
+      modalities: ["CT", "SR"],
+      numberOfSeries: 2,
+      numberOfInstances: 34,
+      orderPriority: "STAT",
+      patientLocation: "ED",
+      patientLocationRaw: "ED",
     });
     expect(r.patientBirthDate).toEqual(new Date(1980, 1, 29));
   });
@@ -66,7 +98,9 @@ describe("QIDO study → record", () => {
   });
 
   it("reads the location from the configured tag", () => {
-    const r = studyRecordFromQido(qido({ "00081040": { vr: "LO", Value: ["Emergency"] } }), { locationTag: "00081040" });
+    const r = studyRecordFromQido(qido({ "00081040": { vr: "LO", Value: ["Emergency"] } }), {
+      locationTag: "00081040",
+    });
     expect(r.patientLocation).toBe("ED");
   });
 
@@ -75,17 +109,37 @@ describe("QIDO study → record", () => {
   });
 
   it("maps a series", () => {
-    expect(seriesRecordFromQido({ "0020000E": { vr: "UI", Value: ["9.8"] }, "00080060": { vr: "CS", Value: ["CT"] }, "00201209": { vr: "IS", Value: ["32"] }, "00200011": { vr: "IS", Value: ["2"] } }))
-      .toEqual({ seriesInstanceUid: "9.8", modality: "CT", bodyPart: null, description: null, seriesNumber: 2, numberOfInstances: 32, sliceThicknessMm: null, imageType: [] });
+    expect(
+      seriesRecordFromQido({
+        "0020000E": { vr: "UI", Value: ["9.8"] },
+        "00080060": { vr: "CS", Value: ["CT"] },
+        "00201209": { vr: "IS", Value: ["32"] },
+        "00200011": { vr: "IS", Value: ["2"] },
+      }),
+    ).toEqual({
+      seriesInstanceUid: "9.8",
+      modality: "CT",
+      bodyPart: null,
+      description: null,
+      seriesNumber: 2,
+      numberOfInstances: 32,
+      sliceThicknessMm: null,
+      imageType: [],
+    });
   });
 
   it("keeps the slice thickness and image type the PACS lists for a series (DS as a number or a string)", () => {
     const series = (extra: DicomJson) => seriesRecordFromQido({ "0020000E": { vr: "UI", Value: ["9.8"] }, ...extra });
-    expect(series({ "00180050": { vr: "DS", Value: [5] }, "00080008": { vr: "CS", Value: ["ORIGINAL", "PRIMARY", "axial "] } }))
-      .toMatchObject({ sliceThicknessMm: 5, imageType: ["ORIGINAL", "PRIMARY", "AXIAL"] });
+    expect(
+      series({
+        "00180050": { vr: "DS", Value: [5] },
+        "00080008": { vr: "CS", Value: ["ORIGINAL", "PRIMARY", "axial "] },
+      }),
+    ).toMatchObject({ sliceThicknessMm: 5, imageType: ["ORIGINAL", "PRIMARY", "AXIAL"] });
     expect(series({ "00180050": { vr: "DS", Value: [" 0.625"] } })).toMatchObject({ sliceThicknessMm: 0.625 });
     // Absent, empty, zero or garbage: unknown, never 0 mm.
-    for (const value of [[], [""], [0], ["n/a"]]) expect(series({ "00180050": { vr: "DS", Value: value } })).toMatchObject({ sliceThicknessMm: null });
+    for (const value of [[], [""], [0], ["n/a"]])
+      expect(series({ "00180050": { vr: "DS", Value: value } })).toMatchObject({ sliceThicknessMm: null });
   });
 });
 
@@ -102,13 +156,22 @@ describe("retry backoff", () => {
 
 describe("when a sweep is due", () => {
   const now = new Date("2026-11-28T10:00:00Z");
-  const base = { lastSuccessAt: new Date(now.getTime() - 30_000), syncRequestedAt: null, nextAttemptAt: null, syncIntervalSeconds: 60 };
+  const base = {
+    lastSuccessAt: new Date(now.getTime() - 30_000),
+    syncRequestedAt: null,
+    nextAttemptAt: null,
+    syncIntervalSeconds: 60,
+  };
   it.each([
     ["recently synced", base, false],
     ["interval passed", { ...base, lastSuccessAt: new Date(now.getTime() - 61_000) }, true],
     ["never synced", { ...base, lastSuccessAt: null }, true],
     ["backing off", { ...base, lastSuccessAt: null, nextAttemptAt: new Date(now.getTime() + 5_000) }, false],
     ["backoff over", { ...base, lastSuccessAt: null, nextAttemptAt: new Date(now.getTime() - 1) }, true],
-    ["sync now beats backoff", { ...base, syncRequestedAt: now, nextAttemptAt: new Date(now.getTime() + 60_000) }, true],
+    [
+      "sync now beats backoff",
+      { ...base, syncRequestedAt: now, nextAttemptAt: new Date(now.getTime() + 60_000) },
+      true,
+    ],
   ])("%s", (_label, source, due) => expect(syncIsDue(source, now)).toBe(due));
 });

@@ -22,33 +22,67 @@ describe("synthetic studies", () => {
   });
 
   it("a head CT has the requested slices of int16 HU, a localizer, and realistic tags", () => {
-    const s = generateStudy({ seed: 1, kind: "head-ct", finding: "none", sliceCount: 24, size: 128, priority: "STAT", location: "ED" });
+    const s = generateStudy({
+      seed: 1,
+      kind: "head-ct",
+      finding: "none",
+      sliceCount: 24,
+      size: 128,
+      priority: "STAT",
+      location: "ED",
+    });
     expect(s.instances).toHaveLength(25);
     const ds = readPart10(s.instances[5]!);
-    expect(ds).toMatchObject({ Modality: "CT", BodyPartExamined: "HEAD", Rows: 128, Columns: 128, BitsAllocated: 16, PixelRepresentation: 1, RescaleIntercept: -1024, RequestedProcedurePriority: "STAT", CurrentPatientLocation: "ED" });
+    expect(ds).toMatchObject({
+      Modality: "CT",
+      BodyPartExamined: "HEAD",
+      Rows: 128,
+      Columns: 128,
+      BitsAllocated: 16,
+      PixelRepresentation: 1,
+      RescaleIntercept: -1024,
+      RequestedProcedurePriority: "STAT",
+      CurrentPatientLocation: "ED",
+    });
     expect((ds._meta as Record<string, unknown>).TransferSyntaxUID).toBe("1.2.840.10008.1.2.1");
-    expect((readPart10(s.instances[0]!).ImageType as string[])).toContain("LOCALIZER");
+    expect(readPart10(s.instances[0]!).ImageType as string[]).toContain("LOCALIZER");
     const values = hu(s.instances[12]!);
     expect(Math.min(...values)).toBeLessThan(-900); // air
     expect(Math.max(...values)).toBeGreaterThan(700); // bone
     expect(s.positiveSlices).toEqual([]);
   });
 
-  it.each(["ich-intraparenchymal", "ich-subdural", "ich-epidural"] as const)("a %s bleed puts 50–90 HU voxels on its slices only", (finding) => {
-    const s = generateStudy({ seed: 11, kind: "head-ct", finding, sliceCount: 24, size: 256, withLocalizer: false });
-    expect(s.finding).toBe(finding);
-    expect(s.positiveSlices.length).toBeGreaterThan(1);
-    const negative = generateStudy({ seed: 11, kind: "head-ct", finding: "none", sliceCount: 24, size: 256, withLocalizer: false });
-    const z = s.positiveSlices[Math.floor(s.positiveSlices.length / 2)]!;
-    const bright = (values: number[]) => values.filter((v) => v >= 50 && v <= 100).length;
-    // Brain tissue stays below ~50 HU; the bleed adds a clear cluster of brighter voxels.
-    expect(bright(hu(s.instances[z]!))).toBeGreaterThan(bright(hu(negative.instances[z]!)) + 100);
-  });
+  it.each(["ich-intraparenchymal", "ich-subdural", "ich-epidural"] as const)(
+    "a %s bleed puts 50–90 HU voxels on its slices only",
+    (finding) => {
+      const s = generateStudy({ seed: 11, kind: "head-ct", finding, sliceCount: 24, size: 256, withLocalizer: false });
+      expect(s.finding).toBe(finding);
+      expect(s.positiveSlices.length).toBeGreaterThan(1);
+      const negative = generateStudy({
+        seed: 11,
+        kind: "head-ct",
+        finding: "none",
+        sliceCount: 24,
+        size: 256,
+        withLocalizer: false,
+      });
+      const z = s.positiveSlices[Math.floor(s.positiveSlices.length / 2)]!;
+      const bright = (values: number[]) => values.filter((v) => v >= 50 && v <= 100).length;
+      // Brain tissue stays below ~50 HU; the bleed adds a clear cluster of brighter voxels.
+      expect(bright(hu(s.instances[z]!))).toBeGreaterThan(bright(hu(negative.instances[z]!)) + 100);
+    },
+  );
 
   it("a chest radiograph is MONOCHROME2 with the requested bit depth, a pneumothorax darkens an apex", () => {
     const s = generateStudy({ seed: 5, kind: "chest-xr", finding: "pneumothorax", size: 256, bitsStored: 14 });
     const ds = readPart10(s.instances[0]!);
-    expect(ds).toMatchObject({ BodyPartExamined: "CHEST", PhotometricInterpretation: "MONOCHROME2", BitsStored: 14, HighBit: 13, PixelRepresentation: 0 });
+    expect(ds).toMatchObject({
+      BodyPartExamined: "CHEST",
+      PhotometricInterpretation: "MONOCHROME2",
+      BitsStored: 14,
+      HighBit: 13,
+      PixelRepresentation: 0,
+    });
     const px = new Uint16Array((ds.PixelData as ArrayBuffer[])[0]!);
     expect(Math.max(...px)).toBeLessThan(2 ** 14);
     expect(s.finding).toBe("pneumothorax");

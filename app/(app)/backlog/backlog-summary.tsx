@@ -6,13 +6,21 @@ import { Stat } from "../../_components/stat";
 
 export function BacklogSummaryView() {
   const trpc = useTRPC();
-  const { data, error, isPending } = useQuery(trpc.department.backlog.queryOptions(undefined, { refetchInterval: 15_000 }));
+  const { data, error, isPending } = useQuery(
+    trpc.department.backlog.queryOptions(undefined, { refetchInterval: 15_000 }),
+  );
   if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
-  if (error) return <p role="alert" className="text-sm text-red-700">Could not load the backlog: {error.message}</p>;
+  if (error)
+    return (
+      <p role="alert" className="text-sm text-red-700">
+        Could not load the backlog: {error.message}
+      </p>
+    );
   if (data.total === 0) {
     return (
       <EmptyState title="The backlog is empty">
-        Unread studies will be grouped here by waiting time and order class, with the cases at risk of breaching their SLA.
+        Unread studies will be grouped here by waiting time and order class, with the cases at risk of breaching their
+        SLA.
       </EmptyState>
     );
   }
@@ -20,10 +28,14 @@ export function BacklogSummaryView() {
     <div className="space-y-6">
       <div className="grid grid-cols-2 gap-4 md:grid-cols-5">
         <Stat label="Open studies" value={String(data.total)} />
-        {data.byAge.map((b) => <Stat key={b.label} label={`Waiting ${b.label}`} value={String(b.count)} />)}
+        {data.byAge.map((b) => (
+          <Stat key={b.label} label={`Waiting ${b.label}`} value={String(b.count)} />
+        ))}
       </div>
       <div className="grid grid-cols-2 gap-4 md:grid-cols-6">
-        {data.byPriority.map((p) => <Stat key={p.priority} label={p.priority} value={String(p.count)} />)}
+        {data.byPriority.map((p) => (
+          <Stat key={p.priority} label={p.priority} value={String(p.count)} />
+        ))}
       </div>
     </div>
   );

@@ -8,7 +8,9 @@ export default async function BacklogPage() {
     <section>
       <h1 className="mb-4 text-xl font-semibold">Backlog</h1>
       <BacklogSummaryView />
-      <div className="mt-8"><AtRiskStudies /></div>
+      <div className="mt-8">
+        <AtRiskStudies />
+      </div>
     </section>
   );
 }

@@ -9,24 +9,42 @@ export function AiAccuracyView() {
   const trpc = useTRPC();
   const { data, error, isPending } = useQuery(trpc.department.aiAccuracy.queryOptions({ windowDays: 30 }));
   if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
-  if (error) return <p role="alert" className="text-sm text-red-700">Could not load AI accuracy: {error.message}</p>;
-  if (data.length === 0) return <p className="text-sm text-slate-600">No study was scored by a model in the last 30 days.</p>;
+  if (error)
+    return (
+      <p role="alert" className="text-sm text-red-700">
+        Could not load AI accuracy: {error.message}
+      </p>
+    );
+  if (data.length === 0)
+    return <p className="text-sm text-slate-600">No study was scored by a model in the last 30 days.</p>;
   return (
     <div className="overflow-hidden rounded-xl border border-slate-200 bg-white">
       <table className="w-full text-left text-sm" data-testid="ai-accuracy">
         <thead className="bg-slate-100 text-xs uppercase text-slate-600">
           <tr>
-            <th className="px-3 py-2">Model</th><th className="px-3 py-2 text-right">Scored</th><th className="px-3 py-2 text-right">Flagged</th>
-            <th className="px-3 py-2 text-right">Reviewed</th><th className="px-3 py-2 text-right">Sensitivity</th><th className="px-3 py-2 text-right">Specificity</th><th className="px-3 py-2 text-right">PPV</th>
+            <th className="px-3 py-2">Model</th>
+            <th className="px-3 py-2 text-right">Scored</th>
+            <th className="px-3 py-2 text-right">Flagged</th>
+            <th className="px-3 py-2 text-right">Reviewed</th>
+            <th className="px-3 py-2 text-right">Sensitivity</th>
+            <th className="px-3 py-2 text-right">Specificity</th>
+            <th className="px-3 py-2 text-right">PPV</th>
           </tr>
         </thead>
         <tbody>
           {data.map((m) => (
             <tr key={`${m.modelId}@${m.modelVersion}`} className="border-t border-slate-100 tabular-nums">
-              <td className="px-3 py-2 font-medium">{m.modelId} <span className="font-mono text-xs text-slate-500">{m.modelVersion}</span></td>
+              <td className="px-3 py-2 font-medium">
+                {m.modelId} <span className="font-mono text-xs text-slate-500">{m.modelVersion}</span>
+              </td>
               <td className="px-3 py-2 text-right">{m.scored}</td>
               <td className="px-3 py-2 text-right">{m.flagged}</td>
-              <td className="px-3 py-2 text-right" title={`${m.truePositive} confirmed, ${m.falsePositive} dismissed flags; ${m.trueNegative} agreed negatives, ${m.falseNegative} missed findings`}>{m.reviewed}</td>
+              <td
+                className="px-3 py-2 text-right"
+                title={`${m.truePositive} confirmed, ${m.falsePositive} dismissed flags; ${m.trueNegative} agreed negatives, ${m.falseNegative} missed findings`}
+              >
+                {m.reviewed}
+              </td>
               <td className="px-3 py-2 text-right">{pct(m.sensitivity)}</td>
               <td className="px-3 py-2 text-right">{pct(m.specificity)}</td>
               <td className="px-3 py-2 text-right">{pct(m.ppv)}</td>
@@ -34,7 +52,10 @@ export function AiAccuracyView() {
           ))}
         </tbody>
       </table>
-      <p className="border-t border-slate-100 px-3 py-2 text-xs text-slate-500">Last 30 days. Accuracy counts only results a radiologist confirmed or dismissed in the study panel; a flag nobody reviewed counts in neither direction.</p>
+      <p className="border-t border-slate-100 px-3 py-2 text-xs text-slate-500">
+        Last 30 days. Accuracy counts only results a radiologist confirmed or dismissed in the study panel; a flag
+        nobody reviewed counts in neither direction.
+      </p>
     </div>
   );
 }

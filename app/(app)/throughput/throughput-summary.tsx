@@ -10,7 +10,12 @@ export function ThroughputSummaryView() {
   const trpc = useTRPC();
   const { data, error, isPending } = useQuery(trpc.department.throughput.queryOptions({ windowHours: 24 }));
   if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
-  if (error) return <p role="alert" className="text-sm text-red-700">Could not load throughput: {error.message}</p>;
+  if (error)
+    return (
+      <p role="alert" className="text-sm text-red-700">
+        Could not load throughput: {error.message}
+      </p>
+    );
   return (
     <div className="space-y-6">
       <div className="grid grid-cols-2 gap-4 md:grid-cols-4 xl:grid-cols-7">
@@ -19,7 +24,10 @@ export function ThroughputSummaryView() {
         <Stat label="Open now" value={String(data.open)} />
         <Stat label="Median turnaround" value={minutes(data.medianTurnaroundMinutes)} />
         <Stat label="90th percentile" value={minutes(data.p90TurnaroundMinutes)} />
-        <Stat label={`AI-critical, median (${data.criticalRead} read)`} value={minutes(data.medianCriticalTurnaroundMinutes)} />
+        <Stat
+          label={`AI-critical, median (${data.criticalRead} read)`}
+          value={minutes(data.medianCriticalTurnaroundMinutes)}
+        />
         <Stat
           label={`Read by due time (${data.readByDueTime} of ${data.readWithDueTime})`}
           value={data.readWithDueTime === 0 ? "—" : `${Math.round((100 * data.readByDueTime) / data.readWithDueTime)}%`}

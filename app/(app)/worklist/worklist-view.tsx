@@ -43,7 +43,8 @@ export function WorklistView({ userId, initialStudyId = null }: { userId: string
         if (event.critical) {
           setAlert("New critical case at the top of the list");
           if (sound) beep();
-          if (typeof Notification !== "undefined" && Notification.permission === "granted") new Notification("ReadNext: new critical case");
+          if (typeof Notification !== "undefined" && Notification.permission === "granted")
+            new Notification("ReadNext: new critical case");
         }
       },
     }),
@@ -54,29 +55,45 @@ export function WorklistView({ userId, initialStudyId = null }: { userId: string
   const [dismissed, setDismissed] = useState<string | null>(null);
   const shownStudyId = openStudyId ?? (mine && mine.id !== dismissed ? mine.id : null);
 
-  const nextCase = useMutation(trpc.worklist.nextCase.mutationOptions({
-    onSuccess: (result) => {
-      if ("nothingLeft" in result) setNotice("Nothing left to read that matches your filters.");
-      else {
-        setNotice(result.alreadyHeld ? "You already hold this case: mark it read or skip it first." : null);
-        setOpenStudyId(result.studyId);
-      }
-      refresh();
-    },
-    onError: (e) => setNotice(e.message),
-  }));
-  const claim = useMutation(trpc.worklist.claim.mutationOptions({
-    onSuccess: (r) => { setOpenStudyId(r.studyId); setNotice(null); refresh(); },
-    onError: (e) => setNotice(e.message),
-  }));
+  const nextCase = useMutation(
+    trpc.worklist.nextCase.mutationOptions({
+      onSuccess: (result) => {
+        if ("nothingLeft" in result) setNotice("Nothing left to read that matches your filters.");
+        else {
+          setNotice(result.alreadyHeld ? "You already hold this case: mark it read or skip it first." : null);
+          setOpenStudyId(result.studyId);
+        }
+        refresh();
+      },
+      onError: (e) => setNotice(e.message),
+    }),
+  );
+  const claim = useMutation(
+    trpc.worklist.claim.mutationOptions({
+      onSuccess: (r) => {
+        setOpenStudyId(r.studyId);
+        setNotice(null);
+        refresh();
+      },
+      onError: (e) => setNotice(e.message),
+    }),
+  );
   const [outOfOrder, setOutOfOrder] = useState<Row | null>(null);
 
-  const openRow = useCallback((row: Row) => {
-    if (row.claimedBy?.id === userId) return setOpenStudyId(row.id);
-    claim.mutate({ studyId: row.id }, {
-      onError: (e) => { if (/give a reason/.test(e.message)) setOutOfOrder(row); },
-    });
-  }, [claim, userId]);
+  const openRow = useCallback(
+    (row: Row) => {
+      if (row.claimedBy?.id === userId) return setOpenStudyId(row.id);
+      claim.mutate(
+        { studyId: row.id },
+        {
+          onError: (e) => {
+            if (/give a reason/.test(e.message)) setOutOfOrder(row);
+          },
+        },
+      );
+    },
+    [claim, userId],
+  );
 
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
@@ -86,8 +103,9 @@ export function WorklistView({ userId, initialStudyId = null }: { userId: string
       else if (e.key === "ArrowUp" || e.key === "k") setSelected((i) => Math.max(0, i - 1));
       else if (e.key === "Enter" && rows[selected]) openRow(rows[selected]!);
       // One claim per press: a held-down key or a second press while the first is on its way would claim twice.
-      else if (e.key === "n") { if (!e.repeat && !nextCase.isPending) nextCase.mutate(); }
-      else return;
+      else if (e.key === "n") {
+        if (!e.repeat && !nextCase.isPending) nextCase.mutate();
+      } else return;
       e.preventDefault();
     }
     window.addEventListener("keydown", onKey);
@@ -99,49 +117,138 @@ export function WorklistView({ userId, initialStudyId = null }: { userId: string
       <section className="min-w-0 flex-1">
         <div className="mb-3 flex flex-wrap items-center gap-3">
           <h1 className="text-xl font-semibold">Worklist</h1>
-          <button type="button" onClick={() => nextCase.mutate()} disabled={nextCase.isPending} className="rounded-md bg-sky-700 px-4 py-2 font-semibold text-white shadow hover:bg-sky-800 disabled:opacity-60">
+          <button
+            type="button"
+            onClick={() => nextCase.mutate()}
+            disabled={nextCase.isPending}
+            className="rounded-md bg-sky-700 px-4 py-2 font-semibold text-white shadow hover:bg-sky-800 disabled:opacity-60"
+          >
             Next case <kbd className="ml-1 rounded bg-sky-900/40 px-1 text-xs">N</kbd>
           </button>
-          <span className="text-sm text-slate-500" data-testid="worklist-count">{count.data ? `${count.data.total.toLocaleString()}${count.data.capped ? "+" : ""} open studies` : ""}</span>
+          <span className="text-sm text-slate-500" data-testid="worklist-count">
+            {count.data ? `${count.data.total.toLocaleString()}${count.data.capped ? "+" : ""} open studies` : ""}
+          </span>
           <label className="ml-auto flex items-center gap-1 text-xs text-slate-600">
-            <input type="checkbox" checked={sound} onChange={(e) => { setSound(e.target.checked); if (e.target.checked && typeof Notification !== "undefined") void Notification.requestPermission(); }} />
+            <input
+              type="checkbox"
+              checked={sound}
+              onChange={(e) => {
+                setSound(e.target.checked);
+                if (e.target.checked && typeof Notification !== "undefined") void Notification.requestPermission();
+              }}
+            />
             sound and desktop alert for critical cases
           </label>
         </div>
         {alert && (
-          <div role="alert" className="mb-3 flex items-center justify-between rounded-md border-2 border-red-600 bg-red-50 px-3 py-2 font-semibold text-red-800">
-            {alert}<button type="button" className="text-sm font-normal underline" onClick={() => setAlert(null)}>dismiss</button>
+          <div
+            role="alert"
+            className="mb-3 flex items-center justify-between rounded-md border-2 border-red-600 bg-red-50 px-3 py-2 font-semibold text-red-800"
+          >
+            {alert}
+            <button type="button" className="text-sm font-normal underline" onClick={() => setAlert(null)}>
+              dismiss
+            </button>
           </div>
         )}
         <WorkersOffline />
-        {notice && <p role="status" className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">{notice}</p>}
+        {notice && (
+          <p role="status" className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            {notice}
+          </p>
+        )}
         {filters.data && <FilterBar initial={filters.data} onSaved={refresh} />}
-        {list.error && <p role="alert" className="text-sm text-red-700">Could not load the worklist: {list.error.message}</p>}
+        {list.error && (
+          <p role="alert" className="text-sm text-red-700">
+            Could not load the worklist: {list.error.message}
+          </p>
+        )}
         {list.isPending && <p className="text-sm text-slate-500">Loading worklist…</p>}
         {list.data && rows.length === 0 && (
           <EmptyState title="No studies waiting to be read">
-            Studies appear here as soon as ReadNext sees them in a connected PACS{count.data?.total ? ", unless your filters hide them" : ""}.
+            Studies appear here as soon as ReadNext sees them in a connected PACS
+            {count.data?.total ? ", unless your filters hide them" : ""}.
           </EmptyState>
         )}
-        {rows.length > 0 && <WorklistTable rows={rows} now={now} selected={selected} onSelect={setSelected} onOpen={openRow} userId={userId} />}
+        {rows.length > 0 && (
+          <WorklistTable
+            rows={rows}
+            now={now}
+            selected={selected}
+            onSelect={setSelected}
+            onOpen={openRow}
+            userId={userId}
+          />
+        )}
         {outOfOrder && (
-          <OutOfOrderDialog row={outOfOrder} onCancel={() => setOutOfOrder(null)} onConfirm={(reason) => { claim.mutate({ studyId: outOfOrder.id, reason }); setOutOfOrder(null); }} />
+          <OutOfOrderDialog
+            row={outOfOrder}
+            onCancel={() => setOutOfOrder(null)}
+            onConfirm={(reason) => {
+              claim.mutate({ studyId: outOfOrder.id, reason });
+              setOutOfOrder(null);
+            }}
+          />
         )}
       </section>
-      {shownStudyId && <StudyPanel studyId={shownStudyId} userId={userId} onClose={() => { setDismissed(shownStudyId); setOpenStudyId(null); }} onChanged={refresh} onDone={() => { setOpenStudyId(null); refresh(); }} />}
+      {shownStudyId && (
+        <StudyPanel
+          studyId={shownStudyId}
+          userId={userId}
+          onClose={() => {
+            setDismissed(shownStudyId);
+            setOpenStudyId(null);
+          }}
+          onChanged={refresh}
+          onDone={() => {
+            setOpenStudyId(null);
+            refresh();
+          }}
+        />
+      )}
     </div>
   );
 }
 
-function OutOfOrderDialog({ row, onCancel, onConfirm }: { row: Row; onCancel: () => void; onConfirm: (reason: string) => void }) {
+function OutOfOrderDialog({
+  row,
+  onCancel,
+  onConfirm,
+}: {
+  row: Row;
+  onCancel: () => void;
+  onConfirm: (reason: string) => void;
+}) {
   const [reason, setReason] = useState("");
   return (
-    <div role="dialog" aria-label="Read out of order" className="mt-3 rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm">
+    <div
+      role="dialog"
+      aria-label="Read out of order"
+      className="mt-3 rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm"
+    >
       <p className="font-medium">{row.accessionNumber} is not near the top of your list. Why read it now?</p>
-      <form className="mt-2 flex gap-2" onSubmit={(e) => { e.preventDefault(); onConfirm(reason); }}>
-        <input autoFocus value={reason} onChange={(e) => setReason(e.target.value)} minLength={3} required placeholder="e.g. referrer called, comparison needed" className="flex-1 rounded border border-slate-300 px-2 py-1" />
-        <button type="submit" className="rounded bg-amber-600 px-3 py-1 font-medium text-white">Read it now</button>
-        <button type="button" onClick={onCancel} className="px-2">Cancel</button>
+      <form
+        className="mt-2 flex gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onConfirm(reason);
+        }}
+      >
+        <input
+          autoFocus
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          minLength={3}
+          required
+          placeholder="e.g. referrer called, comparison needed"
+          className="flex-1 rounded border border-slate-300 px-2 py-1"
+        />
+        <button type="submit" className="rounded bg-amber-600 px-3 py-1 font-medium text-white">
+          Read it now
+        </button>
+        <button type="button" onClick={onCancel} className="px-2">
+          Cancel
+        </button>
       </form>
     </div>
   );

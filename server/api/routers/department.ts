@@ -5,13 +5,32 @@ import { aiAccuracy } from "../../department/ai-accuracy";
 
 export const departmentRouter = createTRPCRouter({
   throughput: roleProcedure("chair", "admin")
-    .input(z.object({ windowHours: z.number().int().min(1).max(24 * 90).default(24) }))
+    .input(
+      z.object({
+        windowHours: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 90)
+          .default(24),
+      }),
+    )
     .query(({ ctx, input }) => throughputSummary(ctx.db, new Date(), input.windowHours)),
   aiAccuracy: roleProcedure("chair", "admin")
     .input(z.object({ windowDays: z.number().int().min(1).max(365).default(30) }))
     .query(({ ctx, input }) => aiAccuracy(ctx.db, new Date(Date.now() - input.windowDays * 24 * 3600_000))),
   backlog: roleProcedure("scheduler", "chair", "admin").query(({ ctx }) => backlogSummary(ctx.db, new Date())),
   atRisk: roleProcedure("scheduler", "chair", "admin")
-    .input(z.object({ horizonMinutes: z.number().int().min(0).max(24 * 60).default(30), limit: z.number().int().min(1).max(500).default(100) }))
+    .input(
+      z.object({
+        horizonMinutes: z
+          .number()
+          .int()
+          .min(0)
+          .max(24 * 60)
+          .default(30),
+        limit: z.number().int().min(1).max(500).default(100),
+      }),
+    )
     .query(({ ctx, input }) => listAtRiskStudies(ctx.db, new Date(), input.horizonMinutes, input.limit)),
 });

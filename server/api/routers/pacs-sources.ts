@@ -1,10 +1,22 @@
 import { z } from "zod";
 import { createTRPCRouter, roleProcedure } from "../trpc";
-import { createSource, listSources, requestSync, setSourceEnabled, testConnection, updateSource } from "../../pacs/pacs-sources";
+import {
+  createSource,
+  listSources,
+  requestSync,
+  setSourceEnabled,
+  testConnection,
+  updateSource,
+} from "../../pacs/pacs-sources";
 
 const adminProcedure = roleProcedure("admin");
 const id = z.string().min(1).max(100);
-const optionalPath = z.string().trim().max(200).regex(/^[\w\-./]*$/, "letters, digits, - _ . / only").nullish();
+const optionalPath = z
+  .string()
+  .trim()
+  .max(200)
+  .regex(/^[\w\-./]*$/, "letters, digits, - _ . / only")
+  .nullish();
 
 const sourceInput = z.object({
   name: z.string().trim().min(1).max(100),
@@ -31,10 +43,20 @@ const sourceInput = z.object({
 export const pacsSourcesRouter = createTRPCRouter({
   list: adminProcedure.query(({ ctx }) => listSources(ctx.db)),
   create: adminProcedure.input(sourceInput).mutation(({ ctx, input }) => createSource(ctx.db, ctx.user.id, input)),
-  update: adminProcedure.input(z.object({ id, settings: sourceInput })).mutation(({ ctx, input }) => updateSource(ctx.db, ctx.user.id, input.id, input.settings)),
-  setEnabled: adminProcedure.input(z.object({ id, enabled: z.boolean() })).mutation(({ ctx, input }) => setSourceEnabled(ctx.db, ctx.user.id, input.id, input.enabled)),
-  syncNow: adminProcedure.input(z.object({ id })).mutation(({ ctx, input }) => requestSync(ctx.db, ctx.user.id, input.id)),
+  update: adminProcedure
+    .input(z.object({ id, settings: sourceInput }))
+    .mutation(({ ctx, input }) => updateSource(ctx.db, ctx.user.id, input.id, input.settings)),
+  setEnabled: adminProcedure
+    .input(z.object({ id, enabled: z.boolean() }))
+    .mutation(({ ctx, input }) => setSourceEnabled(ctx.db, ctx.user.id, input.id, input.enabled)),
+  syncNow: adminProcedure
+    .input(z.object({ id }))
+    .mutation(({ ctx, input }) => requestSync(ctx.db, ctx.user.id, input.id)),
   testConnection: adminProcedure
-    .input(z.object({ id: id.optional(), settings: sourceInput.optional() }).refine((v) => v.id || v.settings, "give a source id or settings"))
+    .input(
+      z
+        .object({ id: id.optional(), settings: sourceInput.optional() })
+        .refine((v) => v.id || v.settings, "give a source id or settings"),
+    )
     .mutation(({ ctx, input }) => testConnection(ctx.db, input)),
 });

@@ -20,38 +20,87 @@ const reason = z.string().trim().min(3, "say why (at least 3 characters)").max(5
 
 export const worklistRouter = createTRPCRouter({
   list: readers
-    .input(z.object({ filters: worklistFiltersSchema.optional(), limit: z.number().int().min(1).max(500).default(100), offset: z.number().int().min(0).max(1_000_000).default(0) }))
-    .query(async ({ ctx, input }) => listWorklist(ctx.db, ctx.user.id, { ...input, filters: input.filters ?? (await getSavedFilters(ctx.db, ctx.user.id)) })),
+    .input(
+      z.object({
+        filters: worklistFiltersSchema.optional(),
+        limit: z.number().int().min(1).max(500).default(100),
+        offset: z.number().int().min(0).max(1_000_000).default(0),
+      }),
+    )
+    .query(async ({ ctx, input }) =>
+      listWorklist(ctx.db, ctx.user.id, {
+        ...input,
+        filters: input.filters ?? (await getSavedFilters(ctx.db, ctx.user.id)),
+      }),
+    ),
   count: readers
     .input(z.object({ filters: worklistFiltersSchema.optional() }))
-    .query(async ({ ctx, input }) => countWorklist(ctx.db, ctx.user.id, input.filters ?? (await getSavedFilters(ctx.db, ctx.user.id)))),
+    .query(async ({ ctx, input }) =>
+      countWorklist(ctx.db, ctx.user.id, input.filters ?? (await getSavedFilters(ctx.db, ctx.user.id))),
+    ),
   savedFilters: readers.query(({ ctx }) => getSavedFilters(ctx.db, ctx.user.id)),
   /** Whether any worker runs: without one, nothing new arrives from the PACS and AI flags nothing. */
   workersOnline: readers.query(({ ctx }) => aiScoringOnline(ctx.db)),
-  saveFilters: readers.input(worklistFiltersSchema).mutation(({ ctx, input }) => saveFilters(ctx.db, ctx.user.id, input)),
-  study: readers.input(z.object({ studyId })).query(({ ctx, input }) => getStudyDetail(ctx.db, input.studyId, ctx.user.id)),
+  saveFilters: readers
+    .input(worklistFiltersSchema)
+    .mutation(({ ctx, input }) => saveFilters(ctx.db, ctx.user.id, input)),
+  study: readers
+    .input(z.object({ studyId }))
+    .query(({ ctx, input }) => getStudyDetail(ctx.db, input.studyId, ctx.user.id)),
   aiFeedback: radiologist
-    .input(z.object({ aiResultId: studyId, verdict: z.enum(["confirmed", "dismissed"]), comment: z.string().trim().max(500).nullish() }))
+    .input(
+      z.object({
+        aiResultId: studyId,
+        verdict: z.enum(["confirmed", "dismissed"]),
+        comment: z.string().trim().max(500).nullish(),
+      }),
+    )
     .mutation(({ ctx, input }) => giveAiFeedback(ctx.db, ctx.user, input)),
-  nextCase: radiologist.mutation(async ({ ctx }) => claimNextCase(ctx.db, ctx.user, await getSavedFilters(ctx.db, ctx.user.id))),
-  claim: radiologist
-    .input(z.object({ studyId, reason: reason.optional() }))
-    .mutation(async ({ ctx, input }) => claimStudy(ctx.db, ctx.user, input.studyId, { filters: await getSavedFilters(ctx.db, ctx.user.id), reason: input.reason })),
-  renewClaim: radiologist.input(z.object({ studyId })).mutation(({ ctx, input }) => renewClaim(ctx.db, ctx.user, input.studyId)),
-  skip: radiologist.input(z.object({ studyId, reason })).mutation(({ ctx, input }) => skipStudy(ctx.db, ctx.user, input.studyId, input.reason)),
-  markRead: radiologist.input(z.object({ studyId })).mutation(({ ctx, input }) => markRead(ctx.db, ctx.user, input.studyId)),
+  nextCase: radiologist.mutation(async ({ ctx }) =>
+    claimNextCase(ctx.db, ctx.user, await getSavedFilters(ctx.db, ctx.user.id)),
+  ),
+  claim: radiologist.input(z.object({ studyId, reason: reason.optional() })).mutation(async ({ ctx, input }) =>
+    claimStudy(ctx.db, ctx.user, input.studyId, {
+      filters: await getSavedFilters(ctx.db, ctx.user.id),
+      reason: input.reason,
+    }),
+  ),
+  renewClaim: radiologist
+    .input(z.object({ studyId }))
+    .mutation(({ ctx, input }) => renewClaim(ctx.db, ctx.user, input.studyId)),
+  skip: radiologist
+    .input(z.object({ studyId, reason }))
+    .mutation(({ ctx, input }) => skipStudy(ctx.db, ctx.user, input.studyId, input.reason)),
+  markRead: radiologist
+    .input(z.object({ studyId }))
+    .mutation(({ ctx, input }) => markRead(ctx.db, ctx.user, input.studyId)),
   openClaims: roleProcedure("chair", "admin").query(({ ctx }) => listOpenClaims(ctx.db)),
-  breakClaim: roleProcedure("chair", "admin").input(z.object({ studyId, reason })).mutation(({ ctx, input }) => breakClaim(ctx.db, ctx.user, input.studyId, input.reason)),
+  breakClaim: roleProcedure("chair", "admin")
+    .input(z.object({ studyId, reason }))
+    .mutation(({ ctx, input }) => breakClaim(ctx.db, ctx.user, input.studyId, input.reason)),
   setOverride: roleProcedure("scheduler", "admin")
-    .input(z.discriminatedUnion("kind", [
-      z.object({ studyId, kind: z.literal("pin"), reason }),
-      z.object({ studyId, kind: z.literal("target"), minutes: z.number().int().min(1).max(60 * 24 * 14), reason }),
-    ]))
+    .input(
+      z.discriminatedUnion("kind", [
+        z.object({ studyId, kind: z.literal("pin"), reason }),
+        z.object({
+          studyId,
+          kind: z.literal("target"),
+          minutes: z
+            .number()
+            .int()
+            .min(1)
+            .max(60 * 24 * 14),
+          reason,
+        }),
+      ]),
+    )
     .mutation(({ ctx, input }) => {
       const { studyId: id, ...override } = input;
       return setOverride(ctx.db, ctx.user.id, id, override);
     }),
-  clearOverride: roleProcedure("scheduler", "admin").input(z.object({ studyId })).mutation(({ ctx, input }) => clearOverride(ctx.db, ctx.user.id, input.studyId)),
+  clearOverride: roleProcedure("scheduler", "admin")
+    .input(z.object({ studyId }))
+    .mutation(({ ctx, input }) => clearOverride(ctx.db, ctx.user.id, input.studyId)),
   /** Live: every claim, release, read, arrival, score and override, so open worklists reorder without a refresh. */
   events: readers.subscription(async function* ({ signal }) {
     for await (const [event] of on(worklistEvents(), "event", { signal })) yield event as WorklistEvent;

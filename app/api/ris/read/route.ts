@@ -15,15 +15,21 @@ const body = z.object({ accessionNumber: z.string().trim().min(1).max(64) });
  */
 export async function POST(request: Request) {
   const token = env().RIS_API_TOKEN;
-  if (!token) return Response.json({ error: "The RIS endpoint is off: set RIS_API_TOKEN to enable it." }, { status: 503 });
-  if (!bearerTokenMatches(request.headers.get("authorization"), token)) return Response.json({ error: "Missing or wrong bearer token." }, { status: 401 });
+  if (!token)
+    return Response.json({ error: "The RIS endpoint is off: set RIS_API_TOKEN to enable it." }, { status: 503 });
+  if (!bearerTokenMatches(request.headers.get("authorization"), token))
+    return Response.json({ error: "Missing or wrong bearer token." }, { status: 401 });
   let parsed;
   try {
     parsed = body.safeParse(await request.json());
   } catch {
-    return Response.json({ error: "Body must be JSON: {\"accessionNumber\": \"...\"}" }, { status: 400 });
+    return Response.json({ error: 'Body must be JSON: {"accessionNumber": "..."}' }, { status: 400 });
   }
-  if (!parsed.success) return Response.json({ error: parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ") }, { status: 400 });
+  if (!parsed.success)
+    return Response.json(
+      { error: parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ") },
+      { status: 400 },
+    );
   try {
     return Response.json(await markReadByAccession(db(), parsed.data.accessionNumber));
   } catch (error) {

@@ -8,12 +8,18 @@ export const dynamic = "force-dynamic";
 const COMPRESS_FROM_BYTES = 1024;
 
 async function handler(req: Request) {
-  const res = await fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => createContext(req.headers) });
+  const res = await fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req,
+    router: appRouter,
+    createContext: () => createContext(req.headers),
+  });
   if (res.headers.get("content-type")?.startsWith("text/event-stream") || !res.body) return res; // live subscriptions stream on
   // Small answers (Next case, Mark read, a heartbeat) go out as they are: compressing them saves
   // nothing and opens a zlib stream per answer, ~0.4 ms of CPU. Larger ones (list pages) are gzipped.
   const body = await res.arrayBuffer();
-  if (body.byteLength >= COMPRESS_FROM_BYTES) return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  if (body.byteLength >= COMPRESS_FROM_BYTES)
+    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
   const headers = new Headers(res.headers);
   headers.set("cache-control", [headers.get("cache-control"), "no-transform"].filter(Boolean).join(", "));
   return new Response(body, { status: res.status, statusText: res.statusText, headers });
