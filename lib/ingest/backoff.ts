@@ -1,7 +1,7 @@
 /**
  * Delay before the next attempt after `failures` consecutive failures: exponential
- * from `baseMs`, capped at `maxMs`, with "full jitter" so many sources (or workers)
- * do not retry in lockstep. `random` is injected to keep this pure and testable.
+ * from `baseMs`, capped at `maxMs`, with "equal jitter" (half the ceiling fixed, half
+ * random) so many sources (or workers) do not retry in lockstep, yet never retry at once. `random` is injected to keep this pure and testable.
  */
 export function backoffDelayMs(failures: number, random: () => number, baseMs = 2_000, maxMs = 5 * 60_000): number {
   if (failures <= 0) return 0;

@@ -461,14 +461,16 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
 
   it("a job whose retries are used up leaves the study saying 'AI unavailable' with why, listed at its order's priority", async () => {
     const study = headCt({ finding: "ich-subdural", sliceCount: 16, size: 64, priority: "STAT", location: "ED" });
-    await stow(orthanc.dicomWebUrl, study.instances);
+    // A PACS of its own: the shared one holds other tests' studies, which would be listed too.
+    const pacs = await startTestOrthanc();
+    await stow(pacs.dicomWebUrl, study.instances);
     // The PACS answers QIDO, but every image retrieve of this study fails with 503: transient, so
     // the queue retries (SCORING_RETRY_LIMIT 1 here) and then gives up.
     let retrieves = 0;
     const retrieve = new RegExp(
       `/studies/${study.studyInstanceUid.replace(/\./g, "\\.")}/series/[\\d.]+(/instances/[\\d.]+)?$`,
     );
-    const proxy = await startPacsProxy(orthanc.baseUrl, ({ method, url }) => {
+    const proxy = await startPacsProxy(pacs.baseUrl, ({ method, url }) => {
       if (method !== "GET" || !retrieve.test(url.split("?")[0]!)) return undefined;
       retrieves += 1;
       return { status: 503 };
@@ -500,6 +502,7 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
       expect(rows[0]!.reasons).toContainEqual(expect.stringMatching(/^AI unavailable: gave up after retries: /));
     } finally {
       await proxy.stop();
+      await pacs.stop();
     }
   }, 120_000);
 
