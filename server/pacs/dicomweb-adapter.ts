@@ -1,88 +1,12 @@
-import XHR2 from "xhr2";
-import { api } from "dicomweb-client";
 import type { DicomJson } from "@/lib/dicom/dicom-json";
 import { PacsError } from "./errors";
 import { authorizationHeader, type PacsSourceConfig } from "./source-config";
-
-// dicomweb-client is written for browsers; in Node it needs an XMLHttpRequest.
-const g = globalThis as { XMLHttpRequest?: unknown };
-g.XMLHttpRequest ??= XHR2;
-
-// dicomweb-client encodes an includefield list as one value with "%2C", which Orthanc
-// ignores. Send one includefield parameter per attribute instead, as QIDO-RS allows.
-api.DICOMwebClient._parseQueryParameters = (params: Record<string, unknown> = {}) => {
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(params)) {
-    for (const v of Array.isArray(value) ? value : [value]) parts.push(`${key}=${encodeURIComponent(String(v))}`);
-  }
-  return parts.length ? `?${parts.join("&")}` : "";
-};
-
-/**
- * An XMLHttpRequest that reports exceptions thrown inside its callbacks (dicomweb-client
- * decodes multipart bodies there) instead of letting them escape and crash the process.
- */
-class GuardedXhr extends XHR2 {
-  failure: ((error: unknown) => void) | null = null;
-  timedOut = false;
-
-  constructor() {
-    super();
-    this.addEventListener("timeout", () => (this.timedOut = true));
-  }
-
-  // xhr2 calls every on* handler from dispatchEvent.
-  dispatchEvent(event: Event): boolean {
-    try {
-      return super.dispatchEvent(event);
-    } catch (error) {
-      this.failure?.(error);
-      return false;
-    }
-  }
-}
-
-type RequestOptions = { instance: XMLHttpRequest };
-type MediaType = { mediaType: string; transferSyntaxUID?: string };
-
-/** The dicomweb-client calls ReadNext uses, typed as the library actually behaves (its shipped types disagree). */
-interface DicomWebClientCalls {
-  searchForStudies(o: { queryParams: Record<string, unknown>; request: RequestOptions }): Promise<unknown>;
-  searchForSeries(o: {
-    studyInstanceUID: string;
-    queryParams: Record<string, unknown>;
-    request: RequestOptions;
-  }): Promise<unknown>;
-  searchForInstances(o: {
-    studyInstanceUID: string;
-    seriesInstanceUID: string;
-    queryParams: Record<string, unknown>;
-    request: RequestOptions;
-  }): Promise<unknown>;
-  retrieveSeriesMetadata(o: {
-    studyInstanceUID: string;
-    seriesInstanceUID: string;
-    request: RequestOptions;
-  }): Promise<unknown>;
-  retrieveInstanceFrames(o: {
-    studyInstanceUID: string;
-    seriesInstanceUID: string;
-    sopInstanceUID: string;
-    frameNumbers: number[];
-    mediaTypes?: MediaType[];
-    request: RequestOptions;
-  }): Promise<unknown>;
-  // retrieveSeries() rejects every transfer syntax it is given ("Media type application/ is not supported"):
-  // its media-type check compares "application/" with "application/dicom". Its own helper works.
-  readonly wadoURL: string;
-  _httpGetMultipartApplicationDicom(
-    url: string,
-    mediaTypes: MediaType[] | false,
-    params: false,
-    request: RequestOptions,
-  ): Promise<unknown>;
-  storeInstances(o: { datasets: ArrayBuffer[]; request: RequestOptions }): Promise<unknown>;
-}
+import {
+  createDicomWebClient,
+  GuardedXhr,
+  type DicomWebClientCalls,
+  type RequestOptions,
+} from "./dicomweb-client-shim";
 
 export const STUDY_ATTRIBUTES = {
   StudyDescription: "00081030",
@@ -106,15 +30,13 @@ export class DicomWebAdapter {
 
   constructor(readonly config: PacsSourceConfig) {
     const headers = authorizationHeader(config.auth);
-    this.client = new api.DICOMwebClient({
+    this.client = createDicomWebClient({
       url: config.baseUrl,
       ...(config.qidoRoot ? { qidoURLPrefix: config.qidoRoot } : {}),
       ...(config.wadoRoot ? { wadoURLPrefix: config.wadoRoot } : {}),
       ...(config.stowRoot ? { stowURLPrefix: config.stowRoot } : {}),
       headers,
-      verbose: false,
-      singlepart: false,
-    }) as unknown as DicomWebClientCalls;
+    });
   }
 
   /** QIDO-RS studies, optionally from a StudyDate onwards; one page. */
@@ -155,20 +77,6 @@ export class DicomWebAdapter {
           studyInstanceUID: studyInstanceUid,
           seriesInstanceUID: seriesInstanceUid,
           queryParams,
-          request,
-        }),
-      expectJsonArray,
-    );
-  }
-
-  /** WADO-RS metadata of every instance of a series. */
-  async retrieveSeriesMetadata(studyInstanceUid: string, seriesInstanceUid: string): Promise<DicomJson[]> {
-    return this.call(
-      "retrieve series metadata",
-      (request) =>
-        this.client.retrieveSeriesMetadata({
-          studyInstanceUID: studyInstanceUid,
-          seriesInstanceUID: seriesInstanceUid,
           request,
         }),
       expectJsonArray,

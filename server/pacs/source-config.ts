@@ -4,8 +4,6 @@ import { z } from "zod";
 export const pacsCapabilitiesSchema = z.object({
   /** QIDO honours includefield (else only default attributes come back). */
   includeField: z.boolean().default(true),
-  /** QIDO supports fuzzymatching=true. */
-  fuzzyMatching: z.boolean().default(false),
   /** WADO-RS transcodes frames to explicit little endian on request. */
   transcoding: z.boolean().default(true),
   /** Orthanc's REST change feed (/changes) is reachable next to the DICOMweb root: fast intake. */

@@ -223,7 +223,6 @@ function SourceForm({ source, onDone }: { source: Source | null; onDone: () => v
       enabled: f.get("enabled") === "on",
       capabilities: {
         includeField: f.get("includeField") === "on",
-        fuzzyMatching: f.get("fuzzyMatching") === "on",
         transcoding: f.get("transcoding") === "on",
         orthancChangeFeed: f.get("orthancChangeFeed") === "on",
       },
@@ -339,10 +338,6 @@ function SourceForm({ source, onDone }: { source: Source | null; onDone: () => v
         <label className="flex items-center gap-1">
           <input type="checkbox" name="includeField" defaultChecked={source?.capabilities.includeField ?? true} />
           QIDO includefield
-        </label>
-        <label className="flex items-center gap-1">
-          <input type="checkbox" name="fuzzyMatching" defaultChecked={source?.capabilities.fuzzyMatching ?? false} />
-          Fuzzy matching
         </label>
         <label className="flex items-center gap-1">
           <input type="checkbox" name="transcoding" defaultChecked={source?.capabilities.transcoding ?? true} />

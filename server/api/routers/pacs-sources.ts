@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { createTRPCRouter, roleProcedure } from "../trpc";
+import { pacsCapabilitiesSchema } from "../../pacs/source-config";
 import {
   createSource,
   listSources,
@@ -28,12 +29,7 @@ const sourceInput = z.object({
   username: z.string().max(200).nullish(),
   secret: z.string().max(2000).nullish(),
   timeoutMs: z.number().int().min(500).max(300_000),
-  capabilities: z.object({
-    includeField: z.boolean().optional(),
-    fuzzyMatching: z.boolean().optional(),
-    transcoding: z.boolean().optional(),
-    orthancChangeFeed: z.boolean().optional(),
-  }),
+  capabilities: pacsCapabilitiesSchema.partial(),
   locationTag: z.string().regex(/^[0-9A-Fa-f]{8}$/, "a DICOM tag as 8 hex digits, e.g. 00380300"),
   backfillDays: z.number().int().min(0).max(3650),
   syncIntervalSeconds: z.number().int().min(5).max(86_400),
