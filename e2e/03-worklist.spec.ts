@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { signIn } from "./helpers";
+import { generateStudy } from "../lib/synthetic/studies";
 
 // Runs after 02, which connected a PACS holding three studies.
 test("Next case claims the top study, another reader sees the claim live, Mark read removes it", async ({
@@ -25,7 +26,23 @@ test("Next case claims the top study, another reader sees the claim live, Mark r
   const rows = page.getByTestId("worklist-row");
   await expect(rows).toHaveCount(3);
   const top = await rows.first().getAttribute("data-accession");
-  for (const row of await rows.all()) await expect(row.getByRole("gridcell").nth(6)).not.toBeEmpty(); // every row says why
+  // Every row says why, in words from its order: the three studies scripts/e2e.ts stored (seeds 1–3),
+  // whose priority and location the generator chose; the words are the product's, written out here.
+  const locationWords: Record<string, string> = {
+    ED: "ED patient",
+    "WARD 4B": "inpatient",
+    ICU: "inpatient",
+    "OUTPATIENT CLINIC": "outpatient",
+  };
+  for (const seed of [1, 2, 3]) {
+    const study = generateStudy({ seed, kind: "other", studyDateTime: new Date() });
+    const reasons = page.locator(`[data-accession="${study.accessionNumber}"]`).getByRole("gridcell").nth(6);
+    await expect(reasons).toContainText(
+      study.priority ? `${study.priority} order` : "ROUTINE order (priority not given)",
+    );
+    await expect(reasons).toContainText(study.location ? locationWords[study.location]! : "location unknown");
+    await expect(reasons).toContainText(/waiting \d+ min, due in \d+/);
+  }
 
   await page.keyboard.press("n");
   const panel = page.getByRole("complementary", { name: "Study" });

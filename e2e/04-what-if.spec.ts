@@ -5,10 +5,20 @@ test("a chair runs the what-if simulator and reads the comparison in words", asy
   await signIn(page, "chair@readnext.local");
   await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "What-if" }).click();
   await expect(page.getByRole("heading", { name: /What-if/ })).toBeVisible();
+  const summary = page.getByRole("status").filter({ hasText: "Studies with a critical finding would wait" });
+  const percentLess = async () => Number(/\((-?\d+)% less\)/.exec((await summary.textContent()) ?? "")![1]);
+  // The input matters: an AI that finds nothing cannot cut critical studies' waits as much as one that finds 95%.
+  await page.getByLabel("AI sensitivity").fill("0");
+  await page.getByRole("button", { name: "Run simulation" }).click();
+  await expect(summary).toContainText(/instead of .* first-in-first-out \(-?\d+% less\)/, { timeout: 15_000 });
+  const blindText = (await summary.textContent())!;
+  const blind = await percentLess();
   await page.getByLabel("AI sensitivity").fill("0.95");
   await page.getByRole("button", { name: "Run simulation" }).click();
-  const summary = page.getByRole("status").filter({ hasText: "Studies with a critical finding would wait" });
-  await expect(summary).toContainText(/instead of .* first-in-first-out \(\d+% less\)/, { timeout: 15_000 });
+  await expect(summary).not.toHaveText(blindText, { timeout: 15_000 });
+  await expect(summary).toContainText(/instead of .* first-in-first-out \(-?\d+% less\)/);
+  const good = await percentLess();
+  expect(good).toBeGreaterThan(blind);
   await expect(page.getByRole("cell", { name: "ReadNext without the wait cap" })).toBeVisible();
   await page.screenshot({ path: "test-results/what-if.png", fullPage: true });
 

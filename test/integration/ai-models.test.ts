@@ -229,7 +229,9 @@ describe("results, feedback and metrics", () => {
     ).toBeNull();
     const row = await testDb().study.findUniqueOrThrow({ where: { id: head.id } });
     expect(row).toMatchObject({ aiStatus: "critical", aiProbability: 0.93, aiModelId: "ich-headct" });
-    expect(row.pinnedAt).not.toBeNull();
+    // Pinned from the moment the AI flagged it.
+    expect(row.pinnedAt).toEqual(row.scoredAt);
+    expect(row.scoredAt).not.toBeNull();
 
     const reader = await makeUser(["radiologist"]);
     await giveAiFeedback(testDb(), reader, { aiResultId: stored!.id, verdict: "confirmed" });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createServer, type Server } from "node:http";
 import { generateStudy } from "@/lib/synthetic/studies";
+import { readPart10 } from "@/lib/dicom/part10";
 import { DicomWebAdapter } from "@/server/pacs/dicomweb-adapter";
 import { PacsError } from "@/server/pacs/errors";
 import { configForUrl, sourceConfigFromRow } from "@/server/pacs/source-config";
@@ -80,17 +81,22 @@ describe("QIDO-RS sync against a real Orthanc", () => {
         expect(row.numberOfInstances).toBe(3);
         expect(row.series).toHaveLength(1);
         expect(row.series[0]!.numberOfInstances).toBe(3);
-        expect(row.description).toBeTruthy();
+        // What the modality wrote into the file, read from the file itself (not through QIDO).
+        expect(row.description).toBe(readPart10(s.instances[0]!).StudyDescription);
       }
 
       await stow(dir.dicomWebUrl);
       await stow(dir.dicomWebUrl);
+      const secondStarted = new Date();
       const second = await syncSource(testDb(), source.id, { pageSize: 5 });
+      const secondEnded = new Date();
       expect(second).toMatchObject({ seen: 14, created: 2, updated: 0, unchanged: 12 });
       expect(await testDb().study.count()).toBe(14);
       const status = await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } });
       expect(status.lastError).toBeNull();
-      expect(status.lastSuccessAt).toBeInstanceOf(Date);
+      // The sweep's success is recorded at the time it started (its window's next start), within this sync.
+      expect(status.lastSuccessAt!.getTime()).toBeGreaterThanOrEqual(secondStarted.getTime());
+      expect(status.lastSuccessAt!.getTime()).toBeLessThanOrEqual(secondEnded.getTime());
       expect(status.syncProgress).toMatchObject({ phase: "done", studiesDone: 14, studiesTotal: 14 });
     } finally {
       await dir.stop();
@@ -126,7 +132,9 @@ describe("QIDO-RS sync against a real Orthanc", () => {
     );
     await new DicomWebAdapter(sourceConfigFromRow({ ...source, secret: null })).storeInstances([patched]);
 
+    const syncStarted = new Date();
     const result = await syncSource(testDb(), source.id);
+    const syncEnded = new Date();
     expect(result.updated).toBe(1);
     const rows = await testDb().study.findMany({
       where: { studyInstanceUid: study.studyInstanceUid },
@@ -136,7 +144,8 @@ describe("QIDO-RS sync against a real Orthanc", () => {
     expect(rows[0]!.revision).toBe(2);
     expect(rows[0]!.numberOfSeries).toBe(2);
     expect(rows[0]!.series.map((s) => s.description).sort()).toEqual(["CHEST LAT", "CHEST PA"]);
-    expect(rows[0]!.changedAt).toBeInstanceOf(Date);
+    expect(rows[0]!.changedAt!.getTime()).toBeGreaterThanOrEqual(syncStarted.getTime());
+    expect(rows[0]!.changedAt!.getTime()).toBeLessThanOrEqual(syncEnded.getTime());
     expect(await testDb().auditEvent.count({ where: { studyId: rows[0]!.id, action: "study.changed" } })).toBe(1);
   });
 

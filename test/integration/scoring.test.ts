@@ -172,7 +172,9 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
       expect(positive.positiveSlices).toContain(result.keySliceIndex);
       expect(Object.keys(result.timings as object).sort()).toEqual(["decodeMs", "fetchMs", "inferenceMs", "totalMs"]);
       expect([...result.preview!.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-      expect(pos.pinnedAt).not.toBeNull();
+      // Pinned from the moment the AI flagged it.
+      expect(pos.pinnedAt).toEqual(pos.scoredAt);
+      expect(pos.scoredAt).not.toBeNull();
 
       const neg = (await studyRow(negative.studyInstanceUid))!;
       expect(currentResult(neg)).toMatchObject({ status: "SCORED", critical: false });

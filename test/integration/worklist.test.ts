@@ -482,7 +482,8 @@ describe("Next case", () => {
   it("the RIS marks a study read by accession", async () => {
     const s = await addStudy({ accessionNumber: "RIS-42" });
     const { dueAt } = await testDb().study.findUniqueOrThrow({ where: { id: s.id } });
-    expect(dueAt).toBeInstanceOf(Date);
+    // ROUTINE from an outpatient clinic: due 24 h after arrival in the default SLA table.
+    expect(dueAt).toEqual(new Date(s.firstSeenAt.getTime() + 24 * 60 * 60_000));
     expect(await markReadByAccession(testDb(), "RIS-42")).toEqual({ accessionNumber: "RIS-42", marked: 1 });
     expect(await testDb().study.findUniqueOrThrow({ where: { id: s.id } })).toMatchObject({
       readingState: "READ",
