@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { once } from "node:events";
 import pg from "pg";
-import { resetDatabase, makeUser, testDb } from "../support/db";
+import { makeOfflineSource, makeUser, resetDatabase, testDb } from "../support/db";
 import { spawnWorker, type WorkerProcess } from "../support/worker-process";
-import { createSource } from "@/server/pacs/pacs-sources";
 import { saveSetting, SETTINGS_CHANNEL } from "@/server/core/settings";
 import { refreshPriorities } from "@/server/worklist/refresh-priority";
 import { DEFAULT_PRIORITY_CONFIG } from "@/lib/priority/sla";
@@ -19,21 +18,11 @@ afterEach(async () => {
 describe("a settings change reaches workers", () => {
   it("saving the SLA table sends its key on commit, and a running worker moves open studies' due times (no polling)", async () => {
     const admin = await makeUser(["admin"]);
-    const source = await createSource(testDb(), null, {
-      name: "src",
-      baseUrl: "http://127.0.0.1:9/dicom-web",
-      authType: "none",
-      timeoutMs: 1000,
-      capabilities: {},
-      locationTag: "00380300",
-      backfillDays: 1,
-      syncIntervalSeconds: 60,
-      enabled: false,
-    });
+    const sourceId = await makeOfflineSource();
     const firstSeenAt = new Date(Date.now() - 10 * 60_000);
     const study = await testDb().study.create({
       data: {
-        sourceId: source.id,
+        sourceId,
         studyInstanceUid: "1.2.3.4.5",
         firstSeenAt,
         orderPriority: "ROUTINE",

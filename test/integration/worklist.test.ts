@@ -20,9 +20,8 @@ import { DEFAULT_PRIORITY_CONFIG } from "@/lib/priority/sla";
 import { rankStudies } from "@/lib/priority/engine";
 import { priorityColumns, toPriorityInput, type PriorityColumns } from "@/server/worklist/priority-input";
 import { NO_FILTERS } from "@/lib/worklist-filters";
-import { createSource } from "@/server/pacs/pacs-sources";
 import type { CurrentUser } from "@/server/auth/current-user";
-import { makeUser, resetDatabase, testDb } from "../support/db";
+import { makeOfflineSource, makeUser, resetDatabase, testDb } from "../support/db";
 import { createDb, hotQuery } from "@/server/db/client";
 import { env } from "@/server/env";
 import { backlogSummary } from "@/server/department/department-metrics";
@@ -73,19 +72,7 @@ const asActor = (u: CurrentUser) => ({ id: u.id, name: u.name });
 
 beforeEach(async () => {
   await resetDatabase();
-  sourceId = (
-    await createSource(testDb(), null, {
-      name: "src",
-      baseUrl: "http://127.0.0.1:9/dicom-web",
-      authType: "none",
-      timeoutMs: 1000,
-      capabilities: {},
-      locationTag: "00380300",
-      backfillDays: 1,
-      syncIntervalSeconds: 60,
-      enabled: false,
-    })
-  ).id;
+  sourceId = await makeOfflineSource();
 });
 
 describe("the worklist order", () => {

@@ -1,5 +1,6 @@
 import { db, type Db } from "@/server/db/client";
 import { createUser } from "@/server/users/users";
+import { createSource } from "@/server/pacs/pacs-sources";
 import type { RoleName } from "@/lib/roles";
 import type { CurrentUser } from "@/server/auth/current-user";
 
@@ -26,4 +27,20 @@ export async function makeUser(roles: RoleName[], password = "correct-horse-batt
     roles,
   });
   return { id: user.id, name: user.name, email: user.email, roles: user.roles };
+}
+
+/** A PACS source no worker syncs (disabled, unreachable address): a home for studies a test writes itself. */
+export async function makeOfflineSource(): Promise<string> {
+  const source = await createSource(db(), null, {
+    name: `offline ${++counter}`,
+    baseUrl: "http://127.0.0.1:9/dicom-web",
+    authType: "none",
+    timeoutMs: 1000,
+    capabilities: {},
+    locationTag: "00380300",
+    backfillDays: 1,
+    syncIntervalSeconds: 60,
+    enabled: false,
+  });
+  return source.id;
 }
