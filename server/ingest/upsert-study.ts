@@ -6,6 +6,7 @@ import { recordAudit } from "../core/audit";
 import { log } from "../log";
 import { refreshPriorities } from "../worklist/refresh-priority";
 import { notifyWorklist } from "../worklist/notify";
+import { notifyNewRevision } from "./revisions";
 
 export type UpsertOutcome = "created" | "updated" | "unchanged";
 
@@ -75,6 +76,7 @@ export async function upsertStudy(
           details: { sourceId, instances: record.numberOfInstances },
         });
         await notifyWorklist(tx, { type: "arrived", studyId: study.id });
+        await notifyNewRevision(tx, { studyId: study.id, revision: study.revision });
       });
       return "created";
     } catch (error) {
@@ -103,6 +105,7 @@ export async function upsertStudy(
     if (series) await writeSeries(tx, existing.id, series);
     await refreshPriorities(tx, [existing.id]);
     await notifyWorklist(tx, { type: "changed", studyId: existing.id });
+    await notifyNewRevision(tx, { studyId: existing.id, revision: existing.revision + 1 });
     await recordAudit(tx, {
       actorId: null,
       action: "study.changed",

@@ -2,7 +2,7 @@ import type { Db } from "../db/client";
 import { env } from "../env";
 import { log } from "../log";
 import { listenToChannels } from "../db/listen";
-import { WORKLIST_CHANNEL, type WorklistEvent } from "../worklist/notify";
+import { REVISIONS_CHANNEL } from "../ingest/revisions";
 import { AdapterCache } from "./adapter-cache";
 import { sendCriticalWebhook } from "./critical-webhook";
 import { dispatchScoring } from "./dispatch-scoring";
@@ -138,17 +138,8 @@ export async function startScoring(
 
   const listener = listenToChannels(
     databaseUrl,
-    [WORKLIST_CHANNEL, JOBS_CHANNEL],
-    (channel, payload) => {
-      if (channel === JOBS_CHANNEL) return pokeWorkers();
-      let event: WorklistEvent;
-      try {
-        event = JSON.parse(payload) as WorklistEvent;
-      } catch {
-        return; // a payload that is not ours
-      }
-      if (event.type === "arrived" || event.type === "changed") void dispatch();
-    },
+    [REVISIONS_CHANNEL, JOBS_CHANNEL],
+    (channel) => (channel === JOBS_CHANNEL ? pokeWorkers() : void dispatch()),
     "readnext-worker-listen",
   );
   const timer = setInterval(() => void dispatch(), DISPATCH_EVERY_MS);

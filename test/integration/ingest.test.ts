@@ -2,6 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createServer, type Server } from "node:http";
 import { generateStudy } from "@/lib/synthetic/studies";
 import { readPart10 } from "@/lib/dicom/part10";
+import pg from "pg";
+import { REVISIONS_CHANNEL } from "@/server/ingest/revisions";
 import { DicomWebAdapter } from "@/server/pacs/dicomweb-adapter";
 import { PacsError } from "@/server/pacs/errors";
 import { configForUrl, sourceConfigFromRow } from "@/server/pacs/source-config";
@@ -155,6 +157,12 @@ describe("QIDO-RS sync against a real Orthanc", () => {
     const study = generateStudy({ seed: seed++, kind: "other", studyDateTime: new Date() });
     expect(study.instances).toHaveLength(3);
     const adapter = new DicomWebAdapter(configForUrl(orthanc.dicomWebUrl, { timeoutMs: 10_000 }));
+    // Workers hear of every revision to score on their own channel, on commit.
+    const listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await listener.connect();
+    const announced: unknown[] = [];
+    listener.on("notification", (m) => announced.push(JSON.parse(m.payload!)));
+    await listener.query(`LISTEN ${REVISIONS_CHANNEL}`);
     await adapter.storeInstances(study.instances.slice(0, 1));
     await syncSource(testDb(), source.id);
     const early = await testDb().study.findFirstOrThrow({
@@ -178,6 +186,12 @@ describe("QIDO-RS sync against a real Orthanc", () => {
       where: { studyId: later.id, action: "study.changed" },
     });
     expect(changed.details).toEqual({ series: [1, 1], instances: [1, 3], revision: 2 });
+    await expect.poll(() => announced.length).toBe(2);
+    await listener.end();
+    expect(announced).toEqual([
+      { studyId: later.id, revision: 1 },
+      { studyId: later.id, revision: 2 },
+    ]);
   });
 
   it("a study whose series lookup failed at arrival gets its series, and a new revision, at the next sighting", async () => {
