@@ -32,7 +32,7 @@ export function ensureOrthancInstalled(log: (line: string) => void): { ok: true 
   }
   const missing = [binary, dicomWebPlugin].filter((p) => !existsSync(p)).join(" and ");
   const howTo = existsSync("/usr/bin/apt-get")
-    ? "install it with `sudo apt-get install -y orthanc orthanc-dicomweb` and run npm start again"
+    ? "install it (sudo apt-get install -y orthanc orthanc-dicomweb) and run npm start again"
     : "install an Orthanc build with its DICOMweb plugin and set ORTHANC_BINARY and ORTHANC_DICOMWEB_PLUGIN to them";
   return {
     ok: false,
