@@ -23,6 +23,8 @@ describe("the pin in force", () => {
     expect(pinInForce({ pinnedAt: null, capAt: at(1) }, now)).toBeNull();
     expect(pinInForce({ pinnedAt: null, capAt: now }, now)).toEqual(now);
     expect(pinInForce({ pinnedAt: null, capAt: at(-1) }, now)).toEqual(at(-1));
+    // A pin stamped a moment ahead (another worker's clock) counts at once, as the SQL's "pinnedAt IS NOT NULL" does.
+    expect(pinInForce({ pinnedAt: at(2), capAt: null }, now)).toEqual(at(2));
   });
 
   it("of a pin and a passed cap, the earlier counts, whichever it is", () => {
