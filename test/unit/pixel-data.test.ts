@@ -28,6 +28,15 @@ function pydicomPixels(name: string): number[] {
   );
 }
 
+/** pydicom's modality LUT (rescale slope and intercept) applied to a file's pixels, as the reference. */
+function pydicomModalityValues(file: string): number[] {
+  const script = `import pydicom, json, sys
+from pydicom.pixel_data_handlers.util import apply_modality_lut
+ds = pydicom.dcmread(sys.argv[1])
+print(json.dumps(apply_modality_lut(ds.pixel_array, ds).astype(float).ravel().tolist()))`;
+  return JSON.parse(execFileSync("/usr/bin/python3", ["-c", script, file], { encoding: "utf8", maxBuffer: 64 << 20 }));
+}
+
 describe("native transfer syntaxes decode to the same pixels as pydicom", () => {
   const reference = pydicomPixels("MR_small.dcm");
   it.each(["MR_small.dcm", "MR_small_implicit.dcm", "MR_small_bigendian.dcm"])("%s", (name) => {
@@ -36,11 +45,27 @@ describe("native transfer syntaxes decode to the same pixels as pydicom", () => 
     expect(Array.from(frames[0]!)).toEqual(reference);
   });
 
-  it("a CT sample with rescale gives Hounsfield units", () => {
+  it("a CT sample with rescale gives the Hounsfield units pydicom's modality LUT gives", () => {
     const { meta, frames } = decodePart10(sample("CT_small.dcm"));
     expect(Array.from(frames[0]!)).toEqual(pydicomPixels("CT_small.dcm"));
     const hu = toModalityValues(frames[0]!, meta, { rescale: true, invertMonochrome1: true });
-    expect(hu[0]).toBe(frames[0]![0]! * meta.rescaleSlope + meta.rescaleIntercept);
+    expect(Array.from(hu)).toEqual(pydicomModalityValues(`${SAMPLES}/CT_small.dcm`));
+  });
+
+  it("a CT stored as signed, given slope 2.5 and intercept -1000 by pydicom, rescales as pydicom's modality LUT does", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "readnext-rescale-"));
+    try {
+      const file = path.join(dir, "ct-slope.dcm");
+      const script = `import pydicom, sys; ds = pydicom.dcmread(sys.argv[1]); ds.RescaleSlope = "2.5"; ds.RescaleIntercept = "-1000"; ds.save_as(sys.argv[2])`;
+      execFileSync("/usr/bin/python3", ["-c", script, `${SAMPLES}/CT_small.dcm`, file]);
+      const { meta, frames } = decodePart10(new Uint8Array(readFileSync(file)));
+      expect(meta).toMatchObject({ pixelRepresentation: 1, rescaleSlope: 2.5, rescaleIntercept: -1000 });
+      const hu = toModalityValues(frames[0]!, meta, { rescale: true, invertMonochrome1: true });
+      const reference = pydicomModalityValues(file);
+      expect(Array.from(hu)).toEqual(reference);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
