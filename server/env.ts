@@ -1,5 +1,8 @@
 import { z } from "zod";
 
+/** Where Debian's `orthanc` package puts the server (ORTHANC_BINARY's default; `npm start` installs it only for this path). */
+export const DEBIAN_ORTHANC_BINARY = "/usr/sbin/Orthanc";
+
 /**
  * The one place that reads process.env. Validated once, at first use, so a bad
  * value fails start-up with a message naming the variable instead of failing later.
@@ -40,7 +43,7 @@ const envSchema = z.object({
   /** Loopback port of the demo Orthanc (used only when DICOMWEB_URL is unset). */
   DEMO_PACS_PORT: z.coerce.number().int().min(1024).max(65535).default(8742),
   /** The Orthanc server binary the demo PACS (and the tests) run; Debian's by default, e.g. a macOS build's path elsewhere. */
-  ORTHANC_BINARY: z.string().min(1).default("/usr/sbin/Orthanc"),
+  ORTHANC_BINARY: z.string().min(1).default(DEBIAN_ORTHANC_BINARY),
   /** Orthanc's DICOMweb plugin (a shared library) loaded into that Orthanc. */
   ORTHANC_DICOMWEB_PLUGIN: z.string().min(1).default("/usr/share/orthanc/plugins/libOrthancDicomWeb.so"),
   /** Synthetic studies loaded into an empty demo PACS. */

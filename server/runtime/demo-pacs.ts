@@ -6,7 +6,8 @@ import { generateStudy } from "@/lib/synthetic/studies";
 import { planDemoStudies } from "@/lib/synthetic/demo-day";
 import { DicomWebAdapter } from "../pacs/dicomweb-adapter";
 import { configForUrl } from "../pacs/source-config";
-import { DEBIAN_ORTHANC_BINARY, orthancInstalled, orthancPaths, startOrthanc, type RunningOrthanc } from "./orthanc";
+import { DEBIAN_ORTHANC_BINARY } from "../env";
+import { orthancInstalled, orthancPaths, startOrthanc, type RunningOrthanc } from "./orthanc";
 
 /**
  * Makes sure Orthanc is there for the demo PACS: installs it from Debian's packages when we

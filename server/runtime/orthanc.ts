@@ -3,9 +3,6 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { env } from "../env";
 
-/** Where Debian's `orthanc` and `orthanc-dicomweb` packages put them (the defaults of ORTHANC_BINARY / ORTHANC_DICOMWEB_PLUGIN). */
-export const DEBIAN_ORTHANC_BINARY = "/usr/sbin/Orthanc";
-
 export type RunningOrthanc = { baseUrl: string; dicomWebUrl: string; process: ChildProcess; stop: () => Promise<void> };
 
 export function orthancPaths(): { binary: string; dicomWebPlugin: string } {
