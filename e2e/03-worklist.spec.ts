@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signIn } from "./helpers";
+import { signIn, waitForWorklist } from "./helpers";
 import { generateStudy } from "../lib/synthetic/studies";
 
 // Runs after 02, which connected a PACS holding three studies.
@@ -69,6 +69,7 @@ test("Next case claims the top study, another reader sees the claim live, Mark r
 
 test("skipping needs a reason and hides the study from that reader only", async ({ page, browser }) => {
   await signIn(page, "radiologist@readnext.local");
+  await waitForWorklist(page);
   await page.getByRole("button", { name: /Next case/ }).click();
   const panel = page.getByRole("complementary", { name: "Study" });
   await expect(panel.getByTestId("panel-status")).toHaveText("open by you");
@@ -117,6 +118,7 @@ test("a chair sees who holds which case and breaks a claim with a reason; the re
   const readerContext = await browser.newContext();
   const reader = await readerContext.newPage();
   await signIn(reader, "radiologist@readnext.local");
+  await waitForWorklist(reader);
   await reader.keyboard.press("n");
   const panel = reader.getByRole("complementary", { name: "Study" });
   await expect(panel.getByTestId("panel-status")).toHaveText("open by you");

@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { DicomWebAdapter } from "../server/pacs/dicomweb-adapter";
 import { configForUrl } from "../server/pacs/source-config";
 import { generateStudy } from "../lib/synthetic/studies";
-import { signIn } from "./helpers";
+import { signIn, waitForWorklist } from "./helpers";
 
 const pacs = () => new DicomWebAdapter(configForUrl(process.env.E2E_DICOMWEB_URL!, { timeoutMs: 30_000 }));
 const headCt = (seed: number, finding: "none" | "ich-subdural", priority: "STAT" | "ROUTINE", location: string) =>
@@ -28,6 +28,7 @@ test("a positive head CT STOWed during the test rises to the top live, opens wit
   const otherContext = await browser.newContext();
   const other = await otherContext.newPage();
   await signIn(other, "second.reader@readnext.local");
+  await waitForWorklist(other);
   await other.keyboard.press("n");
   await expect(other.getByRole("complementary", { name: "Study" }).getByTestId("panel-status")).toHaveText(
     "open by you",

@@ -9,3 +9,9 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByTestId("current-user")).toBeVisible();
 }
+
+// The list's keys (N, J/K, Enter) and buttons work once the page is hydrated; the count is drawn from a
+// query that runs only then, so a key pressed after it shows is never lost (CI once pressed N too early).
+export async function waitForWorklist(page: Page) {
+  await expect(page.getByTestId("worklist-count")).toHaveText(/open studies/);
+}
