@@ -1,11 +1,12 @@
 // npm run bench -- intake: time from a finished STOW-RS into Orthanc to the study's row
-// in ReadNext's database, through the worker's ingest loop (change feed), on a fresh
+// in ReadNext's database, through the worker's source-watch loop (change feed) and sweep jobs, on a fresh
 // embedded Postgres and a private Orthanc. Prints JSON figures.
 import { createTestDatabase } from "../test/support/test-database";
 import { startTestOrthanc } from "../test/support/orthanc";
 import { createDb } from "../server/db/client";
 import { createSource } from "../server/pacs/pacs-sources";
-import { startIngestLoop } from "../server/ingest/ingest-loop";
+import { startIngestJobs } from "../server/jobs";
+import { startJobQueue } from "../server/jobs/queue";
 import { DicomWebAdapter } from "../server/pacs/dicomweb-adapter";
 import { sourceConfigFromRow } from "../server/pacs/source-config";
 import { generateStudy } from "../lib/synthetic/studies";
@@ -27,7 +28,8 @@ const source = await createSource(db, null, {
   syncIntervalSeconds: 3600,
   enabled: true,
 });
-const loop = startIngestLoop(db, { tickMs });
+const boss = await startJobQueue(database.url, { maintenanceSeconds: 3600 });
+const loop = await startIngestJobs(db, boss, { tickMs });
 const adapter = new DicomWebAdapter(sourceConfigFromRow({ ...source, secret: null }));
 while ((await db.pacsSource.findUniqueOrThrow({ where: { id: source.id } })).changeFeedCursor === null)
   await new Promise((r) => setTimeout(r, 100));
@@ -50,6 +52,7 @@ for (let i = 0; i < runs; i++) {
   latencies.push(performance.now() - stored);
 }
 await loop.stop();
+await boss.stop({ graceful: true, wait: true });
 await db.$disconnect();
 await orthanc.stop();
 await database.drop();

@@ -1,20 +1,7 @@
 import type { Db, Prisma } from "../db/client";
-import { backoffDelayMs } from "@/lib/ingest/backoff";
 
-/** How old a sync lease's heartbeat may be before another worker may take the source over. */
-export const SYNC_LEASE_MS = 2 * 60_000;
-
-/** Takes the source's sync lease, unless another worker holds a live one. */
-export async function claimSyncLease(db: Db, sourceId: string, now = new Date()): Promise<boolean> {
-  const { count } = await db.pacsSource.updateMany({
-    where: {
-      id: sourceId,
-      OR: [{ syncStartedAt: null }, { syncStartedAt: { lt: new Date(now.getTime() - SYNC_LEASE_MS) } }],
-    },
-    data: { syncStartedAt: now },
-  });
-  return count === 1;
-}
+// A source's sync status, as the admin page shows it. Who sweeps when, and retries, are the
+// job queue's business (server/jobs): these columns only report.
 
 /** What the admin page's progress bar shows. */
 export type SyncProgress = {
@@ -29,12 +16,14 @@ export type SyncProgress = {
 
 const asJson = (p: SyncProgress) => p as unknown as Prisma.InputJsonObject;
 
+/** When the running sweep started, for the admin page. */
+export async function recordSyncStarted(db: Db, sourceId: string, at: Date): Promise<void> {
+  const progress: SyncProgress = { phase: "listing", pagesDone: 0, studiesDone: 0, studiesTotal: 0 };
+  await db.pacsSource.update({ where: { id: sourceId }, data: { syncStartedAt: at, syncProgress: asJson(progress) } });
+}
+
 export async function recordSyncProgress(db: Db, sourceId: string, progress: SyncProgress): Promise<void> {
-  // Each progress write also renews the lease.
-  await db.pacsSource.update({
-    where: { id: sourceId },
-    data: { syncProgress: asJson(progress), syncStartedAt: new Date() },
-  });
+  await db.pacsSource.update({ where: { id: sourceId }, data: { syncProgress: asJson(progress) } });
 }
 
 export async function recordSourceSuccess(db: Db, sourceId: string, at: Date, progress?: SyncProgress): Promise<void> {
@@ -44,7 +33,6 @@ export async function recordSourceSuccess(db: Db, sourceId: string, at: Date, pr
       lastSuccessAt: at,
       lastError: null,
       consecutiveFailures: 0,
-      nextAttemptAt: null,
       syncStartedAt: null,
       syncRequestedAt: null,
       ...(progress ? { syncProgress: asJson(progress) } : {}),
@@ -61,7 +49,6 @@ export async function recordSourceFailure(db: Db, sourceId: string, error: Error
       lastErrorAt: now,
       lastError: error.message.slice(0, 1000),
       consecutiveFailures: failures,
-      nextAttemptAt: new Date(now.getTime() + backoffDelayMs(failures, Math.random)),
       syncStartedAt: null,
       syncRequestedAt: null,
     },

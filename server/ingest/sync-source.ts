@@ -3,7 +3,7 @@ import { DicomWebAdapter } from "../pacs/dicomweb-adapter";
 import { sourceConfigFromRow } from "../pacs/source-config";
 import { studyRecordFromQido, toDicomDate, type StudyRecord } from "@/lib/ingest/study-record";
 import { upsertStudy } from "./upsert-study";
-import { recordSourceFailure, recordSourceSuccess, recordSyncProgress } from "./source-status";
+import { recordSourceFailure, recordSourceSuccess, recordSyncProgress, recordSyncStarted } from "./source-status";
 import { NotFoundError } from "../core/errors";
 
 export type SyncResult = {
@@ -37,6 +37,7 @@ export async function syncSource(
     : new Date(startedAt.getTime() - source.backfillDays * 24 * 3600_000);
   const result: SyncResult = { pages: 0, seen: 0, created: 0, updated: 0, unchanged: 0, skipped: [] };
   try {
+    await recordSyncStarted(db, sourceId, startedAt);
     const found = new Map<string, StudyRecord>();
     for (let offset = 0; ; offset += pageSize) {
       const page = await adapter.searchStudies({ studyDateFrom: toDicomDate(from), limit: pageSize, offset });

@@ -4,6 +4,7 @@ import { PacsError } from "./errors";
 import { pacsCapabilitiesSchema, sourceConfigFromRow, type PacsCapabilities } from "./source-config";
 import { recordAudit } from "../core/audit";
 import { ConflictError, NotFoundError } from "../core/errors";
+import { pendingSweeps } from "../jobs/sweep-status";
 
 export type SourceInput = {
   name: string;
@@ -46,20 +47,23 @@ const publicSelect = {
   lastErrorAt: true,
   lastError: true,
   consecutiveFailures: true,
-  nextAttemptAt: true,
   unavailableReason: true,
   createdAt: true,
 } as const;
 
 /** Sources with their status; never the stored password or token. */
 export async function listSources(db: Db) {
-  const [sources, counts, newest] = await Promise.all([
+  const [sources, counts, newest, sweeps] = await Promise.all([
     db.pacsSource.findMany({ select: publicSelect, orderBy: { name: "asc" } }),
     db.study.groupBy({ by: ["sourceId"], _count: { _all: true } }),
     db.study.groupBy({ by: ["sourceId"], _max: { firstSeenAt: true } }),
+    pendingSweeps(db),
   ]);
   return sources.map((s) => ({
     ...s,
+    sweepRunning: sweeps.get(s.id)?.some((j) => j.state === "running") ?? false,
+    // When pg-boss will retry a failed sweep (its backoff), if it will.
+    retryAt: sweeps.get(s.id)?.find((j) => j.state === "retrying")?.startAfter ?? null,
     capabilities: pacsCapabilitiesSchema.parse(s.capabilities ?? {}),
     studyCount: counts.find((c) => c.sourceId === s.id)?._count._all ?? 0,
     newestStudySeenAt: newest.find((n) => n.sourceId === s.id)?._max.firstSeenAt ?? null,
@@ -136,7 +140,7 @@ export async function setSourceEnabled(db: Db, actorId: string, id: string, enab
   });
 }
 
-/** Asks the workers for a sweep now (they pick it up within a second); the request skips any backoff. */
+/** Asks the workers for a sweep now (queued within a second, even while a failed one waits to retry). */
 export async function requestSync(db: Db, actorId: string, id: string) {
   if (!(await db.pacsSource.findUnique({ where: { id }, select: { id: true } })))
     throw new NotFoundError("PACS source", id);

@@ -7,16 +7,17 @@ import { AdapterCache } from "./adapter-cache";
 import { sendCriticalWebhook } from "./critical-webhook";
 import { dispatchScoring } from "./dispatch-scoring";
 import { ModelRegistry } from "../models/model-registry";
+import type PgBoss from "pg-boss";
 import {
   JOBS_CHANNEL,
   SCORE_FAILED_QUEUE,
   SCORE_QUEUE,
-  scoreJobId,
-  startQueue,
+  scoreJobOptions,
+  WEBHOOK_JOB_OPTIONS,
   WEBHOOK_QUEUE,
   type ScoreJobData,
   type WebhookJobData,
-} from "./queue";
+} from "../jobs/queue";
 import { isTransient, scoreStudy, withTimeout } from "./score-study";
 import { storeAiResult } from "./store-result";
 
@@ -27,11 +28,13 @@ const DISPATCH_EVERY_MS = 2_000;
  * study revisions, runs them (SCORING_CONCURRENCY at a time), records final failures,
  * and sends critical-finding webhooks. Jobs live in Postgres (pg-boss), so any number
  * of workers on any number of machines share them and each job is done once.
+ * `stop` ends dispatch; the caller stops the queue (letting running jobs finish), then `release`s the models.
  */
 export async function startScoring(
   db: Db,
+  boss: PgBoss,
   databaseUrl: string,
-): Promise<{ stop(): Promise<void>; registry: ModelRegistry }> {
+): Promise<{ stop(): Promise<void>; release(): Promise<void>; registry: ModelRegistry }> {
   const e = env();
   const registry = await ModelRegistry.load(e.MODELS_DIR, {
     threads: e.SCORING_THREADS,
@@ -39,7 +42,6 @@ export async function startScoring(
   });
   await registry.record(db);
   await registry.refreshActive(db);
-  const boss = await startQueue(databaseUrl, { maintenanceSeconds: e.QUEUE_MAINTENANCE_SECONDS });
   const deps = { db, registry, adapters: new AdapterCache(db) };
   const timeoutMs = e.SCORING_JOB_TIMEOUT_SECONDS * 1000;
   const webhook =
@@ -56,11 +58,11 @@ export async function startScoring(
           const result = await withTimeout(scoreStudy(deps, job.data), timeoutMs);
           log.info({ study: job.data.studyId, model: job.data.modelId, ...result }, "score job done");
           if (result.outcome === "stored" && result.critical && webhook)
-            await boss.send(WEBHOOK_QUEUE, { aiResultId: result.aiResultId } satisfies WebhookJobData, {
-              retryLimit: 10,
-              retryDelay: 5,
-              retryBackoff: true,
-            });
+            await boss.send(
+              WEBHOOK_QUEUE,
+              { aiResultId: result.aiResultId } satisfies WebhookJobData,
+              WEBHOOK_JOB_OPTIONS,
+            );
         } catch (error) {
           if (isTransient(error)) {
             log.warn(
@@ -101,14 +103,7 @@ export async function startScoring(
 
   const pokeWorkers = () => workerIds.forEach((id) => boss.notifyWorker(id));
   const send = async (job: ScoreJobData) => {
-    await boss.send(SCORE_QUEUE, job, {
-      id: scoreJobId(job),
-      retryLimit: e.SCORING_RETRY_LIMIT,
-      retryDelay: e.SCORING_RETRY_DELAY_SECONDS,
-      retryBackoff: true,
-      // A worker killed mid-job holds it this long before another takes it over.
-      expireInSeconds: e.SCORING_JOB_TIMEOUT_SECONDS + 5,
-    });
+    await boss.send(SCORE_QUEUE, job, scoreJobOptions(job));
   };
 
   let dispatching: Promise<void> | null = null;
@@ -159,8 +154,7 @@ export async function startScoring(
       clearInterval(timer);
       listener.stop();
       await dispatching;
-      await boss.stop({ graceful: true, wait: true, timeout: 30_000 });
-      await registry.release();
     },
+    release: () => registry.release(),
   };
 }

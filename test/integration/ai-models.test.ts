@@ -5,11 +5,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ModelRegistry } from "@/server/models/model-registry";
 import { dispatchScoring } from "@/server/scoring/dispatch-scoring";
 import { storeAiResult } from "@/server/scoring/store-result";
-import type { ScoreJobData } from "@/server/scoring/queue";
+import type { ScoreJobData } from "@/server/jobs/queue";
 import { listModels, setModelEnabled, setModelThresholds } from "@/server/models/ai-models";
 import { buildMetricsRegistry } from "@/server/ops/prometheus-metrics";
 import { webhookStatus } from "@/server/ops/scoring-status";
-import { startQueue, WEBHOOK_QUEUE } from "@/server/scoring/queue";
+import { startJobQueue, WEBHOOK_QUEUE } from "@/server/jobs/queue";
 import { env } from "@/server/env";
 import { giveAiFeedback } from "@/server/worklist/ai-feedback";
 import { createSource } from "@/server/pacs/pacs-sources";
@@ -273,7 +273,7 @@ describe("results, feedback and metrics", () => {
     );
     expect(await webhookStatus(testDb(), undefined)).toMatchObject({ configured: false, target: null });
 
-    const boss = await startQueue(env().DATABASE_URL!, { maintenanceSeconds: 3600 });
+    const boss = await startJobQueue(env().DATABASE_URL!, { maintenanceSeconds: 3600 });
     try {
       await boss.deleteQueue(WEBHOOK_QUEUE).catch(() => undefined);
       await boss.createQueue(WEBHOOK_QUEUE);

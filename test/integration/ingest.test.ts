@@ -9,8 +9,8 @@ import { PacsError } from "@/server/pacs/errors";
 import { configForUrl, sourceConfigFromRow } from "@/server/pacs/source-config";
 import { syncSource } from "@/server/ingest/sync-source";
 import { pollOrthancChangeFeed } from "@/server/ingest/orthanc-change-feed";
-import { startIngestLoop } from "@/server/ingest/ingest-loop";
-import { createSource, testConnection, type SourceInput } from "@/server/pacs/pacs-sources";
+import { createSource, listSources, testConnection, type SourceInput } from "@/server/pacs/pacs-sources";
+import { startIngestWorker } from "../support/ingest-worker";
 import { resetDatabase, testDb } from "../support/db";
 import { startTestOrthanc } from "../support/orthanc";
 import { freePort } from "../support/test-database";
@@ -261,7 +261,7 @@ describe("QIDO-RS sync against a real Orthanc", () => {
       const status = await testDb().pacsSource.findUniqueOrThrow({ where: { id: bad.id } });
       expect(status.lastError).toMatch(/refused the credentials \(HTTP 401\)/);
       expect(status.consecutiveFailures).toBe(1);
-      expect(status.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now());
+      expect(status.lastErrorAt).not.toBeNull();
       expect(await testConnection(testDb(), { id: bad.id })).toMatchObject({ ok: false, kind: "unauthorized" });
       expect(await testConnection(testDb(), { id: good.id })).toMatchObject({ ok: true });
     } finally {
@@ -301,6 +301,86 @@ describe("QIDO-RS sync against a real Orthanc", () => {
       await back.stop();
     }
   });
+});
+
+describe("sweeps run as jobs on the queue", () => {
+  it("a failing sweep is retried by the queue after its backoff, not before; Sync now does not wait for it", async () => {
+    // Nothing listens on port 9: every sweep fails at once with "cannot reach".
+    const source = await createSource(
+      testDb(),
+      null,
+      settings("http://127.0.0.1:9/dicom-web", { capabilities: {}, syncIntervalSeconds: 3600, timeoutMs: 1000 }),
+    );
+    const failures = async () =>
+      (await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } })).consecutiveFailures;
+    const worker = await startIngestWorker(testDb(), { tickMs: 100 });
+    try {
+      await expect.poll(failures, { timeout: 15_000, interval: 50 }).toBe(1);
+      const first = await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } });
+      expect(first.lastError).toMatch(/cannot reach/);
+      // pg-boss's documented backoff (retryDelay 2 s, retryBackoff): the first retry 2–4 s after the failure.
+      await expect.poll(async () => (await listSources(testDb()))[0]!.retryAt, { timeout: 5_000 }).not.toBeNull();
+      const retryAt = (await listSources(testDb()))[0]!.retryAt!;
+      const wait = retryAt.getTime() - first.lastErrorAt!.getTime();
+      expect(wait).toBeGreaterThanOrEqual(1_900);
+      expect(wait).toBeLessThanOrEqual(4_100);
+      // The source-watch loop does not start another sweep while the retry waits.
+      const quietUntil = retryAt.getTime() - 300;
+      while (Date.now() < quietUntil) {
+        expect(await failures()).toBe(1);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await expect.poll(failures, { timeout: 10_000, interval: 50 }).toBe(2);
+
+      // The second retry waits 4–8 s; Sync now (what requestSync writes) runs a sweep at once.
+      await expect.poll(async () => (await listSources(testDb()))[0]!.retryAt, { timeout: 5_000 }).not.toBeNull();
+      const asked = Date.now();
+      await testDb().pacsSource.update({ where: { id: source.id }, data: { syncRequestedAt: new Date() } });
+      await expect.poll(failures, { timeout: 10_000, interval: 50 }).toBe(3);
+      expect(Date.now() - asked).toBeLessThan(3_000);
+      expect((await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } })).syncRequestedAt).toBeNull();
+    } finally {
+      await worker.stop();
+    }
+  }, 60_000);
+
+  it("two workers never sweep the same source at once, however often Sync now is pressed", async () => {
+    let inFlight = 0;
+    let most = 0;
+    let searches = 0;
+    // A slow PACS in front of the real one: each QIDO search takes 2 s, longer than an idle worker's poll.
+    const proxy = await startPacsProxy(orthanc.baseUrl, (req) => {
+      if (!req.url.includes("/studies?")) return undefined;
+      searches++;
+      inFlight++;
+      most = Math.max(most, inFlight);
+      setTimeout(() => inFlight--, 2_000);
+      return { delayMs: 2_000 };
+    });
+    const source = await createSource(
+      testDb(),
+      null,
+      settings(proxy.dicomWebUrl, { capabilities: {}, syncIntervalSeconds: 3600 }),
+    );
+    const workers = [await startIngestWorker(testDb()), await startIngestWorker(testDb())];
+    try {
+      for (let i = 0; i < 5; i++) {
+        await testDb().pacsSource.update({ where: { id: source.id }, data: { syncRequestedAt: new Date() } });
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      await expect
+        .poll(async () => (await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } })).syncRequestedAt, {
+          timeout: 20_000,
+        })
+        .toBeNull();
+      await expect.poll(() => inFlight, { timeout: 5_000 }).toBe(0);
+      expect(searches).toBeGreaterThanOrEqual(2);
+      expect(most).toBe(1);
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+      await proxy.stop();
+    }
+  }, 60_000);
 });
 
 describe("a PACS that answers garbage", () => {
@@ -372,7 +452,7 @@ describe("fast intake through Orthanc's change feed", () => {
     const slow = await startTestOrthanc({ stableAgeSeconds: 60 });
     try {
       const source = await createSource(testDb(), null, settings(slow.dicomWebUrl, { syncIntervalSeconds: 3600 }));
-      const loop = startIngestLoop(testDb(), { tickMs: 200 });
+      const loop = await startIngestWorker(testDb());
       try {
         await expect
           .poll(
@@ -407,7 +487,7 @@ describe("fast intake through Orthanc's change feed", () => {
 
   it("the worker's ingest loop picks up a new study without any sync being asked for", async () => {
     const source = await createSource(testDb(), null, settings(orthanc.dicomWebUrl, { syncIntervalSeconds: 3600 }));
-    const loop = startIngestLoop(testDb(), { tickMs: 200 });
+    const loop = await startIngestWorker(testDb());
     try {
       // Let the first sweep and the feed's first contact happen.
       await expect

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { hostname } from "node:os";
 import { aiScoringOnline, workerPresence, STALE_WORKER_ROWS_AFTER_MS } from "@/server/ops/worker-presence";
-import { startWorkerHeartbeat } from "@/server/worker/heartbeat";
+import { startWorkerHeartbeat } from "@/server/jobs/heartbeat";
 import { buildMetricsRegistry } from "@/server/ops/prometheus-metrics";
 import { resetDatabase, testDb } from "../support/db";
 import { spawnWorker, type WorkerProcess } from "../support/worker-process";

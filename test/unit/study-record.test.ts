@@ -7,8 +7,7 @@ import {
   studyRecordFromQido,
   toDicomDate,
 } from "@/lib/ingest/study-record";
-import { backoffDelayMs } from "@/lib/ingest/backoff";
-import { syncIsDue } from "@/server/ingest/ingest-loop";
+import { sweepIsDue } from "@/lib/ingest/sweep-due";
 import type { DicomJson } from "@/lib/dicom/dicom-json";
 
 const qido = (extra: DicomJson = {}): DicomJson => ({
@@ -143,35 +142,23 @@ describe("QIDO study → record", () => {
   });
 });
 
-describe("retry backoff", () => {
-  it("grows exponentially, stays within [ceiling/2, ceiling] and is capped", () => {
-    expect(backoffDelayMs(0, () => 0.5)).toBe(0);
-    expect(backoffDelayMs(1, () => 0)).toBe(1000);
-    expect(backoffDelayMs(1, () => 1)).toBe(2000);
-    expect(backoffDelayMs(3, () => 1)).toBe(8000);
-    expect(backoffDelayMs(50, () => 1)).toBe(5 * 60_000);
-    expect(backoffDelayMs(50, () => 0)).toBe(2.5 * 60_000);
-  });
-});
-
 describe("when a sweep is due", () => {
   const now = new Date("2026-11-28T10:00:00Z");
-  const base = {
-    lastSuccessAt: new Date(now.getTime() - 30_000),
-    syncRequestedAt: null,
-    nextAttemptAt: null,
-    syncIntervalSeconds: 60,
-  };
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+  const base = { lastSuccessAt: ago(30_000), lastErrorAt: null, syncRequestedAt: null, syncIntervalSeconds: 60 };
   it.each([
-    ["recently synced", base, false],
-    ["interval passed", { ...base, lastSuccessAt: new Date(now.getTime() - 61_000) }, true],
-    ["never synced", { ...base, lastSuccessAt: null }, true],
-    ["backing off", { ...base, lastSuccessAt: null, nextAttemptAt: new Date(now.getTime() + 5_000) }, false],
-    ["backoff over", { ...base, lastSuccessAt: null, nextAttemptAt: new Date(now.getTime() - 1) }, true],
-    [
-      "sync now beats backoff",
-      { ...base, syncRequestedAt: now, nextAttemptAt: new Date(now.getTime() + 60_000) },
-      true,
-    ],
-  ])("%s", (_label, source, due) => expect(syncIsDue(source, now)).toBe(due));
+    ["recently synced", base, [], false],
+    ["interval passed", { ...base, lastSuccessAt: ago(61_000) }, [], true],
+    ["interval passed to the millisecond", { ...base, lastSuccessAt: ago(60_000) }, [], true],
+    ["never synced", { ...base, lastSuccessAt: null }, [], true],
+    ["interval passed, one already waiting", { ...base, lastSuccessAt: ago(61_000) }, ["queued"], false],
+    ["never synced, one running", { ...base, lastSuccessAt: null }, ["running"], false],
+    ["a failed sweep waits to retry", { ...base, lastSuccessAt: null, lastErrorAt: ago(1_000) }, ["retrying"], false],
+    // Retries ran out 30 s ago: the source rests one interval from its last failure, not from its last success.
+    ["retries ran out recently", { ...base, lastSuccessAt: ago(3_600_000), lastErrorAt: ago(30_000) }, [], false],
+    ["retries ran out an interval ago", { ...base, lastSuccessAt: null, lastErrorAt: ago(61_000) }, [], true],
+    ["sync now beats a waiting retry", { ...base, syncRequestedAt: now }, ["retrying"], true],
+    ["sync now while one runs queues one more", { ...base, syncRequestedAt: now }, ["running"], true],
+    ["sync now with one already waiting", { ...base, syncRequestedAt: now }, ["queued", "running"], false],
+  ] as const)("%s", (_label, source, pending, due) => expect(sweepIsDue(source, pending, now)).toBe(due));
 });

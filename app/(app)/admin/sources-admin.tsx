@@ -109,18 +109,16 @@ export function SourcesAdmin() {
                     {s.lastError && s.consecutiveFailures > 0 && (
                       <div className="mt-1 max-w-sm text-xs text-red-700">{s.lastError}</div>
                     )}
-                    {s.nextAttemptAt && s.consecutiveFailures > 0 && (
-                      <div className="text-xs text-slate-500">
-                        retrying {new Date(s.nextAttemptAt).toLocaleTimeString()}
-                      </div>
+                    {s.retryAt && s.consecutiveFailures > 0 && (
+                      <div className="text-xs text-slate-500">retrying {new Date(s.retryAt).toLocaleTimeString()}</div>
                     )}
                   </td>
                   <td className="px-3 py-2">
                     <div>{ago(s.lastSuccessAt)}</div>
-                    {s.syncStartedAt && s.syncProgress ? (
+                    {s.sweepRunning && s.syncProgress ? (
                       <SyncProgressBar progress={s.syncProgress as Progress} />
                     ) : null}
-                    {s.syncRequestedAt && !s.syncStartedAt && (
+                    {s.syncRequestedAt && !s.sweepRunning && (
                       <div className="text-xs text-slate-500">sync requested…</div>
                     )}
                   </td>

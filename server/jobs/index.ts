@@ -1,0 +1,64 @@
+import type { Db } from "../db/client";
+import { env } from "../env";
+import { log } from "../log";
+import { refreshAllOpenPriorities } from "../worklist/refresh-priority";
+import { startScoring } from "../scoring/scoring-worker";
+import type PgBoss from "pg-boss";
+import { SOURCE_SWEEP_QUEUE, startJobQueue } from "./queue";
+import { workSourceSweeps } from "./source-sweeps";
+import { startSourceWatch } from "./source-watch";
+import { followPrioritySettings } from "./priority-refresh";
+import { startWorkerHeartbeat } from "./heartbeat";
+
+/*
+ * Every kind of background work a worker process does (docs/ARCHITECTURE.md, "Background work",
+ * has each one's schedule, retries and singleton rule):
+ *
+ * pg-boss queues (rules in queue.ts)
+ *   source-sweep        QIDO sweep of one PACS source          source-sweeps.ts → ingest/sync-source.ts
+ *   score-study         one study revision × one model         scoring/scoring-worker.ts → scoring/score-study.ts
+ *   score-study-failed  dead letters: "AI unavailable: why"    scoring/scoring-worker.ts
+ *   critical-webhook    signed POST per critical finding       scoring/critical-webhook.ts
+ * loops and listeners pg-boss cannot replace
+ *   source-watch        change feeds every 250 ms; queues due sweeps        source-watch.ts
+ *   scoring dispatch    NOTIFY readnext_revisions (+ every 2 s)             scoring/scoring-worker.ts
+ *   priority refresh    NOTIFY readnext_settings; at start; on reconnect    priority-refresh.ts
+ *   heartbeat           every 5 s                                           heartbeat.ts
+ */
+
+/** The ingest half: this process runs sweep jobs and the source-watch loop. */
+export async function startIngestJobs(db: Db, boss: PgBoss, options: { tickMs?: number } = {}) {
+  await workSourceSweeps(db, boss);
+  const watch = startSourceWatch(db, boss, options);
+  return {
+    async stop() {
+      await watch.stop();
+      await boss.offWork(SOURCE_SWEEP_QUEUE);
+    },
+  };
+}
+
+/** Starts all of it in this process; `stop` lets running jobs finish (up to 30 s), then releases the models. */
+export async function startBackgroundWork(db: Db, databaseUrl: string) {
+  const e = env();
+  // Due times follow the current SLA table, including changes made while no worker ran.
+  log.info({ studies: await refreshAllOpenPriorities(db) }, "priorities refreshed");
+  const boss = await startJobQueue(databaseUrl, { maintenanceSeconds: e.QUEUE_MAINTENANCE_SECONDS });
+  const scoring = await startScoring(db, boss, databaseUrl);
+  const ingest = await startIngestJobs(db, boss, { tickMs: e.INGEST_TICK_MS });
+  const priorities = followPrioritySettings(db, databaseUrl);
+  const heartbeat = await startWorkerHeartbeat(db, {
+    concurrency: e.SCORING_CONCURRENCY,
+    models: scoring.registry.loaded.map((m) => `${m.manifest.id} ${m.manifest.version}`),
+  });
+  return {
+    async stop() {
+      await heartbeat.stop();
+      await ingest.stop();
+      priorities.stop();
+      await scoring.stop();
+      await boss.stop({ graceful: true, wait: true, timeout: 30_000 });
+      await scoring.release();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import type { Db } from "../db/client";
+import { log } from "../log";
+import { listenToChannels } from "../db/listen";
+import { refreshAllOpenPriorities } from "../worklist/refresh-priority";
+import { getPriorityConfig, SETTINGS_CHANNEL } from "../core/settings";
+
+/**
+ * Recomputes open studies' due times when an admin saves the SLA table or the cap (a NOTIFY
+ * on SETTINGS_CHANNEL, sent on commit), and once after each reconnect of the listener, which
+ * may have missed one. Several workers may do it at once; the result is the same.
+ */
+export function followPrioritySettings(db: Db, databaseUrl: string): { stop(): void } {
+  let queue = Promise.resolve();
+  let connects = 0;
+  const refresh = (why: string) => {
+    queue = queue
+      .then(async () => {
+        const n = await refreshAllOpenPriorities(db, await getPriorityConfig(db, { fresh: true }));
+        log.info({ studies: n, why }, "priorities recomputed after a settings change");
+      })
+      .catch((e: Error) => log.warn({ err: e.message }, "priority refresh failed"));
+  };
+  return listenToChannels(
+    databaseUrl,
+    [SETTINGS_CHANNEL],
+    (_channel, key) => key === "priority" && refresh("saved"),
+    "readnext-worker-settings",
+    () => connects++ > 0 && refresh("listener reconnected"),
+  );
+}
