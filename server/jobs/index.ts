@@ -2,26 +2,27 @@ import type { Db } from "../db/client";
 import { env } from "../env";
 import { log } from "../log";
 import { refreshAllOpenPriorities } from "../worklist/refresh-priority";
-import { startScoring } from "../scoring/scoring-worker";
+import { startScoring } from "./scoring-jobs";
 import type PgBoss from "pg-boss";
-import { SOURCE_SWEEP_QUEUE, startJobQueue } from "./queue";
+import { SOURCE_SWEEP_QUEUE } from "../core/queues";
+import { startJobQueue } from "./queue";
 import { workSourceSweeps } from "./source-sweeps";
 import { startSourceWatch } from "./source-watch";
 import { followPrioritySettings } from "./priority-refresh";
 import { startWorkerHeartbeat } from "./heartbeat";
 
-/*
+/**
  * Every kind of background work a worker process does (docs/ARCHITECTURE.md, "Background work",
  * has each one's schedule, retries and singleton rule):
  *
  * pg-boss queues (rules in queue.ts)
  *   source-sweep        QIDO sweep of one PACS source          source-sweeps.ts → ingest/sync-source.ts
- *   score-study         one study revision × one model         scoring/scoring-worker.ts → scoring/score-study.ts
- *   score-study-failed  dead letters: "AI unavailable: why"    scoring/scoring-worker.ts
+ *   score-study         one study revision × one model         scoring-jobs.ts → scoring/score-study.ts
+ *   score-study-failed  dead letters: "AI unavailable: why"    scoring-jobs.ts
  *   critical-webhook    signed POST per critical finding       scoring/critical-webhook.ts
  * loops and listeners pg-boss cannot replace
  *   source-watch        change feeds every 250 ms; queues due sweeps        source-watch.ts
- *   scoring dispatch    NOTIFY readnext_revisions (+ every 2 s)             scoring/scoring-worker.ts
+ *   scoring dispatch    NOTIFY readnext_revisions (+ every 2 s)             scoring-jobs.ts
  *   priority refresh    NOTIFY readnext_settings; at start; on reconnect    priority-refresh.ts
  *   heartbeat           every 5 s                                           heartbeat.ts
  */

@@ -1,44 +1,20 @@
-import { createHash } from "node:crypto";
 import PgBoss from "pg-boss";
 import { env } from "../env";
 import { log } from "../log";
+import {
+  QUEUE_SCHEMA,
+  SCORE_FAILED_QUEUE,
+  SCORE_QUEUE,
+  SOURCE_SWEEP_QUEUE,
+  WEBHOOK_QUEUE,
+  scoreJobId,
+  type ScoreJobData,
+} from "../core/queues";
 
 /**
- * Every pg-boss queue ReadNext uses, with its retry and singleton rules, in one place.
- * The loops and listeners that feed them are listed in server/jobs/index.ts.
+ * How each pg-boss queue runs: retries, backoff, singletons, expiry. The names and payloads
+ * are in core/queues.ts; the loops and listeners that feed the queues are listed in index.ts.
  */
-
-/** pg-boss keeps its tables in their own schema, beside ReadNext's (which the drift test checks). */
-export const QUEUE_SCHEMA = "pgboss";
-export const SCORE_QUEUE = "score-study";
-/** Score jobs that failed for good (retries used up, or their worker died each time) land here. */
-export const SCORE_FAILED_QUEUE = "score-study-failed";
-export const WEBHOOK_QUEUE = "critical-webhook";
-export const SOURCE_SWEEP_QUEUE = "source-sweep";
-/** Workers LISTEN here and poll at once when jobs were queued anywhere. */
-export const JOBS_CHANNEL = "readnext_jobs";
-
-export type ScoreJobData = {
-  studyId: string;
-  revision: number;
-  modelId: string;
-  modelVersion: string;
-  expectedModels: number;
-};
-export type WebhookJobData = { aiResultId: string };
-export type SourceSweepJobData = { sourceId: string };
-
-/**
- * One job per (study revision, model version): the id is derived from that key, so
- * queueing it again, from any worker, inserts nothing (pg-boss: ON CONFLICT DO NOTHING).
- */
-export function scoreJobId(job: Pick<ScoreJobData, "studyId" | "revision" | "modelId" | "modelVersion">): string {
-  const h = createHash("sha256")
-    .update(`${job.studyId}\n${job.revision}\n${job.modelId}\n${job.modelVersion}`)
-    .digest("hex");
-  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 /** Score a study revision with one model: retried with backoff, then dead-lettered (the study says why). */
 export function scoreJobOptions(job: ScoreJobData): PgBoss.SendOptions {

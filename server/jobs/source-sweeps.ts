@@ -2,7 +2,8 @@ import type PgBoss from "pg-boss";
 import type { Db } from "../db/client";
 import { log } from "../log";
 import { syncSource } from "../ingest/sync-source";
-import { SOURCE_SWEEP_QUEUE, sourceSweepOptions, type SourceSweepJobData } from "./queue";
+import { SOURCE_SWEEP_QUEUE, type SourceSweepJobData } from "../core/queues";
+import { sourceSweepOptions } from "./queue";
 
 /** Queues a sweep of the source; pg-boss drops it when one is already waiting (singleton per source). */
 export async function queueSourceSweep(boss: PgBoss, sourceId: string): Promise<boolean> {

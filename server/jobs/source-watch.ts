@@ -4,7 +4,7 @@ import { log } from "../log";
 import { pacsCapabilitiesSchema } from "../pacs/source-config";
 import { pollOrthancChangeFeed, type SettlingStudies } from "../ingest/orthanc-change-feed";
 import { sweepIsDue } from "@/lib/ingest/sweep-due";
-import { pendingSweeps } from "./sweep-status";
+import { pendingSweeps } from "../core/queues";
 import { queueSourceSweep } from "./source-sweeps";
 
 /** A change feed that failed waits this long (plus up to as much again) before it is read again. */

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Registry } from "prom-client";
 import type { Db } from "../db/client";
-import { WEBHOOK_QUEUE } from "../jobs/queue";
+import { WEBHOOK_QUEUE } from "../core/queues";
 import { arrivalToScored, queueCounts, scoringTotals } from "./scoring-status";
 import { workerPresence } from "./worker-presence";
 

@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import { QUEUE_SCHEMA, SCORE_FAILED_QUEUE, SCORE_QUEUE, WEBHOOK_QUEUE, type WebhookJobData } from "../jobs/queue";
+import { QUEUE_SCHEMA, SCORE_FAILED_QUEUE, SCORE_QUEUE, WEBHOOK_QUEUE, type WebhookJobData } from "../core/queues";
 import { env } from "../env";
 import { workerPresence } from "./worker-presence";
 

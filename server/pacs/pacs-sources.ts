@@ -4,7 +4,7 @@ import { PacsError } from "./errors";
 import { pacsCapabilitiesSchema, sourceConfigFromRow, type PacsCapabilities } from "./source-config";
 import { recordAudit } from "../core/audit";
 import { ConflictError, NotFoundError } from "../core/errors";
-import { pendingSweeps } from "../jobs/sweep-status";
+import { pendingSweeps } from "../core/queues";
 
 export type SourceInput = {
   name: string;

@@ -4,7 +4,7 @@ import type { LoadedModel } from "../models/model-session";
 import { refreshPriorities } from "../worklist/refresh-priority";
 import { notifyWorklist } from "../worklist/notify";
 import { recordAudit } from "../core/audit";
-import type { ScoreJobData } from "../jobs/queue";
+import type { ScoreJobData } from "../core/queues";
 
 export type SendScoreJob = (job: ScoreJobData) => Promise<void>;
 

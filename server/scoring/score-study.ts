@@ -9,7 +9,7 @@ import { InferenceThreadStoppedError } from "../models/inference-thread";
 import { PacsError } from "../pacs/errors";
 import type { AdapterCache } from "./adapter-cache";
 import type { ModelRegistry } from "../models/model-registry";
-import type { ScoreJobData } from "../jobs/queue";
+import type { ScoreJobData } from "../core/queues";
 import { storeAiResult, type ResultToStore } from "./store-result";
 import { fetchSeriesForModel } from "./fetch-series";
 

@@ -4,7 +4,7 @@ import { summariseResults } from "@/lib/models/study-verdict";
 import { recordAudit } from "../core/audit";
 import { refreshPriorities } from "../worklist/refresh-priority";
 import { notifyWorklist } from "../worklist/notify";
-import type { ScoreJobData } from "../jobs/queue";
+import type { ScoreJobData } from "../core/queues";
 
 export type ResultToStore = {
   status: "SCORED" | "NOT_APPLICABLE" | "FAILED";

@@ -3,23 +3,22 @@ import { env } from "../env";
 import { log } from "../log";
 import { listenToChannels } from "../db/listen";
 import { REVISIONS_CHANNEL } from "../ingest/revisions";
-import { AdapterCache } from "./adapter-cache";
-import { sendCriticalWebhook } from "./critical-webhook";
-import { dispatchScoring } from "./dispatch-scoring";
+import { AdapterCache } from "../scoring/adapter-cache";
+import { sendCriticalWebhook } from "../scoring/critical-webhook";
+import { dispatchScoring } from "../scoring/dispatch-scoring";
 import { ModelRegistry } from "../models/model-registry";
 import type PgBoss from "pg-boss";
 import {
   JOBS_CHANNEL,
   SCORE_FAILED_QUEUE,
   SCORE_QUEUE,
-  scoreJobOptions,
-  WEBHOOK_JOB_OPTIONS,
   WEBHOOK_QUEUE,
   type ScoreJobData,
   type WebhookJobData,
-} from "../jobs/queue";
-import { isTransient, scoreStudy, withTimeout } from "./score-study";
-import { storeAiResult } from "./store-result";
+} from "../core/queues";
+import { scoreJobOptions, WEBHOOK_JOB_OPTIONS } from "./queue";
+import { isTransient, scoreStudy, withTimeout } from "../scoring/score-study";
+import { storeAiResult } from "../scoring/store-result";
 
 const DISPATCH_EVERY_MS = 2_000;
 
