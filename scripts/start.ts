@@ -13,6 +13,7 @@ import { provideDatabase } from "../server/runtime/database";
 import { ensureAuthSecret } from "../server/runtime/auth-secret";
 import { buildWebAppIfNeeded, startWebApp } from "../server/runtime/web-app";
 import { loadDemoDay, startDemoPacs, startDemoTrickle } from "../server/runtime/demo-pacs";
+import { loadDemoHistory } from "../server/runtime/demo-history";
 import type { RunningOrthanc } from "../server/runtime/orthanc";
 import { createDb } from "../server/db/client";
 import { describeDemoUsers, seedDemoUsers } from "../server/users/demo-users";
@@ -50,6 +51,7 @@ const db = createDb(database.url);
 await seedDemoUsers(db);
 
 let demoPacs: RunningOrthanc | null = null;
+let demoSourceId: string | null = null;
 const source = {
   authType: "none" as const,
   timeoutMs: 30_000,
@@ -74,17 +76,22 @@ if (config.DICOMWEB_URL) {
   const demoSource = { ...source, name: "Demo PACS (Orthanc)", capabilities: { orthancChangeFeed: true } };
   if ("pacs" in demo) {
     demoPacs = demo.pacs;
-    await ensureEnvSource(db, { ...demoSource, baseUrl: demoPacs.dicomWebUrl, unavailableReason: null });
+    demoSourceId = await ensureEnvSource(db, { ...demoSource, baseUrl: demoPacs.dicomWebUrl, unavailableReason: null });
     say(`Demo PACS: ${demoPacs.baseUrl} (Orthanc, loopback only, data in ${path.join(config.DATA_DIR, "orthanc")})`);
   } else {
     // Everything else still starts; the admin page shows the source as not available, with the reason.
-    await ensureEnvSource(db, {
+    demoSourceId = await ensureEnvSource(db, {
       ...demoSource,
       baseUrl: `http://127.0.0.1:${config.DEMO_PACS_PORT}/dicom-web`,
       unavailableReason: demo.unavailable,
     });
     say(`No demo PACS: ${demo.unavailable}`);
   }
+}
+if (demoSourceId) {
+  // Four weeks of synthetic reading, so the chair's and scheduler's pages have history (once per install).
+  const loaded = await loadDemoHistory(db, demoSourceId);
+  if (loaded) say(`Loaded four weeks of demo history (${loaded.toLocaleString()} read studies).`);
 }
 await db.$disconnect();
 

@@ -4,12 +4,15 @@ import { requireUser } from "../guard";
 import { Providers } from "../_components/providers";
 import { SignOutButton } from "../_components/sign-out-button";
 import { NavLink } from "../_components/nav-link";
+import { db } from "@/server/db/client";
+import { demoHistoryMark } from "@/server/runtime/demo-history";
 
 export const dynamic = "force-dynamic";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
   const sections = sectionsFor(user.roles);
+  const demo = await demoHistoryMark(db());
   return (
     <Providers>
       <header className="border-b border-slate-200 bg-white">
@@ -17,6 +20,15 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           <Link href="/" className="text-lg font-semibold tracking-tight text-sky-800">
             ReadNext
           </Link>
+          {demo && (
+            <span
+              data-testid="demo-data"
+              title={`Synthetic studies and a synthetic history from ${demo.from.slice(0, 10)}: no patient data.`}
+              className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-900"
+            >
+              Demo data
+            </span>
+          )}
           <nav aria-label="Sections" className="flex gap-1">
             {sections.map((s) => (
               <NavLink key={s.href} href={s.href} label={s.label} />

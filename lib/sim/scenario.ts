@@ -21,6 +21,12 @@ export const scenarioSchema = z.object({
   warmupDays: z.number().min(0).default(0),
   /** Readers on duty: one number, or one per hour of the day. */
   readers: perHour,
+  /**
+   * Arrivals on each day of the week (Sunday first) relative to the hourly rates, e.g. weekends
+   * quieter; day 0 of the run is `startWeekday`. Default: every day the same.
+   */
+  weekdayFactors: z.array(z.number().min(0)).length(7).optional(),
+  startWeekday: z.number().int().min(0).max(6).default(0),
   classes: z
     .array(
       z.object({

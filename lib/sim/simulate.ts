@@ -41,6 +41,9 @@ export type SimulationResult = {
 
 const perHourValue = (v: number | number[], hour: number) => (Array.isArray(v) ? v[hour]! : v);
 const hourAt = (minute: number) => Math.floor((minute / 60) % 24);
+type ParsedScenario = ReturnType<typeof scenarioSchema.parse>;
+const weekdayFactor = (scenario: ParsedScenario, minute: number) =>
+  scenario.weekdayFactors?.[(Math.floor(minute / 1440) + scenario.startWeekday) % 7] ?? 1;
 
 function drawReadMinutes(rng: Random, spec: { mean: number; distribution: string; cv: number }): number {
   if (spec.distribution === "fixed") return spec.mean;
@@ -50,18 +53,19 @@ function drawReadMinutes(rng: Random, spec: { mean: number; distribution: string
 }
 
 /** Every arrival of the run, drawn once so all disciplines see the same department (common random numbers). */
-function drawArrivals(scenario: ReturnType<typeof scenarioSchema.parse>): Arrival[] {
+function drawArrivals(scenario: ParsedScenario): Arrival[] {
   const rng = new Random(scenario.seed);
   const end = scenario.days * 24 * 60;
   const arrivals: Arrival[] = [];
   scenario.classes.forEach((cls, classIndex) => {
     const c = rng.fork(`class-${classIndex}`);
     const rates = Array.isArray(cls.arrivalsPerHour) ? cls.arrivalsPerHour : [cls.arrivalsPerHour];
-    const maxPerMinute = Math.max(...rates) / 60;
+    const maxPerMinute = (Math.max(...rates) * Math.max(1, ...(scenario.weekdayFactors ?? []))) / 60;
     if (maxPerMinute <= 0) return;
     // Non-homogeneous Poisson arrivals by thinning a process at the peak rate.
     for (let t = -Math.log(1 - c.next()) / maxPerMinute; t < end; t += -Math.log(1 - c.next()) / maxPerMinute) {
-      if (c.next() * maxPerMinute > perHourValue(cls.arrivalsPerHour, hourAt(t)) / 60) continue;
+      const rate = (perHourValue(cls.arrivalsPerHour, hourAt(t)) * weekdayFactor(scenario, t)) / 60;
+      if (c.next() * maxPerMinute > rate) continue;
       const critical = c.chance(cls.criticalPrevalence);
       const flagged =
         cls.screened && (critical ? c.chance(scenario.ai.sensitivity) : c.chance(1 - scenario.ai.specificity));
@@ -81,11 +85,15 @@ function drawArrivals(scenario: ReturnType<typeof scenarioSchema.parse>): Arriva
 const EPOCH = Date.UTC(2026, 0, 1);
 const asDate = (minute: number) => new Date(EPOCH + minute * 60_000);
 
+/** When each study's read started and who read it (reader index), for callers that want the run itself. */
+type Trace = Map<string, { startedAt: number; reader: number }>;
+
 function runDiscipline(
   discipline: Discipline,
   arrivals: Arrival[],
-  scenario: ReturnType<typeof scenarioSchema.parse>,
+  scenario: ParsedScenario,
   config: PriorityConfig,
+  trace?: Trace,
 ) {
   const useAi = discipline === "readnext" || discipline === "readnext-nocap";
   const cfg: PriorityConfig = discipline === "readnext-nocap" ? { ...config, maxWaitMinutes: null } : config;
@@ -182,6 +190,7 @@ function runDiscipline(
     }
     const study = queue.splice(pick, 1)[0]!;
     waits.set(study.id, t - study.at);
+    trace?.set(study.id, { startedAt: t, reader });
     freeAt[reader] = t + study.readMinutes;
     if (t < end) busyMinutes += Math.min(study.readMinutes, end - t);
   }
@@ -207,13 +216,47 @@ function runDiscipline(
   } satisfies DisciplineResult;
 }
 
-/** A discrete-event simulation of the reading queue under each discipline. Deterministic for the scenario's seed. */
-export function simulate(input: ScenarioInput): SimulationResult {
-  const scenario = scenarioSchema.parse(input);
-  const config: PriorityConfig = {
+/** The engine's settings for a run: the defaults with the scenario's changes. */
+function priorityConfigFor(scenario: ParsedScenario): PriorityConfig {
+  return {
     ...DEFAULT_PRIORITY_CONFIG,
     ...Object.fromEntries(Object.entries(scenario.priority).filter(([, v]) => v !== undefined)),
   };
+}
+
+/** One study of a traced run: minutes from the run's start; `startedAt` and `reader` are null for studies never read. */
+export type TracedStudy = {
+  classIndex: number;
+  arrivedAt: number;
+  critical: boolean;
+  flagged: boolean;
+  readMinutes: number;
+  startedAt: number | null;
+  reader: number | null;
+};
+
+/** Every study of one discipline's run, with when its read started and which reader read it. */
+export function simulateTrace(input: ScenarioInput, discipline: Discipline = "readnext"): TracedStudy[] {
+  const scenario = scenarioSchema.parse(input);
+  const config = priorityConfigFor(scenario);
+  const arrivals = drawArrivals(scenario);
+  const trace: Trace = new Map();
+  runDiscipline(discipline, arrivals, scenario, config, trace);
+  return arrivals.map((a) => ({
+    classIndex: a.classIndex,
+    arrivedAt: a.at,
+    critical: a.critical,
+    flagged: a.flagged,
+    readMinutes: a.readMinutes,
+    startedAt: trace.get(a.id)?.startedAt ?? null,
+    reader: trace.get(a.id)?.reader ?? null,
+  }));
+}
+
+/** A discrete-event simulation of the reading queue under each discipline. Deterministic for the scenario's seed. */
+export function simulate(input: ScenarioInput): SimulationResult {
+  const scenario = scenarioSchema.parse(input);
+  const config = priorityConfigFor(scenario);
   const arrivals = drawArrivals(scenario);
   const results = scenario.disciplines.map((d) => runDiscipline(d, arrivals, scenario, config));
   const by = (d: Discipline) => results.find((r) => r.discipline === d);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { simulate } from "@/lib/sim/simulate";
+import { simulate, simulateTrace } from "@/lib/sim/simulate";
 import { DEFAULT_SCENARIO } from "@/lib/sim/default-scenario";
 import { erlangCWaitingTime, quantile, summarise } from "@/lib/stats";
 
@@ -126,5 +126,41 @@ describe("ROC AUC", () => {
     expect(rocAuc([0.5, 0.5], [true, false])).toBe(0.5);
     expect(rocAuc([0.1, 0.9], [true, false])).toBe(0);
     expect(rocAuc([0.3], [true])).toBeNaN();
+  });
+});
+
+describe("the simulator's trace and weekday pattern", () => {
+  const scenario = {
+    seed: 3,
+    days: 14,
+    readers: 2,
+    classes: [{ name: "CT", arrivalsPerHour: 6, readMinutes: { mean: 8 }, criticalPrevalence: 0.05 }],
+    ai: { sensitivity: 0.9, specificity: 0.9 },
+    disciplines: ["readnext" as const],
+  };
+
+  it("traces the same run simulate() reports: the same waits, one reader at a time per study", () => {
+    const trace = simulateTrace(scenario);
+    const reported = simulate(scenario).results[0]!;
+    const waits = trace.filter((s) => !s.critical && s.startedAt !== null).map((s) => s.startedAt! - s.arrivedAt);
+    expect(summarise(waits)).toEqual(reported.others);
+    // No reader starts a read before finishing the previous one.
+    for (const r of [0, 1]) {
+      const mine = trace.filter((s) => s.reader === r).sort((a, b) => a.startedAt! - b.startedAt!);
+      for (let i = 1; i < mine.length; i++)
+        expect(mine[i]!.startedAt!).toBeGreaterThanOrEqual(mine[i - 1]!.startedAt! + mine[i - 1]!.readMinutes - 1e-9);
+    }
+  });
+
+  it("scales arrivals by day of week from the start weekday", () => {
+    // Day 0 is a Monday; Saturdays and Sundays get a third of the rate.
+    const trace = simulateTrace({ ...scenario, startWeekday: 1, weekdayFactors: [1 / 3, 1, 1, 1, 1, 1, 1 / 3] });
+    const onWeekend = (m: number) => [5, 6].includes(Math.floor(m / 1440) % 7);
+    const weekend = trace.filter((s) => onWeekend(s.arrivedAt)).length / 4; // 4 weekend days in 14
+    const weekday = trace.filter((s) => !onWeekend(s.arrivedAt)).length / 10;
+    expect(weekday).toBeGreaterThan(144 * 0.85);
+    expect(weekday).toBeLessThan(144 * 1.15);
+    expect(weekend / weekday).toBeGreaterThan(0.25);
+    expect(weekend / weekday).toBeLessThan(0.42);
   });
 });

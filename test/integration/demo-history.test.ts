@@ -1,0 +1,77 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { loadDemoHistory, demoHistoryMark } from "@/server/runtime/demo-history";
+import { planDemoHistory } from "@/lib/synthetic/demo-history";
+import { seedDemoUsers } from "@/server/users/demo-users";
+import { throughputSummary } from "@/server/department/department-metrics";
+import { aiAccuracy } from "@/server/department/ai-accuracy";
+import { prefillScenario } from "@/server/department/what-if-prefill";
+import { countWorklist } from "@/server/worklist/list-worklist";
+import { NO_FILTERS } from "@/lib/worklist-filters";
+import { makeOfflineSource, makeUser, resetDatabase, testDb } from "../support/db";
+
+const now = new Date("2026-12-02T21:00:00Z");
+const SEED = 5;
+
+describe("the demo's four weeks of history in a real database", () => {
+  beforeEach(async () => {
+    await resetDatabase();
+    await seedDemoUsers(testDb());
+  });
+
+  it("loads once: a second start adds nothing, and the install is marked as demo data", async () => {
+    const sourceId = await makeOfflineSource();
+    expect(await demoHistoryMark(testDb())).toBeNull();
+    const planned = planDemoHistory(SEED, now);
+    expect(await loadDemoHistory(testDb(), sourceId, { now, seed: SEED })).toBe(planned.length);
+    expect(await testDb().study.count()).toBe(planned.length);
+    expect(await loadDemoHistory(testDb(), sourceId, { now, seed: SEED })).toBe(0);
+    expect(await testDb().study.count()).toBe(planned.length);
+    expect(await testDb().aiResult.count()).toBe(planned.filter((s) => s.ai).length);
+    expect(await testDb().aiFeedback.count()).toBe(planned.filter((s) => s.feedback).length);
+    expect(await demoHistoryMark(testDb())).toMatchObject({ studies: planned.length, to: now.toISOString() });
+    // Three readers read it, two of them history-only colleagues of the demo radiologist.
+    const readers = await testDb().study.groupBy({ by: ["readById"], _count: { _all: true } });
+    expect(readers).toHaveLength(3);
+  });
+
+  it("fills the chair's figures and the what-if prefill, and leaves every reader's list empty", async () => {
+    const sourceId = await makeOfflineSource();
+    const planned = planDemoHistory(SEED, now);
+    await loadDemoHistory(testDb(), sourceId, { now, seed: SEED });
+
+    const day = await throughputSummary(testDb(), now, 24);
+    const since = new Date(now.getTime() - 24 * 3600_000);
+    const readToday = planned.filter((s) => s.readAt >= since);
+    expect(day.read).toBe(readToday.length);
+    expect(day.read).toBeGreaterThan(200);
+    expect(day.readWithDueTime).toBe(day.read);
+    expect(day.readByDueTime).toBe(readToday.filter((s) => s.readAt <= s.dueAt).length);
+    expect(day.medianTurnaroundMinutes).not.toBeNull();
+
+    // The accuracy table: each flagged result the readers answered, counted from the plan itself.
+    const accuracy = await aiAccuracy(testDb(), new Date(now.getTime() - 30 * 24 * 3600_000));
+    expect(accuracy.map((m) => m.modelId).sort()).toEqual(["ich-headct", "ptx-cxr"]);
+    for (const m of accuracy) {
+      const mine = planned.filter((s) => s.ai?.modelId === m.modelId);
+      expect(m.scored).toBe(mine.length);
+      expect(m.flagged).toBe(mine.filter((s) => s.ai!.flagged).length);
+      const tp = mine.filter((s) => s.ai!.flagged && s.feedback === "confirmed").length;
+      const fp = mine.filter((s) => s.ai!.flagged && s.feedback === "dismissed").length;
+      expect(m.truePositive).toBe(tp);
+      expect(m.falsePositive).toBe(fp);
+      // Some flags are false, as at a real site: PPV well below 1; sensitivity and specificity near the
+      // operating point the history was drawn at (0.9 and 0.93), since readers answer flags and negatives alike.
+      expect(m.ppv!).toBeLessThan(0.8);
+      expect(m.ppv!).toBeGreaterThan(0.05);
+      expect(m.specificity!).toBeGreaterThan(0.88);
+      expect(m.specificity!).toBeLessThan(0.97);
+    }
+
+    const prefill = await prefillScenario(testDb(), now);
+    expect(prefill.basis.join(" ")).not.toMatch(/too few/);
+    expect(prefill.scenario.classes.length).toBeGreaterThan(5);
+
+    const reader = await makeUser(["radiologist"]);
+    expect((await countWorklist(testDb(), reader.id, NO_FILTERS, now)).total).toBe(0);
+  }, 60_000);
+});
