@@ -127,6 +127,11 @@ test("a chair sees who holds which case and breaks a claim with a reason; the re
   const accession = (await held.getAttribute("data-accession"))!;
 
   await signIn(page, "chair@readnext.local");
+  // The first test's read is in today's row of the SLA trend (UTC: the e2e department's time zone), drawn as a chart.
+  await expect(page.getByTestId("sla-trend-table").getByRole("row").nth(1)).toContainText(
+    new Date().toISOString().slice(0, 10),
+  );
+  await expect(page.getByTestId("sla-trend-chart").locator("svg.recharts-surface").first()).toBeVisible();
   const row = page.getByTestId(`open-claim-${accession}`);
   await expect(row).toContainText("Dr. Rita Rad");
   await row.getByRole("button", { name: "Break claim…" }).click();

@@ -52,6 +52,21 @@ const envSchema = z.object({
   DEMO_TRICKLE_SECONDS: z.coerce.number().int().min(0).default(120),
   /** How often workers look at sources (change feeds, due sweeps), in milliseconds. */
   INGEST_TICK_MS: z.coerce.number().int().min(50).max(60_000).default(250),
+  /** The department's time zone (IANA name): the chair's days run midnight to midnight here, DST included. */
+  DEPARTMENT_TIME_ZONE: z
+    .string()
+    .default("UTC")
+    .refine(
+      (tz) => {
+        try {
+          new Intl.DateTimeFormat("en", { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: "must be an IANA time zone such as Europe/Berlin or America/New_York" },
+    ),
   /** Bearer token the RIS / reporting system uses to mark studies read (POST /api/ris/read). Unset: endpoint off. */
   RIS_API_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /** Folder holding one sub-folder per model (manifest.json + model.onnx), loaded by every worker at start. */

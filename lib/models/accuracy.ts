@@ -30,3 +30,15 @@ export function accuracyFromFeedback(c: FeedbackCounts): AccuracyFigures {
     ppv: ratio(c.truePositive, c.truePositive + c.falsePositive),
   };
 }
+
+/**
+ * The true share of positives behind an observed flag rate, given the flagger's sensitivity and
+ * specificity (Rogan & Gladen, 1978): p = (f + sp − 1) / (se + sp − 1), clamped to [0, 1]. A flag
+ * rate counts false flags too; the simulator wants the prevalence and applies the AI itself.
+ * Null when the test tells nothing apart (se + sp ≤ 1).
+ */
+export function prevalenceFromFlagRate(flagRate: number, sensitivity: number, specificity: number): number | null {
+  const youden = sensitivity + specificity - 1;
+  if (youden <= 0) return null;
+  return Math.min(1, Math.max(0, (flagRate + specificity - 1) / youden));
+}

@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import { DEFAULT_SCENARIO } from "@/lib/sim/default-scenario";
 import type { ScenarioInput } from "@/lib/sim/scenario";
-import { accuracyFromFeedback } from "@/lib/models/accuracy";
+import { accuracyFromFeedback, prevalenceFromFlagRate } from "@/lib/models/accuracy";
 import { aiAccuracy } from "./ai-accuracy";
 
 /** Reviews needed on each side before the measured figure replaces the assumed one. */
@@ -43,6 +43,18 @@ async function measuredAiAccuracy(db: Db, since: Date): Promise<{ figures: Scena
 
 export type Prefill = { scenario: ScenarioInput; basis: string[] };
 
+/** Critical share assumed where no model screens a class (nothing measures it there). */
+const ASSUMED_PREVALENCE = 0.03;
+
+/** Whether a model screens the class, and its estimated share of true critical findings. */
+function classAi(c: { n: bigint; scored: bigint; critical: bigint }, ai: ScenarioInput["ai"]) {
+  const screened = Number(c.scored) * 2 >= Number(c.n);
+  if (!screened) return { screened, criticalPrevalence: ASSUMED_PREVALENCE };
+  const flagRate = Number(c.critical) / Number(c.scored);
+  const p = prevalenceFromFlagRate(flagRate, ai.sensitivity, ai.specificity) ?? flagRate;
+  return { screened, criticalPrevalence: Math.round(p * 1000) / 1000 };
+}
+
 /**
  * A what-if scenario from this department's last 30 days: one class per modality ×
  * order priority × location with its hourly arrival rate, read times from claim to
@@ -57,12 +69,14 @@ export async function prefillScenario(db: Db, now = new Date()): Promise<Prefill
       priority: string | null;
       location: string;
       n: bigint;
+      scored: bigint;
       critical: bigint;
       readMinutes: number | null;
     }[]
   >`
     SELECT COALESCE(s.modalities[1], 'OT') AS modality, s."orderPriority"::text AS priority, s."patientLocation"::text AS location,
-           count(*) AS n, count(*) FILTER (WHERE s."aiStatus" = 'critical') AS critical,
+           count(*) AS n, count(*) FILTER (WHERE s."aiStatus" IN ('critical', 'urgent', 'negative')) AS scored,
+           count(*) FILTER (WHERE s."aiStatus" = 'critical') AS critical,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s."readAt" - s."claimedAt") / 60) AS "readMinutes"
     FROM "Study" s WHERE s."firstSeenAt" >= ${since}
     GROUP BY 1, 2, 3 HAVING count(*) >= 5 ORDER BY count(*) DESC LIMIT 12`;
@@ -92,6 +106,9 @@ export async function prefillScenario(db: Db, now = new Date()): Promise<Prefill
   );
   const ai = await measuredAiAccuracy(db, since);
   basis.push(ai.basis);
+  basis.push(
+    `A class counts as screened when a model scored most of its studies; its share of critical findings is estimated from its flag rate and the AI's accuracy (Rogan–Gladen: flags include false ones). Classes no model screens assume ${ASSUMED_PREVALENCE}.`,
+  );
   return {
     basis,
     scenario: {
@@ -104,7 +121,7 @@ export async function prefillScenario(db: Db, now = new Date()): Promise<Prefill
         orderPriority: (c.priority as "STAT" | null) ?? null,
         patientLocation: c.location as "ED",
         arrivalsPerHour: Math.round((Number(c.n) / hours) * 1000) / 1000,
-        criticalPrevalence: Math.round((Number(c.critical) / Number(c.n)) * 1000) / 1000 || 0.03,
+        ...classAi(c, ai.figures),
         readMinutes: {
           mean: Math.max(1, Math.round((c.readMinutes ?? 8) * 10) / 10),
           distribution: "lognormal",

@@ -370,6 +370,10 @@ describe("AI accuracy for chairs and the what-if prefill", () => {
 
     const prefill = await prefillScenario(testDb());
     expect(prefill.scenario.ai).toEqual({ sensitivity: 0.769, specificity: 0.882 });
+    // The one class (CT, ROUTINE, ED): 24 of 60 flagged, so 40%, of which some are false flags. Rogan–Gladen
+    // by hand: (0.4 + 0.882 − 1) / (0.769 + 0.882 − 1) = 0.282 / 0.651 = 0.433.
+    expect(prefill.scenario.classes).toHaveLength(1);
+    expect(prefill.scenario.classes[0]).toMatchObject({ screened: true, criticalPrevalence: 0.433 });
     expect(prefill.basis.join(" ")).toContain(
       "sensitivity 0.769 measured from 26 reviewed results, specificity 0.882 measured from 34 reviewed results",
     );

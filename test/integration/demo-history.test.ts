@@ -70,6 +70,13 @@ describe("the demo's four weeks of history in a real database", () => {
     const prefill = await prefillScenario(testDb(), now);
     expect(prefill.basis.join(" ")).not.toMatch(/too few/);
     expect(prefill.scenario.classes.length).toBeGreaterThan(5);
+    const byName = new Map(prefill.scenario.classes.map((c) => [c.name, c]));
+    // Head CTs and chest radiographs are screened; outpatient MRs are not (lib/synthetic/demo-history.ts).
+    expect(byName.get("CT, STAT, ed")).toMatchObject({ screened: true });
+    expect(byName.get("DX, ROUTINE, inpatient")).toMatchObject({ screened: true });
+    expect(byName.get("MR, ROUTINE, outpatient")).toMatchObject({ screened: false });
+    // Inpatient chest radiographs: 2% with a pneumothorax by design; the estimate from flags, not the flag rate (~9%).
+    expect(byName.get("DX, ROUTINE, inpatient")!.criticalPrevalence).toBeLessThan(0.05);
 
     const reader = await makeUser(["radiologist"]);
     expect((await countWorklist(testDb(), reader.id, NO_FILTERS, now)).total).toBe(0);

@@ -1,6 +1,7 @@
 import { requireUser } from "../../guard";
 import { ThroughputSummaryView } from "./throughput-summary";
 import { AiAccuracyView } from "./ai-accuracy";
+import { SlaTrendView } from "./sla-trend";
 import { OpenClaims } from "../../_components/open-claims";
 
 export default async function ThroughputPage() {
@@ -9,6 +10,8 @@ export default async function ThroughputPage() {
     <section>
       <h1 className="mb-4 text-xl font-semibold">Throughput</h1>
       <ThroughputSummaryView />
+      <h2 className="mb-3 mt-8 text-lg font-semibold">Read by due time, last 4 weeks</h2>
+      <SlaTrendView />
       <h2 className="mb-3 mt-8 text-lg font-semibold">AI accuracy</h2>
       <AiAccuracyView />
       <h2 className="mb-3 mt-8 text-lg font-semibold">Open cases</h2>

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { createTRPCRouter, roleProcedure } from "../trpc";
 import { backlogSummary, listAtRiskStudies, throughputSummary } from "../../department/department-metrics";
 import { aiAccuracy } from "../../department/ai-accuracy";
+import { slaTrend } from "../../department/sla-trend";
+import { env } from "../../env";
 
 export const departmentRouter = createTRPCRouter({
   throughput: roleProcedure("chair", "admin")
@@ -19,6 +21,12 @@ export const departmentRouter = createTRPCRouter({
   aiAccuracy: roleProcedure("chair", "admin")
     .input(z.object({ windowDays: z.number().int().min(1).max(365).default(30) }))
     .query(({ ctx, input }) => aiAccuracy(ctx.db, new Date(Date.now() - input.windowDays * 24 * 3600_000))),
+  slaTrend: roleProcedure("chair", "admin")
+    .input(z.object({ days: z.number().int().min(1).max(366).default(28) }))
+    .query(async ({ ctx, input }) => {
+      const timeZone = env().DEPARTMENT_TIME_ZONE;
+      return { timeZone, rows: await slaTrend(ctx.db, new Date(), input.days, timeZone) };
+    }),
   backlog: roleProcedure("scheduler", "chair", "admin").query(({ ctx }) => backlogSummary(ctx.db, new Date())),
   atRisk: roleProcedure("scheduler", "chair", "admin")
     .input(
