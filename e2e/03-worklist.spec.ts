@@ -90,6 +90,10 @@ test("a scheduler pins an at-risk study and it goes to the top of the readers' l
   browser,
 }) => {
   await signIn(page, "scheduler@readnext.local");
+  // The first test's read gives a read rate: the forecast says when the open studies are read.
+  await expect(page.getByTestId("forecast")).toContainText(
+    /At the last 2 hours' rate of 0\.5 reads an hour \(1 read by 1 radiologist\), the 2 open studies are read by/,
+  );
   await page.getByLabel("due within").selectOption("1440");
   const rows = page.locator('[data-testid^="at-risk-"]');
   await expect(rows.first()).toBeVisible();

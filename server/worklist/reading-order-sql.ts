@@ -60,3 +60,17 @@ export function duePartSql(where: Prisma.Sql, now: Date, options: PartOptions & 
 
 /** How the parts' rows are merged: pinned first by pin time, then the tie-break columns. */
 export const MERGED_ORDER = Prisma.raw(`pin ASC NULLS LAST, ${TIE_BREAK.map((c) => `"${c}" ASC`).join(", ")}`);
+
+/**
+ * The whole reading order at \`now\` as one ORDER BY over "Study" s (a study's pin in force is the
+ * earliest rule that applies), for queries that rank every open study at once (the backlog
+ * forecast) rather than walk an index part by part.
+ */
+export function readingOrderBySql(now: Date): Prisma.Sql {
+  const pins = PIN_RULES.map((rule) =>
+    rule.counts === "whenSet"
+      ? column(rule.column)
+      : Prisma.sql`CASE WHEN ${column(rule.column)} <= ${now} THEN ${column(rule.column)} END`,
+  );
+  return Prisma.sql`LEAST(${Prisma.join(pins, ", ")}) ASC NULLS LAST, ${Prisma.join(tieColumns, ", ")}`;
+}

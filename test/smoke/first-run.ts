@@ -301,6 +301,14 @@ async function checkRoles(baseUrl: string, label: string, expectStudies: boolean
         `${label}: ${critical} of ${rows.length} demo studies are AI-critical, a few percent${scored ? "" : " (not all scored within 3 minutes)"}`,
       );
     }
+    if (user.roles.includes("scheduler") && expectStudies) {
+      // The history's reads of the last two hours give the scheduler a clearance forecast on a fresh start.
+      const forecast = await trpcAs(baseUrl, cookie).department.forecast.query();
+      check(
+        forecast.basis === "recent-rate" && forecast.open > 0,
+        `${label}: the scheduler's backlog has a clearance forecast (${forecast.basis === "recent-rate" ? `${forecast.readsPerHour} reads an hour, ${forecast.open} open, ${forecast.late} late` : forecast.basis})`,
+      );
+    }
     if (user.roles.includes("chair") && expectStudies) {
       // The four weeks of demo history give the chair figures on a fresh start, marked as demo data.
       const client = trpcAs(baseUrl, cookie);

@@ -1,6 +1,7 @@
 import { requireUser } from "../../guard";
 import { BacklogSummaryView } from "./backlog-summary";
 import { AtRiskStudies } from "./at-risk";
+import { ClearanceForecastView } from "./clearance-forecast";
 
 export default async function BacklogPage() {
   await requireUser(["scheduler"]);
@@ -8,6 +9,8 @@ export default async function BacklogPage() {
     <section>
       <h1 className="mb-4 text-xl font-semibold">Backlog</h1>
       <BacklogSummaryView />
+      <h2 className="mb-3 mt-8 text-lg font-semibold">Clearance forecast</h2>
+      <ClearanceForecastView />
       <div className="mt-8">
         <AtRiskStudies />
       </div>

@@ -3,6 +3,7 @@ import { createTRPCRouter, roleProcedure } from "../trpc";
 import { backlogSummary, listAtRiskStudies, throughputSummary } from "../../department/department-metrics";
 import { aiAccuracy } from "../../department/ai-accuracy";
 import { slaTrend } from "../../department/sla-trend";
+import { clearanceForecast } from "../../department/clearance-forecast";
 import { env } from "../../env";
 
 export const departmentRouter = createTRPCRouter({
@@ -28,6 +29,7 @@ export const departmentRouter = createTRPCRouter({
       return { timeZone, rows: await slaTrend(ctx.db, new Date(), input.days, timeZone) };
     }),
   backlog: roleProcedure("scheduler", "chair", "admin").query(({ ctx }) => backlogSummary(ctx.db, new Date())),
+  forecast: roleProcedure("scheduler", "chair", "admin").query(({ ctx }) => clearanceForecast(ctx.db, new Date())),
   atRisk: roleProcedure("scheduler", "chair", "admin")
     .input(
       z.object({

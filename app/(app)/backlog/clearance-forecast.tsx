@@ -1,0 +1,81 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { useTRPC } from "../../trpc";
+import { formatMinutes, minutesBetween } from "../../_components/time";
+
+const clock = (d: Date) => new Date(d).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+
+/** When the backlog clears at the recent read rate, and which studies would be read late before then. */
+export function ClearanceForecastView() {
+  const trpc = useTRPC();
+  const { data, error, isPending } = useQuery({
+    ...trpc.department.forecast.queryOptions(),
+    refetchInterval: 30_000,
+  });
+  if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
+  if (error)
+    return (
+      <p role="alert" className="text-sm text-red-700">
+        Could not load the forecast: {error.message}
+      </p>
+    );
+  if (data.basis === "no-reads")
+    return (
+      <p className="text-sm text-slate-600" data-testid="forecast">
+        No study was read in the last {data.windowHours} hours, so there is no read rate to forecast from; {data.open}{" "}
+        studies are open.
+      </p>
+    );
+  const now = new Date();
+  return (
+    <div className="space-y-3" data-testid="forecast">
+      <p className="max-w-3xl text-sm">
+        At the last {data.windowHours} hours&apos; rate of{" "}
+        <strong>{Math.round(data.readsPerHour * 10) / 10} reads an hour</strong> ({data.readsInWindow}{" "}
+        {data.readsInWindow === 1 ? "read" : "reads"} by {data.readers} radiologist{data.readers === 1 ? "" : "s"}), the{" "}
+        {data.open} open studies are read by <strong>{clock(data.clearsAt)}</strong> (in{" "}
+        {formatMinutes(minutesBetween(now, new Date(data.clearsAt)))}).{" "}
+        {data.late === 0 ? (
+          "None would be read after its due time."
+        ) : (
+          <span className="font-semibold text-red-700">
+            {data.late} would be read after their due time
+            {data.late > data.lateStudies.length ? ` (the first ${data.lateStudies.length} below)` : ""}.
+          </span>
+        )}
+      </p>
+      <p className="max-w-3xl text-xs text-slate-500">
+        Forecast: readers take the list in its order, so the k-th study is read k × (60 ÷ reads an hour) minutes from
+        now. Pin a study or set a target below to move it up.
+      </p>
+      {data.lateStudies.length > 0 && (
+        <table className="w-full max-w-3xl rounded-xl border border-slate-200 bg-white text-left text-sm">
+          <thead className="bg-slate-100 text-xs uppercase text-slate-600">
+            <tr>
+              <th className="px-3 py-2">Accession</th>
+              <th className="px-3 py-2">Priority</th>
+              <th className="px-3 py-2">Location</th>
+              <th className="px-3 py-2 text-right">Due</th>
+              <th className="px-3 py-2 text-right">Read by (forecast)</th>
+              <th className="px-3 py-2 text-right">Late by</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.lateStudies.map((s) => (
+              <tr key={s.id} className="border-t border-slate-100" data-testid={`forecast-late-${s.accessionNumber}`}>
+                <td className="px-3 py-1.5 font-mono text-xs">{s.accessionNumber ?? "—"}</td>
+                <td className="px-3 py-1.5">{s.orderPriority ?? "unknown"}</td>
+                <td className="px-3 py-1.5">{s.patientLocation.toLowerCase()}</td>
+                <td className="px-3 py-1.5 text-right tabular-nums">{clock(s.dueAt)}</td>
+                <td className="px-3 py-1.5 text-right tabular-nums">{clock(s.predictedReadAt)}</td>
+                <td className="px-3 py-1.5 text-right tabular-nums text-red-700">
+                  {formatMinutes(minutesBetween(new Date(s.dueAt), new Date(s.predictedReadAt)))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
