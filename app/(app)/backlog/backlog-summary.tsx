@@ -3,19 +3,12 @@ import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc";
 import { EmptyState } from "../../_components/empty-state";
 import { Stat } from "../../_components/stat";
+import { QueryFallback } from "../../_components/query-fallback";
 
 export function BacklogSummaryView() {
   const trpc = useTRPC();
-  const { data, error, isPending } = useQuery(
-    trpc.department.backlog.queryOptions(undefined, { refetchInterval: 15_000 }),
-  );
-  if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
-  if (error)
-    return (
-      <p role="alert" className="text-sm text-red-700">
-        Could not load the backlog: {error.message}
-      </p>
-    );
+  const { data, error } = useQuery(trpc.department.backlog.queryOptions(undefined, { refetchInterval: 15_000 }));
+  if (!data) return <QueryFallback error={error} what="the backlog" />;
   if (data.total === 0) {
     return (
       <EmptyState title="The backlog is empty">

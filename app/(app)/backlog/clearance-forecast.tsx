@@ -2,23 +2,18 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc";
 import { formatMinutes, minutesBetween } from "../../_components/time";
+import { QueryFallback } from "../../_components/query-fallback";
 
 const clock = (d: Date) => new Date(d).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
 /** When the backlog clears at the recent read rate, and which studies would be read late before then. */
 export function ClearanceForecastView() {
   const trpc = useTRPC();
-  const { data, error, isPending } = useQuery({
+  const { data, error } = useQuery({
     ...trpc.department.forecast.queryOptions(),
     refetchInterval: 30_000,
   });
-  if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
-  if (error)
-    return (
-      <p role="alert" className="text-sm text-red-700">
-        Could not load the forecast: {error.message}
-      </p>
-    );
+  if (!data) return <QueryFallback error={error} what="the forecast" />;
   if (data.basis === "no-reads")
     return (
       <p className="text-sm text-slate-600" data-testid="forecast">

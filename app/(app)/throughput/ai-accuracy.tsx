@@ -1,20 +1,15 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc";
+import { QueryFallback } from "../../_components/query-fallback";
 
 const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 100)}%`);
 
 /** Per model version: volume, flag rate, and accuracy as the radiologists judged it. */
 export function AiAccuracyView() {
   const trpc = useTRPC();
-  const { data, error, isPending } = useQuery(trpc.department.aiAccuracy.queryOptions({ windowDays: 30 }));
-  if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
-  if (error)
-    return (
-      <p role="alert" className="text-sm text-red-700">
-        Could not load AI accuracy: {error.message}
-      </p>
-    );
+  const { data, error } = useQuery(trpc.department.aiAccuracy.queryOptions({ windowDays: 30 }));
+  if (!data) return <QueryFallback error={error} what="AI accuracy" />;
   if (data.length === 0)
     return <p className="text-sm text-slate-600">No study was scored by a model in the last 30 days.</p>;
   return (

@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { useTRPC } from "../../trpc";
 import { ORDER_PRIORITIES } from "@/lib/priority/classes";
+import { QueryFallback } from "../../_components/query-fallback";
 
 const COLUMNS = [...ORDER_PRIORITIES, "UNKNOWN"] as const;
 const COLOURS: Record<string, string> = {
@@ -30,14 +31,8 @@ function downloadCsv(name: string, lines: string[][]) {
 /** Share read by the due time, per department day and order priority, over four weeks: chart, table, CSV. */
 export function SlaTrendView() {
   const trpc = useTRPC();
-  const { data, error, isPending } = useQuery(trpc.department.slaTrend.queryOptions({ days: 28 }));
-  if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
-  if (error)
-    return (
-      <p role="alert" className="text-sm text-red-700">
-        Could not load the SLA trend: {error.message}
-      </p>
-    );
+  const { data, error } = useQuery(trpc.department.slaTrend.queryOptions({ days: 28 }));
+  if (!data) return <QueryFallback error={error} what="the SLA trend" />;
   const days = new Map<string, Record<string, Cell>>();
   for (const r of data.rows) {
     const day = days.get(r.day) ?? {};

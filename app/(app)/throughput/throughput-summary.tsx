@@ -3,19 +3,14 @@ import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc";
 import { EmptyState } from "../../_components/empty-state";
 import { Stat } from "../../_components/stat";
+import { QueryFallback } from "../../_components/query-fallback";
 
 const minutes = (m: number | null) => (m === null ? "—" : `${Math.round(m)} min`);
 
 export function ThroughputSummaryView() {
   const trpc = useTRPC();
-  const { data, error, isPending } = useQuery(trpc.department.throughput.queryOptions({ windowHours: 24 }));
-  if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
-  if (error)
-    return (
-      <p role="alert" className="text-sm text-red-700">
-        Could not load throughput: {error.message}
-      </p>
-    );
+  const { data, error } = useQuery(trpc.department.throughput.queryOptions({ windowHours: 24 }));
+  if (!data) return <QueryFallback error={error} what="throughput" />;
   return (
     <div className="space-y-6">
       <div className="grid grid-cols-2 gap-4 md:grid-cols-4 xl:grid-cols-7">
