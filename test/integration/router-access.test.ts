@@ -80,6 +80,10 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
   "department.throughput": { roles: ["chair", "admin"], call: (c) => c.department.throughput({ windowHours: 24 }) },
   "department.aiAccuracy": { roles: ["chair", "admin"], call: (c) => c.department.aiAccuracy({ windowDays: 30 }) },
   "department.slaTrend": { roles: ["chair", "admin"], call: (c) => c.department.slaTrend({ days: 28 }) },
+  "department.turnaroundByStage": {
+    roles: ["chair", "admin"],
+    call: (c) => c.department.turnaroundByStage({ days: 7 }),
+  },
   "department.forecast": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.forecast() },
   "department.atRisk": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.atRisk({}) },
   "department.backlog": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.backlog() },

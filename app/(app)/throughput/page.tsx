@@ -2,6 +2,7 @@ import { requireUser } from "../../guard";
 import { ThroughputSummaryView } from "./throughput-summary";
 import { AiAccuracyView } from "./ai-accuracy";
 import { SlaTrendView } from "./sla-trend";
+import { TurnaroundByStageView } from "./turnaround-by-stage";
 import { OpenClaims } from "../../_components/open-claims";
 
 export default async function ThroughputPage() {
@@ -12,6 +13,8 @@ export default async function ThroughputPage() {
       <ThroughputSummaryView />
       <h2 className="mb-3 mt-8 text-lg font-semibold">Read by due time, last 4 weeks</h2>
       <SlaTrendView />
+      <h2 className="mb-3 mt-8 text-lg font-semibold">Where the time goes</h2>
+      <TurnaroundByStageView />
       <h2 className="mb-3 mt-8 text-lg font-semibold">AI accuracy</h2>
       <AiAccuracyView />
       <h2 className="mb-3 mt-8 text-lg font-semibold">Open cases</h2>

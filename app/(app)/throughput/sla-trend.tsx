@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { useTRPC } from "../../trpc";
 import { ORDER_PRIORITIES } from "@/lib/priority/classes";
+import { downloadCsv } from "../../_components/csv";
 import { QueryFallback } from "../../_components/query-fallback";
 
 const COLUMNS = [...ORDER_PRIORITIES, "UNKNOWN"] as const;
@@ -17,16 +18,6 @@ const COLOURS: Record<string, string> = {
 };
 type Cell = { read: number; withDue: number; byDue: number };
 const pct = (c: Cell | undefined) => (c && c.withDue > 0 ? Math.round((1000 * c.byDue) / c.withDue) / 10 : null);
-
-function downloadCsv(name: string, lines: string[][]) {
-  const csv = lines
-    .map((l) => l.map((v) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(","))
-    .join("\n");
-  const url = URL.createObjectURL(new Blob([csv], { type: "text/csv" }));
-  const a = Object.assign(document.createElement("a"), { href: url, download: name });
-  a.click();
-  URL.revokeObjectURL(url);
-}
 
 /** Share read by the due time, per department day and order priority, over four weeks: chart, table, CSV. */
 export function SlaTrendView() {

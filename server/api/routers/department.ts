@@ -4,6 +4,7 @@ import { backlogSummary, listAtRiskStudies, throughputSummary } from "../../depa
 import { aiAccuracy } from "../../department/ai-accuracy";
 import { slaTrend } from "../../department/sla-trend";
 import { clearanceForecast } from "../../department/clearance-forecast";
+import { turnaroundByStage } from "../../department/turnaround-by-stage";
 import { env } from "../../env";
 
 export const departmentRouter = createTRPCRouter({
@@ -22,6 +23,9 @@ export const departmentRouter = createTRPCRouter({
   aiAccuracy: roleProcedure("chair", "admin")
     .input(z.object({ windowDays: z.number().int().min(1).max(365).default(30) }))
     .query(({ ctx, input }) => aiAccuracy(ctx.db, new Date(Date.now() - input.windowDays * 24 * 3600_000))),
+  turnaroundByStage: roleProcedure("chair", "admin")
+    .input(z.object({ days: z.number().int().min(1).max(366).default(7) }))
+    .query(({ ctx, input }) => turnaroundByStage(ctx.db, new Date(), input.days)),
   slaTrend: roleProcedure("chair", "admin")
     .input(z.object({ days: z.number().int().min(1).max(366).default(28) }))
     .query(async ({ ctx, input }) => {

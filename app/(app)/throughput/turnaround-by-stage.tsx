@@ -1,0 +1,94 @@
+"use client";
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useTRPC } from "../../trpc";
+import { QueryFallback } from "../../_components/query-fallback";
+import { downloadCsv } from "../../_components/csv";
+
+const m = (v: number | null) => (v === null ? "—" : v < 120 ? `${Math.round(v)} min` : `${Math.round(v / 6) / 10} h`);
+const FIGURES = [
+  ["waitP50", "waitP90", "Waiting"],
+  ["readingP50", "readingP90", "Reading"],
+  ["totalP50", "totalP90", "Total"],
+] as const;
+
+/** Where the time goes: waiting (arrival → claim) and reading (claim → read), by AI flag and by class. */
+export function TurnaroundByStageView() {
+  const trpc = useTRPC();
+  const [days, setDays] = useState(7);
+  const { data, error } = useQuery(trpc.department.turnaroundByStage.queryOptions({ days }));
+  const csv = () =>
+    data &&
+    downloadCsv(`readnext-turnaround-${days}d.csv`, [
+      ["row", "reads", "claimed", ...FIGURES.flatMap(([, , name]) => [`${name} median min`, `${name} p90 min`])],
+      ...data.map((r) => [
+        r.label,
+        String(r.read),
+        String(r.claimed),
+        ...FIGURES.flatMap(([p50, p90]) => [String(r[p50] ?? ""), String(r[p90] ?? "")]),
+      ]),
+    ]);
+  return (
+    <div className="space-y-3">
+      <div className="flex items-center gap-3 text-sm">
+        <label className="text-slate-600">
+          read in the last
+          <select
+            value={days}
+            onChange={(e) => setDays(Number(e.target.value))}
+            className="ml-1 rounded border border-slate-300 px-1 py-0.5"
+          >
+            {[1, 7, 28].map((d) => (
+              <option key={d} value={d}>
+                {d === 1 ? "24 hours" : `${d} days`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          onClick={csv}
+          disabled={!data}
+          className="ml-auto rounded-md border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50"
+        >
+          Download CSV
+        </button>
+      </div>
+      {!data ? (
+        <QueryFallback error={error} what="turnaround by stage" />
+      ) : (
+        <table className="w-full rounded-xl border border-slate-200 bg-white text-left text-sm" data-testid="stages">
+          <thead className="bg-slate-100 text-xs uppercase text-slate-600">
+            <tr>
+              <th className="px-3 py-2">Studies</th>
+              <th className="px-3 py-2 text-right">Reads</th>
+              {FIGURES.map(([, , name]) => (
+                <th key={name} className="px-3 py-2 text-right">
+                  {name}: median / 90th
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {data.map((r) => (
+              <tr key={r.label} className={`border-t border-slate-100 ${r.group === "class" ? "" : "font-medium"}`}>
+                <td className="px-3 py-1.5">{r.label.replace("UNKNOWN", "no priority")}</td>
+                <td className="px-3 py-1.5 text-right tabular-nums">{r.read}</td>
+                {FIGURES.map(([p50, p90, name]) => (
+                  <td key={name} className="px-3 py-1.5 text-right tabular-nums">
+                    {m(r[p50])} / {m(r[p90])}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p className="max-w-3xl text-xs text-slate-500">
+        <strong>Waiting</strong>: arrival to the claim that led to the read. <strong>Reading</strong>: that claim to the
+        read. <strong>Total</strong>: arrival to read. Medians and 90th percentiles (linear interpolation) over the
+        studies read in the range; studies the RIS marked read without a claim count in Total only.
+      </p>
+    </div>
+  );
+}
