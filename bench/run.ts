@@ -6,6 +6,7 @@ const BENCHES: Record<string, string> = {
   worklist: "bench/worklist-load.ts",
   "worklist-http": "bench/worklist-http.ts",
   scoring: "bench/scoring-latency.ts",
+  dashboard: "bench/dashboard-load.ts",
 };
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(BENCHES);
 let failed = false;

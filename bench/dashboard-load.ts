@@ -1,0 +1,58 @@
+// npm run bench -- dashboard: seeds 100k open + 1M read studies (read over the last 30 days) into a
+// fresh embedded Postgres, then times each chair and scheduler query in-process, as the pages call
+// them (RUNS each after a warm-up). Prints JSON with median and p95 in milliseconds.
+import { createTestDatabase } from "../test/support/test-database";
+import { createDb } from "../server/db/client";
+import { throughputSummary, backlogSummary } from "../server/department/department-metrics";
+import { slaTrend } from "../server/department/sla-trend";
+import { turnaroundByStage } from "../server/department/turnaround-by-stage";
+import { clearanceForecast } from "../server/department/clearance-forecast";
+import { summarise } from "./summarise";
+import { seedBenchStudies } from "./seed-studies";
+
+const UNREAD = Number(process.env.UNREAD ?? 100_000);
+const READ = Number(process.env.READ ?? 1_000_000);
+const RUNS = Number(process.env.RUNS ?? 10);
+const database = await createTestDatabase("bench_dashboard");
+const db = createDb(database.url);
+const t0 = performance.now();
+await seedBenchStudies(db, { unread: UNREAD, read: READ });
+const seedSeconds = Math.round((performance.now() - t0) / 100) / 10;
+
+async function timed(fn: () => Promise<unknown>) {
+  for (let i = 0; i < 2; i++) await fn(); // warm-up
+  const out: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const s = performance.now();
+    await fn();
+    out.push(performance.now() - s);
+  }
+  return summarise(out);
+}
+
+const now = () => new Date();
+const ms = {
+  "throughput, 24 h": await timed(() => throughputSummary(db, now(), 24)),
+  "read by due time per day, 30 days": await timed(() => slaTrend(db, now(), 30, "Europe/Berlin")),
+  "read by due time per day, 365 days": await timed(() => slaTrend(db, now(), 365, "Europe/Berlin")),
+  "turnaround by stage, 30 days": await timed(() => turnaroundByStage(db, now(), 30)),
+  "turnaround by stage, 365 days": await timed(() => turnaroundByStage(db, now(), 365)),
+  "backlog summary": await timed(() => backlogSummary(db, now())),
+  "clearance forecast (100k open)": await timed(() => clearanceForecast(db, now())),
+};
+await db.$disconnect();
+await database.drop();
+console.log(
+  JSON.stringify(
+    {
+      bench: "dashboard",
+      what: "chair and scheduler queries, in-process, over open and read studies (read ones spread over 30 days)",
+      studies: { open: UNREAD, read: READ },
+      seedSeconds,
+      runs: RUNS,
+      ms,
+    },
+    null,
+    2,
+  ),
+);
