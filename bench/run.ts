@@ -7,6 +7,7 @@ const BENCHES: Record<string, string> = {
   "worklist-http": "bench/worklist-http.ts",
   scoring: "bench/scoring-latency.ts",
   dashboard: "bench/dashboard-load.ts",
+  routing: "bench/routing-load.ts",
 };
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(BENCHES);
 let failed = false;

@@ -8,6 +8,7 @@ import { pacsSourcesRouter } from "./routers/pacs-sources";
 import { whatIfRouter } from "./routers/what-if";
 import { settingsRouter } from "./routers/settings";
 import { aiModelsRouter } from "./routers/ai-models";
+import { routingRouter } from "./routers/routing";
 
 export const appRouter = createTRPCRouter({
   me: meRouter,
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   whatIf: whatIfRouter,
   settings: settingsRouter,
   aiModels: aiModelsRouter,
+  routing: routingRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,7 +4,7 @@ import { ZodError } from "zod";
 import type { Db } from "../db/client";
 import type { CurrentUser } from "../auth/current-user";
 import { hasAnyRole, type RoleName } from "@/lib/roles";
-import { ConflictError, InvalidRequestError, NotFoundError } from "../core/errors";
+import { ConflictError, InvalidRequestError, NotAllowedError, NotFoundError } from "../core/errors";
 
 export type Context = { db: Db; user: CurrentUser | null };
 
@@ -30,6 +30,7 @@ const mapServiceErrors = t.middleware(async ({ next }) => {
     const cause = result.error.cause;
     if (cause instanceof NotFoundError) throw new TRPCError({ code: "NOT_FOUND", message: cause.message, cause });
     if (cause instanceof ConflictError) throw new TRPCError({ code: "CONFLICT", message: cause.message, cause });
+    if (cause instanceof NotAllowedError) throw new TRPCError({ code: "FORBIDDEN", message: cause.message, cause });
     if (cause instanceof InvalidRequestError)
       throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
   }

@@ -8,3 +8,6 @@ export class NotFoundError extends Error {
 export class ConflictError extends Error {}
 
 export class InvalidRequestError extends Error {}
+
+/** The caller may not do this (e.g. claim a study they are not eligible to read); the message says why. */
+export class NotAllowedError extends Error {}

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db, Prisma } from "../db/client";
 import { DEFAULT_PRIORITY_CONFIG, priorityConfigSchema, type PriorityConfig } from "@/lib/priority/sla";
 import { recordAudit } from "./audit";
+import { ROUTING_OFF, routingConfigSchema, type RoutingConfig } from "@/lib/routing/routing-config";
 
 export { priorityConfigSchema };
 
@@ -55,11 +56,15 @@ export const getPriorityConfig = (db: Db, options: { fresh?: boolean } = {}): Pr
 export const getWorklistRules = (db: Db): Promise<WorklistRules> =>
   read(db, "worklist", worklistRulesSchema, DEFAULT_WORKLIST_RULES);
 
+/** Reading groups, routing rules, the default and overflow groups (lib/routing); no groups: routing off. */
+export const getRoutingConfig = (db: Db, options: { fresh?: boolean } = {}): Promise<RoutingConfig> =>
+  read(db, "routing", routingConfigSchema, ROUTING_OFF, options.fresh);
+
 export async function saveSetting(
   db: Db,
   actorId: string,
-  key: "priority" | "worklist",
-  value: PriorityConfig | WorklistRules,
+  key: "priority" | "worklist" | "routing",
+  value: PriorityConfig | WorklistRules | RoutingConfig,
 ): Promise<void> {
   await db.$transaction(async (tx) => {
     const json = value as unknown as Prisma.InputJsonObject;

@@ -113,6 +113,7 @@ export async function listAtRiskStudies(database: Db, now: Date, horizonMinutes:
         dueAt: true,
         readingState: true,
         claimedBy: { select: { name: true } },
+        routeReason: true,
       },
     }),
   ]);
@@ -132,7 +133,8 @@ export async function listAtRiskStudies(database: Db, now: Date, horizonMinutes:
         ? { kind: s.overrideKind, minutes: s.overrideMinutes, reason: s.overrideReason, by: s.overrideBy?.name ?? null }
         : null,
       claimedBy: s.readingState === "CLAIMED" ? (s.claimedBy?.name ?? null) : null,
-      reasons: p.reasons,
+      // Which reading group routing sent it to comes first, so a scheduler sees whose list it is on.
+      reasons: s.routeReason ? [s.routeReason, ...p.reasons] : p.reasons,
     };
   });
 }

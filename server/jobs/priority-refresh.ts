@@ -2,10 +2,10 @@ import type { Db } from "../db/client";
 import { log } from "../log";
 import { listenToChannels } from "../db/listen";
 import { refreshAllOpenPriorities } from "../worklist/refresh-priority";
-import { getPriorityConfig, SETTINGS_CHANNEL } from "../core/settings";
+import { getPriorityConfig, getRoutingConfig, SETTINGS_CHANNEL } from "../core/settings";
 
 /**
- * Recomputes open studies' due times when an admin saves the SLA table or the cap (a NOTIFY
+ * Recomputes open studies' due times and reading groups when an admin saves the SLA table, the cap or the routing rules (a NOTIFY
  * on SETTINGS_CHANNEL, sent on commit), and once after each reconnect of the listener, which
  * may have missed one. Several workers may do it at once; the result is the same.
  */
@@ -15,7 +15,11 @@ export function followPrioritySettings(db: Db, databaseUrl: string): { stop(): v
   const refresh = (why: string) => {
     queue = queue
       .then(async () => {
-        const n = await refreshAllOpenPriorities(db, await getPriorityConfig(db, { fresh: true }));
+        const n = await refreshAllOpenPriorities(
+          db,
+          await getPriorityConfig(db, { fresh: true }),
+          await getRoutingConfig(db, { fresh: true }),
+        );
         log.info({ studies: n, why }, "priorities recomputed after a settings change");
       })
       .catch((e: Error) => log.warn({ err: e.message }, "priority refresh failed"));
@@ -23,7 +27,7 @@ export function followPrioritySettings(db: Db, databaseUrl: string): { stop(): v
   return listenToChannels(
     databaseUrl,
     [SETTINGS_CHANNEL],
-    (_channel, key) => key === "priority" && refresh("saved"),
+    (_channel, key) => (key === "priority" || key === "routing") && refresh(`${key} saved`),
     "readnext-worker-settings",
     () => connects++ > 0 && refresh("listener reconnected"),
   );

@@ -2,7 +2,9 @@ import { cachedPlan, hotQuery, type Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import type { WorklistFilters } from "@/lib/worklist-filters";
 import { auditInsertSql, recordAudit } from "../core/audit";
-import { ConflictError, InvalidRequestError, NotFoundError } from "../core/errors";
+import { ConflictError, InvalidRequestError, NotAllowedError, NotFoundError } from "../core/errors";
+import type { ReadingScope } from "../routing/reading-scope";
+import { eligibility, type EligibilityStudy } from "@/lib/routing/eligibility";
 import { getWorklistRules } from "../core/settings";
 import { notifyWorklist, WORKLIST_CHANNEL, type WorklistEvent } from "./notify";
 import { activeClaimSql, filterSql, orderedIdsSql } from "./worklist-query";
@@ -70,20 +72,27 @@ export async function claimNextCase(
   user: Actor,
   filters: WorklistFilters,
   now = new Date(),
+  scope?: ReadingScope,
 ): Promise<ClaimResult> {
   const rules = await getWorklistRules(db);
   const [row] = await hotQuery<{ id: string; accessionNumber: string | null; alreadyHeld: boolean }>(
     db,
-    cachedPlan(nextCaseSql(user, filters, rules.claimTimeoutMinutes, now)),
+    cachedPlan(nextCaseSql(user, filters, rules.claimTimeoutMinutes, now, scope?.where)),
   );
   return row
     ? { studyId: row.id, accessionNumber: row.accessionNumber, alreadyHeld: row.alreadyHeld }
     : { nothingLeft: true as const };
 }
 
-/** The Next case statement (exported for EXPLAIN in benchmarks). */
-export function nextCaseSql(user: Actor, filters: WorklistFilters, timeoutMinutes: number, now: Date): Prisma.Sql {
-  const where = Prisma.sql`${claimable(now, timeoutMinutes)} AND ${filterSql(filters, user.id, now)} AND NOT EXISTS (SELECT 1 FROM held)`;
+/** The Next case statement (exported for EXPLAIN in benchmarks); `eligible`: the reader's routing scope. */
+export function nextCaseSql(
+  user: Actor,
+  filters: WorklistFilters,
+  timeoutMinutes: number,
+  now: Date,
+  eligible: Prisma.Sql | null = null,
+): Prisma.Sql {
+  const where = Prisma.sql`${claimable(now, timeoutMinutes)} AND ${filterSql(filters, user.id, now, eligible)} AND NOT EXISTS (SELECT 1 FROM held)`;
   const pinned = pinnedPartsSql(where, now, { limit: ONE, lock: true });
   return Prisma.sql`
     WITH held AS (
@@ -123,17 +132,29 @@ export async function claimStudy(
   db: Db,
   user: Actor,
   studyId: string,
-  input: { filters: WorklistFilters; reason?: string },
+  input: { filters: WorklistFilters; reason?: string; scope?: ReadingScope },
   now = new Date(),
 ) {
   const rules = await getWorklistRules(db);
   return db.$transaction(async (tx) => {
     const [row] = await tx.$queryRaw<
-      { id: string; readingState: string; claimedById: string | null; claimHeartbeatAt: Date | null }[]
+      ({
+        id: string;
+        readingState: string;
+        claimedById: string | null;
+        claimHeartbeatAt: Date | null;
+      } & EligibilityStudy)[]
     >`
-      SELECT id, "readingState", "claimedById", "claimHeartbeatAt" FROM "Study" WHERE id = ${studyId} FOR UPDATE`;
+      SELECT id, "readingState", "claimedById", "claimHeartbeatAt", "routedGroup", "sourceId", modalities, "bodyPart",
+             "orderPriority"::text AS "orderPriority", "aiStatus"::text AS "aiStatus", "firstSeenAt"
+        FROM "Study" WHERE id = ${studyId} FOR UPDATE`;
     if (!row) throw new NotFoundError("Study", studyId);
     if (row.readingState === "READ") throw new ConflictError("This study has already been read.");
+    const scope = input.scope;
+    if (scope?.reader) {
+      const e = eligibility(scope.reader, row, scope.ctx);
+      if (!e.eligible) throw new NotAllowedError(`You are not eligible to read this study: ${e.reason}.`);
+    }
     const active =
       row.readingState === "CLAIMED" &&
       row.claimHeartbeatAt &&
@@ -147,7 +168,7 @@ export async function claimStudy(
       );
     const top = await tx.$queryRaw<{ id: string }[]>(
       orderedIdsSql(
-        Prisma.sql`${claimable(now, rules.claimTimeoutMinutes)} AND ${filterSql(input.filters, user.id, now)}`,
+        Prisma.sql`${claimable(now, rules.claimTimeoutMinutes)} AND ${filterSql(input.filters, user.id, now, scope?.where)}`,
         now,
         rules.claimTopN,
       ),

@@ -4,6 +4,7 @@ import { ageInYears, type WorklistFilters } from "@/lib/worklist-filters";
 import { getPriorityConfig, getWorklistRules } from "../core/settings";
 import { priorityColumns, toPriorityInput, type PriorityColumns } from "./priority-input";
 import { cappedCountSql, filterSql, orderedIdsSql } from "./worklist-query";
+import { routingReasons, type ReadingScope } from "../routing/reading-scope";
 
 export type WorklistRow = {
   rank: number;
@@ -26,6 +27,8 @@ export type WorklistRow = {
   ai: { status: string; finding: string | null; probability: number | null; model: string | null } | null;
   critical: boolean;
   reasons: string[];
+  /** The reading group routing sent it to (null while routing is off). */
+  group: string | null;
   claimedBy: { id: string; name: string } | null;
 };
 
@@ -43,6 +46,9 @@ const rowSelect = {
   readingState: true,
   claimHeartbeatAt: true,
   claimedBy: { select: { id: true, name: true } },
+  sourceId: true,
+  routedGroup: true,
+  routeReason: true,
 } as const;
 
 /** Pages up to this depth run as prepared statements (one per depth and filter shape per connection). */
@@ -52,12 +58,12 @@ const CACHED_PLAN_DEPTH = 500;
 export async function listWorklist(
   db: Db,
   userId: string,
-  input: { filters: WorklistFilters; limit: number; offset: number },
+  input: { filters: WorklistFilters; limit: number; offset: number; scope?: ReadingScope },
   now = new Date(),
 ) {
   const [config, rules] = await Promise.all([getPriorityConfig(db), getWorklistRules(db)]);
   // Open studies are exactly those with a due time (it is cleared when a study is read).
-  const where = filterSql(input.filters, userId, now);
+  const where = filterSql(input.filters, userId, now, input.scope?.where);
   const take = input.offset + input.limit;
   // The first pages are asked for all day: keep their plans (a deep scroll is planned afresh).
   const ordered = orderedIdsSql(where, now, take);
@@ -101,7 +107,8 @@ export async function listWorklist(
             }
           : null,
         critical: s.aiStatus === "critical",
-        reasons: p.reasons,
+        reasons: input.scope ? [...routingReasons(input.scope, s), ...p.reasons] : p.reasons,
+        group: s.routedGroup,
         claimedBy: claimActive && s.claimedBy ? s.claimedBy : null,
       },
     ];
@@ -114,9 +121,15 @@ export async function listWorklist(
 export const COUNT_CAP = 1_000;
 
 /** How many open studies match the user's filters, up to COUNT_CAP ("1,000+" beyond). */
-export async function countWorklist(db: Db, userId: string, filters: WorklistFilters, now = new Date()) {
+export async function countWorklist(
+  db: Db,
+  userId: string,
+  filters: WorklistFilters,
+  now = new Date(),
+  scope?: ReadingScope,
+) {
   const [{ total }] = await db.$queryRaw<[{ total: bigint }]>(
-    cappedCountSql(filterSql(filters, userId, now), COUNT_CAP),
+    cappedCountSql(filterSql(filters, userId, now, scope?.where), COUNT_CAP),
   );
   return { total: Number(total), capped: Number(total) >= COUNT_CAP };
 }

@@ -3,7 +3,7 @@ import type { Db, Prisma } from "../db/client";
 export const WORKLIST_CHANNEL = "readnext_worklist";
 
 export type WorklistEvent = {
-  type: "arrived" | "changed" | "claimed" | "released" | "read" | "scored" | "override";
+  type: "arrived" | "changed" | "claimed" | "released" | "read" | "scored" | "override" | "routing";
   studyId: string;
   critical?: boolean;
 };

@@ -2,11 +2,20 @@ import { Prisma } from "../db/generated/client";
 import type { WorklistFilters } from "@/lib/worklist-filters";
 import { duePartSql, MERGED_ORDER, pinnedPartsSql } from "./reading-order-sql";
 
-/** SQL conditions for the user's filters and their own skips (hidden until they lapse). */
-export function filterSql(filters: WorklistFilters, userId: string, now: Date): Prisma.Sql {
+/**
+ * SQL conditions for the user's filters, their own skips (hidden until they lapse) and, for a
+ * radiologist while routing is on, what they are eligible to read (server/routing/reading-scope.ts).
+ */
+export function filterSql(
+  filters: WorklistFilters,
+  userId: string,
+  now: Date,
+  eligible: Prisma.Sql | null = null,
+): Prisma.Sql {
   const parts: Prisma.Sql[] = [
     Prisma.sql`NOT EXISTS (SELECT 1 FROM "StudySkip" k WHERE k."studyId" = s.id AND k."userId" = ${userId} AND k."until" > ${now})`,
   ];
+  if (eligible) parts.push(eligible);
   if (filters.modalities.length)
     parts.push(Prisma.sql`s."modalities" && ${filters.modalities.map((m) => m.toUpperCase())}::text[]`);
   if (filters.bodyParts.length)

@@ -7,6 +7,7 @@ import { makeUser, resetDatabase, testDb } from "../support/db";
 import { createSource } from "@/server/pacs/pacs-sources";
 import { DEFAULT_WORKLIST_RULES } from "@/server/core/settings";
 import { DEFAULT_PRIORITY_CONFIG } from "@/lib/priority/sla";
+import { ROUTING_OFF } from "@/lib/routing/routing-config";
 
 type Call = (caller: ReturnType<typeof createCaller>) => Promise<unknown>;
 
@@ -97,6 +98,34 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
   "worklist.aiFeedback": {
     roles: ["radiologist"],
     call: (c) => c.worklist.aiFeedback({ aiResultId, verdict: "confirmed" }),
+  },
+  "routing.get": { roles: ["admin", "scheduler", "chair"], call: (c) => c.routing.get() },
+  "routing.save": { roles: ["admin"], call: (c) => c.routing.save(ROUTING_OFF) },
+  "routing.setCredentialRequired": {
+    roles: ["admin"],
+    call: (c) => c.routing.setCredentialRequired({ sourceId, required: false }),
+  },
+  "routing.readers": { roles: ["admin", "scheduler", "chair"], call: (c) => c.routing.readers() },
+  "routing.saveReader": {
+    roles: ["admin"],
+    call: (c) =>
+      c.routing.saveReader({
+        userId: users.radiologist.id,
+        trainee: false,
+        capRvu: null,
+        memberships: [],
+        credentials: [],
+      }),
+  },
+  "routing.setDuty": {
+    roles: ["admin", "scheduler"],
+    call: (c) => c.routing.setDuty({ userId: users.radiologist.id, onDuty: true }),
+  },
+  "routing.me": { roles: ["radiologist"], call: (c) => c.routing.me() },
+  "routing.setMyDuty": { roles: ["radiologist"], call: (c) => c.routing.setMyDuty({ onDuty: true }) },
+  "routing.studyEligibility": {
+    roles: ["admin", "scheduler", "chair"],
+    call: (c) => c.routing.studyEligibility({ studyId }),
   },
   "pacsSources.list": { roles: ["admin"], call: (c) => c.pacsSources.list() },
   "pacsSources.create": { roles: ["admin"], call: (c) => c.pacsSources.create(sourceSettings(`Source ${++n}`)) },

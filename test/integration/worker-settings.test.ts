@@ -6,6 +6,7 @@ import { spawnWorker, type WorkerProcess } from "../support/worker-process";
 import { saveSetting, SETTINGS_CHANNEL } from "@/server/core/settings";
 import { refreshPriorities } from "@/server/worklist/refresh-priority";
 import { DEFAULT_PRIORITY_CONFIG } from "@/lib/priority/sla";
+import { routingConfigSchema } from "@/lib/routing/routing-config";
 
 const workers: WorkerProcess[] = [];
 beforeEach(async () => {
@@ -56,9 +57,34 @@ describe("a settings change reaches workers", () => {
       await listener.end();
     }
     const line = await worker.waitForLog((l) => l.msg === "priorities recomputed after a settings change", 20_000);
-    expect(line).toMatchObject({ why: "saved", studies: 1 });
+    expect(line).toMatchObject({ why: "priority saved", studies: 1 });
     expect((await testDb().study.findUniqueOrThrow({ where: { id: study.id } })).dueAt).toEqual(
       new Date(firstSeenAt.getTime() + 120 * 60_000),
     );
+
+    // Routing rules the same way: the running worker re-routes the open study.
+    expect((await testDb().study.findUniqueOrThrow({ where: { id: study.id } })).routedGroup).toBeNull();
+    await saveSetting(
+      testDb(),
+      admin.id,
+      "routing",
+      routingConfigSchema.parse({
+        groups: [
+          { key: "body", label: "Body" },
+          { key: "general", label: "General" },
+        ],
+        rules: [{ id: "ct", name: "CT", group: "body", modalities: ["CT"] }],
+        defaultGroup: "general",
+      }),
+    );
+    const rerouted = await worker.waitForLog(
+      (l) => l.msg === "priorities recomputed after a settings change" && l.why === "routing saved",
+      20_000,
+    );
+    expect(rerouted).toMatchObject({ studies: 1 });
+    expect(await testDb().study.findUniqueOrThrow({ where: { id: study.id } })).toMatchObject({
+      routedGroup: "body",
+      routeReason: "Body: CT rule",
+    });
   }, 90_000);
 });

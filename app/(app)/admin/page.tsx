@@ -4,6 +4,8 @@ import { AuditLog } from "./audit-log";
 import { SourcesAdmin } from "./sources-admin";
 import { WorklistRules } from "./worklist-rules";
 import { ScoringAdmin } from "./scoring-admin";
+import { RoutingAdmin } from "./routing-admin";
+import { ReadersAdmin } from "../../_components/readers-admin";
 import { OpenClaims } from "../../_components/open-claims";
 
 export default async function AdminPage() {
@@ -21,6 +23,14 @@ export default async function AdminPage() {
       <section>
         <h2 className="mb-4 text-lg font-semibold">Worklist rules</h2>
         <WorklistRules />
+      </section>
+      <section>
+        <h2 className="mb-4 text-lg font-semibold">Reading groups and routing</h2>
+        <RoutingAdmin />
+      </section>
+      <section>
+        <h2 className="mb-4 text-lg font-semibold">Readers</h2>
+        <ReadersAdmin canEdit />
       </section>
       <section>
         <h2 className="mb-4 text-lg font-semibold">Open cases</h2>

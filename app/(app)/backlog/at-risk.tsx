@@ -7,6 +7,7 @@ import { dueLabel } from "../../_components/time";
 import { formatPersonName } from "@/lib/dicom/person-name";
 import { studyTitle } from "@/lib/study-title";
 import { ReasonForm } from "../../_components/reason-form";
+import { StudyEligibility } from "../../_components/study-eligibility";
 
 /** Studies about to breach (or past) their due time, with the scheduler's levers: pin, set a target, clear. */
 export function AtRiskStudies() {
@@ -23,6 +24,7 @@ export function AtRiskStudies() {
   const clearOverride = useMutation(trpc.worklist.clearOverride.mutationOptions({ onSuccess: refresh }));
   const [editing, setEditing] = useState<{ id: string; kind: "pin" | "target" } | null>(null);
   const [minutes, setMinutes] = useState(30);
+  const [whoFor, setWhoFor] = useState<string | null>(null);
   const failure = setOverride.error ?? clearOverride.error;
 
   return (
@@ -85,7 +87,20 @@ export function AtRiskStudies() {
                     <td className="px-3 py-2 text-xs">
                       {s.orderPriority ?? "no priority"} · {s.patientLocation.toLowerCase()}
                     </td>
-                    <td className="px-3 py-2 text-xs text-slate-600">{s.reasons.join(" · ")}</td>
+                    <td className="px-3 py-2 text-xs text-slate-600">
+                      {s.reasons.join(" · ")}
+                      <div className="mt-1">
+                        <button
+                          type="button"
+                          className="text-sky-700 underline"
+                          aria-expanded={whoFor === s.id}
+                          onClick={() => setWhoFor(whoFor === s.id ? null : s.id)}
+                        >
+                          Who may read it?
+                        </button>
+                        {whoFor === s.id && <StudyEligibility studyId={s.id} />}
+                      </div>
+                    </td>
                     <td className="space-y-1 px-3 py-2 text-xs">
                       {s.override && (
                         <div>

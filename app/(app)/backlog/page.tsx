@@ -2,6 +2,7 @@ import { requireUser } from "../../guard";
 import { BacklogSummaryView } from "./backlog-summary";
 import { AtRiskStudies } from "./at-risk";
 import { ClearanceForecastView } from "./clearance-forecast";
+import { ReadersAdmin } from "../../_components/readers-admin";
 
 export default async function BacklogPage() {
   await requireUser(["scheduler"]);
@@ -14,6 +15,8 @@ export default async function BacklogPage() {
       <div className="mt-8">
         <AtRiskStudies />
       </div>
+      <h2 className="mb-3 mt-8 text-lg font-semibold">Readers on duty</h2>
+      <ReadersAdmin canEdit={false} />
     </section>
   );
 }

@@ -120,7 +120,9 @@ export function StudyPanel({
             <dt className="text-slate-500">MRN</dt>
             <dd>{s.patientId ?? "—"}</dd>
             <dt className="text-slate-500">Accession</dt>
-            <dd className="font-mono">{s.accessionNumber ?? "—"}</dd>
+            <dd className="font-mono" data-testid="panel-accession">
+              {s.accessionNumber ?? "—"}
+            </dd>
             <dt className="text-slate-500">Study</dt>
             <dd>{studyTitle(s.modalities, s.description)}</dd>
             <dt className="text-slate-500">Series</dt>

@@ -11,6 +11,7 @@ import { WorklistTable } from "./worklist-table";
 import { FilterBar } from "./filter-bar";
 import { StudyPanel } from "./study-panel";
 import { WorkersOffline } from "./workers-offline";
+import { DutySwitch } from "./duty-switch";
 
 type Row = inferRouterOutputs<AppRouter>["worklist"]["list"]["rows"][number];
 
@@ -128,6 +129,7 @@ export function WorklistView({ userId, initialStudyId = null }: { userId: string
           <span className="text-sm text-slate-500" data-testid="worklist-count">
             {count.data ? `${count.data.total.toLocaleString()}${count.data.capped ? "+" : ""} open studies` : ""}
           </span>
+          <DutySwitch />
           <label className="ml-auto flex items-center gap-1 text-xs text-slate-600">
             <input
               type="checkbox"

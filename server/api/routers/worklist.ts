@@ -12,6 +12,7 @@ import { getSavedFilters, saveFilters } from "../../worklist/saved-filters";
 import { worklistEvents } from "../../worklist/live-events";
 import type { WorklistEvent } from "../../worklist/notify";
 import { aiScoringOnline } from "../../ops/worker-presence";
+import { readingScope } from "../../routing/reading-scope";
 
 const readers = roleProcedure("radiologist", "scheduler", "chair");
 const radiologist = roleProcedure("radiologist");
@@ -31,12 +32,19 @@ export const worklistRouter = createTRPCRouter({
       listWorklist(ctx.db, ctx.user.id, {
         ...input,
         filters: input.filters ?? (await getSavedFilters(ctx.db, ctx.user.id)),
+        scope: await readingScope(ctx.db, ctx.user),
       }),
     ),
   count: readers
     .input(z.object({ filters: worklistFiltersSchema.optional() }))
     .query(async ({ ctx, input }) =>
-      countWorklist(ctx.db, ctx.user.id, input.filters ?? (await getSavedFilters(ctx.db, ctx.user.id))),
+      countWorklist(
+        ctx.db,
+        ctx.user.id,
+        input.filters ?? (await getSavedFilters(ctx.db, ctx.user.id)),
+        new Date(),
+        await readingScope(ctx.db, ctx.user),
+      ),
     ),
   savedFilters: readers.query(({ ctx }) => getSavedFilters(ctx.db, ctx.user.id)),
   /** Whether any worker runs: without one, nothing new arrives from the PACS and AI flags nothing. */
@@ -57,12 +65,19 @@ export const worklistRouter = createTRPCRouter({
     )
     .mutation(({ ctx, input }) => giveAiFeedback(ctx.db, ctx.user, input)),
   nextCase: radiologist.mutation(async ({ ctx }) =>
-    claimNextCase(ctx.db, ctx.user, await getSavedFilters(ctx.db, ctx.user.id)),
+    claimNextCase(
+      ctx.db,
+      ctx.user,
+      await getSavedFilters(ctx.db, ctx.user.id),
+      new Date(),
+      await readingScope(ctx.db, ctx.user),
+    ),
   ),
   claim: radiologist.input(z.object({ studyId, reason: reason.optional() })).mutation(async ({ ctx, input }) =>
     claimStudy(ctx.db, ctx.user, input.studyId, {
       filters: await getSavedFilters(ctx.db, ctx.user.id),
       reason: input.reason,
+      scope: await readingScope(ctx.db, ctx.user),
     }),
   ),
   renewClaim: radiologist

@@ -1,0 +1,110 @@
+import { expect, test, type Page } from "@playwright/test";
+import { DicomWebAdapter } from "../server/pacs/dicomweb-adapter";
+import { configForUrl } from "../server/pacs/source-config";
+import { generateStudy } from "../lib/synthetic/studies";
+import { signIn, waitForWorklist } from "./helpers";
+
+const pacs = () => new DicomWebAdapter(configForUrl(process.env.E2E_DICOMWEB_URL!, { timeoutMs: 30_000 }));
+
+/** Presses Next case and marks each claimed study read until `accession` is claimed; returns what was claimed on the way. */
+async function nextCaseUntil(page: Page, accession: string): Promise<string[]> {
+  const panel = page.getByRole("complementary", { name: "Study" });
+  const claimed: string[] = [];
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press("n");
+    await expect(panel.getByTestId("panel-status")).toHaveText("open by you");
+    const got = (await panel.getByTestId("panel-accession").textContent())?.trim() ?? "";
+    claimed.push(got);
+    if (got === accession) return claimed;
+    await page.keyboard.press("r");
+    await expect(page.locator(`[data-accession="${got}"]`)).toHaveCount(0);
+  }
+  throw new Error(`Next case never reached ${accession}; claimed ${claimed.join(", ")}`);
+}
+
+// Runs last: it turns routing on for the rest of the department.
+test("an admin sets up a neuro group and a CT HEAD rule; the neuro reader's Next case gets the head CT, never the chest radiograph; a general reader gets the radiograph", async ({
+  page: adminPage,
+  browser,
+}) => {
+  let page = adminPage;
+  test.setTimeout(120_000);
+  const headCt = generateStudy({
+    seed: 8101,
+    kind: "head-ct",
+    finding: "none",
+    priority: "ROUTINE",
+    location: "OUTPATIENT CLINIC",
+    sliceCount: 8,
+    size: 128,
+    studyDateTime: new Date(),
+    withLocalizer: false,
+  });
+  // STAT from the ED: first in everyone's list while routing is off.
+  const chest = generateStudy({
+    seed: 8102,
+    kind: "chest-xr",
+    size: 512,
+    finding: "none",
+    priority: "STAT",
+    location: "ED",
+    studyDateTime: new Date(),
+  });
+  await pacs().storeInstances(headCt.instances);
+  await pacs().storeInstances(chest.instances);
+
+  await signIn(page, "admin@readnext.local");
+  await page.goto("/admin");
+  await page.getByRole("button", { name: "Add group" }).click();
+  await page.getByLabel("Group 1 key").fill("neuro");
+  await page.getByLabel("Group 1 name").fill("Neuro");
+  await page.getByRole("button", { name: "Add group" }).click();
+  await page.getByLabel("Group 2 key").fill("general");
+  await page.getByLabel("Group 2 name").fill("General");
+  await page.getByLabel("Group 2 overflow minutes").fill("");
+  await page.getByLabel("Studies no rule matches go to").selectOption("general");
+  await page.getByRole("button", { name: "Add rule" }).click();
+  await page.getByLabel("Rule 1 name").fill("CT HEAD");
+  await page.getByLabel("Rule 1 group").selectOption("neuro");
+  await page.getByLabel("Rule 1 modalities").fill("CT");
+  await page.getByLabel("Rule 1 body parts").fill("head");
+  await page.getByLabel("Rule 1 body parts").blur();
+  await page.getByRole("button", { name: "Save routing" }).click();
+  await expect(page.getByText("Saved. Open studies are re-routed by the workers within seconds.")).toBeVisible();
+
+  const rita = page.getByTestId("reader-radiologist@readnext.local");
+  await rita.getByLabel("Dr. Rita Rad in Neuro").check();
+  await rita.getByRole("button", { name: "Save Dr. Rita Rad" }).click();
+  await expect(rita.getByText("Saved.")).toBeVisible();
+  const sam = page.getByTestId("reader-second.reader@readnext.local");
+  await sam.getByLabel("Dr. Sam Second in General").check();
+  await sam.getByRole("button", { name: "Save Dr. Sam Second" }).click();
+  await expect(sam.getByText("Saved.")).toBeVisible();
+  await page.screenshot({ path: "test-results/admin-routing.png", fullPage: true });
+
+  // The neuro reader: the head CT with the rule that routed it; the radiograph is not on their list.
+  const neuroContext = await browser.newContext();
+  page = await neuroContext.newPage();
+  await signIn(page, "radiologist@readnext.local");
+  await waitForWorklist(page);
+  await expect(page.getByTestId("duty")).toContainText("Neuro");
+  const headRow = page.locator(`[data-accession="${headCt.accessionNumber}"]`);
+  await expect(headRow).toContainText("Neuro: CT HEAD rule", { timeout: 20_000 });
+  await expect(page.locator(`[data-accession="${chest.accessionNumber}"]`)).toHaveCount(0);
+  await page.screenshot({ path: "test-results/worklist-neuro.png", fullPage: true });
+  const neuroClaims = await nextCaseUntil(page, headCt.accessionNumber);
+  expect(neuroClaims).not.toContain(chest.accessionNumber);
+
+  // The general reader gets the radiograph, and never the head CT (now held, and not theirs anyway).
+  const otherContext = await browser.newContext();
+  const other = await otherContext.newPage();
+  await signIn(other, "second.reader@readnext.local");
+  await waitForWorklist(other);
+  await expect(other.locator(`[data-accession="${headCt.accessionNumber}"]`)).toHaveCount(0);
+  const generalClaims = await nextCaseUntil(other, chest.accessionNumber);
+  expect(generalClaims).not.toContain(headCt.accessionNumber);
+  await expect(other.locator(`[data-accession="${chest.accessionNumber}"]`)).toContainText(
+    "General: no rule matched (default group)",
+  );
+  await otherContext.close();
+});

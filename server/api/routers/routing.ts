@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { createTRPCRouter, roleProcedure } from "../trpc";
+import { routingConfigSchema } from "@/lib/routing/routing-config";
+import { getRouting, saveRouting, setCredentialRequired, studyEligibility } from "../../routing/routing-settings";
+import { listReaders, readerProfileInputSchema, saveReaderProfile, setOnDuty } from "../../routing/reader-profiles";
+import { readerAccess } from "../../routing/reader-access";
+import { getRoutingConfig } from "../../core/settings";
+
+const admin = roleProcedure("admin");
+const staff = roleProcedure("admin", "scheduler", "chair");
+const id = z.string().min(1).max(100);
+
+export const routingRouter = createTRPCRouter({
+  /** Groups, rules, sites and the rules' problems. */
+  get: staff.query(({ ctx }) => getRouting(ctx.db)),
+  save: admin.input(routingConfigSchema).mutation(({ ctx, input }) => saveRouting(ctx.db, ctx.user.id, input)),
+  setCredentialRequired: admin
+    .input(z.object({ sourceId: id, required: z.boolean() }))
+    .mutation(({ ctx, input }) => setCredentialRequired(ctx.db, ctx.user.id, input.sourceId, input.required)),
+  readers: staff.query(({ ctx }) => listReaders(ctx.db)),
+  saveReader: admin
+    .input(readerProfileInputSchema)
+    .mutation(({ ctx, input }) => saveReaderProfile(ctx.db, ctx.user.id, input)),
+  /** Schedulers and admins put a reader on or off duty. */
+  setDuty: roleProcedure("admin", "scheduler")
+    .input(z.object({ userId: id, onDuty: z.boolean() }))
+    .mutation(({ ctx, input }) => setOnDuty(ctx.db, ctx.user.id, input.userId, input.onDuty)),
+  /** A radiologist's own duty switch and groups. */
+  me: roleProcedure("radiologist").query(async ({ ctx }) => {
+    const [access, config] = await Promise.all([readerAccess(ctx.db, ctx.user.id), getRoutingConfig(ctx.db)]);
+    return {
+      routing: config.groups.length > 0,
+      onDuty: access?.onDuty ?? true,
+      trainee: access?.trainee ?? false,
+      groups: (access?.memberships ?? []).map((m) => config.groups.find((g) => g.key === m.group)?.label ?? m.group),
+    };
+  }),
+  setMyDuty: roleProcedure("radiologist")
+    .input(z.object({ onDuty: z.boolean() }))
+    .mutation(({ ctx, input }) => setOnDuty(ctx.db, ctx.user.id, ctx.user.id, input.onDuty)),
+  /** Who may read a study and why (chairs, schedulers, admins). */
+  studyEligibility: staff
+    .input(z.object({ studyId: id }))
+    .query(({ ctx, input }) => studyEligibility(ctx.db, input.studyId)),
+});

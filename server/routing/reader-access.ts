@@ -1,0 +1,71 @@
+import type { Db } from "../db/client";
+import { getRoutingConfig } from "../core/settings";
+import { coverage, type ReaderAccess, type RoutingContext, type Site } from "@/lib/routing/eligibility";
+import { routingIsOn } from "@/lib/routing/routing-config";
+
+const readerSelect = {
+  id: true,
+  name: true,
+  readerProfile: { select: { trainee: true, onDuty: true } },
+  readerGroups: { select: { groupKey: true, modalities: true, bodyParts: true } },
+  credentials: { select: { sourceId: true, expiresOn: true } },
+} as const;
+
+type ReaderRow = {
+  id: string;
+  name: string;
+  readerProfile: { trainee: boolean; onDuty: boolean } | null;
+  readerGroups: { groupKey: string; modalities: string[]; bodyParts: string[] }[];
+  credentials: { sourceId: string; expiresOn: Date | null }[];
+};
+
+/** A reader without a profile is an attending, on duty, in no group (the state before routing). */
+const toAccess = (r: ReaderRow): ReaderAccess => ({
+  userId: r.id,
+  name: r.name,
+  trainee: r.readerProfile?.trainee ?? false,
+  onDuty: r.readerProfile?.onDuty ?? true,
+  memberships: r.readerGroups.map((m) => ({ group: m.groupKey, modalities: m.modalities, bodyParts: m.bodyParts })),
+  credentials: r.credentials,
+});
+
+/** One reader's access. */
+export async function readerAccess(db: Db, userId: string): Promise<ReaderAccess | null> {
+  const row = await db.user.findUnique({ where: { id: userId }, select: readerSelect });
+  return row ? toAccess(row) : null;
+}
+
+/** Every enabled radiologist's access (for coverage and for "who may read this study"). */
+export async function allReaderAccess(db: Db): Promise<ReaderAccess[]> {
+  const rows = await db.user.findMany({
+    where: { disabled: false, roles: { has: "radiologist" } },
+    select: readerSelect,
+    orderBy: { name: "asc" },
+  });
+  return rows.map(toAccess);
+}
+
+export async function sites(db: Db): Promise<Site[]> {
+  return db.pacsSource.findMany({ select: { id: true, name: true, credentialRequired: true } });
+}
+
+// Coverage changes when someone goes on or off duty or a profile is saved: this process
+// forgets it at once (forgetCoverage); other processes follow within CACHE_MS. Every
+// worklist request needs it and it reads every reader, so it is kept between requests.
+const CACHE_MS = 3_000;
+let cached: { at: number; covered: Set<string>; sites: Site[] } | null = null;
+
+export function forgetCoverage() {
+  cached = null;
+}
+
+/** What eligibility needs besides the reader: the routing config, the sites, which groups someone on duty covers. */
+export async function routingContext(db: Db, now = new Date()): Promise<RoutingContext> {
+  const config = await getRoutingConfig(db);
+  if (!routingIsOn(config)) return { config, sites: new Map(), covered: new Set(), now };
+  if (!cached || Date.now() - cached.at > CACHE_MS) {
+    const [readers, siteList] = await Promise.all([allReaderAccess(db), sites(db)]);
+    cached = { at: Date.now(), covered: coverage(readers, siteList, now), sites: siteList };
+  }
+  return { config, sites: new Map(cached.sites.map((s) => [s.id, s])), covered: cached.covered, now };
+}
