@@ -34,7 +34,7 @@ await db.$executeRawUnsafe(`VACUUM ANALYZE "Study"`);
 
 const groupKey = (i: number) => `g${i}`;
 const config = routingConfigSchema.parse({
-  groups: Array.from({ length: GROUPS }, (_, i) => ({ key: groupKey(i), label: `Group ${i}`, overflowMinutes: 120 })),
+  groups: Array.from({ length: GROUPS }, (_, i) => ({ key: groupKey(i), label: `Group ${i}`, overflowMinutes: null })),
   rules: Array.from({ length: GROUPS - 1 }, (_, i) => ({
     id: `r${i}`,
     name: `Kind ${i}`,
@@ -90,6 +90,13 @@ const firstPage = await repeat(50, page(3));
 const firstPageRestricted = await repeat(50, page(4)); // privileges CT and MR only
 const firstPageTrainee = await repeat(50, page(9));
 const scopeOnly = await repeat(200, () => readingScope(db, userOf(3)));
+// Every group overflowing after 2 h: with this backlog (up to 20 h old) an attending's list spans all ten groups.
+await saveSetting(db, "u0", "routing", {
+  ...config,
+  groups: config.groups.map((g) => ({ ...g, overflowMinutes: 120 })),
+});
+const firstPageOverflowing = await repeat(50, page(3));
+await saveSetting(db, "u0", "routing", config);
 
 const readAt = (ids: string[]) =>
   hotQuery(
@@ -136,7 +143,12 @@ console.log(
       readers: READERS,
       rerouteAllOpenMs: Math.round(rerouteMs),
       openPerGroup: Object.fromEntries(perGroup.map((r) => [r.g, Number(r.n)])),
-      eligibleFirstPageMs: { member: firstPage, ctMrPrivilegesOnly: firstPageRestricted, trainee: firstPageTrainee },
+      eligibleFirstPageMs: {
+        member: firstPage,
+        ctMrPrivilegesOnly: firstPageRestricted,
+        trainee: firstPageTrainee,
+        attendingWithEveryGroupOverflowing: firstPageOverflowing,
+      },
       readingScopeMs: scopeOnly,
       nextCaseWithEligibilityMs: {
         concurrentClients: clients.length,

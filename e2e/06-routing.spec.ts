@@ -107,4 +107,28 @@ test("an admin sets up a neuro group and a CT HEAD rule; the neuro reader's Next
     "General: no rule matched (default group)",
   );
   await otherContext.close();
+
+  // Push assignment: the admin turns it on; a head CT STOWed now shows up assigned to the on-duty
+  // neuro reader, in the list she has open (no reload).
+  await adminPage.getByLabel("Assignment").selectOption("push");
+  await Promise.all([
+    adminPage.waitForResponse((r) => r.url().includes("routing.save") && r.ok()),
+    adminPage.getByRole("button", { name: "Save routing" }).click(),
+  ]);
+  const pushed = generateStudy({
+    seed: 8103,
+    kind: "head-ct",
+    finding: "none",
+    priority: "ROUTINE",
+    location: "ED",
+    sliceCount: 8,
+    size: 128,
+    studyDateTime: new Date(),
+    withLocalizer: false,
+  });
+  await pacs().storeInstances(pushed.instances);
+  const pushedRow = page.locator(`[data-accession="${pushed.accessionNumber}"]`);
+  await expect(pushedRow).toContainText("assigned to you", { timeout: 30_000 });
+  await expect(pushedRow).toContainText("Neuro: CT HEAD rule");
+  await page.screenshot({ path: "test-results/worklist-push.png", fullPage: true });
 });

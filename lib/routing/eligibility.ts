@@ -9,6 +9,8 @@ export type ReaderAccess = {
   /** Groups they read for, each with the modalities and body parts they may read there (empty: all). */
   memberships: { group: string; modalities: string[]; bodyParts: string[] }[];
   credentials: { sourceId: string; expiresOn: Date | null }[];
+  /** Most RVUs of open assigned work at once (push assignment); null or absent: no cap. */
+  capRvu?: number | null;
 };
 
 /** A PACS source as a site readers may need a credential for. */
@@ -66,9 +68,9 @@ export function coverage(readers: readonly ReaderAccess[], sites: readonly Site[
   return covered;
 }
 
-/** The group a study waits for: its routed group, or the default while it has not been routed yet. */
+/** The group a study waits for: its routed group, or the default while it has not been routed yet ('' or null). */
 export const studyGroup = (config: RoutingConfig, study: Pick<EligibilityStudy, "routedGroup">) =>
-  study.routedGroup ?? config.defaultGroup ?? "";
+  study.routedGroup || config.defaultGroup || "";
 
 /** Trainees do not read STAT orders or AI-critical studies on their own: those need an attending. */
 export const needsAttending = (study: Pick<EligibilityStudy, "orderPriority" | "aiStatus">) =>

@@ -67,6 +67,8 @@ export const routingConfigSchema = z
     defaultGroup: groupKeySchema.nullable().default(null),
     /** Who sees overflowing studies: this group's members, or (null) every attending. */
     overflowGroup: groupKeySchema.nullable().default(null),
+    /** pull: readers take Next case; push: each open study is assigned to one eligible on-duty reader. */
+    assignment: z.enum(["pull", "push"]).default("pull"),
   })
   .superRefine((c, ctx) => {
     const keys = c.groups.map((g) => g.key);
@@ -91,7 +93,16 @@ export const routingConfigSchema = z
 export type RoutingConfig = z.infer<typeof routingConfigSchema>;
 
 /** No groups: routing is off and every reader may read every study (ReadNext before routing). */
-export const ROUTING_OFF: RoutingConfig = { groups: [], rules: [], defaultGroup: null, overflowGroup: null };
+export const ROUTING_OFF: RoutingConfig = {
+  groups: [],
+  rules: [],
+  defaultGroup: null,
+  overflowGroup: null,
+  assignment: "pull",
+};
+
+/** Push assignment needs reading groups (routing on) and the site setting. */
+export const pushIsOn = (config: RoutingConfig) => routingIsOn(config) && config.assignment === "push";
 
 export const routingIsOn = (config: RoutingConfig) => config.groups.length > 0;
 

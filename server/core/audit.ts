@@ -33,11 +33,19 @@ export async function recordAudit(tx: AuditWriter, input: AuditInput): Promise<v
  * interactive transaction (Next case, Mark read): an INSERT for a data-modifying CTE, writing
  * one event per study id the CTE named `changed` returns, and returning their "studyId".
  */
-export function auditInsertSql(changed: string, input: Omit<AuditInput, "studyId"> & { at: Date }): Prisma.Sql {
+export function auditInsertSql(
+  changed: string,
+  input: Omit<AuditInput, "studyId"> & {
+    at: Date;
+    /** Details computed per row from the CTE's columns (e.g. to whom each study went), instead of `details`. */
+    detailsPerRow?: Prisma.Sql;
+  },
+): Prisma.Sql {
   if (!/^[a-z_]+$/.test(changed)) throw new Error(`not a CTE name: ${changed}`);
   const row = auditRow(input);
+  const details = input.detailsPerRow ?? Prisma.sql`${JSON.stringify(row.details)}::jsonb`;
   return Prisma.sql`INSERT INTO "AuditEvent" (id, at, "actorId", action, "studyId", details)
-      SELECT gen_random_uuid()::text, ${input.at}, ${row.actorId}, ${row.action}, id, ${JSON.stringify(row.details)}::jsonb FROM ${Prisma.raw(`"${changed}"`)}
+      SELECT gen_random_uuid()::text, ${input.at}, ${row.actorId}, ${row.action}, id, ${details} FROM ${Prisma.raw(`"${changed}"`)}
       RETURNING "studyId"`;
 }
 

@@ -3,6 +3,7 @@ import type { Db, Prisma } from "../db/client";
 import { DEFAULT_PRIORITY_CONFIG, priorityConfigSchema, type PriorityConfig } from "@/lib/priority/sla";
 import { recordAudit } from "./audit";
 import { ROUTING_OFF, routingConfigSchema, type RoutingConfig } from "@/lib/routing/routing-config";
+import { rvuTableSchema, STARTER_RVU_TABLE, type RvuTable } from "@/lib/routing/rvu";
 
 export { priorityConfigSchema };
 
@@ -60,11 +61,15 @@ export const getWorklistRules = (db: Db): Promise<WorklistRules> =>
 export const getRoutingConfig = (db: Db, options: { fresh?: boolean } = {}): Promise<RoutingConfig> =>
   read(db, "routing", routingConfigSchema, ROUTING_OFF, options.fresh);
 
+/** Work RVUs by modality and body part; the starter table until a site saves its own. */
+export const getRvuTable = (db: Db, options: { fresh?: boolean } = {}): Promise<RvuTable> =>
+  read(db, "rvu", rvuTableSchema, STARTER_RVU_TABLE, options.fresh);
+
 export async function saveSetting(
   db: Db,
   actorId: string,
-  key: "priority" | "worklist" | "routing",
-  value: PriorityConfig | WorklistRules | RoutingConfig,
+  key: "priority" | "worklist" | "routing" | "rvu",
+  value: PriorityConfig | WorklistRules | RoutingConfig | RvuTable,
 ): Promise<void> {
   await db.$transaction(async (tx) => {
     const json = value as unknown as Prisma.InputJsonObject;

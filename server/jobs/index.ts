@@ -10,6 +10,7 @@ import { workSourceSweeps } from "./source-sweeps";
 import { startSourceWatch } from "./source-watch";
 import { followPrioritySettings } from "./priority-refresh";
 import { startWorkerHeartbeat } from "./heartbeat";
+import { startAssignment } from "./assignment";
 
 /**
  * Every kind of background work a worker process does (docs/ARCHITECTURE.md, "Background work",
@@ -24,6 +25,7 @@ import { startWorkerHeartbeat } from "./heartbeat";
  *   source-watch        change feeds every 250 ms; queues due sweeps        source-watch.ts
  *   scoring dispatch    NOTIFY readnext_revisions (+ every 2 s)             scoring-jobs.ts
  *   priority refresh    NOTIFY readnext_settings; at start; on reconnect    priority-refresh.ts
+ *   push assignment     NOTIFY readnext_worklist / _settings (+ every 2 s)  assignment.ts → routing/assign-studies.ts
  *   heartbeat           every 5 s                                           heartbeat.ts
  */
 
@@ -48,6 +50,7 @@ export async function startBackgroundWork(db: Db, databaseUrl: string) {
   const scoring = await startScoring(db, boss, databaseUrl);
   const ingest = await startIngestJobs(db, boss, { tickMs: e.INGEST_TICK_MS });
   const priorities = followPrioritySettings(db, databaseUrl);
+  const assignment = startAssignment(db, databaseUrl);
   const heartbeat = await startWorkerHeartbeat(db, {
     concurrency: e.SCORING_CONCURRENCY,
     models: scoring.registry.loaded.map((m) => `${m.manifest.id} ${m.manifest.version}`),
@@ -57,6 +60,7 @@ export async function startBackgroundWork(db: Db, databaseUrl: string) {
       await heartbeat.stop();
       await ingest.stop();
       priorities.stop();
+      await assignment.stop();
       await scoring.stop();
       await boss.stop({ graceful: true, wait: true, timeout: 30_000 });
       await scoring.release();

@@ -27,7 +27,7 @@ export function followPrioritySettings(db: Db, databaseUrl: string): { stop(): v
   return listenToChannels(
     databaseUrl,
     [SETTINGS_CHANNEL],
-    (_channel, key) => (key === "priority" || key === "routing") && refresh(`${key} saved`),
+    (_channel, key) => (key === "priority" || key === "routing" || key === "rvu") && refresh(`${key} saved`),
     "readnext-worker-settings",
     () => connects++ > 0 && refresh("listener reconnected"),
   );

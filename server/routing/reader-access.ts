@@ -6,7 +6,7 @@ import { routingIsOn } from "@/lib/routing/routing-config";
 const readerSelect = {
   id: true,
   name: true,
-  readerProfile: { select: { trainee: true, onDuty: true } },
+  readerProfile: { select: { trainee: true, onDuty: true, capRvu: true } },
   readerGroups: { select: { groupKey: true, modalities: true, bodyParts: true } },
   credentials: { select: { sourceId: true, expiresOn: true } },
 } as const;
@@ -14,7 +14,7 @@ const readerSelect = {
 type ReaderRow = {
   id: string;
   name: string;
-  readerProfile: { trainee: boolean; onDuty: boolean } | null;
+  readerProfile: { trainee: boolean; onDuty: boolean; capRvu: number | null } | null;
   readerGroups: { groupKey: string; modalities: string[]; bodyParts: string[] }[];
   credentials: { sourceId: string; expiresOn: Date | null }[];
 };
@@ -27,6 +27,7 @@ const toAccess = (r: ReaderRow): ReaderAccess => ({
   onDuty: r.readerProfile?.onDuty ?? true,
   memberships: r.readerGroups.map((m) => ({ group: m.groupKey, modalities: m.modalities, bodyParts: m.bodyParts })),
   credentials: r.credentials,
+  capRvu: r.readerProfile?.capRvu ?? null,
 });
 
 /** One reader's access. */
@@ -53,19 +54,40 @@ export async function sites(db: Db): Promise<Site[]> {
 // forgets it at once (forgetCoverage); other processes follow within CACHE_MS. Every
 // worklist request needs it and it reads every reader, so it is kept between requests.
 const CACHE_MS = 3_000;
-let cached: { at: number; covered: Set<string>; sites: Site[] } | null = null;
+type Snapshot = { at: number; readers: Map<string, ReaderAccess>; covered: Set<string>; sites: Map<string, Site> };
+let cached: Snapshot | null = null;
 
 export function forgetCoverage() {
   cached = null;
+}
+
+async function snapshot(db: Db, now: Date): Promise<Snapshot> {
+  if (!cached || Date.now() - cached.at > CACHE_MS) {
+    const [readers, siteList] = await Promise.all([allReaderAccess(db), sites(db)]);
+    cached = {
+      at: Date.now(),
+      readers: new Map(readers.map((r) => [r.userId, r])),
+      covered: coverage(readers, siteList, now),
+      sites: new Map(siteList.map((s) => [s.id, s])),
+    };
+  }
+  return cached;
 }
 
 /** What eligibility needs besides the reader: the routing config, the sites, which groups someone on duty covers. */
 export async function routingContext(db: Db, now = new Date()): Promise<RoutingContext> {
   const config = await getRoutingConfig(db);
   if (!routingIsOn(config)) return { config, sites: new Map(), covered: new Set(), now };
-  if (!cached || Date.now() - cached.at > CACHE_MS) {
-    const [readers, siteList] = await Promise.all([allReaderAccess(db), sites(db)]);
-    cached = { at: Date.now(), covered: coverage(readers, siteList, now), sites: siteList };
-  }
-  return { config, sites: new Map(cached.sites.map((s) => [s.id, s])), covered: cached.covered, now };
+  const snap = await snapshot(db, now);
+  return { config, sites: snap.sites, covered: snap.covered, now };
+}
+
+/** A reader's access from the same few-seconds-old snapshot (every worklist request asks), else read afresh. */
+export async function cachedReaderAccess(db: Db, userId: string, now = new Date()): Promise<ReaderAccess | null> {
+  return (await snapshot(db, now)).readers.get(userId) ?? (await readerAccess(db, userId));
+}
+
+/** Every reader's access from the snapshot (push assignment weighs them all each round). */
+export async function cachedReaders(db: Db, now = new Date()): Promise<ReaderAccess[]> {
+  return [...(await snapshot(db, now)).readers.values()];
 }

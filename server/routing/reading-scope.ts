@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import type { Prisma } from "../db/generated/client";
+import { Prisma } from "../db/generated/client";
 import {
   eligibility,
   overflowReason,
@@ -7,15 +7,23 @@ import {
   type ReaderAccess,
   type RoutingContext,
 } from "@/lib/routing/eligibility";
-import { routingIsOn } from "@/lib/routing/routing-config";
-import { eligibleSql } from "./eligibility-sql";
-import { readerAccess, routingContext } from "./reader-access";
+import { pushIsOn, routingIsOn } from "@/lib/routing/routing-config";
+import { eligibleSlices } from "./eligibility-sql";
+import { cachedReaderAccess, routingContext } from "./reader-access";
 
 /**
- * What a user's worklist may show: for a radiologist, the studies they are eligible for
- * (`where`, null while routing is off); chairs, schedulers and admins see every study.
+ * What a user's worklist may show, in tiers read in order: for a radiologist, the studies
+ * they are eligible for as one slice per reading group (server/routing/eligibility-sql.ts);
+ * in push mode, first the studies assigned to them, then the eligible ones assigned to nobody.
+ * A tier of null: no restriction (routing off; chairs, schedulers and admins see every study).
  */
-export type ReadingScope = { reader: ReaderAccess | null; ctx: RoutingContext; where: Prisma.Sql | null };
+export type ReadingScope = {
+  reader: ReaderAccess | null;
+  ctx: RoutingContext;
+  tiers: (Prisma.Sql[] | null)[];
+};
+
+export const UNRESTRICTED: Pick<ReadingScope, "tiers"> = { tiers: [null] };
 
 export async function readingScope(
   db: Db,
@@ -23,8 +31,8 @@ export async function readingScope(
   now = new Date(),
 ): Promise<ReadingScope> {
   const ctx = await routingContext(db, now);
-  if (!routingIsOn(ctx.config) || !user.roles.includes("radiologist")) return { reader: null, ctx, where: null };
-  const reader = (await readerAccess(db, user.id)) ?? {
+  if (!routingIsOn(ctx.config) || !user.roles.includes("radiologist")) return { reader: null, ctx, tiers: [null] };
+  const reader = (await cachedReaderAccess(db, user.id, now)) ?? {
     userId: user.id,
     name: "",
     trainee: false,
@@ -32,7 +40,16 @@ export async function readingScope(
     memberships: [],
     credentials: [],
   };
-  return { reader, ctx, where: eligibleSql(reader, ctx) };
+  const slices = eligibleSlices(reader, ctx) ?? [];
+  if (!pushIsOn(ctx.config)) return { reader, ctx, tiers: [slices] };
+  return {
+    reader,
+    ctx,
+    tiers: [
+      [Prisma.sql`s."assignedToId" = ${user.id}`],
+      slices.map((slice) => Prisma.sql`s."assignedToId" IS NULL AND ${slice}`),
+    ],
+  };
 }
 
 /** The routing reasons a worklist row shows: which rule routed it, and why it reached this reader by overflow. */

@@ -4,7 +4,7 @@ import { NotFoundError } from "../core/errors";
 import { getRoutingConfig, saveSetting } from "../core/settings";
 import { ruleProblems } from "@/lib/routing/rule-problems";
 import { eligibility, overflowReason } from "@/lib/routing/eligibility";
-import { routingIsOn, type RoutingConfig } from "@/lib/routing/routing-config";
+import { pushIsOn, routingIsOn, type RoutingConfig } from "@/lib/routing/routing-config";
 import { notifyWorklist } from "../worklist/notify";
 import { allReaderAccess, forgetCoverage, routingContext, sites } from "./reader-access";
 
@@ -27,6 +27,12 @@ export async function getRouting(db: Db) {
  */
 export async function saveRouting(db: Db, actorId: string, config: RoutingConfig) {
   await saveSetting(db, actorId, "routing", config);
+  // Studies of a group that is gone wait for the default group until the workers re-route them
+  // (a reader's eligible walks only visit groups that exist; see routing/eligibility-sql.ts).
+  const keys = config.groups.map((g) => g.key);
+  await db.$executeRaw`
+    UPDATE "Study" SET "routedGroup" = ''
+     WHERE "dueAt" IS NOT NULL AND "routedGroup" <> '' AND "routedGroup" <> ALL(${keys}::text[])`;
   forgetCoverage();
   return getRouting(db);
 }
@@ -54,6 +60,7 @@ export async function studyEligibility(db: Db, studyId: string, now = new Date()
     select: {
       routedGroup: true,
       routeReason: true,
+      assignedToId: true,
       sourceId: true,
       modalities: true,
       bodyPart: true,
@@ -68,6 +75,8 @@ export async function studyEligibility(db: Db, studyId: string, now = new Date()
   const readers = await allReaderAccess(db);
   return {
     routing: true as const,
+    push: pushIsOn(ctx.config),
+    assignedTo: study.assignedToId,
     group: study.routedGroup,
     routeReason: study.routeReason,
     overflow: overflowReason(study, ctx),

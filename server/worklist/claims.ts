@@ -3,11 +3,11 @@ import { Prisma } from "../db/generated/client";
 import type { WorklistFilters } from "@/lib/worklist-filters";
 import { auditInsertSql, recordAudit } from "../core/audit";
 import { ConflictError, InvalidRequestError, NotAllowedError, NotFoundError } from "../core/errors";
-import type { ReadingScope } from "../routing/reading-scope";
+import { UNRESTRICTED, type ReadingScope } from "../routing/reading-scope";
 import { eligibility, type EligibilityStudy } from "@/lib/routing/eligibility";
 import { getWorklistRules } from "../core/settings";
 import { notifyWorklist, WORKLIST_CHANNEL, type WorklistEvent } from "./notify";
-import { activeClaimSql, filterSql, orderedIdsSql } from "./worklist-query";
+import { activeClaimSql, filterSql, orderedIdsSql, type Slices } from "./worklist-query";
 import { duePartSql, MERGED_ORDER, pinnedPartsSql } from "./reading-order-sql";
 
 const ONE = Prisma.raw("1");
@@ -75,44 +75,66 @@ export async function claimNextCase(
   scope?: ReadingScope,
 ): Promise<ClaimResult> {
   const rules = await getWorklistRules(db);
-  const [row] = await hotQuery<{ id: string; accessionNumber: string | null; alreadyHeld: boolean }>(
-    db,
-    cachedPlan(nextCaseSql(user, filters, rules.claimTimeoutMinutes, now, scope?.where)),
-  );
-  return row
-    ? { studyId: row.id, accessionNumber: row.accessionNumber, alreadyHeld: row.alreadyHeld }
-    : { nothingLeft: true as const };
+  // Tier by tier (push mode: the reader's own assignments, then what nobody has been assigned).
+  for (const tier of (scope ?? UNRESTRICTED).tiers) {
+    const [row] = await hotQuery<{ id: string; accessionNumber: string | null; alreadyHeld: boolean }>(
+      db,
+      cachedPlan(nextCaseSql(user, filters, rules.claimTimeoutMinutes, now, tier)),
+    );
+    if (row) return { studyId: row.id, accessionNumber: row.accessionNumber, alreadyHeld: row.alreadyHeld };
+  }
+  return { nothingLeft: true as const };
 }
 
-/** The Next case statement (exported for EXPLAIN in benchmarks); `eligible`: the reader's routing scope. */
+/**
+ * The Next case statement (exported for EXPLAIN in benchmarks). `slices`: the reader's
+ * eligible studies per reading group (null: no routing restriction); each slice gets its own
+ * pinned and due parts, and the due parts are only walked when no pinned part found a study.
+ */
 export function nextCaseSql(
   user: Actor,
   filters: WorklistFilters,
   timeoutMinutes: number,
   now: Date,
-  eligible: Prisma.Sql | null = null,
+  slices: Slices = null,
 ): Prisma.Sql {
-  const where = Prisma.sql`${claimable(now, timeoutMinutes)} AND ${filterSql(filters, user.id, now, eligible)} AND NOT EXISTS (SELECT 1 FROM held)`;
-  const pinned = pinnedPartsSql(where, now, { limit: ONE, lock: true });
+  const base = Prisma.sql`${claimable(now, timeoutMinutes)} AND ${filterSql(filters, user.id, now)} AND NOT EXISTS (SELECT 1 FROM held)`;
+  const walks = slices === null ? [base] : slices.map((slice) => Prisma.sql`${base} AND ${slice}`);
+  const pinned = walks.flatMap((w, i) =>
+    pinnedPartsSql(w, now, { limit: ONE, lock: true }).map((p) => ({ name: Prisma.raw(`${p.part}_${i}`), sql: p.sql })),
+  );
+  const noPin = pinned.length
+    ? Prisma.join(
+        pinned.map((p) => Prisma.sql`NOT EXISTS (SELECT 1 FROM ${p.name})`),
+        " AND ",
+      )
+    : Prisma.sql`true`;
+  const due = walks.map((w, i) => ({
+    name: Prisma.raw(`due_${i}`),
+    sql: duePartSql(w, now, { limit: ONE, lock: true, also: noPin }),
+  }));
+  const parts = [...pinned, ...due];
+  const candidates = parts.length
+    ? Prisma.join(
+        parts.map((p) => Prisma.sql`SELECT * FROM ${p.name}`),
+        " UNION ALL ",
+      )
+    : Prisma.sql`SELECT NULL::text AS id, NULL::timestamp AS pin WHERE false`;
   return Prisma.sql`
     WITH held AS (
       SELECT s.id, s."accessionNumber" FROM "Study" s WHERE s."claimedById" = ${user.id} AND ${activeClaimSql(now, timeoutMinutes)} LIMIT 1
     ),
-    ${Prisma.join(
-      pinned.map((p) => Prisma.sql`${Prisma.raw(p.part)} AS (${p.sql})`),
-      ",\n    ",
-    )},
-    due AS (${duePartSql(where, now, {
-      limit: ONE,
-      lock: true,
-      also: Prisma.join(
-        pinned.map((p) => Prisma.sql`NOT EXISTS (SELECT 1 FROM ${Prisma.raw(p.part)})`),
-        " AND ",
-      ),
-    })}),
+    ${
+      parts.length
+        ? Prisma.sql`${Prisma.join(
+            parts.map((p) => Prisma.sql`${p.name} AS (${p.sql})`),
+            ",\n    ",
+          )},`
+        : Prisma.empty
+    }
     chosen AS (
-      SELECT id FROM (${Prisma.join([...pinned.map((p) => Prisma.sql`SELECT * FROM ${Prisma.raw(p.part)}`), Prisma.sql`SELECT * FROM due`], " UNION ALL ")}) c
-       ORDER BY ${MERGED_ORDER} LIMIT 1
+      SELECT id FROM (${candidates}) c
+       ORDER BY ${parts.length ? MERGED_ORDER : Prisma.sql`id`} LIMIT 1
     ),
     claimed AS (
       UPDATE "Study" t SET "readingState" = 'CLAIMED', "claimedById" = ${user.id}, "claimedAt" = ${now}, "claimHeartbeatAt" = ${now}, "updatedAt" = ${now}
@@ -143,9 +165,10 @@ export async function claimStudy(
         readingState: string;
         claimedById: string | null;
         claimHeartbeatAt: Date | null;
+        assignedToId: string | null;
       } & EligibilityStudy)[]
     >`
-      SELECT id, "readingState", "claimedById", "claimHeartbeatAt", "routedGroup", "sourceId", modalities, "bodyPart",
+      SELECT id, "readingState", "claimedById", "claimHeartbeatAt", "assignedToId", "routedGroup", "sourceId", modalities, "bodyPart",
              "orderPriority"::text AS "orderPriority", "aiStatus"::text AS "aiStatus", "firstSeenAt"
         FROM "Study" WHERE id = ${studyId} FOR UPDATE`;
     if (!row) throw new NotFoundError("Study", studyId);
@@ -154,6 +177,8 @@ export async function claimStudy(
     if (scope?.reader) {
       const e = eligibility(scope.reader, row, scope.ctx);
       if (!e.eligible) throw new NotAllowedError(`You are not eligible to read this study: ${e.reason}.`);
+      if (row.assignedToId && row.assignedToId !== user.id)
+        throw new NotAllowedError("This study is assigned to another reader; a scheduler can reassign it.");
     }
     const active =
       row.readingState === "CLAIMED" &&
@@ -166,13 +191,20 @@ export async function claimStudy(
       throw new ConflictError(
         `You already have ${held.accessionNumber ?? "a study"} open: mark it read or skip it first.`,
       );
-    const top = await tx.$queryRaw<{ id: string }[]>(
-      orderedIdsSql(
-        Prisma.sql`${claimable(now, rules.claimTimeoutMinutes)} AND ${filterSql(input.filters, user.id, now, scope?.where)}`,
-        now,
-        rules.claimTopN,
-      ),
-    );
+    const top: { id: string }[] = [];
+    for (const tier of (input.scope ?? UNRESTRICTED).tiers) {
+      if (top.length >= rules.claimTopN) break;
+      top.push(
+        ...(await tx.$queryRaw<{ id: string }[]>(
+          orderedIdsSql(
+            Prisma.sql`${claimable(now, rules.claimTimeoutMinutes)} AND ${filterSql(input.filters, user.id, now)}`,
+            now,
+            rules.claimTopN - top.length,
+            tier,
+          ),
+        )),
+      );
+    }
     const inTop = top.some((t) => t.id === studyId);
     const reason = input.reason?.trim();
     if (!inTop && !reason)

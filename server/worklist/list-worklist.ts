@@ -4,7 +4,8 @@ import { ageInYears, type WorklistFilters } from "@/lib/worklist-filters";
 import { getPriorityConfig, getWorklistRules } from "../core/settings";
 import { priorityColumns, toPriorityInput, type PriorityColumns } from "./priority-input";
 import { cappedCountSql, filterSql, orderedIdsSql } from "./worklist-query";
-import { routingReasons, type ReadingScope } from "../routing/reading-scope";
+import { routingReasons, UNRESTRICTED, type ReadingScope } from "../routing/reading-scope";
+import type { Prisma } from "../db/generated/client";
 
 export type WorklistRow = {
   rank: number;
@@ -29,6 +30,8 @@ export type WorklistRow = {
   reasons: string[];
   /** The reading group routing sent it to (null while routing is off). */
   group: string | null;
+  /** Push assignment: the reader it is assigned to. */
+  assignedTo: { id: string; name: string } | null;
   claimedBy: { id: string; name: string } | null;
 };
 
@@ -49,6 +52,8 @@ const rowSelect = {
   sourceId: true,
   routedGroup: true,
   routeReason: true,
+  assignedToId: true,
+  assignedTo: { select: { id: true, name: true } },
 } as const;
 
 /** Pages up to this depth run as prepared statements (one per depth and filter shape per connection). */
@@ -63,13 +68,19 @@ export async function listWorklist(
 ) {
   const [config, rules] = await Promise.all([getPriorityConfig(db), getWorklistRules(db)]);
   // Open studies are exactly those with a due time (it is cleared when a study is read).
-  const where = filterSql(input.filters, userId, now, input.scope?.where);
+  const where = filterSql(input.filters, userId, now);
   const take = input.offset + input.limit;
   // The first pages are asked for all day: keep their plans (a deep scroll is planned afresh).
-  const ordered = orderedIdsSql(where, now, take);
-  const ids = (await db.$queryRaw<{ id: string }[]>(take <= CACHED_PLAN_DEPTH ? cachedPlan(ordered) : ordered)).slice(
-    input.offset,
-  );
+  const plan = (q: Prisma.Sql) => (take <= CACHED_PLAN_DEPTH ? cachedPlan(q) : q);
+  // Tiers in order (push mode: the reader's own assignments first); each walks only as deep as the page needs.
+  const ordered: { id: string }[] = [];
+  for (const tier of (input.scope ?? UNRESTRICTED).tiers) {
+    if (ordered.length >= take) break;
+    ordered.push(
+      ...(await db.$queryRaw<{ id: string }[]>(plan(orderedIdsSql(where, now, take - ordered.length, tier)))),
+    );
+  }
+  const ids = ordered.slice(input.offset);
   const rows = await db.study.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: rowSelect });
   const byId = new Map(rows.map((r) => [r.id, r]));
   const claimCutoff = now.getTime() - rules.claimTimeoutMinutes * 60_000;
@@ -107,7 +118,12 @@ export async function listWorklist(
             }
           : null,
         critical: s.aiStatus === "critical",
-        reasons: input.scope ? [...routingReasons(input.scope, s), ...p.reasons] : p.reasons,
+        reasons: [
+          ...(s.assignedToId && s.assignedToId === userId ? ["assigned to you"] : []),
+          ...(input.scope ? routingReasons(input.scope, s) : []),
+          ...p.reasons,
+        ],
+        assignedTo: s.assignedTo,
         group: s.routedGroup,
         claimedBy: claimActive && s.claimedBy ? s.claimedBy : null,
       },
@@ -128,8 +144,13 @@ export async function countWorklist(
   now = new Date(),
   scope?: ReadingScope,
 ) {
-  const [{ total }] = await db.$queryRaw<[{ total: bigint }]>(
-    cappedCountSql(filterSql(filters, userId, now, scope?.where), COUNT_CAP),
-  );
-  return { total: Number(total), capped: Number(total) >= COUNT_CAP };
+  let total = 0;
+  for (const tier of (scope ?? UNRESTRICTED).tiers) {
+    if (total >= COUNT_CAP) break;
+    const [row] = await db.$queryRaw<[{ total: bigint }]>(
+      cappedCountSql(filterSql(filters, userId, now), COUNT_CAP - total, tier),
+    );
+    total += Number(row.total);
+  }
+  return { total, capped: total >= COUNT_CAP };
 }

@@ -3,7 +3,8 @@ import { Prisma } from "../db/generated/client";
 import { computePriorityKey } from "@/lib/priority/engine";
 import type { PriorityConfig } from "@/lib/priority/sla";
 import { priorityColumns, toPriorityInput, type PriorityColumns } from "./priority-input";
-import { getPriorityConfig, getRoutingConfig } from "../core/settings";
+import { getPriorityConfig, getRoutingConfig, getRvuTable } from "../core/settings";
+import { workRvu } from "@/lib/routing/rvu";
 import type { RoutingConfig } from "@/lib/routing/routing-config";
 import { routeStudy } from "@/lib/routing/route-study";
 import { ageInYears } from "@/lib/worklist-filters";
@@ -21,7 +22,9 @@ const routingColumns = {
 /**
  * Stores the engine's clock-free key (due time, pin, cap time) for the given studies so
  * the worklist orders in SQL exactly as comparePriorityAt does (both built from lib/priority/reading-order.ts),
- * and the reading group the routing rules send each to (lib/routing), which eligibility filters on.
+ * and the reading group the routing rules send each to (lib/routing), which eligibility filters on
+ * ('' while routing is off: "not routed", which waits for the default group; not NULL, which
+ * read studies from before routing have, so the planner's estimate for it stays small).
  */
 export async function refreshPriorities(
   tx: Tx,
@@ -33,6 +36,7 @@ export async function refreshPriorities(
   if (studyIds.length === 0) return;
   const cfg = config ?? (await getPriorityConfig(tx as Db));
   const rules = routing ?? (await getRoutingConfig(tx as Db));
+  const rvu = await getRvuTable(tx as Db);
   const rows = await tx.study.findMany({
     where: { id: { in: studyIds }, readingState: { not: "READ" } },
     select: { ...priorityColumns, ...routingColumns },
@@ -48,11 +52,11 @@ export async function refreshPriorities(
       ageYears: ageInYears(row.patientBirthDate, now),
       sourceId: row.sourceId,
     });
-    return Prisma.sql`(${row.id}, ${key.dueAt}::timestamp, ${key.pinnedAt}::timestamp, ${key.capAt}::timestamp, ${route?.group ?? null}::text, ${route?.reason ?? null}::text)`;
+    return Prisma.sql`(${row.id}, ${key.dueAt}::timestamp, ${key.pinnedAt}::timestamp, ${key.capAt}::timestamp, ${route?.group ?? ""}::text, ${route?.reason ?? null}::text, ${workRvu(rvu, row)}::float8)`;
   });
   await tx.$executeRaw`
-    UPDATE "Study" s SET "dueAt" = v.due, "pinnedAt" = v.pinned, "capAt" = v.cap, "routedGroup" = v.grp, "routeReason" = v.why
-    FROM (VALUES ${Prisma.join(values)}) AS v(id, due, pinned, cap, grp, why) WHERE s.id = v.id`;
+    UPDATE "Study" s SET "dueAt" = v.due, "pinnedAt" = v.pinned, "capAt" = v.cap, "routedGroup" = v.grp, "routeReason" = v.why, "workRvu" = v.rvu
+    FROM (VALUES ${Prisma.join(values)}) AS v(id, due, pinned, cap, grp, why, rvu) WHERE s.id = v.id`;
 }
 
 /** Recomputes every open study, in batches (after the SLA table, the cap or the routing rules change). */

@@ -75,6 +75,8 @@ export async function getStudyDetail(db: Db, studyId: string, viewerId: string |
         orderBy: { createdAt: "desc" },
       },
       source: { select: { name: true } },
+      routeReason: true,
+      assignedTo: { select: { id: true, name: true } },
     },
   });
   if (!study) throw new NotFoundError("Study", studyId);
@@ -84,7 +86,16 @@ export async function getStudyDetail(db: Db, studyId: string, viewerId: string |
     take: 200,
     select: { id: true, at: true, action: true, details: true, actor: { select: { name: true } } },
   });
-  const priority = computePriority(toPriorityInput(study as PriorityColumns), config, now);
+  const computed = computePriority(toPriorityInput(study as PriorityColumns), config, now);
+  // Why it is on this list at all comes first: the routing rule, and who it is assigned to.
+  const priority = {
+    ...computed,
+    reasons: [
+      ...(study.assignedTo && study.readingState !== "READ" ? [`assigned to ${study.assignedTo.name}`] : []),
+      ...(study.routeReason ? [study.routeReason] : []),
+      ...computed.reasons,
+    ],
+  };
   const withPreview = new Set(
     (await db.aiResult.findMany({ where: { studyId, preview: { not: null } }, select: { id: true } })).map((r) => r.id),
   );

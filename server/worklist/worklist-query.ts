@@ -2,20 +2,11 @@ import { Prisma } from "../db/generated/client";
 import type { WorklistFilters } from "@/lib/worklist-filters";
 import { duePartSql, MERGED_ORDER, pinnedPartsSql } from "./reading-order-sql";
 
-/**
- * SQL conditions for the user's filters, their own skips (hidden until they lapse) and, for a
- * radiologist while routing is on, what they are eligible to read (server/routing/reading-scope.ts).
- */
-export function filterSql(
-  filters: WorklistFilters,
-  userId: string,
-  now: Date,
-  eligible: Prisma.Sql | null = null,
-): Prisma.Sql {
+/** SQL conditions for the user's filters and their own skips (hidden until they lapse). */
+export function filterSql(filters: WorklistFilters, userId: string, now: Date): Prisma.Sql {
   const parts: Prisma.Sql[] = [
     Prisma.sql`NOT EXISTS (SELECT 1 FROM "StudySkip" k WHERE k."studyId" = s.id AND k."userId" = ${userId} AND k."until" > ${now})`,
   ];
-  if (eligible) parts.push(eligible);
   if (filters.modalities.length)
     parts.push(Prisma.sql`s."modalities" && ${filters.modalities.map((m) => m.toUpperCase())}::text[]`);
   if (filters.bodyParts.length)
@@ -32,9 +23,21 @@ export function filterSql(
   return Prisma.join(parts, " AND ");
 }
 
+/**
+ * A reader's eligible studies as slices (server/routing/eligibility-sql.ts), each walked on its
+ * own group's index; null: no routing restriction, one walk over everything.
+ */
+export type Slices = Prisma.Sql[] | null;
+const sliced = (where: Prisma.Sql, slices: Slices): Prisma.Sql[] =>
+  slices === null ? [where] : slices.map((slice) => Prisma.sql`${where} AND ${slice}`);
+
 /** Open studies matching `where`, counted up to `cap` (walking the due-time index), so the count stays cheap on a huge backlog. */
-export function cappedCountSql(where: Prisma.Sql, cap: number): Prisma.Sql {
-  return Prisma.sql`SELECT count(*) AS total FROM (SELECT 1 FROM "Study" s WHERE s."dueAt" IS NOT NULL AND ${where} ORDER BY s."dueAt" LIMIT ${cap}) c`;
+export function cappedCountSql(where: Prisma.Sql, cap: number, slices: Slices = null): Prisma.Sql {
+  const walks = sliced(where, slices).map(
+    (w) => Prisma.sql`(SELECT 1 FROM "Study" s WHERE s."dueAt" IS NOT NULL AND ${w} ORDER BY s."dueAt" LIMIT ${cap})`,
+  );
+  if (walks.length === 0) return Prisma.sql`SELECT 0::bigint AS total`;
+  return Prisma.sql`SELECT least(count(*), ${cap}) AS total FROM (${Prisma.join(walks, " UNION ALL ")}) c`;
 }
 
 /** A claim counts only while its heartbeat is fresh. */
@@ -49,16 +52,19 @@ export function activeClaimSql(now: Date, timeoutMinutes: number): Prisma.Sql {
  * rows, so a page costs about its own size, not the size of the backlog (nor of the pinned
  * set). A study both pinned and capped is in two pinned parts and keeps its earlier pin.
  */
-export function orderedIdsSql(where: Prisma.Sql, now: Date, take: number): Prisma.Sql {
+export function orderedIdsSql(where: Prisma.Sql, now: Date, take: number, slices: Slices = null): Prisma.Sql {
   if (!Number.isSafeInteger(take) || take < 0) throw new Error(`take must be a whole number, not ${take}`);
   // Written into the text, not a parameter: a known LIMIT lets a prepared statement's cached plan be as cheap as a fresh one.
   const limit = Prisma.raw(String(take));
-  const pinned = pinnedPartsSql(where, now, { limit }).map((p) => Prisma.sql`(${p.sql})`);
+  const walks = sliced(where, slices);
+  if (walks.length === 0) return Prisma.sql`SELECT NULL::text AS id WHERE false`;
+  const pinned = walks.flatMap((w) => pinnedPartsSql(w, now, { limit }).map((p) => Prisma.sql`(${p.sql})`));
+  const due = walks.map((w) => Prisma.sql`(${duePartSql(w, now, { limit })})`);
   return Prisma.sql`
     SELECT id FROM (
       (SELECT DISTINCT ON (id) * FROM (${Prisma.join(pinned, " UNION ALL ")}) p ORDER BY id, pin)
       UNION ALL
-      (${duePartSql(where, now, { limit })})
+      ${Prisma.join(due, " UNION ALL ")}
     ) ordered
     ORDER BY ${MERGED_ORDER}
     LIMIT ${limit}`;

@@ -123,6 +123,11 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
   },
   "routing.me": { roles: ["radiologist"], call: (c) => c.routing.me() },
   "routing.setMyDuty": { roles: ["radiologist"], call: (c) => c.routing.setMyDuty({ onDuty: true }) },
+  // Nobody is eligible for the fixed study's group (routing is off there), and reassigning to nobody needs no eligibility.
+  "routing.reassign": {
+    roles: ["admin", "scheduler"],
+    call: (c) => c.routing.reassign({ studyId, toUserId: null, reason: "rebalancing" }),
+  },
   "routing.studyEligibility": {
     roles: ["admin", "scheduler", "chair"],
     call: (c) => c.routing.studyEligibility({ studyId }),

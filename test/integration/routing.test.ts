@@ -4,7 +4,7 @@ import { makeOfflineSource, makeUser, resetDatabase, testDb } from "../support/d
 import { saveSetting } from "@/server/core/settings";
 import { refreshAllOpenPriorities, refreshPriorities } from "@/server/worklist/refresh-priority";
 import { listWorklist, countWorklist } from "@/server/worklist/list-worklist";
-import { claimNextCase, claimStudy, markRead, renewClaim } from "@/server/worklist/claims";
+import { breakClaim, claimNextCase, claimStudy, markRead, renewClaim } from "@/server/worklist/claims";
 import { readingScope } from "@/server/routing/reading-scope";
 import { allReaderAccess, forgetCoverage, routingContext } from "@/server/routing/reader-access";
 import { saveReaderProfile, setOnDuty, type ReaderProfileInput } from "@/server/routing/reader-profiles";
@@ -117,7 +117,7 @@ describe("routing on studies", () => {
     const chest = await addStudy({ modalities: ["CR"], bodyPart: "CHEST" });
     const row = (id: string) =>
       testDb().study.findUniqueOrThrow({ where: { id }, select: { routedGroup: true, routeReason: true } });
-    expect(await row(head.id)).toEqual({ routedGroup: null, routeReason: null });
+    expect(await row(head.id)).toEqual({ routedGroup: "", routeReason: null });
     await useRouting(routing());
     expect(await row(head.id)).toEqual({ routedGroup: "neuro", routeReason: "Neuro: CT HEAD rule" });
     expect(await row(chest.id)).toEqual({
@@ -193,6 +193,13 @@ describe("eligibility: the SQL the worklist filters with says what lib/routing/e
       expect((await visibleTo(u)).map((r) => r.id).sort(), `reader ${access.indexOf(a)}`).toEqual(expected);
       const scope = await readingScope(testDb(), u);
       expect((await countWorklist(testDb(), u.id, NO_FILTERS, new Date(), scope)).total).toBe(expected.length);
+    }
+    // Next case takes the top of the same eligible-only order (then the claim is broken again).
+    for (const u of readers) {
+      const top = (await visibleTo(u))[0]?.id;
+      const got = await claimNextCase(testDb(), u, NO_FILTERS, new Date(), await readingScope(testDb(), u));
+      expect("studyId" in got ? got.studyId : undefined).toBe(top);
+      if ("studyId" in got) await breakClaim(testDb(), admin, got.studyId, "matrix test");
     }
     // The matrix is not trivially all or nothing, and overflow happens in it.
     expect(eligiblePairs).toBeGreaterThan(20);

@@ -177,6 +177,17 @@ function RoutingForm({ initial }: { initial: Routing }) {
           </select>
         </label>
         <label>
+          Assignment{" "}
+          <select
+            className={cell}
+            value={config.assignment}
+            onChange={(e) => setConfig({ ...config, assignment: e.target.value as RoutingConfig["assignment"] })}
+          >
+            <option value="pull">pull: readers take Next case</option>
+            <option value="push">push: each study is assigned to one on-duty reader</option>
+          </select>
+        </label>
+        <label>
           Overflow goes to{" "}
           <select
             className={cell}

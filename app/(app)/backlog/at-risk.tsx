@@ -98,7 +98,7 @@ export function AtRiskStudies() {
                         >
                           Who may read it?
                         </button>
-                        {whoFor === s.id && <StudyEligibility studyId={s.id} />}
+                        {whoFor === s.id && <StudyEligibility studyId={s.id} canReassign />}
                       </div>
                     </td>
                     <td className="space-y-1 px-3 py-2 text-xs">

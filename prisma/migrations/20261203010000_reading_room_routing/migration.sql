@@ -34,3 +34,17 @@ CREATE TABLE "ReaderCredential" (
 CREATE INDEX "ReaderCredential_sourceId_idx" ON "ReaderCredential"("sourceId");
 ALTER TABLE "ReaderCredential" ADD CONSTRAINT "ReaderCredential_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE "ReaderCredential" ADD CONSTRAINT "ReaderCredential_sourceId_fkey" FOREIGN KEY ("sourceId") REFERENCES "PacsSource"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- Push assignment: each open study's work RVUs and the reader it is assigned to.
+ALTER TABLE "Study" ADD COLUMN "workRvu" DOUBLE PRECISION;
+ALTER TABLE "Study" ADD COLUMN "assignedToId" TEXT;
+ALTER TABLE "Study" ADD COLUMN "assignedAt" TIMESTAMP(3);
+ALTER TABLE "Study" ADD CONSTRAINT "Study_assignedToId_fkey" FOREIGN KEY ("assignedToId") REFERENCES "User"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+CREATE INDEX "Study_assigned_open_idx" ON "Study"("assignedToId", "dueAt") WHERE "assignedToId" IS NOT NULL AND "dueAt" IS NOT NULL;
+CREATE INDEX "Study_unassigned_open_idx" ON "Study"("firstSeenAt") WHERE "assignedToId" IS NULL AND "dueAt" IS NOT NULL;
+
+-- Readers' eligible-only walks: the worklist's orders within one reading group.
+CREATE INDEX "Study_group_due_idx" ON "Study"("routedGroup", "dueAt", "firstSeenAt", "id") WHERE "dueAt" IS NOT NULL;
+CREATE INDEX "Study_group_pinned_idx" ON "Study"("routedGroup", "pinnedAt", "dueAt", "firstSeenAt", "id") WHERE "pinnedAt" IS NOT NULL;
+CREATE INDEX "Study_group_cap_idx" ON "Study"("routedGroup", "capAt", "dueAt", "firstSeenAt", "id") WHERE "capAt" IS NOT NULL;
+CREATE INDEX "Study_patient_open_idx" ON "Study"("patientId", "sourceId") WHERE "dueAt" IS NOT NULL;

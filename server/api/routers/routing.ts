@@ -5,6 +5,7 @@ import { getRouting, saveRouting, setCredentialRequired, studyEligibility } from
 import { listReaders, readerProfileInputSchema, saveReaderProfile, setOnDuty } from "../../routing/reader-profiles";
 import { readerAccess } from "../../routing/reader-access";
 import { getRoutingConfig } from "../../core/settings";
+import { reassignStudy } from "../../routing/reassign";
 
 const admin = roleProcedure("admin");
 const staff = roleProcedure("admin", "scheduler", "chair");
@@ -38,6 +39,16 @@ export const routingRouter = createTRPCRouter({
   setMyDuty: roleProcedure("radiologist")
     .input(z.object({ onDuty: z.boolean() }))
     .mutation(({ ctx, input }) => setOnDuty(ctx.db, ctx.user.id, ctx.user.id, input.onDuty)),
+  /** Push mode: a scheduler gives an open study to another eligible reader, or back to nobody. */
+  reassign: roleProcedure("admin", "scheduler")
+    .input(
+      z.object({
+        studyId: id,
+        toUserId: id.nullable(),
+        reason: z.string().trim().min(3, "say why (at least 3 characters)").max(500),
+      }),
+    )
+    .mutation(({ ctx, input }) => reassignStudy(ctx.db, ctx.user, input.studyId, input.toUserId, input.reason)),
   /** Who may read a study and why (chairs, schedulers, admins). */
   studyEligibility: staff
     .input(z.object({ studyId: id }))

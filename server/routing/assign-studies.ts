@@ -1,0 +1,233 @@
+import type { Db } from "../db/client";
+import { Prisma } from "../db/generated/client";
+import { auditInsertSql } from "../core/audit";
+import { getRoutingConfig, getWorklistRules } from "../core/settings";
+import { WORKLIST_CHANNEL } from "../worklist/notify";
+import { readingOrderBySql } from "../worklist/reading-order-sql";
+import { chooseAssignee, type AssignableStudy, type Candidate } from "@/lib/routing/assignment";
+import { eligibility } from "@/lib/routing/eligibility";
+import { pushIsOn } from "@/lib/routing/routing-config";
+import { cachedReaders, forgetCoverage, routingContext } from "./reader-access";
+
+/** Only one process assigns at a time (a transaction-scoped advisory lock), so loads and caps hold. */
+const ASSIGN_LOCK = 52_817_003;
+/** "This shift", for balancing, until shift schedules say when a reader's shift began. */
+export const SHIFT_HOURS = 12;
+/** How many waiting studies one round assigns (most urgent first). */
+const ROUND = 200;
+/** Loads are re-read from the database this often; in between this process keeps them up to date itself. */
+const LOADS_MS = 30_000;
+
+type Loads = Map<string, { shiftRvu: number; openRvu: number }>;
+let loads: { at: number; byReader: Loads } | null = null;
+
+/** Forget the cached loads (tests; or after assignments changed outside this process's rounds). */
+export function forgetLoads() {
+  loads = null;
+}
+
+async function readLoads(tx: Prisma.TransactionClient, now: Date): Promise<Loads> {
+  if (loads && Date.now() - loads.at < LOADS_MS) return loads.byReader;
+  const since = new Date(now.getTime() - SHIFT_HOURS * 3_600_000);
+  const rows = await tx.$queryRaw<{ id: string; shift: number; open: number }[]>`
+    SELECT "assignedToId" AS id,
+           coalesce(sum("workRvu") FILTER (WHERE "assignedAt" >= ${since}), 0)::float8 AS shift,
+           coalesce(sum("workRvu") FILTER (WHERE "dueAt" IS NOT NULL), 0)::float8 AS open
+      FROM "Study"
+     WHERE "assignedToId" IS NOT NULL AND ("assignedAt" >= ${since} OR "dueAt" IS NOT NULL)
+     GROUP BY 1`;
+  loads = { at: Date.now(), byReader: new Map(rows.map((r) => [r.id, { shiftRvu: r.shift, openRvu: r.open }])) };
+  return loads.byReader;
+}
+
+type WaitingRow = AssignableStudy;
+
+/**
+ * Hands back the open assignments of `userIds` (off duty, claim lapsed, no longer eligible),
+ * except a study the reader is reading right now: audited and NOTIFYed in one statement.
+ */
+async function handBack(
+  tx: Prisma.TransactionClient,
+  where: Prisma.Sql,
+  why: string,
+  now: Date,
+  claimTimeoutMinutes: number,
+): Promise<number> {
+  const fresh = new Date(now.getTime() - claimTimeoutMinutes * 60_000);
+  const [row] = await tx.$queryRaw<[{ n: bigint }]>`
+    WITH released AS (
+      UPDATE "Study" s SET "assignedToId" = NULL, "assignedAt" = NULL
+       WHERE s."dueAt" IS NOT NULL AND ${where}
+         AND NOT (s."readingState" = 'CLAIMED' AND s."claimedById" = s."assignedToId" AND s."claimHeartbeatAt" >= ${fresh})
+      RETURNING s.id, s."assignedToId"
+    ),
+    audited AS (${auditInsertSql("released", { actorId: null, action: "study.unassigned", details: { why }, at: now })}),
+    notified AS (SELECT pg_notify(${WORKLIST_CHANNEL}, json_build_object('type', 'assigned', 'studyId', "studyId")::text) FROM audited)
+    SELECT count(*) AS n FROM notified`;
+  if (Number(row.n) > 0) forgetLoads();
+  return Number(row.n);
+}
+
+/**
+ * One round of push assignment (server/jobs/assignment.ts runs it on worklist events and every
+ * few seconds): hands back what off-duty, away (claim lapsed) or no-longer-eligible readers
+ * hold, then assigns waiting open studies, most urgent first, with lib/routing/assignment.ts's
+ * choice. Each study is assigned with a conditional UPDATE (still unassigned), under a lock
+ * that lets one process assign at a time: no study is assigned twice. While push is off,
+ * any open assignments are handed back.
+ */
+export async function assignOpenStudies(
+  db: Db,
+  now = new Date(),
+  options: { checkEligibility?: boolean } = {},
+): Promise<{ assigned: number; handedBack: number }> {
+  const [config, rules] = await Promise.all([getRoutingConfig(db), getWorklistRules(db)]);
+  if (!pushIsOn(config)) {
+    const any = await db.$queryRaw<unknown[]>`
+      SELECT 1 FROM "Study" WHERE "assignedToId" IS NOT NULL AND "dueAt" IS NOT NULL LIMIT 1`;
+    if (any.length === 0) return { assigned: 0, handedBack: 0 };
+    const handedBack = await db.$transaction((tx) =>
+      handBack(tx, Prisma.sql`s."assignedToId" IS NOT NULL`, "push assignment is off", now, rules.claimTimeoutMinutes),
+    );
+    return { assigned: 0, handedBack };
+  }
+  const [ctx, readers] = await Promise.all([routingContext(db, now), cachedReaders(db, now)]);
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ASSIGN_LOCK})`;
+      let handedBack = 0;
+      // A reader whose claim lapsed has walked away: the claim is freed, they go off duty (audited),
+      // and what was assigned to them goes back out below. They come back with the duty switch.
+      const lapsedBefore = new Date(now.getTime() - rules.claimTimeoutMinutes * 60_000);
+      const away = await tx.$queryRaw<{ userId: string }[]>`
+        WITH old AS (
+          SELECT s.id, s."claimedById" AS who FROM "Study" s
+           WHERE s."readingState" = 'CLAIMED' AND s."claimHeartbeatAt" < ${lapsedBefore} FOR UPDATE
+        ),
+        freed AS (
+          UPDATE "Study" s SET "readingState" = 'UNREAD', "claimedById" = NULL, "claimedAt" = NULL, "claimHeartbeatAt" = NULL
+            FROM old WHERE s.id = old.id RETURNING s.id, old.who
+        ),
+        audited AS (${auditInsertSql("freed", { actorId: null, action: "study.claim-lapsed", details: {}, at: now })}),
+        off AS (
+          INSERT INTO "ReaderProfile" ("userId", "onDuty", "updatedAt")
+          SELECT DISTINCT who, false, ${now}::timestamp FROM freed WHERE who IS NOT NULL AND (SELECT count(*) FROM audited) >= 0
+          ON CONFLICT ("userId") DO UPDATE SET "onDuty" = false, "updatedAt" = EXCLUDED."updatedAt"
+          RETURNING "userId"
+        ),
+        off_audited AS (
+          INSERT INTO "AuditEvent" (id, at, "actorId", action, details)
+          SELECT gen_random_uuid()::text, ${now}, NULL, 'reader.off-duty', jsonb_build_object('userId', "userId", 'why', 'their open case lapsed') FROM off
+          RETURNING 1
+        )
+        SELECT "userId" FROM off WHERE (SELECT count(*) FROM off_audited) >= 0`;
+      if (away.length) forgetCoverage();
+      const offDuty = [...readers.filter((r) => !r.onDuty).map((r) => r.userId), ...away.map((a) => a.userId)];
+      if (offDuty.length)
+        handedBack += await handBack(
+          tx,
+          Prisma.sql`s."assignedToId" = ANY(${offDuty}::text[])`,
+          "reader went off duty",
+          now,
+          rules.claimTimeoutMinutes,
+        );
+      if (options.checkEligibility) {
+        const held = await tx.$queryRaw<(WaitingRow & { assignedToId: string })[]>`
+          SELECT s.id, s."assignedToId", s."routedGroup", s."sourceId", s.modalities, s."bodyPart",
+                 s."orderPriority"::text AS "orderPriority", s."aiStatus"::text AS "aiStatus", s."firstSeenAt", s."patientId",
+                 coalesce(s."workRvu", 0) AS "workRvu"
+            FROM "Study" s WHERE s."assignedToId" IS NOT NULL AND s."dueAt" IS NOT NULL`;
+        const byId = new Map(readers.map((r) => [r.userId, r]));
+        const lost = held
+          .filter((s) => {
+            const r = byId.get(s.assignedToId);
+            return !r || !eligibility(r, s, ctx).eligible;
+          })
+          .map((s) => s.id);
+        if (lost.length)
+          handedBack += await handBack(
+            tx,
+            Prisma.sql`s.id = ANY(${lost}::text[])`,
+            "reader no longer eligible",
+            now,
+            rules.claimTimeoutMinutes,
+          );
+      }
+
+      const fresh = new Date(now.getTime() - rules.claimTimeoutMinutes * 60_000);
+      const waiting = await tx.$queryRaw<WaitingRow[]>`
+        SELECT s.id, s."routedGroup", s."sourceId", s.modalities, s."bodyPart", s."orderPriority"::text AS "orderPriority",
+               s."aiStatus"::text AS "aiStatus", s."firstSeenAt", s."patientId", coalesce(s."workRvu", 0)::float8 AS "workRvu"
+          FROM "Study" s
+         WHERE s."assignedToId" IS NULL AND s."dueAt" IS NOT NULL
+           AND NOT (s."readingState" = 'CLAIMED' AND s."claimHeartbeatAt" >= ${fresh})
+         ORDER BY ${readingOrderBySql(now)} LIMIT ${ROUND}`;
+      if (waiting.length === 0) return { assigned: 0, handedBack };
+
+      const byReader = await readLoads(tx, now);
+      const reading = new Map(
+        (
+          await tx.$queryRaw<{ id: string; since: Date }[]>`
+          SELECT s."claimedById" AS id, min(s."claimedAt") AS since FROM "Study" s
+           WHERE s."readingState" = 'CLAIMED' AND s."claimHeartbeatAt" >= ${fresh} GROUP BY 1`
+        ).map((r) => [r.id, r.since]),
+      );
+      const patients = [...new Set(waiting.map((s) => s.patientId).filter((p): p is string => !!p))];
+      const withPatient = new Map(
+        (patients.length
+          ? await tx.$queryRaw<{ patientId: string; sourceId: string; userId: string }[]>`
+              SELECT DISTINCT ON (s."patientId", s."sourceId") s."patientId", s."sourceId", s."assignedToId" AS "userId"
+                FROM "Study" s
+               WHERE s."patientId" = ANY(${patients}::text[]) AND s."dueAt" IS NOT NULL AND s."assignedToId" IS NOT NULL
+               ORDER BY s."patientId", s."sourceId", s."assignedAt" DESC`
+          : []
+        ).map((r) => [`${r.patientId}|${r.sourceId}`, r.userId]),
+      );
+      const candidates: Candidate[] = readers
+        .filter((r) => r.onDuty && !offDuty.includes(r.userId))
+        .map((r) => ({
+          reader: r,
+          capRvu: r.capRvu ?? null,
+          shiftRvu: byReader.get(r.userId)?.shiftRvu ?? 0,
+          openRvu: byReader.get(r.userId)?.openRvu ?? 0,
+          readingSince: reading.get(r.userId) ?? null,
+        }));
+
+      const chosen: { id: string; userId: string; why: string }[] = [];
+      for (const study of waiting) {
+        const patientKey = study.patientId ? `${study.patientId}|${study.sourceId}` : null;
+        const pick = chooseAssignee(study, candidates, ctx, patientKey ? (withPatient.get(patientKey) ?? null) : null);
+        if (!pick) continue;
+        chosen.push({ id: study.id, userId: pick.userId, why: pick.reason });
+        const c = candidates.find((x) => x.reader.userId === pick.userId)!;
+        c.shiftRvu += study.workRvu;
+        c.openRvu += study.workRvu;
+        if (patientKey) withPatient.set(patientKey, pick.userId);
+      }
+      if (chosen.length === 0) return { assigned: 0, handedBack };
+      const values = Prisma.join(chosen.map((c) => Prisma.sql`(${c.id}, ${c.userId}, ${c.why})`));
+      const [row] = await tx.$queryRaw<[{ n: bigint }]>`
+        WITH v(id, uid, why) AS (VALUES ${values}),
+        assigned AS (
+          UPDATE "Study" s SET "assignedToId" = v.uid, "assignedAt" = ${now}
+            FROM v WHERE s.id = v.id AND s."assignedToId" IS NULL AND s."dueAt" IS NOT NULL
+          RETURNING s.id, v.uid, v.why
+        ),
+        audited AS (${auditInsertSql("assigned", {
+          actorId: null,
+          action: "study.assigned",
+          at: now,
+          detailsPerRow: Prisma.sql`jsonb_build_object('to', uid, 'why', why)`,
+        })}),
+        notified AS (
+          SELECT pg_notify(${WORKLIST_CHANNEL}, json_build_object('type', 'assigned', 'studyId', a.id, 'assignedTo', a.uid)::text)
+            FROM assigned a WHERE (SELECT count(*) FROM audited) >= 0
+        )
+        SELECT count(*) AS n FROM notified`;
+      // Keep this process's loads in step with what it just assigned.
+      for (const c of candidates) byReader.set(c.reader.userId, { shiftRvu: c.shiftRvu, openRvu: c.openRvu });
+      return { assigned: Number(row.n), handedBack };
+    },
+    { timeout: 60_000 },
+  );
+}

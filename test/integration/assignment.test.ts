@@ -1,0 +1,271 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { makeOfflineSource, makeUser, resetDatabase, testDb } from "../support/db";
+import { saveSetting } from "@/server/core/settings";
+import { refreshPriorities } from "@/server/worklist/refresh-priority";
+import { listWorklist } from "@/server/worklist/list-worklist";
+import { claimNextCase, claimStudy } from "@/server/worklist/claims";
+import { readingScope } from "@/server/routing/reading-scope";
+import { forgetCoverage } from "@/server/routing/reader-access";
+import { saveReaderProfile, setOnDuty } from "@/server/routing/reader-profiles";
+import { assignOpenStudies, forgetLoads } from "@/server/routing/assign-studies";
+import { reassignStudy } from "@/server/routing/reassign";
+import { routingConfigSchema, type RoutingConfig } from "@/lib/routing/routing-config";
+import { NO_FILTERS } from "@/lib/worklist-filters";
+import type { CurrentUser } from "@/server/auth/current-user";
+
+let source: string;
+let admin: CurrentUser;
+let n = 0;
+
+const config = (assignment: "pull" | "push" = "push"): RoutingConfig =>
+  routingConfigSchema.parse({
+    groups: [
+      { key: "neuro", label: "Neuro" },
+      { key: "general", label: "General" },
+    ],
+    rules: [{ id: "head", name: "CT HEAD", group: "neuro", modalities: ["CT"], bodyParts: ["HEAD"] }],
+    defaultGroup: "general",
+    assignment,
+  });
+
+async function addStudy(
+  f: { bodyPart?: string; modality?: string; patientId?: string; stat?: boolean; critical?: boolean } = {},
+) {
+  n += 1;
+  const s = await testDb().study.create({
+    data: {
+      sourceId: source,
+      studyInstanceUid: `1.2.826.88.${n}`,
+      accessionNumber: `P${n}`,
+      patientId: f.patientId ?? `MRN${n}`,
+      modalities: [f.modality ?? "CT"],
+      bodyPart: f.bodyPart ?? "HEAD",
+      orderPriority: f.stat ? "STAT" : "ROUTINE",
+      patientLocation: "ED",
+      firstSeenAt: new Date(Date.now() - 60_000),
+      ...(f.critical
+        ? {
+            aiStatus: "critical",
+            aiFinding: "bleed",
+            aiProbability: 0.9,
+            aiModelId: "m",
+            aiModelVersion: "1",
+            scoredAt: new Date(),
+          }
+        : {}),
+    },
+  });
+  await refreshPriorities(testDb(), [s.id]);
+  return s;
+}
+
+async function reader(groups: string[], capRvu: number | null = null) {
+  const u = await makeUser(["radiologist"]);
+  await saveReaderProfile(testDb(), admin.id, {
+    userId: u.id,
+    trainee: false,
+    capRvu,
+    memberships: groups.map((group) => ({ group, modalities: [], bodyParts: [] })),
+    credentials: [],
+  });
+  return u;
+}
+
+const assignee = async (id: string) =>
+  (await testDb().study.findUniqueOrThrow({ where: { id }, select: { assignedToId: true } })).assignedToId;
+
+beforeEach(async () => {
+  await resetDatabase();
+  source = await makeOfflineSource();
+  admin = await makeUser(["admin"]);
+  await saveSetting(testDb(), admin.id, "routing", config());
+  forgetCoverage();
+  forgetLoads();
+});
+
+describe("push assignment", () => {
+  it("balances RVUs: greedy least-load keeps any two readers within one study's RVUs of each other", async () => {
+    const readers = [await reader(["neuro"]), await reader(["neuro"]), await reader(["neuro"])];
+    // CT head 0.85, MR head 1.48, CT other 1.0 in the starter table (all routed to neuro by a catch-all rule below).
+    await saveSetting(testDb(), admin.id, "routing", {
+      ...config(),
+      rules: [{ ...config().rules[0]!, modalities: [], bodyParts: [] }],
+    });
+    const kinds = [
+      { modality: "CT", bodyPart: "HEAD" },
+      { modality: "MR", bodyPart: "HEAD" },
+      { modality: "CT", bodyPart: "PELVIS" },
+    ];
+    for (let i = 0; i < 30; i++) await addStudy(kinds[i % 3]);
+    const r = await assignOpenStudies(testDb());
+    expect(r.assigned).toBe(30);
+    const totals = await testDb().$queryRaw<{ id: string; rvu: number }[]>`
+      SELECT "assignedToId" AS id, sum("workRvu")::float8 AS rvu FROM "Study" GROUP BY 1`;
+    expect(totals.map((t) => t.id).sort()).toEqual(readers.map((u) => u.id).sort());
+    const rvus = totals.map((t) => t.rvu);
+    expect(Math.max(...rvus) - Math.min(...rvus)).toBeLessThanOrEqual(1.48 + 1e-9);
+    // 30 studies: 10 × (0.85 + 1.48 + 1.0) = 33.3 RVUs in all.
+    expect(rvus.reduce((a, b) => a + b, 0)).toBeCloseTo(33.3, 6);
+  });
+
+  it("respects caps, lets STAT and AI-critical studies bypass them, and leaves what nobody can take unassigned", async () => {
+    const capped = await reader(["neuro"], 1);
+    await addStudy(); // 0.85: fits the cap
+    const second = await addStudy(); // 0.85 more: over the cap
+    await assignOpenStudies(testDb());
+    const assigned = await testDb().study.findMany({ where: { assignedToId: capped.id } });
+    expect(assigned).toHaveLength(1);
+    expect(await assignee(second.id)).toBeNull();
+    const stat = await addStudy({ stat: true });
+    const critical = await addStudy({ critical: true });
+    await assignOpenStudies(testDb());
+    expect(await assignee(stat.id)).toBe(capped.id);
+    expect(await assignee(critical.id)).toBe(capped.id);
+    expect(await assignee(second.id)).toBeNull();
+  });
+
+  it("sends a critical study to a free reader, or to the one on their case longest when everyone is reading", async () => {
+    const a = await reader(["neuro"]);
+    const b = await reader(["neuro"]);
+    // a reads something, so b is free.
+    const held = await addStudy({ bodyPart: "HEAD" });
+    await assignOpenStudies(testDb());
+    const holder = (await assignee(held.id))!;
+    const other = holder === a.id ? b : a;
+    const me = holder === a.id ? a : b;
+    expect(await claimNextCase(testDb(), me, NO_FILTERS, new Date(), await readingScope(testDb(), me))).toMatchObject({
+      studyId: held.id,
+    });
+    const critical = await addStudy({ critical: true });
+    await assignOpenStudies(testDb());
+    expect(await assignee(critical.id)).toBe(other.id);
+  });
+
+  it("keeps a patient's studies together (CT head and CT cervical spine from the ED)", async () => {
+    await reader(["neuro", "general"]);
+    await reader(["neuro", "general"]);
+    await reader(["neuro", "general"]);
+    const head = await addStudy({ patientId: "MRN-ED-1", bodyPart: "HEAD" });
+    const spine = await addStudy({ patientId: "MRN-ED-1", bodyPart: "CSPINE" });
+    const others = [await addStudy({ bodyPart: "HEAD" }), await addStudy({ bodyPart: "HEAD" })];
+    await assignOpenStudies(testDb());
+    expect(await assignee(spine.id)).toBe(await assignee(head.id));
+    expect(others.length).toBe(2);
+  });
+
+  it("a reader going off duty hands their unread assignments back out; a scheduler reassigns live, audited", async () => {
+    const a = await reader(["neuro"]);
+    const b = await reader(["neuro"]);
+    const studies = [await addStudy(), await addStudy(), await addStudy(), await addStudy()];
+    await assignOpenStudies(testDb());
+    const owners = await Promise.all(studies.map((s) => assignee(s.id)));
+    expect(owners.filter((o) => o === a.id).length).toBe(2); // least load: two each
+    await setOnDuty(testDb(), a.id, a.id, false);
+    const r = await assignOpenStudies(testDb());
+    expect(r.handedBack).toBeGreaterThan(0);
+    for (const s of studies) expect(await assignee(s.id)).toBe(b.id);
+
+    await setOnDuty(testDb(), a.id, a.id, true);
+    const scheduler = await makeUser(["scheduler"]);
+    await reassignStudy(testDb(), scheduler, studies[0]!.id, a.id, "evening out the load");
+    expect(await assignee(studies[0]!.id)).toBe(a.id);
+    const event = await testDb().auditEvent.findFirst({
+      where: { action: "study.reassigned", studyId: studies[0]!.id },
+    });
+    expect(event).toMatchObject({
+      actorId: scheduler.id,
+      details: { from: b.id, to: a.id, reason: "evening out the load" },
+    });
+    // Nobody else's list shows it; a's list shows it first, saying so.
+    const aRows = (
+      await listWorklist(testDb(), a.id, {
+        filters: NO_FILTERS,
+        limit: 50,
+        offset: 0,
+        scope: await readingScope(testDb(), a),
+      })
+    ).rows;
+    expect(aRows[0]).toMatchObject({ id: studies[0]!.id, reasons: expect.arrayContaining(["assigned to you"]) });
+    const bIds = (
+      await listWorklist(testDb(), b.id, {
+        filters: NO_FILTERS,
+        limit: 50,
+        offset: 0,
+        scope: await readingScope(testDb(), b),
+      })
+    ).rows.map((x) => x.id);
+    expect(bIds).not.toContain(studies[0]!.id);
+    // Reassigning to someone not eligible is refused with the reason.
+    const outsider = await reader(["general"]);
+    await expect(reassignStudy(testDb(), scheduler, studies[1]!.id, outsider.id, "try")).rejects.toThrow(
+      "may not read this study: not in the Neuro group",
+    );
+    // Claiming a study assigned to someone else is refused.
+    await expect(
+      claimStudy(testDb(), b, studies[0]!.id, {
+        filters: NO_FILTERS,
+        reason: "want it",
+        scope: await readingScope(testDb(), b),
+      }),
+    ).rejects.toThrow("assigned to another reader");
+  });
+
+  it("a lapsed claim frees the case, puts the reader off duty and hands their assignments back", async () => {
+    const a = await reader(["neuro"]);
+    const b = await reader(["neuro"]);
+    const s1 = await addStudy();
+    const s2 = await addStudy();
+    await assignOpenStudies(testDb());
+    // Give both to a, and let a open one and walk away.
+    for (const s of [s1, s2]) await reassignStudy(testDb(), admin, s.id, a.id, "test");
+    const claimed = await claimNextCase(testDb(), a, NO_FILTERS, new Date(), await readingScope(testDb(), a));
+    if (!("studyId" in claimed)) throw new Error("a should get a case");
+    const later = new Date(Date.now() + 16 * 60_000); // past the 15-minute claim timeout
+    await assignOpenStudies(testDb(), later);
+    const profile = await testDb().readerProfile.findUniqueOrThrow({ where: { userId: a.id } });
+    expect(profile.onDuty).toBe(false);
+    expect(await assignee(s1.id)).toBe(b.id);
+    expect(await assignee(s2.id)).toBe(b.id);
+    expect((await testDb().study.findUniqueOrThrow({ where: { id: claimed.studyId } })).readingState).toBe("UNREAD");
+  });
+
+  it("Next case takes the reader's own assignments first, and never another reader's", async () => {
+    const a = await reader(["neuro"]);
+    const b = await reader(["neuro"]);
+    const s1 = await addStudy({ stat: true });
+    const s2 = await addStudy();
+    await assignOpenStudies(testDb());
+    await reassignStudy(testDb(), admin, s1.id, b.id, "test");
+    await reassignStudy(testDb(), admin, s2.id, a.id, "test");
+    // s1 is STAT (first in the plain order) but b's: a gets s2.
+    expect(await claimNextCase(testDb(), a, NO_FILTERS, new Date(), await readingScope(testDb(), a))).toMatchObject({
+      studyId: s2.id,
+    });
+  });
+
+  it("switching push off hands every open assignment back", async () => {
+    await reader(["neuro"]);
+    const s = await addStudy();
+    await assignOpenStudies(testDb());
+    expect(await assignee(s.id)).not.toBeNull();
+    await saveSetting(testDb(), admin.id, "routing", config("pull"));
+    expect(await assignOpenStudies(testDb())).toEqual({ assigned: 0, handedBack: 1 });
+    expect(await assignee(s.id)).toBeNull();
+  });
+
+  it("under concurrency (100 arrivals, 50 readers, rounds in parallel) each study is assigned exactly once", async () => {
+    for (let i = 0; i < 50; i++) await reader(i % 2 ? ["neuro"] : ["general"]);
+    const arrivals = [];
+    for (let i = 0; i < 100; i++) arrivals.push(await addStudy({ bodyPart: i % 2 ? "HEAD" : "CHEST" }));
+    await Promise.all(Array.from({ length: 6 }, () => assignOpenStudies(testDb())));
+    const events = await testDb().auditEvent.groupBy({
+      by: ["studyId"],
+      where: { action: "study.assigned" },
+      _count: { _all: true },
+    });
+    expect(events).toHaveLength(100);
+    expect(events.every((e) => e._count._all === 1)).toBe(true);
+    const unassigned = await testDb().study.count({ where: { assignedToId: null } });
+    expect(unassigned).toBe(0);
+  });
+});
