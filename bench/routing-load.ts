@@ -8,11 +8,14 @@ import { cachedPlan, createDb, hotQuery } from "../server/db/client";
 import { Prisma } from "../server/db/generated/client";
 import { listWorklist } from "../server/worklist/list-worklist";
 import { claimNextCase } from "../server/worklist/claims";
-import { refreshAllOpenPriorities } from "../server/worklist/refresh-priority";
+import { refreshAllOpenPriorities, refreshPriorities } from "../server/worklist/refresh-priority";
 import { saveSetting } from "../server/core/settings";
 import { readingScope } from "../server/routing/reading-scope";
 import { routingConfigSchema } from "../lib/routing/routing-config";
 import { NO_FILTERS } from "../lib/worklist-filters";
+import { assignOpenStudies, forgetLoads } from "../server/assignment/assign-studies";
+import { chooseAssignee, type Candidate } from "../lib/routing/assignment";
+import { STARTER_RVU_TABLE } from "../lib/routing/rvu";
 import { summarise } from "./summarise";
 import { seedBenchStudies } from "./seed-studies";
 
@@ -54,7 +57,7 @@ await db.$executeRawUnsafe(`
   SELECT 'u' || g, g % 10 = 9, g % 7 <> 6, now() FROM generate_series(0, ${READERS - 1}) g`);
 await db.$executeRawUnsafe(`
   INSERT INTO "ReaderGroupMembership" ("userId", "groupKey", modalities, "bodyParts")
-  SELECT 'u' || g, 'g' || (g % ${GROUPS}), CASE WHEN g % 5 = 4 THEN ARRAY['CT','MR'] ELSE ARRAY[]::text[] END, ARRAY[]::text[]
+  SELECT 'u' || g, 'g' || (g % ${GROUPS}), CASE WHEN g % 20 = 4 THEN ARRAY['CT','MR'] ELSE ARRAY[]::text[] END, ARRAY[]::text[]
     FROM generate_series(0, ${READERS - 1}) g`);
 await db.$executeRawUnsafe(`
   INSERT INTO "ReaderCredential" ("userId", "sourceId", "expiresOn")
@@ -87,7 +90,7 @@ const page = (i: number) => async () =>
     scope: await readingScope(db, userOf(i)),
   });
 const firstPage = await repeat(50, page(3));
-const firstPageRestricted = await repeat(50, page(4)); // privileges CT and MR only
+const firstPageRestricted = await repeat(50, page(4)); // privileges CT and MR only (half of group 4's readers)
 const firstPageTrainee = await repeat(50, page(9));
 const scopeOnly = await repeat(200, () => readingScope(db, userOf(3)));
 // Every group overflowing after 2 h: with this backlog (up to 20 h old) an attending's list spans all ten groups.
@@ -131,6 +134,78 @@ await Promise.all(
   }),
 );
 
+// Push mode at the same scale. Steady state first: the backlog already assigned, each study to
+// a reader of its group (SQL), then one settling round hands back what off-duty readers hold.
+await saveSetting(db, "u0", "routing", { ...config, assignment: "push" });
+await db.$executeRawUnsafe(`
+  UPDATE "Study" s SET "assignedToId" = 'u' || ((abs(hashtext(s.id)) % 50) * 10 + substring(s."routedGroup" from 2)::int),
+         "assignedAt" = now() - interval '1 hour'
+   WHERE s."dueAt" IS NOT NULL AND s."readingState" <> 'CLAIMED'`);
+await db.$executeRawUnsafe(`VACUUM ANALYZE "Study"`);
+forgetLoads();
+// Settle: rounds until the handed-back backlog is reassigned (a worker does this within seconds of a change).
+const settle = { rounds: 0, assigned: 0, handedBack: 0 };
+for (;;) {
+  const r = await assignOpenStudies(db, new Date(), { checkEligibility: false });
+  settle.rounds += 1;
+  settle.assigned += r.assigned;
+  settle.handedBack += r.handedBack;
+  if (r.assigned === 0 || settle.rounds >= 500) break;
+}
+const arrivalTimes: number[] = [];
+for (let i = 0; i < 200; i++) {
+  const id = `arrival${i}`;
+  await db.$executeRawUnsafe(`
+    INSERT INTO "Study" (id, "sourceId", "studyInstanceUid", "accessionNumber", "patientId", modalities, "bodyPart",
+      description, "orderPriority", "patientLocation", "firstSeenAt", "updatedAt")
+    VALUES ('${id}', 'bench', '9.9.${i}', 'ARR${i}', 'MRNA${i}', ARRAY['CT'], 'HEAD', 'KIND${i % GROUPS}', 'ROUTINE', 'ED', now(), now())`);
+  await refreshPriorities(db, [id], undefined, { ...config, assignment: "push" });
+  arrivalTimes.push(await time(() => assignOpenStudies(db)));
+}
+const arrivalsAssigned = await db.study.count({
+  where: { id: { startsWith: "arrival" }, assignedToId: { not: null } },
+});
+
+// Balance over a shift: 1,000 arrivals with the starter table's mix, one at a time, to 20
+// attendings of one group, through the same choice the rounds make (lib/routing/assignment.ts).
+const mix = STARTER_RVU_TABLE.rows.filter((r) => r.bodyPart !== null);
+const shiftReaders: Candidate[] = Array.from({ length: 20 }, (_, i) => ({
+  reader: {
+    userId: `s${i}`,
+    name: `S${i}`,
+    trainee: false,
+    onDuty: true,
+    memberships: [{ group: "g0", modalities: [], bodyParts: [] }],
+    credentials: [],
+  },
+  capRvu: null,
+  shiftRvu: 0,
+  openRvu: 0,
+  readingSince: null,
+}));
+const shiftCtx = { config, sites: new Map(), covered: new Set(["g0|bench"]), now: new Date() };
+let seed = 7;
+const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+for (let i = 0; i < 1000; i++) {
+  const row = mix[Math.floor(rand() * mix.length)]!;
+  const study = {
+    id: `x${i}`,
+    routedGroup: "g0",
+    sourceId: "bench",
+    modalities: [row.modality],
+    bodyPart: row.bodyPart,
+    orderPriority: "ROUTINE",
+    aiStatus: null,
+    firstSeenAt: new Date(),
+    patientId: null,
+    workRvu: row.rvu,
+  };
+  const pick = chooseAssignee(study, shiftReaders, shiftCtx)!;
+  shiftReaders.find((c) => c.reader.userId === pick.userId)!.shiftRvu += row.rvu;
+}
+const shiftTotals = shiftReaders.map((c) => c.shiftRvu);
+const meanShift = shiftTotals.reduce((a, b) => a + b, 0) / shiftTotals.length;
+
 await db.$disconnect();
 await database.drop();
 console.log(
@@ -157,7 +232,23 @@ console.log(
         ...summarise(claimTimes),
       },
       claimsOutsideReadersGroup: wrongGroup.length,
-      targets: { eligibleFirstPageP95: 30, nextCaseP95: 20 },
+      push: {
+        settlingRound: settle,
+        assignArrivalMs: {
+          note: "one round per arrival (the worker runs one per NOTIFY), backlog of 100k already assigned",
+          arrivals: arrivalTimes.length,
+          assigned: arrivalsAssigned,
+          ...summarise(arrivalTimes),
+        },
+        shiftBalance: {
+          note: "1,000 arrivals (starter-table mix) to 20 attendings, least RVUs this shift",
+          minRvu: Math.round(Math.min(...shiftTotals) * 100) / 100,
+          maxRvu: Math.round(Math.max(...shiftTotals) * 100) / 100,
+          spreadPercentOfMean:
+            Math.round(((Math.max(...shiftTotals) - Math.min(...shiftTotals)) / meanShift) * 1000) / 10,
+        },
+      },
+      targets: { eligibleFirstPageP95: 30, nextCaseP95: 20, assignArrivalP95: 20, shiftBalanceSpreadPercent: 10 },
     },
     null,
     2,

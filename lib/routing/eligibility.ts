@@ -50,11 +50,15 @@ export function mayReadAt(reader: ReaderAccess, site: Site | undefined, now: Dat
   return reader.credentials.some((c) => c.sourceId === site.id && credentialValid(c, now));
 }
 
-export const coverageKey = (group: string, sourceId: string) => `${group}|${sourceId}`;
+/** A coverage entry: "group|site", or "group|site|attending" for a pair some attending covers. */
+export const coverageKey = (group: string, sourceId: string, attending = false) =>
+  `${group}|${sourceId}${attending ? "|attending" : ""}`;
 
 /**
  * The (group, site) pairs covered by at least one on-duty reader who is in the group and
- * may read at the site. A study whose pair is not covered overflows. (Per-modality
+ * may read at the site, and (the "|attending" entries) those covered by an attending, since
+ * trainees do not read STAT and AI-critical studies. A study whose pair is not covered (for
+ * STAT and AI-critical studies: by an attending) overflows. (Per-modality
  * privileges are not looked at here: a group covered only by readers restricted to other
  * modalities relies on the group's overflow time.)
  */
@@ -63,7 +67,11 @@ export function coverage(readers: readonly ReaderAccess[], sites: readonly Site[
   for (const r of readers) {
     if (!r.onDuty) continue;
     for (const site of sites)
-      if (mayReadAt(r, site, now)) for (const m of r.memberships) covered.add(coverageKey(m.group, site.id));
+      if (mayReadAt(r, site, now))
+        for (const m of r.memberships) {
+          covered.add(coverageKey(m.group, site.id));
+          if (!r.trainee) covered.add(coverageKey(m.group, site.id, true));
+        }
   }
   return covered;
 }
@@ -100,8 +108,8 @@ function ownGroup(reader: ReaderAccess, study: EligibilityStudy, ctx: RoutingCon
 export function overflowReason(study: EligibilityStudy, ctx: RoutingContext): string | null {
   const group = studyGroup(ctx.config, study);
   const label = groupLabel(ctx.config, group);
-  if (!ctx.covered.has(coverageKey(group, study.sourceId)))
-    return `overflow: no ${label} reader on duty${ctx.sites.get(study.sourceId)?.credentialRequired ? ` for ${ctx.sites.get(study.sourceId)?.name}` : ""}`;
+  if (!ctx.covered.has(coverageKey(group, study.sourceId, needsAttending(study))))
+    return `overflow: no ${label} ${needsAttending(study) ? "attending" : "reader"} on duty${ctx.sites.get(study.sourceId)?.credentialRequired ? ` for ${ctx.sites.get(study.sourceId)?.name}` : ""}`;
   const minutes = ctx.config.groups.find((g) => g.key === group)?.overflowMinutes ?? null;
   if (minutes !== null && study.firstSeenAt.getTime() + minutes * 60_000 <= ctx.now.getTime())
     return `overflow: waiting over ${minutes} min for ${label}`;

@@ -5,7 +5,7 @@ import { seriesRecordFromQido, type SeriesRecord, type StudyRecord } from "@/lib
 import { recordAudit } from "../core/audit";
 import { log } from "../log";
 import { refreshPriorities } from "../worklist/refresh-priority";
-import { notifyWorklist } from "../worklist/notify";
+import { notifyWorklist } from "../core/worklist-events";
 import { notifyNewRevision } from "./revisions";
 
 export type UpsertOutcome = "created" | "updated" | "unchanged";

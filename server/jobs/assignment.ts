@@ -2,8 +2,8 @@ import type { Db } from "../db/client";
 import { log } from "../log";
 import { listenToChannels } from "../db/listen";
 import { SETTINGS_CHANNEL } from "../core/settings";
-import { WORKLIST_CHANNEL } from "../worklist/notify";
-import { assignOpenStudies } from "../routing/assign-studies";
+import { WORKLIST_CHANNEL } from "../core/worklist-events";
+import { assignOpenStudies } from "../assignment/assign-studies";
 
 const EVERY_MS = 2_000;
 

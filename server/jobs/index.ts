@@ -25,7 +25,7 @@ import { startAssignment } from "./assignment";
  *   source-watch        change feeds every 250 ms; queues due sweeps        source-watch.ts
  *   scoring dispatch    NOTIFY readnext_revisions (+ every 2 s)             scoring-jobs.ts
  *   priority refresh    NOTIFY readnext_settings; at start; on reconnect    priority-refresh.ts
- *   push assignment     NOTIFY readnext_worklist / _settings (+ every 2 s)  assignment.ts → routing/assign-studies.ts
+ *   push assignment     NOTIFY readnext_worklist / _settings (+ every 2 s)  assignment.ts → assignment/assign-studies.ts
  *   heartbeat           every 5 s                                           heartbeat.ts
  */
 

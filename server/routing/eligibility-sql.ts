@@ -47,6 +47,15 @@ export function eligibleSlices(reader: ReaderAccess, ctx: RoutingContext): Prism
       const uncovered = [...ctx.sites.keys()].filter((id) => !ctx.covered.has(coverageKey(g.key, id)));
       if (uncovered.length === ctx.sites.size && ctx.sites.size > 0) add(g.key, Prisma.sql`true`);
       else if (uncovered.length) add(g.key, Prisma.sql`s."sourceId" = ANY(${uncovered}::text[])`);
+      // STAT and AI-critical studies also overflow where only trainees cover the group.
+      const noAttending = [...ctx.sites.keys()].filter(
+        (id) => ctx.covered.has(coverageKey(g.key, id)) && !ctx.covered.has(coverageKey(g.key, id, true)),
+      );
+      if (noAttending.length)
+        add(
+          g.key,
+          Prisma.sql`s."sourceId" = ANY(${noAttending}::text[]) AND (s."orderPriority" = 'STAT' OR s."aiStatus" = 'critical')`,
+        );
       if (g.overflowMinutes !== null)
         add(g.key, Prisma.sql`s."firstSeenAt" <= ${new Date(now.getTime() - g.overflowMinutes * 60_000)}`);
     }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import { recordAudit } from "../core/audit";
 import { NotFoundError, InvalidRequestError } from "../core/errors";
-import { notifyWorklist } from "../worklist/notify";
+import { notifyWorklist } from "../core/worklist-events";
 import { getRoutingConfig } from "../core/settings";
 import { groupKeySchema } from "@/lib/routing/routing-config";
 import { credentialValid } from "@/lib/routing/eligibility";

@@ -5,7 +5,7 @@ import { getRoutingConfig, saveSetting } from "../core/settings";
 import { ruleProblems } from "@/lib/routing/rule-problems";
 import { eligibility, overflowReason } from "@/lib/routing/eligibility";
 import { pushIsOn, routingIsOn, type RoutingConfig } from "@/lib/routing/routing-config";
-import { notifyWorklist } from "../worklist/notify";
+import { notifyWorklist } from "../core/worklist-events";
 import { allReaderAccess, forgetCoverage, routingContext, sites } from "./reader-access";
 
 /** The routing setting as the admin page edits it, with the sites and what is wrong with the rules. */

@@ -2,7 +2,7 @@ import type { Db } from "../db/client";
 import { seriesApplies } from "@/lib/models/manifest";
 import type { LoadedModel } from "../models/model-session";
 import { refreshPriorities } from "../worklist/refresh-priority";
-import { notifyWorklist } from "../worklist/notify";
+import { notifyWorklist } from "../core/worklist-events";
 import { recordAudit } from "../core/audit";
 import type { ScoreJobData } from "../core/queues";
 

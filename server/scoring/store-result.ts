@@ -3,7 +3,7 @@ import { Prisma } from "../db/generated/client";
 import { summariseResults } from "@/lib/models/study-verdict";
 import { recordAudit } from "../core/audit";
 import { refreshPriorities } from "../worklist/refresh-priority";
-import { notifyWorklist } from "../worklist/notify";
+import { notifyWorklist } from "../core/worklist-events";
 import type { ScoreJobData } from "../core/queues";
 
 export type ResultToStore = {

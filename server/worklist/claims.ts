@@ -6,7 +6,7 @@ import { ConflictError, InvalidRequestError, NotAllowedError, NotFoundError } fr
 import { UNRESTRICTED, type ReadingScope } from "../routing/reading-scope";
 import { eligibility, type EligibilityStudy } from "@/lib/routing/eligibility";
 import { getWorklistRules } from "../core/settings";
-import { notifyWorklist, WORKLIST_CHANNEL, type WorklistEvent } from "./notify";
+import { notifyWorklist, WORKLIST_CHANNEL, type WorklistEvent } from "../core/worklist-events";
 import { activeClaimSql, filterSql, orderedIdsSql, type Slices } from "./worklist-query";
 import { duePartSql, MERGED_ORDER, pinnedPartsSql } from "./reading-order-sql";
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { env } from "../env";
 import { listenToChannels } from "../db/listen";
-import { WORKLIST_CHANNEL, type WorklistEvent } from "./notify";
+import { WORKLIST_CHANNEL, type WorklistEvent } from "../core/worklist-events";
 
 /**
  * One LISTEN connection per web server, fanned out to every open worklist's

@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import { recordAudit } from "../core/audit";
 import { NotFoundError } from "../core/errors";
-import { notifyWorklist } from "./notify";
+import { notifyWorklist } from "../core/worklist-events";
 import { refreshPriorities } from "./refresh-priority";
 
 export type OverrideInput = { kind: "pin"; reason: string } | { kind: "target"; minutes: number; reason: string };

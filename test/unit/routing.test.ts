@@ -173,7 +173,8 @@ const ctx = (covered: string[], over: Partial<RoutingContext> = {}): RoutingCont
   now: NOW,
   ...over,
 });
-const ALL = ["neuro|main", "neuro|north", "general|main", "general|north", "body|main", "body|north"];
+const PAIRS = ["neuro|main", "neuro|north", "general|main", "general|north", "body|main", "body|north"];
+const ALL = [...PAIRS, ...PAIRS.map((p) => `${p}|attending`)];
 
 describe("eligibility", () => {
   const table: [string, Partial<ReaderAccess>, Partial<EligibilityStudy>, boolean | string][] = [
@@ -244,7 +245,7 @@ describe("eligibility", () => {
   it("overflow: nobody on duty covers the group, or it waited past the group's overflow time", () => {
     const outsider = reader({ memberships: [{ group: "general", modalities: [], bodyParts: [] }] });
     expect(eligibility(outsider, open(), ctx(ALL)).eligible).toBe(false);
-    expect(eligibility(outsider, open(), ctx(ALL.filter((k) => k !== "neuro|main")))).toEqual({
+    expect(eligibility(outsider, open(), ctx(ALL.filter((k) => !k.startsWith("neuro|main"))))).toEqual({
       eligible: true,
       via: "overflow",
       reason: "overflow: no Neuro reader on duty",
@@ -280,6 +281,25 @@ describe("eligibility", () => {
         credentials: [{ sourceId: "north", expiresOn: new Date("2026-01-01T00:00:00Z") }],
       }),
     ];
-    expect([...coverage(readers, sites, NOW)].sort()).toEqual(["general|main", "neuro|main"]);
+    expect([...coverage(readers, sites, NOW)].sort()).toEqual([
+      "general|main",
+      "general|main|attending",
+      "neuro|main",
+      "neuro|main|attending",
+    ]);
+    const trainee = reader({ trainee: true });
+    expect([...coverage([trainee], sites, NOW)]).toEqual(["neuro|main"]);
+  });
+
+  it("where only trainees cover a group, its STAT and AI-critical studies overflow to the attendings", () => {
+    const outsider = reader({ memberships: [{ group: "general", modalities: [], bodyParts: [] }] });
+    const traineesOnly = ctx(ALL.filter((k) => k !== "neuro|main|attending"));
+    expect(eligibility(outsider, open({ orderPriority: "STAT" }), traineesOnly)).toEqual({
+      eligible: true,
+      via: "overflow",
+      reason: "overflow: no Neuro attending on duty",
+    });
+    expect(eligibility(outsider, open({ aiStatus: "critical" }), traineesOnly).eligible).toBe(true);
+    expect(eligibility(outsider, open(), traineesOnly).eligible).toBe(false);
   });
 });

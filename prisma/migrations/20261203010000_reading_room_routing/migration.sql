@@ -47,4 +47,4 @@ CREATE INDEX "Study_unassigned_open_idx" ON "Study"("firstSeenAt") WHERE "assign
 CREATE INDEX "Study_group_due_idx" ON "Study"("routedGroup", "dueAt", "firstSeenAt", "id") WHERE "dueAt" IS NOT NULL;
 CREATE INDEX "Study_group_pinned_idx" ON "Study"("routedGroup", "pinnedAt", "dueAt", "firstSeenAt", "id") WHERE "pinnedAt" IS NOT NULL;
 CREATE INDEX "Study_group_cap_idx" ON "Study"("routedGroup", "capAt", "dueAt", "firstSeenAt", "id") WHERE "capAt" IS NOT NULL;
-CREATE INDEX "Study_patient_open_idx" ON "Study"("patientId", "sourceId") WHERE "dueAt" IS NOT NULL;
+CREATE INDEX "Study_patient_open_idx" ON "Study"("patientId", "sourceId") WHERE "assignedToId" IS NOT NULL AND "dueAt" IS NOT NULL;

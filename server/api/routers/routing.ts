@@ -5,7 +5,7 @@ import { getRouting, saveRouting, setCredentialRequired, studyEligibility } from
 import { listReaders, readerProfileInputSchema, saveReaderProfile, setOnDuty } from "../../routing/reader-profiles";
 import { readerAccess } from "../../routing/reader-access";
 import { getRoutingConfig } from "../../core/settings";
-import { reassignStudy } from "../../routing/reassign";
+import { reassignStudy } from "../../assignment/reassign";
 
 const admin = roleProcedure("admin");
 const staff = roleProcedure("admin", "scheduler", "chair");

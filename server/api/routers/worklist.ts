@@ -10,7 +10,7 @@ import { giveAiFeedback } from "../../worklist/ai-feedback";
 import { clearOverride, setOverride } from "../../worklist/overrides";
 import { getSavedFilters, saveFilters } from "../../worklist/saved-filters";
 import { worklistEvents } from "../../worklist/live-events";
-import type { WorklistEvent } from "../../worklist/notify";
+import type { WorklistEvent } from "../../core/worklist-events";
 import { aiScoringOnline } from "../../ops/worker-presence";
 import { readingScope } from "../../routing/reading-scope";
 

@@ -2,28 +2,33 @@ import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { auditInsertSql } from "../core/audit";
 import { getRoutingConfig, getWorklistRules } from "../core/settings";
-import { WORKLIST_CHANNEL } from "../worklist/notify";
+import { WORKLIST_CHANNEL } from "../core/worklist-events";
 import { readingOrderBySql } from "../worklist/reading-order-sql";
 import { chooseAssignee, type AssignableStudy, type Candidate } from "@/lib/routing/assignment";
 import { eligibility } from "@/lib/routing/eligibility";
 import { pushIsOn } from "@/lib/routing/routing-config";
-import { cachedReaders, forgetCoverage, routingContext } from "./reader-access";
+import { cachedReaders, forgetCoverage, routingContext } from "../routing/reader-access";
 
 /** Only one process assigns at a time (a transaction-scoped advisory lock), so loads and caps hold. */
 const ASSIGN_LOCK = 52_817_003;
 /** "This shift", for balancing, until shift schedules say when a reader's shift began. */
 export const SHIFT_HOURS = 12;
-/** How many waiting studies one round assigns (most urgent first). */
+/** How many waiting studies one round reads at a time (most urgent first), and how far down it looks. */
 const ROUND = 200;
+const MAX_LOOK = 5_000;
 /** Loads are re-read from the database this often; in between this process keeps them up to date itself. */
 const LOADS_MS = 30_000;
 
 type Loads = Map<string, { shiftRvu: number; openRvu: number }>;
 let loads: { at: number; byReader: Loads } | null = null;
+/** Studies no reader could take, and when that was found: later rounds skip them for a while. */
+const unplaceable = new Map<string, number>();
+const UNPLACEABLE_MS = 30_000;
 
-/** Forget the cached loads (tests; or after assignments changed outside this process's rounds). */
+/** Forget the cached loads and the studies nobody could take (tests; after readers or rules change). */
 export function forgetLoads() {
   loads = null;
+  unplaceable.clear();
 }
 
 async function readLoads(tx: Prisma.TransactionClient, now: Date): Promise<Loads> {
@@ -92,6 +97,9 @@ export async function assignOpenStudies(
     return { assigned: 0, handedBack };
   }
   const [ctx, readers] = await Promise.all([routingContext(db, now), cachedReaders(db, now)]);
+  if (options.checkEligibility) unplaceable.clear();
+  for (const [id, at] of unplaceable) if (Date.now() - at > UNPLACEABLE_MS) unplaceable.delete(id);
+  const skip = [...unplaceable.keys()];
   return db.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ASSIGN_LOCK})`;
@@ -155,13 +163,15 @@ export async function assignOpenStudies(
       }
 
       const fresh = new Date(now.getTime() - rules.claimTimeoutMinutes * 60_000);
-      const waiting = await tx.$queryRaw<WaitingRow[]>`
+      const waitingPage = (offset: number) => tx.$queryRaw<WaitingRow[]>`
         SELECT s.id, s."routedGroup", s."sourceId", s.modalities, s."bodyPart", s."orderPriority"::text AS "orderPriority",
                s."aiStatus"::text AS "aiStatus", s."firstSeenAt", s."patientId", coalesce(s."workRvu", 0)::float8 AS "workRvu"
           FROM "Study" s
          WHERE s."assignedToId" IS NULL AND s."dueAt" IS NOT NULL
            AND NOT (s."readingState" = 'CLAIMED' AND s."claimHeartbeatAt" >= ${fresh})
-         ORDER BY ${readingOrderBySql(now)} LIMIT ${ROUND}`;
+           AND s.id <> ALL(${skip}::text[])
+         ORDER BY ${readingOrderBySql(now)}, s.id LIMIT ${ROUND} OFFSET ${offset}`;
+      const waiting = await waitingPage(0);
       if (waiting.length === 0) return { assigned: 0, handedBack };
 
       const byReader = await readLoads(tx, now);
@@ -172,17 +182,20 @@ export async function assignOpenStudies(
            WHERE s."readingState" = 'CLAIMED' AND s."claimHeartbeatAt" >= ${fresh} GROUP BY 1`
         ).map((r) => [r.id, r.since]),
       );
-      const patients = [...new Set(waiting.map((s) => s.patientId).filter((p): p is string => !!p))];
-      const withPatient = new Map(
-        (patients.length
-          ? await tx.$queryRaw<{ patientId: string; sourceId: string; userId: string }[]>`
-              SELECT DISTINCT ON (s."patientId", s."sourceId") s."patientId", s."sourceId", s."assignedToId" AS "userId"
-                FROM "Study" s
-               WHERE s."patientId" = ANY(${patients}::text[]) AND s."dueAt" IS NOT NULL AND s."assignedToId" IS NOT NULL
-               ORDER BY s."patientId", s."sourceId", s."assignedAt" DESC`
-          : []
-        ).map((r) => [`${r.patientId}|${r.sourceId}`, r.userId]),
-      );
+      // Open studies of the same patients already with a reader (to keep a patient's studies together).
+      const withPatient = new Map<string, string>();
+      const lookUpPatients = async (rows: WaitingRow[]) => {
+        const patients = [...new Set(rows.map((s) => s.patientId).filter((p): p is string => !!p))];
+        if (!patients.length) return;
+        const found = await tx.$queryRaw<{ patientId: string; sourceId: string; userId: string }[]>`
+          SELECT DISTINCT ON (s."patientId", s."sourceId") s."patientId", s."sourceId", s."assignedToId" AS "userId"
+            FROM "Study" s
+           WHERE s."patientId" = ANY(${patients}::text[]) AND s."dueAt" IS NOT NULL AND s."assignedToId" IS NOT NULL
+           ORDER BY s."patientId", s."sourceId", s."assignedAt" DESC`;
+        for (const r of found)
+          if (!withPatient.has(`${r.patientId}|${r.sourceId}`))
+            withPatient.set(`${r.patientId}|${r.sourceId}`, r.userId);
+      };
       const candidates: Candidate[] = readers
         .filter((r) => r.onDuty && !offDuty.includes(r.userId))
         .map((r) => ({
@@ -194,15 +207,29 @@ export async function assignOpenStudies(
         }));
 
       const chosen: { id: string; userId: string; why: string }[] = [];
-      for (const study of waiting) {
-        const patientKey = study.patientId ? `${study.patientId}|${study.sourceId}` : null;
-        const pick = chooseAssignee(study, candidates, ctx, patientKey ? (withPatient.get(patientKey) ?? null) : null);
-        if (!pick) continue;
-        chosen.push({ id: study.id, userId: pick.userId, why: pick.reason });
-        const c = candidates.find((x) => x.reader.userId === pick.userId)!;
-        c.shiftRvu += study.workRvu;
-        c.openRvu += study.workRvu;
-        if (patientKey) withPatient.set(patientKey, pick.userId);
+      // Studies nobody can take now (every eligible reader at their cap, say) stay waiting; the
+      // round looks past them, a page at a time, so they never hold up the ones behind them.
+      let page = waiting;
+      for (let offset = 0; page.length > 0 && chosen.length < ROUND && offset < MAX_LOOK;) {
+        await lookUpPatients(page);
+        for (const study of page) {
+          const patientKey = study.patientId ? `${study.patientId}|${study.sourceId}` : null;
+          const pick = chooseAssignee(
+            study,
+            candidates,
+            ctx,
+            patientKey ? (withPatient.get(patientKey) ?? null) : null,
+          );
+          if (!pick) continue;
+          chosen.push({ id: study.id, userId: pick.userId, why: pick.reason });
+          const c = candidates.find((x) => x.reader.userId === pick.userId)!;
+          c.shiftRvu += study.workRvu;
+          c.openRvu += study.workRvu;
+          if (patientKey) withPatient.set(patientKey, pick.userId);
+        }
+        if (page.length < ROUND) break;
+        offset += ROUND;
+        page = await waitingPage(offset);
       }
       if (chosen.length === 0) return { assigned: 0, handedBack };
       const values = Prisma.join(chosen.map((c) => Prisma.sql`(${c.id}, ${c.userId}, ${c.why})`));

@@ -1,9 +1,9 @@
 import type { Db } from "../db/client";
 import { recordAudit } from "../core/audit";
 import { ConflictError, InvalidRequestError, NotFoundError } from "../core/errors";
-import { notifyWorklist } from "../worklist/notify";
+import { notifyWorklist } from "../core/worklist-events";
 import { eligibility } from "@/lib/routing/eligibility";
-import { readerAccess, routingContext } from "./reader-access";
+import { readerAccess, routingContext } from "../routing/reader-access";
 
 /**
  * A scheduler or admin gives an open study to another reader (or back to nobody, `toUserId`
