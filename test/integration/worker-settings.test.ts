@@ -63,7 +63,7 @@ describe("a settings change reaches workers", () => {
     );
 
     // Routing rules the same way: the running worker re-routes the open study.
-    expect((await testDb().study.findUniqueOrThrow({ where: { id: study.id } })).routedGroup).toBeNull();
+    expect((await testDb().study.findUniqueOrThrow({ where: { id: study.id } })).routedGroup).toBe(""); // not routed
     await saveSetting(
       testDb(),
       admin.id,
