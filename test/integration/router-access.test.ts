@@ -85,6 +85,7 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
     roles: ["chair", "admin"],
     call: (c) => c.department.turnaroundByStage({ days: 7 }),
   },
+  "department.readingByReader": { roles: ["chair", "admin"], call: (c) => c.department.readingByReader({ weeks: 4 }) },
   "department.forecast": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.forecast() },
   "department.atRisk": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.atRisk({}) },
   "department.backlog": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.backlog() },

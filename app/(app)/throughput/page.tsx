@@ -3,6 +3,7 @@ import { ThroughputSummaryView } from "./throughput-summary";
 import { AiAccuracyView } from "./ai-accuracy";
 import { SlaTrendView } from "./sla-trend";
 import { TurnaroundByStageView } from "./turnaround-by-stage";
+import { ReadingByReaderView } from "./reading-by-reader";
 import { OpenClaims } from "../../_components/open-claims";
 
 export default async function ThroughputPage() {
@@ -15,6 +16,8 @@ export default async function ThroughputPage() {
       <SlaTrendView />
       <h2 className="mb-3 mt-8 text-lg font-semibold">Where the time goes</h2>
       <TurnaroundByStageView />
+      <h2 className="mb-3 mt-8 text-lg font-semibold">Reading by reader</h2>
+      <ReadingByReaderView />
       <h2 className="mb-3 mt-8 text-lg font-semibold">AI accuracy</h2>
       <AiAccuracyView />
       <h2 className="mb-3 mt-8 text-lg font-semibold">Open cases</h2>

@@ -5,6 +5,8 @@ import { aiAccuracy } from "../../department/ai-accuracy";
 import { slaTrend } from "../../department/sla-trend";
 import { clearanceForecast } from "../../department/clearance-forecast";
 import { turnaroundByStage } from "../../department/turnaround-by-stage";
+import { readingByReader } from "../../department/reading-by-reader";
+import { getRvuTable } from "../../core/settings";
 import { env } from "../../env";
 
 export const departmentRouter = createTRPCRouter({
@@ -31,6 +33,16 @@ export const departmentRouter = createTRPCRouter({
     .query(async ({ ctx, input }) => {
       const timeZone = env().DEPARTMENT_TIME_ZONE;
       return { timeZone, rows: await slaTrend(ctx.db, new Date(), input.days, timeZone) };
+    }),
+  /** Per reader and week: reads, work RVUs, claims and claims out of order (cherry-picking). */
+  readingByReader: roleProcedure("chair", "admin")
+    .input(z.object({ weeks: z.number().int().min(1).max(53).default(4) }))
+    .query(async ({ ctx, input }) => {
+      const timeZone = env().DEPARTMENT_TIME_ZONE;
+      return {
+        timeZone,
+        rows: await readingByReader(ctx.db, new Date(), input.weeks, timeZone, await getRvuTable(ctx.db)),
+      };
     }),
   backlog: roleProcedure("scheduler", "chair", "admin").query(({ ctx }) => backlogSummary(ctx.db, new Date())),
   forecast: roleProcedure("scheduler", "chair", "admin").query(({ ctx }) => clearanceForecast(ctx.db, new Date())),
