@@ -132,3 +132,42 @@ test("an admin sets up a neuro group and a CT HEAD rule; the neuro reader's Next
   await expect(pushedRow).toContainText("Neuro: CT HEAD rule");
   await page.screenshot({ path: "test-results/worklist-push.png", fullPage: true });
 });
+
+test("a scheduler gives a reader an extra shift for one group and then a day off; the reader's duty follows", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(60_000);
+  const today = new Date().toISOString().slice(0, 10); // the e2e department clock is UTC
+  await signIn(page, "scheduler@readnext.local");
+  await page.goto("/backlog");
+  const who = "Dr. Sam Second";
+  const row = page.getByRole("row", { name: `Shifts of ${who}` });
+  await expect(row).toContainText("(no shifts)");
+
+  await page.getByLabel(`Kind of shift for ${who}`).selectOption("extra");
+  await page.getByLabel(`Date for ${who}`).fill(today);
+  await page.getByLabel(`Start for ${who}`).fill("00:00");
+  await page.getByLabel(`End for ${who}`).fill("23:59");
+  await page.getByRole("button", { name: `Add shift for ${who}` }).click();
+  await expect(row).toContainText("on duty, on shift");
+  await expect(row).toContainText(`${today} 00:00–23:59`);
+
+  // A day off instead: the reader goes off duty, and says so on their own worklist.
+  await row.getByRole("button", { name: `Remove ${today} 00:00–23:59` }).click();
+  await expect(row).toContainText("(no shifts)");
+  await page.getByLabel(`Kind of shift for ${who}`).selectOption("off");
+  await page.getByLabel(`Date for ${who}`).fill(today);
+  await page.getByLabel(`Start for ${who}`).fill("00:00");
+  await page.getByLabel(`End for ${who}`).fill("23:59");
+  await page.getByRole("button", { name: `Add shift for ${who}` }).click();
+  await expect(row).toContainText("off duty, no shift now");
+  await page.screenshot({ path: "test-results/backlog-shifts.png", fullPage: true });
+
+  const context = await browser.newContext();
+  const sam = await context.newPage();
+  await signIn(sam, "second.reader@readnext.local");
+  await waitForWorklist(sam);
+  await expect(sam.getByRole("switch", { name: "On duty" })).toHaveAttribute("aria-checked", "false");
+  await context.close();
+});

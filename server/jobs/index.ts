@@ -10,6 +10,7 @@ import { workSourceSweeps } from "./source-sweeps";
 import { startSourceWatch } from "./source-watch";
 import { followPrioritySettings } from "./priority-refresh";
 import { startWorkerHeartbeat } from "./heartbeat";
+import { startShiftSchedule } from "./shift-schedule";
 import { startAssignment } from "./assignment";
 
 /**
@@ -51,6 +52,7 @@ export async function startBackgroundWork(db: Db, databaseUrl: string) {
   const ingest = await startIngestJobs(db, boss, { tickMs: e.INGEST_TICK_MS });
   const priorities = followPrioritySettings(db, databaseUrl);
   const assignment = startAssignment(db, databaseUrl);
+  const shifts = startShiftSchedule(db, e.DEPARTMENT_TIME_ZONE);
   const heartbeat = await startWorkerHeartbeat(db, {
     concurrency: e.SCORING_CONCURRENCY,
     models: scoring.registry.loaded.map((m) => `${m.manifest.id} ${m.manifest.version}`),
@@ -60,6 +62,7 @@ export async function startBackgroundWork(db: Db, databaseUrl: string) {
       await heartbeat.stop();
       await ingest.stop();
       priorities.stop();
+      await shifts.stop();
       await assignment.stop();
       await scoring.stop();
       await boss.stop({ graceful: true, wait: true, timeout: 30_000 });

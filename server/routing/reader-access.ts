@@ -6,7 +6,7 @@ import { routingIsOn } from "@/lib/routing/routing-config";
 const readerSelect = {
   id: true,
   name: true,
-  readerProfile: { select: { trainee: true, onDuty: true, capRvu: true } },
+  readerProfile: { select: { trainee: true, onDuty: true, capRvu: true, shiftGroups: true } },
   readerGroups: { select: { groupKey: true, modalities: true, bodyParts: true } },
   credentials: { select: { sourceId: true, expiresOn: true } },
 } as const;
@@ -14,21 +14,29 @@ const readerSelect = {
 type ReaderRow = {
   id: string;
   name: string;
-  readerProfile: { trainee: boolean; onDuty: boolean; capRvu: number | null } | null;
+  readerProfile: { trainee: boolean; onDuty: boolean; capRvu: number | null; shiftGroups: string[] } | null;
   readerGroups: { groupKey: string; modalities: string[]; bodyParts: string[] }[];
   credentials: { sourceId: string; expiresOn: Date | null }[];
 };
 
-/** A reader without a profile is an attending, on duty, in no group (the state before routing). */
-const toAccess = (r: ReaderRow): ReaderAccess => ({
-  userId: r.id,
-  name: r.name,
-  trainee: r.readerProfile?.trainee ?? false,
-  onDuty: r.readerProfile?.onDuty ?? true,
-  memberships: r.readerGroups.map((m) => ({ group: m.groupKey, modalities: m.modalities, bodyParts: m.bodyParts })),
-  credentials: r.credentials,
-  capRvu: r.readerProfile?.capRvu ?? null,
-});
+/**
+ * A reader without a profile is an attending, on duty, in no group (the state before routing).
+ * On a shift that covers some of their groups only, they read (and cover) just those.
+ */
+const toAccess = (r: ReaderRow): ReaderAccess => {
+  const shiftGroups = r.readerProfile?.shiftGroups ?? [];
+  return {
+    userId: r.id,
+    name: r.name,
+    trainee: r.readerProfile?.trainee ?? false,
+    onDuty: r.readerProfile?.onDuty ?? true,
+    memberships: r.readerGroups
+      .filter((m) => shiftGroups.length === 0 || shiftGroups.includes(m.groupKey))
+      .map((m) => ({ group: m.groupKey, modalities: m.modalities, bodyParts: m.bodyParts })),
+    credentials: r.credentials,
+    capRvu: r.readerProfile?.capRvu ?? null,
+  };
+};
 
 /** One reader's access. */
 export async function readerAccess(db: Db, userId: string): Promise<ReaderAccess | null> {

@@ -133,6 +133,11 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
     roles: ["admin", "scheduler", "chair"],
     call: (c) => c.routing.studyEligibility({ studyId }),
   },
+  "routing.schedules": { roles: ["admin", "scheduler"], call: (c) => c.routing.schedules() },
+  "routing.saveShifts": {
+    roles: ["admin", "scheduler"],
+    call: (c) => c.routing.saveShifts({ userId: users.radiologist.id, shifts: [] }),
+  },
   "pacsSources.list": { roles: ["admin"], call: (c) => c.pacsSources.list() },
   "pacsSources.create": { roles: ["admin"], call: (c) => c.pacsSources.create(sourceSettings(`Source ${++n}`)) },
   "pacsSources.update": {

@@ -6,6 +6,7 @@ import { WorklistRules } from "./worklist-rules";
 import { ScoringAdmin } from "./scoring-admin";
 import { RoutingAdmin } from "./routing-admin";
 import { ReadersAdmin } from "../../_components/readers-admin";
+import { ShiftSchedule } from "../../_components/shift-schedule";
 import { OpenClaims } from "../../_components/open-claims";
 
 export default async function AdminPage() {
@@ -31,6 +32,10 @@ export default async function AdminPage() {
       <section>
         <h2 className="mb-4 text-lg font-semibold">Readers</h2>
         <ReadersAdmin canEdit />
+      </section>
+      <section>
+        <h2 className="mb-4 text-lg font-semibold">Shifts</h2>
+        <ShiftSchedule />
       </section>
       <section>
         <h2 className="mb-4 text-lg font-semibold">Open cases</h2>

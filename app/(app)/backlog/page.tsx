@@ -3,6 +3,7 @@ import { BacklogSummaryView } from "./backlog-summary";
 import { AtRiskStudies } from "./at-risk";
 import { ClearanceForecastView } from "./clearance-forecast";
 import { ReadersAdmin } from "../../_components/readers-admin";
+import { ShiftSchedule } from "../../_components/shift-schedule";
 
 export default async function BacklogPage() {
   await requireUser(["scheduler"]);
@@ -17,6 +18,8 @@ export default async function BacklogPage() {
       </div>
       <h2 className="mb-3 mt-8 text-lg font-semibold">Readers on duty</h2>
       <ReadersAdmin canEdit={false} />
+      <h2 className="mb-3 mt-8 text-lg font-semibold">Shifts</h2>
+      <ShiftSchedule />
     </section>
   );
 }

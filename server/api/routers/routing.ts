@@ -6,6 +6,8 @@ import { listReaders, readerProfileInputSchema, saveReaderProfile, setOnDuty } f
 import { readerAccess } from "../../routing/reader-access";
 import { getRoutingConfig } from "../../core/settings";
 import { reassignStudy } from "../../assignment/reassign";
+import { listSchedules, saveShifts, saveShiftsInputSchema } from "../../routing/shift-schedule";
+import { env } from "../../env";
 
 const admin = roleProcedure("admin");
 const staff = roleProcedure("admin", "scheduler", "chair");
@@ -49,6 +51,14 @@ export const routingRouter = createTRPCRouter({
       }),
     )
     .mutation(({ ctx, input }) => reassignStudy(ctx.db, ctx.user, input.studyId, input.toUserId, input.reason)),
+  /** Every reader's shifts and what their schedule says now (admins and schedulers edit them). */
+  schedules: roleProcedure("admin", "scheduler").query(async ({ ctx }) => ({
+    timeZone: env().DEPARTMENT_TIME_ZONE,
+    readers: await listSchedules(ctx.db, new Date(), env().DEPARTMENT_TIME_ZONE),
+  })),
+  saveShifts: roleProcedure("admin", "scheduler")
+    .input(saveShiftsInputSchema)
+    .mutation(({ ctx, input }) => saveShifts(ctx.db, ctx.user.id, input, env().DEPARTMENT_TIME_ZONE)),
   /** Who may read a study and why (chairs, schedulers, admins). */
   studyEligibility: staff
     .input(z.object({ studyId: id }))
