@@ -171,3 +171,30 @@ test("a scheduler gives a reader an extra shift for one group and then a day off
   await expect(sam.getByRole("switch", { name: "On duty" })).toHaveAttribute("aria-checked", "false");
   await context.close();
 });
+
+test("an admin imports the site's RVU table from CSV; a bad file is refused line by line and changes nothing", async ({
+  page,
+}) => {
+  await signIn(page, "admin@readnext.local");
+  await page.goto("/admin");
+  const file = (text: string) => ({ name: "rvu.csv", mimeType: "text/csv", buffer: Buffer.from(text) });
+  await page.getByLabel("Import RVU CSV").setInputFiles(file("modality,body_part,rvu\nCT,HEAD,1\nCT,head,2\n"));
+  await expect(page.getByRole("alert").filter({ hasText: "Nothing imported" })).toContainText(
+    "line 3: CT HEAD is already on line 2",
+  );
+  await expect(page.getByLabel("Row 1 modality")).toHaveValue("CT"); // the starter table, unchanged
+
+  await page
+    .getByLabel("Import RVU CSV")
+    .setInputFiles(file("modality,body_part,rvu,note\nCT,HEAD,2.5,our head CT\nMR,,3,\n"));
+  await expect(page.getByText("Imported 2 rows.")).toBeVisible();
+  await expect(page.getByLabel("Row 1 RVU")).toHaveValue("2.5");
+  await expect(page.getByLabel("Row 2 modality")).toHaveValue("MR");
+  await expect(page.getByLabel("Row 3 modality")).toHaveCount(0);
+  await page.getByLabel("Row 2 RVU").fill("3.2");
+  await page.getByRole("button", { name: "Save RVU table" }).click();
+  await expect(page.getByText("Saved. Workers re-weigh open studies within seconds.")).toBeVisible();
+  await expect(page.getByLabel("Row 2 RVU")).toHaveValue("3.2");
+  await page.getByRole("heading", { name: "Work RVUs" }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: "test-results/admin-rvu.png" });
+});

@@ -24,9 +24,24 @@ export const rvuRowSchema = z.object({
   /** What the row stands for, e.g. the CPT code and its name. */
   note: z.string().trim().max(120).default(""),
 });
+/** "CT HEAD", "CT (any body part)": a row's key, for saying which rows repeat. */
+export const rvuRowKey = (r: { modality: string; bodyPart: string | null }) =>
+  `${r.modality} ${r.bodyPart ?? "(any body part)"}`;
+
 export const rvuTableSchema = z.object({
   defaultRvu: z.number().min(0).max(100),
-  rows: z.array(rvuRowSchema).max(2000),
+  rows: z
+    .array(rvuRowSchema)
+    .max(2000)
+    .superRefine((rows, ctx) => {
+      // A second row for the same modality and body part would never be used.
+      const seen = new Set<string>();
+      rows.forEach((r, i) => {
+        const key = rvuRowKey(r);
+        if (seen.has(key)) ctx.addIssue({ code: "custom", path: [i], message: `${key} is listed twice` });
+        seen.add(key);
+      });
+    }),
 });
 export type RvuTable = z.infer<typeof rvuTableSchema>;
 
@@ -78,30 +93,43 @@ export function workRvu(table: RvuTable, study: { modalities: string[]; bodyPart
  */
 export function parseRvuCsv(text: string): { ok: true; rows: RvuTable["rows"] } | { ok: false; errors: string[] } {
   let records: Record<string, string>[];
+  let header: string[] = [];
   try {
     records = parse(text, {
-      columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()),
+      columns: (h: string[]) => (header = h.map((x) => x.trim().toLowerCase())),
       skip_empty_lines: true,
       trim: true,
     });
   } catch (e) {
     return { ok: false, errors: [`not readable as CSV: ${(e as Error).message}`] };
   }
-  const first = records[0];
-  if (!first || !("modality" in first) || !("rvu" in first))
+  if (!header.includes("modality") || !header.includes("rvu"))
     return { ok: false, errors: ["the first line must name the columns: modality,body_part,rvu,note"] };
+  if (records.length === 0) return { ok: false, errors: ["the file has no rows under its header"] };
   const errors: string[] = [];
   const rows: RvuTable["rows"] = [];
+  const lineOf = new Map<string, number>();
   records.forEach((r, i) => {
     const rvu = Number(r.rvu);
+    if (r.rvu === "" || r.rvu === undefined || Number.isNaN(rvu)) {
+      errors.push(`line ${i + 2}: rvu "${r.rvu ?? ""}" is not a number`);
+      return;
+    }
     const parsed = rvuRowSchema.safeParse({
       modality: r.modality ?? "",
       bodyPart: r.body_part ?? null,
-      rvu: r.rvu === "" || Number.isNaN(rvu) ? undefined : rvu,
+      rvu,
       note: r.note ?? "",
     });
-    if (parsed.success) rows.push(parsed.data);
-    else
+    if (parsed.success) {
+      const key = rvuRowKey(parsed.data);
+      const earlier = lineOf.get(key);
+      if (earlier !== undefined) errors.push(`line ${i + 2}: ${key} is already on line ${earlier}`);
+      else {
+        lineOf.set(key, i + 2);
+        rows.push(parsed.data);
+      }
+    } else
       errors.push(
         `line ${i + 2}: ${parsed.error.issues.map((x) => `${x.path.join(".") || "row"} ${x.message}`).join("; ")}`,
       );

@@ -8,6 +8,7 @@ import { createSource } from "@/server/pacs/pacs-sources";
 import { DEFAULT_WORKLIST_RULES } from "@/server/core/settings";
 import { DEFAULT_PRIORITY_CONFIG } from "@/lib/priority/sla";
 import { ROUTING_OFF } from "@/lib/routing/routing-config";
+import { STARTER_RVU_TABLE } from "@/lib/routing/rvu";
 
 type Call = (caller: ReturnType<typeof createCaller>) => Promise<unknown>;
 
@@ -99,6 +100,12 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
   "worklist.aiFeedback": {
     roles: ["radiologist"],
     call: (c) => c.worklist.aiFeedback({ aiResultId, verdict: "confirmed" }),
+  },
+  "settings.rvu": { roles: ["admin"], call: (c) => c.settings.rvu() },
+  "settings.saveRvu": { roles: ["admin"], call: (c) => c.settings.saveRvu(STARTER_RVU_TABLE) },
+  "settings.importRvuCsv": {
+    roles: ["admin"],
+    call: (c) => c.settings.importRvuCsv({ csv: "modality,body_part,rvu\nCT,,1\n" }),
   },
   "routing.get": { roles: ["admin", "scheduler", "chair"], call: (c) => c.routing.get() },
   "routing.save": { roles: ["admin"], call: (c) => c.routing.save(ROUTING_OFF) },

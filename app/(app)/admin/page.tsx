@@ -5,6 +5,7 @@ import { SourcesAdmin } from "./sources-admin";
 import { WorklistRules } from "./worklist-rules";
 import { ScoringAdmin } from "./scoring-admin";
 import { RoutingAdmin } from "./routing-admin";
+import { RvuTableAdmin } from "./rvu-table";
 import { ReadersAdmin } from "../../_components/readers-admin";
 import { ShiftSchedule } from "../../_components/shift-schedule";
 import { OpenClaims } from "../../_components/open-claims";
@@ -36,6 +37,10 @@ export default async function AdminPage() {
       <section>
         <h2 className="mb-4 text-lg font-semibold">Shifts</h2>
         <ShiftSchedule />
+      </section>
+      <section>
+        <h2 className="mb-4 text-lg font-semibold">Work RVUs</h2>
+        <RvuTableAdmin />
       </section>
       <section>
         <h2 className="mb-4 text-lg font-semibold">Open cases</h2>
