@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { orderPrioritySchema, patientLocationSchema } from "../priority/classes";
+import { priorityConfigSchema } from "../priority/sla";
 
 const perHour = z.union([z.number().min(0), z.array(z.number().min(0)).length(24)]);
 
@@ -50,9 +51,10 @@ export const scenarioSchema = z.object({
     .min(1),
   /** The AI: sensitivity and specificity for critical findings. */
   ai: z.object({ sensitivity: z.number().min(0).max(1), specificity: z.number().min(0).max(1) }),
-  /** Priority engine settings that differ from the defaults (e.g. maxWaitMinutes). */
+  /** Priority engine settings that differ from the defaults (the site's own SLA table, say, or maxWaitMinutes). */
   priority: z
     .object({
+      sla: priorityConfigSchema.shape.sla.optional(),
       aiCriticalTargetMinutes: z.number().positive().optional(),
       aiUrgentTargetMinutes: z.number().positive().optional(),
       maxWaitMinutes: z.number().positive().nullable().optional(),

@@ -3,6 +3,15 @@ import { DEFAULT_SCENARIO } from "@/lib/sim/default-scenario";
 import type { ScenarioInput } from "@/lib/sim/scenario";
 import { accuracyFromFeedback, prevalenceFromFlagRate } from "@/lib/models/accuracy";
 import { aiAccuracy } from "./ai-accuracy";
+import { getPriorityConfig } from "../core/settings";
+import { formatMinutes } from "@/lib/priority/engine";
+import type { PriorityConfig } from "@/lib/priority/sla";
+
+/** The site's saved SLA table, AI targets and wait cap, which the simulation orders by as the worklist does. */
+const siteRules = (config: PriorityConfig) => ({
+  priority: config,
+  basis: `Due times follow this site's saved SLA table, AI targets (critical ${formatMinutes(config.aiCriticalTargetMinutes)}, urgent ${formatMinutes(config.aiUrgentTargetMinutes)}) and wait cap (${config.maxWaitMinutes === null ? "none" : formatMinutes(config.maxWaitMinutes)}), as the worklist does.`,
+});
 
 /** Reviews needed on each side before the measured figure replaces the assumed one. */
 const MIN_REVIEWS = 20;
@@ -85,12 +94,14 @@ export async function prefillScenario(db: Db, now = new Date()): Promise<Prefill
       SELECT date_trunc('hour', "readAt") AS h, count(DISTINCT "readById") AS n FROM "Study"
       WHERE "readAt" >= ${since} AND "readById" IS NOT NULL GROUP BY 1) x`;
   const total = classes.reduce((s, c) => s + Number(c.n), 0);
+  const rules = siteRules(await getPriorityConfig(db));
   if (total < 50) {
     const arrived = await db.study.count({ where: { firstSeenAt: { gte: since } } });
     return {
-      scenario: DEFAULT_SCENARIO,
+      scenario: { ...DEFAULT_SCENARIO, priority: rules.priority },
       basis: [
         `${arrived} studies arrived in the last 30 days, too few to model this department: showing the shipped example department instead. Edit it to match yours.`,
+        rules.basis,
       ],
     };
   }
@@ -109,10 +120,12 @@ export async function prefillScenario(db: Db, now = new Date()): Promise<Prefill
   basis.push(
     `A class counts as screened when a model scored most of its studies; its share of critical findings is estimated from its flag rate and the AI's accuracy (Rogan–Gladen: flags include false ones). Classes no model screens assume ${ASSUMED_PREVALENCE}.`,
   );
+  basis.push(rules.basis);
   return {
     basis,
     scenario: {
       ...DEFAULT_SCENARIO,
+      priority: rules.priority,
       ai: ai.figures,
       readers: readers?.perHour ? readersOnDuty : 3,
       classes: classes.map((c) => ({

@@ -18,6 +18,8 @@ import { makeUser, resetDatabase, testDb } from "../support/db";
 import { aiAccuracy } from "@/server/department/ai-accuracy";
 import { prefillScenario } from "@/server/department/what-if-prefill";
 import { throughputSummary } from "@/server/department/department-metrics";
+import { saveSetting } from "@/server/core/settings";
+import { DEFAULT_PRIORITY_CONFIG } from "@/lib/priority/sla";
 
 const ICH = path.resolve("models/ich-headct");
 let registry: ModelRegistry;
@@ -382,5 +384,20 @@ describe("AI accuracy for chairs and the what-if prefill", () => {
     expect(summary.criticalRead).toBe(24);
     expect(summary.medianCriticalTurnaroundMinutes).toBeCloseTo(60, 0);
     expect(summary).toMatchObject({ readWithDueTime: 55, readByDueTime: 45 });
+  });
+
+  it("simulates with the site's saved SLA table, AI targets and wait cap, also when it falls back to the example department", async () => {
+    const admin = await makeUser(["admin"]);
+    const config = {
+      ...DEFAULT_PRIORITY_CONFIG,
+      sla: { ...DEFAULT_PRIORITY_CONFIG.sla, ROUTINE: { ED: 45, INPATIENT: 90, OUTPATIENT: 600, UNKNOWN: 300 } },
+      aiCriticalTargetMinutes: 10,
+      maxWaitMinutes: null,
+    };
+    await saveSetting(testDb(), admin.id, "priority", config);
+    const prefill = await prefillScenario(testDb());
+    expect(prefill.basis.join(" ")).toMatch(/too few/);
+    expect(prefill.scenario.priority).toEqual(config);
+    expect(prefill.basis.join(" ")).toContain("AI targets (critical 10 min, urgent 1 h) and wait cap (none)");
   });
 });

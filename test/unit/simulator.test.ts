@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { simulate, simulateTrace } from "@/lib/sim/simulate";
 import { DEFAULT_SCENARIO } from "@/lib/sim/default-scenario";
+import { DEFAULT_PRIORITY_CONFIG } from "@/lib/priority/sla";
 import { erlangCWaitingTime, quantile, summarise } from "@/lib/stats";
 
 describe("statistics", () => {
@@ -112,6 +113,34 @@ describe("the what-if simulator", () => {
     expect(r.summary[0]).toMatch(
       /^Studies with a critical finding would wait .* on average with ReadNext instead of .* first-in-first-out \(\d+% less\)\.$/,
     );
+  });
+
+  it("orders by the scenario's SLA table: swapping two classes' targets swaps which of them waits", () => {
+    const run = (sla?: typeof DEFAULT_PRIORITY_CONFIG.sla) =>
+      simulate({
+        seed: 5,
+        days: 30,
+        warmupDays: 1,
+        readers: 2,
+        disciplines: ["readnext"],
+        ai: { sensitivity: 1, specificity: 1 },
+        priority: { maxWaitMinutes: null, ...(sla ? { sla } : {}) },
+        classes: (["INPATIENT", "OUTPATIENT"] as const).map((location) => ({
+          name: location,
+          orderPriority: "ROUTINE" as const,
+          patientLocation: location,
+          arrivalsPerHour: 0.45 * 2 * 6,
+          readMinutes: { mean: 10, distribution: "exponential" as const },
+        })),
+      }).results[0]!.byClass.map((c) => c.others.mean);
+    // The default table: routine inpatients are due in 4 h, outpatients in 24 h.
+    const [inpatient, outpatient] = run();
+    expect(inpatient!).toBeLessThan(outpatient!);
+    const swapped = run({
+      ...DEFAULT_PRIORITY_CONFIG.sla,
+      ROUTINE: { ...DEFAULT_PRIORITY_CONFIG.sla.ROUTINE, INPATIENT: 1440, OUTPATIENT: 240 },
+    });
+    expect(swapped[0]!).toBeGreaterThan(swapped[1]!);
   });
 
   it("refuses a malformed scenario with the field named", () => {
