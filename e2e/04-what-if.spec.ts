@@ -22,6 +22,11 @@ test("a chair runs the what-if simulator and reads the comparison in words", asy
   await expect(page.getByRole("cell", { name: "ReadNext without the wait cap" })).toBeVisible();
   await page.screenshot({ path: "test-results/what-if.png", fullPage: true });
 
+  // Letting a critical study interrupt a less urgent read cuts its wait further.
+  await page.getByLabel("Interruptions").selectOption("critical");
+  await page.getByRole("button", { name: "Run simulation" }).click();
+  await expect.poll(percentLess, { timeout: 15_000 }).toBeGreaterThan(good);
+
   await page.getByLabel("Readers on duty").fill("-2");
   await page.getByRole("button", { name: "Run simulation" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "The scenario is not valid" })).toContainText("readers");

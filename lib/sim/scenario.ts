@@ -67,6 +67,13 @@ export const scenarioSchema = z.object({
   claims: z
     .object({ offTopProbability: z.number().min(0).max(1).default(0), fromTop: z.number().int().min(1).default(5) })
     .default({ offTopProbability: 0, fromTop: 5 }),
+  /**
+   * What an AI-flagged study does when every reader on duty is busy: "none" waits for the next
+   * free reader (non-preemptive priority); "critical" interrupts the least urgent read of an
+   * unflagged study, whose reader takes the flagged one, and the interrupted read goes back on
+   * the list and resumes later where it stopped (preemptive-resume priority).
+   */
+  interruptions: z.enum(["none", "critical"]).default("none"),
   disciplines: z
     .array(z.enum(DISCIPLINES))
     .min(1)

@@ -146,12 +146,37 @@ function runDiscipline(
     return Infinity;
   };
   const freeAt = new Array<number>(maxReaders).fill(0);
+  // What each reader is reading (for interruptions), and minutes already read of interrupted studies.
+  const reading = new Array<{ study: Arrival; since: number } | null>(maxReaders).fill(null);
+  const readSoFar = new Map<string, number>();
   const claimRng = new Random(scenario.seed).fork(`claims-${discipline}`);
   const waits = new Map<string, number>();
   let busyMinutes = 0;
   const queue: Arrival[] = [];
   let next = 0;
   const end = scenario.days * 24 * 60;
+  const interrupts = useAi && scenario.interruptions === "critical";
+
+  // A flagged arrival while every reader on duty is busy: the least urgent unflagged read stops,
+  // goes back on the list with what is left of it, and its reader is free for the flagged study.
+  const interruptFor = (flagged: Arrival): boolean => {
+    const at = flagged.at;
+    const compare = comparePriorityAt(asDate(at));
+    let victim = -1;
+    for (let r = 0; r < maxReaders; r++) {
+      const current = reading[r];
+      if (!current || current.study.flagged || freeAt[r]! <= at || !onDuty(r, at)) continue;
+      if (victim < 0 || compare(keys.get(current.study.id)!, keys.get(reading[victim]!.study.id)!) > 0) victim = r;
+    }
+    if (victim < 0) return false;
+    const { study, since } = reading[victim]!;
+    readSoFar.set(study.id, (readSoFar.get(study.id) ?? 0) + (at - since));
+    busyMinutes -= Math.max(0, Math.min(freeAt[victim]!, end) - Math.min(at, end));
+    queue.push(study);
+    reading[victim] = null;
+    freeAt[victim] = at;
+    return true;
+  };
 
   for (;;) {
     let reader = -1;
@@ -161,6 +186,16 @@ function runDiscipline(
       if (at < t) [reader, t] = [r, at];
     }
     if (reader < 0 || t >= end * 3) break;
+    if (interrupts) {
+      // Arrivals before any reader is free: each flagged one may interrupt a read.
+      let interrupted = false;
+      while (!interrupted && next < arrivals.length && arrivals[next]!.at < t) {
+        const a = arrivals[next++]!;
+        queue.push(a);
+        if (a.flagged) interrupted = interruptFor(a);
+      }
+      if (interrupted) continue;
+    }
     while (next < arrivals.length && arrivals[next]!.at <= t) queue.push(arrivals[next++]!);
     if (queue.length === 0) {
       if (next >= arrivals.length) break;
@@ -189,10 +224,15 @@ function runDiscipline(
       pick = top[claimRng.int(0, top.length - 1)]![1];
     }
     const study = queue.splice(pick, 1)[0]!;
-    waits.set(study.id, t - study.at);
-    trace?.set(study.id, { startedAt: t, reader });
-    freeAt[reader] = t + study.readMinutes;
-    if (t < end) busyMinutes += Math.min(study.readMinutes, end - t);
+    const done = readSoFar.get(study.id) ?? 0;
+    const left = study.readMinutes - done;
+    // A study's wait is all the time it is not being read until its read ends: for one read
+    // without interruption, arrival to start.
+    waits.set(study.id, t - study.at - done);
+    if (!trace?.has(study.id)) trace?.set(study.id, { startedAt: t, reader });
+    reading[reader] = { study, since: t };
+    freeAt[reader] = t + left;
+    if (t < end) busyMinutes += Math.min(left, end - t);
   }
 
   const counted = arrivals.filter((a) => a.at >= scenario.warmupDays * 24 * 60 && a.at < end);

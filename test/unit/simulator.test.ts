@@ -143,6 +143,61 @@ describe("the what-if simulator", () => {
     expect(swapped[0]!).toBeGreaterThan(swapped[1]!);
   });
 
+  // Two classes on one reader, exponential reads (mean 1/mu = 10 min): flagged studies (lambda1 =
+  // 0.02/min, rho1 = 0.2) before the others (lambda2 = 0.05/min, rho2 = 0.5). Textbook results
+  // (Kleinrock, Queueing Systems vol. 2, §3.6; Harchol-Balter, Performance Modeling, ch. 31–32),
+  // with R = sum(lambda_i E[S^2]) / 2 = (lambda1 + lambda2) / mu^2 = 7 min:
+  //   non-preemptive: Wq1 = R / (1 - rho1) = 8.75 min; Wq2 = R / ((1 - rho1)(1 - rho)) = 29.17 min;
+  //   preemptive-resume: class 1 sees only itself, Wq1 = lambda1 / (mu (mu - lambda1)) = 2.5 min;
+  //   class 2's time in system T2 = (1/mu) / (1 - rho1) + R / ((1 - rho1)(1 - rho)) = 41.67 min,
+  //   so it waits (is not being read) T2 - 1/mu = 31.67 min.
+  const twoClassRun = (interruptions: "none" | "critical") => {
+    const seeds = [1, 2, 3, 4, 5, 6];
+    const sums = seeds.reduce(
+      (acc, seed) => {
+        const r = simulate({
+          seed,
+          days: 365,
+          warmupDays: 5,
+          readers: 1,
+          disciplines: ["readnext-nocap"],
+          interruptions,
+          ai: { sensitivity: 1, specificity: 1 },
+          priority: { maxWaitMinutes: null },
+          classes: [
+            { name: "flagged", arrivalsPerHour: 1.2, criticalPrevalence: 1, readMinutes: { mean: 10 } },
+            { name: "others", arrivalsPerHour: 3, criticalPrevalence: 0, readMinutes: { mean: 10 } },
+          ],
+        }).results[0]!;
+        return [acc[0]! + r.criticalPositive.mean, acc[1]! + r.others.mean];
+      },
+      [0, 0],
+    );
+    return sums.map((x) => x / seeds.length) as [number, number];
+  };
+
+  it("without interruptions matches the non-preemptive priority queue (M/M/1, two classes) within 5%", () => {
+    const [flagged, others] = twoClassRun("none");
+    expect(Math.abs(flagged / 8.75 - 1)).toBeLessThan(0.05);
+    expect(Math.abs(others / (7 / (0.8 * 0.3)) - 1)).toBeLessThan(0.05);
+  }, 60_000);
+
+  it("with interruptions matches the preemptive-resume priority queue (M/M/1, two classes) within 5%", () => {
+    const [flagged, others] = twoClassRun("critical");
+    expect(Math.abs(flagged / 2.5 - 1)).toBeLessThan(0.05);
+    expect(Math.abs(others / (12.5 + 7 / (0.8 * 0.3) - 10) - 1)).toBeLessThan(0.05);
+  }, 60_000);
+
+  it("interrupts only for flagged studies, only when every reader is busy, and every interrupted read ends", () => {
+    const base = { ...DEFAULT_SCENARIO, days: 10, disciplines: ["readnext" as const, "fifo" as const] };
+    const plain = simulate(base).results;
+    const preempt = simulate({ ...base, interruptions: "critical" }).results;
+    expect(preempt[0]!.criticalPositive.mean).toBeLessThan(plain[0]!.criticalPositive.mean);
+    expect(preempt[0]!.unread).toBe(0);
+    // FIFO ignores the AI, so nothing interrupts there.
+    expect(preempt[1]).toEqual(plain[1]);
+  });
+
   it("refuses a malformed scenario with the field named", () => {
     expect(() => simulate({ ...DEFAULT_SCENARIO, readers: -1 })).toThrow(/readers/);
   });

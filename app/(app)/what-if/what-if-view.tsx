@@ -98,6 +98,18 @@ function ScenarioEditor({ initial, basis }: { initial: ScenarioInput; basis: str
           />
         </label>
         <label>
+          AI-critical study, all readers busy
+          <select
+            aria-label="Interruptions"
+            className="ml-2 rounded border border-slate-300 px-1.5 py-0.5"
+            value={scenario.interruptions ?? "none"}
+            onChange={(e) => setScenario({ ...scenario, interruptions: e.target.value as "none" | "critical" })}
+          >
+            <option value="none">waits for the next free reader</option>
+            <option value="critical">interrupts a less urgent read</option>
+          </select>
+        </label>
+        <label>
           Picks off the top (%)
           <input
             aria-label="Picks off the top"
