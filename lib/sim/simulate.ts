@@ -3,6 +3,7 @@ import { comparePriorityAt, computePriorityKey, formatMinutes, type PriorityKey 
 import { DEFAULT_PRIORITY_CONFIG, type PriorityConfig } from "../priority/sla";
 import { summarise, type Summary } from "../stats";
 import { DISCIPLINE_LABELS, scenarioSchema, type Discipline, type ScenarioInput } from "./scenario";
+import { readingTeam } from "./reading-team";
 
 type Arrival = {
   id: string;
@@ -136,8 +137,9 @@ function runDiscipline(
     }
   }
 
-  const maxReaders = Math.max(...(Array.isArray(scenario.readers) ? scenario.readers : [scenario.readers]));
-  const onDuty = (reader: number, minute: number) => reader < perHourValue(scenario.readers, hourAt(minute));
+  const team = readingTeam(scenario);
+  const maxReaders = team.size;
+  const onDuty = team.onDuty;
   // Earliest time >= t at which this reader is on duty (Infinity if never within a week).
   const nextOnDuty = (reader: number, t: number) => {
     if (onDuty(reader, t)) return t;
@@ -166,6 +168,7 @@ function runDiscipline(
     for (let r = 0; r < maxReaders; r++) {
       const current = reading[r];
       if (!current || current.study.flagged || freeAt[r]! <= at || !onDuty(r, at)) continue;
+      if (!team.mayRead(r, flagged, at, useAi)) continue;
       if (victim < 0 || compare(keys.get(current.study.id)!, keys.get(reading[victim]!.study.id)!) > 0) victim = r;
     }
     if (victim < 0) return false;
@@ -202,12 +205,22 @@ function runDiscipline(
       freeAt[reader] = arrivals[next]!.at;
       continue;
     }
-    let pick = 0;
+    // What this reader may read (everything, without reading groups).
+    const pool = team.grouped
+      ? queue.flatMap((a, i) => (team.mayRead(reader, a, t, useAi) ? [i] : []))
+      : queue.map((_, i) => i);
+    if (pool.length === 0) {
+      // Nothing for them yet: wait for the next arrival, or for coverage or overflow to change.
+      freeAt[reader] = Math.min(next < arrivals.length ? arrivals[next]!.at : Infinity, team.nextChange(queue, t));
+      continue;
+    }
+    let pick = pool[0]!;
     const offTop = scenario.claims.offTopProbability > 0 && claimRng.chance(scenario.claims.offTopProbability);
     if (discipline !== "fifo" && !offTop) {
       const compare = comparePriorityAt(asDate(t));
-      for (let i = 1; i < queue.length; i++)
-        if (compare(keys.get(queue[i]!.id)!, keys.get(queue[pick]!.id)!) < 0) pick = i;
+      for (const i of pool) if (compare(keys.get(queue[i]!.id)!, keys.get(queue[pick]!.id)!) < 0) pick = i;
+    } else if (discipline === "fifo" && !offTop) {
+      for (const i of pool) if (queue[i]!.at < queue[pick]!.at) pick = i;
     } else if (offTop) {
       // A reader picking from the list rather than pressing Next case: any of the top few.
       const compare =
@@ -217,8 +230,8 @@ function runDiscipline(
               const c = comparePriorityAt(asDate(t));
               return (a: Arrival, b: Arrival) => c(keys.get(a.id)!, keys.get(b.id)!);
             })();
-      const top = queue
-        .map((a, i) => [a, i] as const)
+      const top = pool
+        .map((i) => [queue[i]!, i] as const)
         .sort((x, y) => compare(x[0], y[0]))
         .slice(0, scenario.claims.fromTop);
       pick = top[claimRng.int(0, top.length - 1)]![1];
@@ -238,7 +251,7 @@ function runDiscipline(
   const counted = arrivals.filter((a) => a.at >= scenario.warmupDays * 24 * 60 && a.at < end);
   const waitOf = (list: Arrival[]) => list.flatMap((a) => (waits.has(a.id) ? [waits.get(a.id)!] : []));
   let dutyMinutes = 0;
-  for (let h = 0; h < scenario.days * 24; h++) dutyMinutes += 60 * perHourValue(scenario.readers, h % 24);
+  for (let h = 0; h < scenario.days * 24; h++) dutyMinutes += 60 * team.onDutyInHour(h % 24);
   return {
     discipline,
     label: DISCIPLINE_LABELS[discipline],
@@ -310,9 +323,8 @@ export function simulate(input: ScenarioInput): SimulationResult {
     falsePositiveExtraWaitMinutes: noAi && rn ? rn.trueNegatives.mean - noAi.trueNegatives.mean : null,
     capLimitsStarvationMinutes: nocap && rn ? nocap.unflagged.max - rn.unflagged.max : null,
   };
-  const meanPerHourReaders = Array.isArray(scenario.readers)
-    ? scenario.readers.reduce((s, v) => s + v, 0) / 24
-    : scenario.readers;
+  const team = readingTeam(scenario);
+  const meanPerHourReaders = Array.from({ length: 24 }, (_, h) => team.onDutyInHour(h)).reduce((s, v) => s + v, 0) / 24;
   const offeredMinutesPerHour = scenario.classes.reduce((s, c) => {
     const rate = Array.isArray(c.arrivalsPerHour)
       ? c.arrivalsPerHour.reduce((x, y) => x + y, 0) / 24

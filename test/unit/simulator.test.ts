@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { simulate, simulateTrace } from "@/lib/sim/simulate";
 import { DEFAULT_SCENARIO } from "@/lib/sim/default-scenario";
+import { scenarioSchema } from "@/lib/sim/scenario";
 import { DEFAULT_PRIORITY_CONFIG } from "@/lib/priority/sla";
 import { erlangCWaitingTime, quantile, summarise } from "@/lib/stats";
 
@@ -196,6 +197,111 @@ describe("the what-if simulator", () => {
     expect(preempt[0]!.unread).toBe(0);
     // FIFO ignores the AI, so nothing interrupts there.
     expect(preempt[1]).toEqual(plain[1]);
+  });
+
+  describe("with reading groups", () => {
+    const groups = [
+      { key: "neuro", label: "Neuro" },
+      { key: "general", label: "General" },
+    ];
+    const classes = [
+      { name: "head CT", group: "neuro", arrivalsPerHour: 2, readMinutes: { mean: 10 } },
+      { name: "chest XR", group: "general", arrivalsPerHour: 3, readMinutes: { mean: 6 } },
+    ];
+
+    it("two groups with a reader each and nothing overflowing are two M/M/1 queues (Erlang C, c = 1) within 5%", () => {
+      const seeds = [1, 2, 3, 4];
+      const means = seeds
+        .map((seed) =>
+          simulate({
+            seed,
+            days: 365,
+            warmupDays: 5,
+            readers: 99, // ignored: the routing names the readers
+            disciplines: ["fifo"],
+            ai: { sensitivity: 1, specificity: 1 },
+            routing: {
+              groups,
+              overflowGroup: "general",
+              readers: [
+                { name: "N", groups: ["neuro"] },
+                { name: "G", groups: ["general"] },
+              ],
+            },
+            classes,
+          }).results[0]!.byClass.map((c) => c.others.mean),
+        )
+        .reduce((a, b) => [a[0]! + b[0]! / seeds.length, a[1]! + b[1]! / seeds.length], [0, 0]);
+      // M/M/1: Wq = rho / (mu - lambda), per minute: neuro 2/60 arrivals, mu 1/10; general 3/60, mu 1/6.
+      expect(Math.abs(means[0]! / erlangCWaitingTime(2 / 60, 1 / 10, 1) - 1)).toBeLessThan(0.05);
+      expect(Math.abs(means[1]! / erlangCWaitingTime(3 / 60, 1 / 6, 1) - 1)).toBeLessThan(0.05);
+    }, 60_000);
+
+    const nightScenario = (
+      readers: { name: string; groups: string[]; hours?: number[] }[],
+      overflowMinutes?: number,
+    ) => ({
+      seed: 7,
+      days: 20,
+      readers: 1,
+      disciplines: ["readnext" as const],
+      ai: { sensitivity: 0.9, specificity: 0.9 },
+      routing: {
+        groups: [{ key: "neuro", label: "Neuro", overflowMinutes: overflowMinutes ?? null }, groups[1]!],
+        overflowGroup: "general",
+        readers,
+      },
+      classes: classes.map((c) => ({ ...c, arrivalsPerHour: c.arrivalsPerHour / 2 })),
+    });
+    const dayNeuro = { name: "day neuro", groups: ["neuro"], hours: Array.from({ length: 10 }, (_, i) => 8 + i) };
+    const generalist = { name: "generalist", groups: ["general"] };
+
+    it("a reader reads only their group's studies, plus overflow: a group nobody on duty covers goes to the overflow group", () => {
+      const trace = simulateTrace(nightScenario([dayNeuro, generalist]), "readnext");
+      expect(trace.every((s) => s.startedAt !== null)).toBe(true);
+      // The neuro reader never reads a chest radiograph.
+      expect(trace.filter((s) => s.reader === 0).every((s) => s.classIndex === 0)).toBe(true);
+      // The generalist reads head CTs only while no neuro reader is on duty (08:00–18:00).
+      const byGeneralist = trace.filter((s) => s.reader === 1 && s.classIndex === 0);
+      expect(byGeneralist.length).toBeGreaterThan(0);
+      for (const s of byGeneralist) {
+        const hour = Math.floor((s.startedAt! / 60) % 24);
+        expect(hour < 8 || hour >= 18).toBe(true);
+      }
+    });
+
+    it("a group's overflow time lets the overflow group read a study that waited that long, even while the group is covered", () => {
+      const trace = simulateTrace(nightScenario([{ ...dayNeuro, hours: undefined }, generalist], 30), "readnext");
+      const byGeneralist = trace.filter((s) => s.reader === 1 && s.classIndex === 0);
+      expect(byGeneralist.length).toBeGreaterThan(0);
+      for (const s of byGeneralist) expect(s.startedAt! - s.arrivedAt).toBeGreaterThanOrEqual(30);
+      // An idle generalist takes it the minute it overflows, not at the next arrival or hour.
+      expect(byGeneralist.some((s) => s.startedAt! - s.arrivedAt < 30.001)).toBe(true);
+    });
+
+    it("answers “what if we add a night neuro reader?”: head CTs wait less, and the generalist's radiographs too", () => {
+      const nightNeuro = {
+        name: "night neuro",
+        groups: ["neuro"],
+        hours: [...Array.from({ length: 8 }, (_, i) => i), 18, 19, 20, 21, 22, 23],
+      };
+      const before = simulate(nightScenario([dayNeuro, generalist])).results[0]!.byClass;
+      const after = simulate(nightScenario([dayNeuro, generalist, nightNeuro])).results[0]!.byClass;
+      expect(after[0]!.others.mean).toBeLessThan(before[0]!.others.mean);
+      expect(after[1]!.others.mean).toBeLessThan(before[1]!.others.mean);
+    });
+
+    it("refuses a class or reader naming a group that does not exist", () => {
+      const bad = scenarioSchema.safeParse({
+        ...nightScenario([{ name: "x", groups: ["msk"] }]),
+        classes: [{ ...classes[0]!, group: "paeds" }],
+      });
+      expect(bad.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+        ["classes.0.group", '"paeds" is not one of the reading groups'],
+        ["routing.readers.0.groups", '"msk" is not one of the reading groups'],
+      ]);
+      expect(() => simulate({ ...DEFAULT_SCENARIO, classes: [{ ...classes[0]! }] })).toThrow(/no reading groups/);
+    });
   });
 
   it("refuses a malformed scenario with the field named", () => {
