@@ -2,6 +2,7 @@ import { expect, test } from "@playwright/test";
 import { signIn } from "./helpers";
 
 test("a chair runs the what-if simulator and reads the comparison in words", async ({ page }) => {
+  test.setTimeout(120_000);
   await signIn(page, "chair@readnext.local");
   await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "What-if" }).click();
   await expect(page.getByRole("heading", { name: /What-if/ })).toBeVisible();
@@ -27,6 +28,33 @@ test("a chair runs the what-if simulator and reads the comparison in words", asy
   await page.getByRole("button", { name: "Run simulation" }).click();
   await expect.poll(percentLess, { timeout: 15_000 }).toBeGreaterThan(good);
 
+  // Reading groups: a neuro group only Reader 1 reads, from 08:00 to 18:00, and the first class goes to it.
+  // The two others cannot keep up with everything else: the page says so.
+  await page.getByRole("button", { name: "Model reading groups and shifts" }).click();
+  await expect(page.getByLabel("Readers on duty")).toBeDisabled();
+  await page.getByRole("button", { name: "Add group" }).click();
+  await page.getByLabel("Group 2 name").fill("Neuro");
+  await page.getByLabel("Reader 1 in Neuro").check();
+  await page.getByLabel("Reader 1 in General").uncheck();
+  await page.getByLabel("Reader 1 from").selectOption("8");
+  await page.getByLabel("Reader 1 to").selectOption("18");
+  const classes = page.getByRole("table").filter({ has: page.getByRole("columnheader", { name: "Arrivals / h" }) });
+  const firstClass = (await classes.getByRole("row").nth(1).getByRole("cell").first().textContent())!.trim();
+  await page.getByLabel(`Group, ${firstClass}`).selectOption({ label: "Neuro" });
+  await page.getByRole("button", { name: "Run simulation" }).click();
+  await expect(page.getByRole("status")).toContainText("These readers cannot keep up", { timeout: 30_000 });
+
+  // Reader 1 also reads General, all day: the department keeps up; the neuro class's waits show by class.
+  await page.getByLabel("Reader 1 in General").check();
+  await page.getByLabel("Reader 1 from").selectOption("0");
+  await page.getByLabel("Reader 1 to").selectOption("24");
+  await page.getByRole("button", { name: "Run simulation" }).click();
+  await expect(summary).toBeVisible({ timeout: 15_000 });
+  const byClass = page.getByRole("table").filter({ has: page.getByText("By class, ReadNext") });
+  await expect(byClass.getByRole("row", { name: new RegExp(firstClass) })).toContainText(/\d+ (min|h)/);
+  await page.screenshot({ path: "test-results/what-if-groups.png", fullPage: true });
+
+  await page.getByRole("button", { name: "Stop modelling groups" }).click();
   await page.getByLabel("Readers on duty").fill("-2");
   await page.getByRole("button", { name: "Run simulation" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "The scenario is not valid" })).toContainText("readers");

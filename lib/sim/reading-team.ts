@@ -69,31 +69,43 @@ export function readingTeam(scenario: ParsedScenario): ReadingTeam {
   );
   const groupOf = (classIndex: number) => scenario.classes[classIndex]!.group ?? config.defaultGroup!;
   const overflowMinutes = new Map(config.groups.map((g) => [g.key, g.overflowMinutes]));
+  const memo = new Map<number, boolean>();
   return {
     size: routing.readers.length,
     onDuty: (reader, minute) => hours[reader]!.has(hourAt(minute)),
     onDutyInHour: (hour) => hours.filter((h) => h.has(hour)).length,
     mayRead(reader, study, minute, useAi) {
-      const cls = scenario.classes[study.classIndex]!;
-      const ctx: RoutingContext = {
-        config,
-        sites: SITES,
-        covered: coveredByHour[hourAt(minute)]!,
-        now: asDate(minute),
-      };
-      return eligibility(
-        access[reader]!,
-        {
-          routedGroup: groupOf(study.classIndex),
-          sourceId: SITE.id,
-          modalities: [cls.modality],
-          bodyPart: null,
-          orderPriority: cls.orderPriority,
-          aiStatus: useAi && study.flagged ? "critical" : null,
-          firstSeenAt: asDate(study.at),
-        },
-        ctx,
-      ).eligible;
+      // Eligibility depends on the reader, the hour (coverage), the class, the AI flag and
+      // whether the study has waited past its group's overflow time: memoised on those, since a
+      // pick asks for every queued study.
+      const hour = hourAt(minute);
+      const flagged = useAi && study.flagged;
+      const m = overflowMinutes.get(groupOf(study.classIndex));
+      const late = m != null && minute >= study.at + m;
+      const key =
+        ((reader * 24 + hour) * scenario.classes.length + study.classIndex) * 4 + (flagged ? 2 : 0) + (late ? 1 : 0);
+      let answer = memo.get(key);
+      if (answer === undefined) {
+        const cls = scenario.classes[study.classIndex]!;
+        // A stand-in clock: "late" studies arrived long ago, the others just now.
+        const now = asDate(10 * 24 * 60 * 60);
+        const ctx: RoutingContext = { config, sites: SITES, covered: coveredByHour[hour]!, now };
+        answer = eligibility(
+          access[reader]!,
+          {
+            routedGroup: groupOf(study.classIndex),
+            sourceId: SITE.id,
+            modalities: [cls.modality],
+            bodyPart: null,
+            orderPriority: cls.orderPriority,
+            aiStatus: flagged ? "critical" : null,
+            firstSeenAt: late ? asDate(0) : now,
+          },
+          ctx,
+        ).eligible;
+        memo.set(key, answer);
+      }
+      return answer;
     },
     nextChange(queue, t) {
       let next = (Math.floor(t / 60) + 1) * 60;

@@ -1,5 +1,6 @@
 import { Random } from "../random";
-import { comparePriorityAt, computePriorityKey, formatMinutes, type PriorityKey } from "../priority/engine";
+import { computePriorityKey, formatMinutes, type PriorityKey } from "../priority/engine";
+import { compareReadingOrder, type OrderedStudy } from "../priority/reading-order";
 import { DEFAULT_PRIORITY_CONFIG, type PriorityConfig } from "../priority/sla";
 import { summarise, type Summary } from "../stats";
 import { DISCIPLINE_LABELS, scenarioSchema, type Discipline, type ScenarioInput } from "./scenario";
@@ -26,7 +27,12 @@ export type DisciplineResult = {
   byClass: { name: string; criticalPositive: Summary; others: Summary }[];
   utilisation: number;
   unread: number;
+  /** Minutes into the run at which more than a day's arrivals were waiting and the run stopped (readers cannot keep up), or null. */
+  overloadedAt: number | null;
 };
+
+/** A run stops once this many studies wait at once, or a day's arrivals if more: the readers cannot keep up (and every pick would scan the whole list). */
+const MIN_OVERLOAD_QUEUE = 500;
 
 export type SimulationResult = {
   scenario: { days: number; arrivals: number; readersMeanOnDuty: number; offeredUtilisation: number };
@@ -99,7 +105,8 @@ function runDiscipline(
   const useAi = discipline === "readnext" || discipline === "readnext-nocap";
   const cfg: PriorityConfig = discipline === "readnext-nocap" ? { ...config, maxWaitMinutes: null } : config;
   // The very same engine as the worklist: a clock-free key per study, compared at the pick time.
-  const keys = new Map<string, PriorityKey & { arrivedAt: Date; id: string }>();
+  // Each study's key in the reading order's own shape, so a pick compares without copying.
+  const keys = new Map<string, PriorityKey & OrderedStudy>();
   if (discipline !== "fifo") {
     for (const a of arrivals) {
       const cls = scenario.classes[a.classIndex]!;
@@ -133,7 +140,7 @@ function runDiscipline(
         },
         cfg,
       );
-      keys.set(a.id, { ...key, arrivedAt: asDate(a.at), id: a.id });
+      keys.set(a.id, { ...key, firstSeenAt: asDate(a.at), id: a.id });
     }
   }
 
@@ -158,12 +165,14 @@ function runDiscipline(
   let next = 0;
   const end = scenario.days * 24 * 60;
   const interrupts = useAi && scenario.interruptions === "critical";
+  let overloadedAt: number | null = null;
+  const maxQueue = Math.max(MIN_OVERLOAD_QUEUE, Math.ceil(arrivals.length / scenario.days));
 
   // A flagged arrival while every reader on duty is busy: the least urgent unflagged read stops,
   // goes back on the list with what is left of it, and its reader is free for the flagged study.
   const interruptFor = (flagged: Arrival): boolean => {
     const at = flagged.at;
-    const compare = comparePriorityAt(asDate(at));
+    const compare = compareReadingOrder(asDate(at));
     let victim = -1;
     for (let r = 0; r < maxReaders; r++) {
       const current = reading[r];
@@ -200,6 +209,11 @@ function runDiscipline(
       if (interrupted) continue;
     }
     while (next < arrivals.length && arrivals[next]!.at <= t) queue.push(arrivals[next++]!);
+    if (queue.length > maxQueue) {
+      // The readers cannot keep up: the list would only grow. Stop here and say so.
+      overloadedAt = t;
+      break;
+    }
     if (queue.length === 0) {
       if (next >= arrivals.length) break;
       freeAt[reader] = arrivals[next]!.at;
@@ -211,13 +225,17 @@ function runDiscipline(
       : queue.map((_, i) => i);
     if (pool.length === 0) {
       // Nothing for them yet: wait for the next arrival, or for coverage or overflow to change.
-      freeAt[reader] = Math.min(next < arrivals.length ? arrivals[next]!.at : Infinity, team.nextChange(queue, t));
+      // (Only arrivals they may read wake them: a reader of a quiet group must not rescan a long queue at every arrival.)
+      let wake = team.nextChange(queue, t);
+      for (let j = next; j < arrivals.length && arrivals[j]!.at < wake; j++)
+        if (team.mayRead(reader, arrivals[j]!, arrivals[j]!.at, useAi)) wake = arrivals[j]!.at;
+      freeAt[reader] = wake;
       continue;
     }
     let pick = pool[0]!;
     const offTop = scenario.claims.offTopProbability > 0 && claimRng.chance(scenario.claims.offTopProbability);
     if (discipline !== "fifo" && !offTop) {
-      const compare = comparePriorityAt(asDate(t));
+      const compare = compareReadingOrder(asDate(t));
       for (const i of pool) if (compare(keys.get(queue[i]!.id)!, keys.get(queue[pick]!.id)!) < 0) pick = i;
     } else if (discipline === "fifo" && !offTop) {
       for (const i of pool) if (queue[i]!.at < queue[pick]!.at) pick = i;
@@ -227,7 +245,7 @@ function runDiscipline(
         discipline === "fifo"
           ? (a: Arrival, b: Arrival) => a.at - b.at
           : (() => {
-              const c = comparePriorityAt(asDate(t));
+              const c = compareReadingOrder(asDate(t));
               return (a: Arrival, b: Arrival) => c(keys.get(a.id)!, keys.get(b.id)!);
             })();
       const top = pool
@@ -266,6 +284,7 @@ function runDiscipline(
     })),
     utilisation: dutyMinutes ? busyMinutes / dutyMinutes : 0,
     unread: counted.filter((a) => !waits.has(a.id)).length,
+    overloadedAt,
   } satisfies DisciplineResult;
 }
 
@@ -349,6 +368,13 @@ function describe(results: DisciplineResult[], c: SimulationResult["comparison"]
   const fifo = results.find((r) => r.discipline === "fifo");
   const rn = results.find((r) => r.discipline === "readnext");
   const lines: string[] = [];
+  const overloaded = results.find((r) => r.overloadedAt !== null);
+  if (overloaded) {
+    lines.push(
+      `These readers cannot keep up: on day ${Math.floor(overloaded.overloadedAt! / 1440) + 1} more than a day's arrivals were waiting (${overloaded.label}), so the run stopped there. Add readers or hours, or lower the arrivals; the figures below cover the studies read until then.`,
+    );
+    return lines;
+  }
   if (fifo && rn && rn.criticalPositive.n > 0) {
     lines.push(
       `Studies with a critical finding would wait ${formatMinutes(rn.criticalPositive.mean)} on average with ReadNext instead of ${formatMinutes(fifo.criticalPositive.mean)} first-in-first-out (${Math.round((c.criticalMeanWaitReductionVsFifo ?? 0) * 100)}% less).`,

@@ -3,7 +3,9 @@ import { DEFAULT_SCENARIO } from "@/lib/sim/default-scenario";
 import type { ScenarioInput } from "@/lib/sim/scenario";
 import { accuracyFromFeedback, prevalenceFromFlagRate } from "@/lib/models/accuracy";
 import { aiAccuracy } from "./ai-accuracy";
-import { getPriorityConfig } from "../core/settings";
+import { getPriorityConfig, getRoutingConfig } from "../core/settings";
+import { routingIsOn } from "@/lib/routing/routing-config";
+import { shiftCovers } from "@/lib/routing/shifts";
 import { formatMinutes } from "@/lib/priority/engine";
 import type { PriorityConfig } from "@/lib/priority/sla";
 
@@ -52,6 +54,51 @@ async function measuredAiAccuracy(db: Db, since: Date): Promise<{ figures: Scena
 
 export type Prefill = { scenario: ScenarioInput; basis: string[] };
 
+// A Monday (2000-01-03), for reading a weekly schedule's hours on a typical weekday.
+const MONDAY = { date: "2000-01-03", weekday: 1 };
+const HOURS = Array.from({ length: 24 }, (_, h) => h);
+
+/**
+ * The site's reading groups and its readers (their groups, trainee or not, and the hours of
+ * their Monday shifts; readers without shifts count all day if on duty now), or null while
+ * routing is off or nobody is in a group.
+ */
+async function siteReadingGroups(
+  db: Db,
+): Promise<{ routing: NonNullable<ScenarioInput["routing"]>; defaultGroup: string; basis: string } | null> {
+  const config = await getRoutingConfig(db);
+  if (!routingIsOn(config) || !config.defaultGroup) return null;
+  const rows = await db.user.findMany({
+    where: { disabled: false, roles: { has: "radiologist" }, readerGroups: { some: {} } },
+    select: {
+      name: true,
+      readerProfile: { select: { trainee: true, onDuty: true } },
+      readerGroups: { select: { groupKey: true } },
+      shifts: { where: { date: null, off: false }, select: { weekday: true, startMinute: true, endMinute: true } },
+    },
+    orderBy: { name: "asc" },
+  });
+  const known = new Set(config.groups.map((g) => g.key));
+  const readers = rows.flatMap((r) => {
+    const groups = r.readerGroups.map((m) => m.groupKey).filter((g) => known.has(g));
+    const weekly = r.shifts.map((s) => ({ ...s, date: null, groups: [], off: false }));
+    const hours =
+      weekly.length > 0
+        ? HOURS.filter((h) => weekly.some((s) => shiftCovers(s, { ...MONDAY, minute: h * 60 + 30 })))
+        : (r.readerProfile?.onDuty ?? true)
+          ? HOURS
+          : [];
+    if (groups.length === 0 || hours.length === 0) return [];
+    return [{ name: r.name, groups, hours, trainee: r.readerProfile?.trainee ?? false }];
+  });
+  if (readers.length === 0) return null;
+  return {
+    routing: { groups: config.groups, overflowGroup: config.overflowGroup, readers },
+    defaultGroup: config.defaultGroup,
+    basis: `Reading groups and ${readers.length} readers from this site's routing: each reader's groups, and the hours of their Monday shifts (readers without shifts: all day). Each class goes to the group most of its studies were routed to.`,
+  };
+}
+
 /** Critical share assumed where no model screens a class (nothing measures it there). */
 const ASSUMED_PREVALENCE = 0.03;
 
@@ -81,10 +128,11 @@ export async function prefillScenario(db: Db, now = new Date()): Promise<Prefill
       scored: bigint;
       critical: bigint;
       readMinutes: number | null;
+      group: string | null;
     }[]
   >`
     SELECT COALESCE(s.modalities[1], 'OT') AS modality, s."orderPriority"::text AS priority, s."patientLocation"::text AS location,
-           count(*) AS n, count(*) FILTER (WHERE s."aiStatus" IN ('critical', 'urgent', 'negative')) AS scored,
+           count(*) AS n, mode() WITHIN GROUP (ORDER BY NULLIF(s."routedGroup", '')) AS "group", count(*) FILTER (WHERE s."aiStatus" IN ('critical', 'urgent', 'negative')) AS scored,
            count(*) FILTER (WHERE s."aiStatus" = 'critical') AS critical,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s."readAt" - s."claimedAt") / 60) AS "readMinutes"
     FROM "Study" s WHERE s."firstSeenAt" >= ${since}
@@ -95,13 +143,26 @@ export async function prefillScenario(db: Db, now = new Date()): Promise<Prefill
       WHERE "readAt" >= ${since} AND "readById" IS NOT NULL GROUP BY 1) x`;
   const total = classes.reduce((s, c) => s + Number(c.n), 0);
   const rules = siteRules(await getPriorityConfig(db));
+  const team = await siteReadingGroups(db);
+  const groupOf = (g: string | null) =>
+    team ? (g && team.routing.groups.some((x) => x.key === g) ? g : team.defaultGroup) : undefined;
   if (total < 50) {
     const arrived = await db.study.count({ where: { firstSeenAt: { gte: since } } });
     return {
-      scenario: { ...DEFAULT_SCENARIO, priority: rules.priority },
+      scenario: {
+        ...DEFAULT_SCENARIO,
+        priority: rules.priority,
+        ...(team
+          ? {
+              routing: team.routing,
+              classes: DEFAULT_SCENARIO.classes.map((c) => ({ ...c, group: team.defaultGroup })),
+            }
+          : {}),
+      },
       basis: [
         `${arrived} studies arrived in the last 30 days, too few to model this department: showing the shipped example department instead. Edit it to match yours.`,
         rules.basis,
+        ...(team ? [team.basis] : []),
       ],
     };
   }
@@ -121,11 +182,13 @@ export async function prefillScenario(db: Db, now = new Date()): Promise<Prefill
     `A class counts as screened when a model scored most of its studies; its share of critical findings is estimated from its flag rate and the AI's accuracy (Rogan–Gladen: flags include false ones). Classes no model screens assume ${ASSUMED_PREVALENCE}.`,
   );
   basis.push(rules.basis);
+  if (team) basis.push(team.basis);
   return {
     basis,
     scenario: {
       ...DEFAULT_SCENARIO,
       priority: rules.priority,
+      ...(team ? { routing: team.routing } : {}),
       ai: ai.figures,
       readers: readers?.perHour ? readersOnDuty : 3,
       classes: classes.map((c) => ({
@@ -135,6 +198,7 @@ export async function prefillScenario(db: Db, now = new Date()): Promise<Prefill
         patientLocation: c.location as "ED",
         arrivalsPerHour: Math.round((Number(c.n) / hours) * 1000) / 1000,
         ...classAi(c, ai.figures),
+        ...(team ? { group: groupOf(c.group) } : {}),
         readMinutes: {
           mean: Math.max(1, Math.round((c.readMinutes ?? 8) * 10) / 10),
           distribution: "lognormal",

@@ -1,12 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { makeOfflineSource, makeUser, resetDatabase, testDb } from "../support/db";
+import { makeReader } from "../support/readers";
 import { saveSetting } from "@/server/core/settings";
 import { refreshPriorities } from "@/server/worklist/refresh-priority";
 import { listWorklist } from "@/server/worklist/list-worklist";
 import { claimNextCase, claimStudy } from "@/server/worklist/claims";
 import { readingScope } from "@/server/routing/reading-scope";
 import { forgetCoverage } from "@/server/routing/reader-access";
-import { saveReaderProfile, setOnDuty } from "@/server/routing/reader-profiles";
+import { setOnDuty } from "@/server/routing/reader-profiles";
 import { assignOpenStudies, forgetLoads } from "@/server/assignment/assign-studies";
 import { reassignStudy } from "@/server/assignment/reassign";
 import { routingConfigSchema, type RoutingConfig } from "@/lib/routing/routing-config";
@@ -59,17 +60,7 @@ async function addStudy(
   return s;
 }
 
-async function reader(groups: string[], capRvu: number | null = null) {
-  const u = await makeUser(["radiologist"]);
-  await saveReaderProfile(testDb(), admin.id, {
-    userId: u.id,
-    trainee: false,
-    capRvu,
-    memberships: groups.map((group) => ({ group, modalities: [], bodyParts: [] })),
-    credentials: [],
-  });
-  return u;
-}
+const reader = (groups: string[], capRvu: number | null = null) => makeReader(admin.id, groups, capRvu);
 
 const assignee = async (id: string) =>
   (await testDb().study.findUniqueOrThrow({ where: { id }, select: { assignedToId: true } })).assignedToId;

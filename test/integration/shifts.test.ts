@@ -1,11 +1,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { makeOfflineSource, makeUser, resetDatabase, testDb } from "../support/db";
+import { makeReader } from "../support/readers";
 import { saveSetting } from "@/server/core/settings";
 import { refreshPriorities } from "@/server/worklist/refresh-priority";
 import { listWorklist } from "@/server/worklist/list-worklist";
 import { readingScope } from "@/server/routing/reading-scope";
 import { forgetCoverage } from "@/server/routing/reader-access";
-import { saveReaderProfile, setOnDuty } from "@/server/routing/reader-profiles";
+import { setOnDuty } from "@/server/routing/reader-profiles";
 import { applyShiftSchedule, listSchedules, saveShifts, saveShiftsInputSchema } from "@/server/routing/shift-schedule";
 import { assignOpenStudies, forgetLoads } from "@/server/assignment/assign-studies";
 import { routingConfigSchema } from "@/lib/routing/routing-config";
@@ -39,17 +40,7 @@ async function addStudy(bodyPart: string, modality = "CT") {
   return s;
 }
 
-async function reader(groups: string[]) {
-  const u = await makeUser(["radiologist"]);
-  await saveReaderProfile(testDb(), admin.id, {
-    userId: u.id,
-    trainee: false,
-    capRvu: null,
-    memberships: groups.map((group) => ({ group, modalities: [], bodyParts: [] })),
-    credentials: [],
-  });
-  return u;
-}
+const reader = (groups: string[]) => makeReader(admin.id, groups);
 
 const shifts = (userId: string, list: Record<string, unknown>[]) =>
   saveShiftsInputSchema.parse({

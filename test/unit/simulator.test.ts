@@ -304,6 +304,24 @@ describe("the what-if simulator", () => {
     });
   });
 
+  it("stops a run the readers cannot keep up with, and says so", () => {
+    const r = simulate({
+      seed: 1,
+      days: 60,
+      readers: 1,
+      disciplines: ["fifo"],
+      ai: { sensitivity: 1, specificity: 1 },
+      classes: [{ name: "too many", arrivalsPerHour: 12, readMinutes: { mean: 10 } }], // twice one reader's pace
+    });
+    // 288 arrivals a day, one reader reading 144: more than 500 waiting (a day's arrivals is fewer) by about day 4.
+    expect(r.results[0]!.overloadedAt).toBeGreaterThan(2 * 1440);
+    expect(r.results[0]!.overloadedAt).toBeLessThan(6 * 1440);
+    expect(r.summary).toEqual([
+      expect.stringMatching(/^These readers cannot keep up: on day [3-6] more than a day's arrivals were waiting/),
+    ]);
+    expect(simulate({ ...DEFAULT_SCENARIO, days: 3 }).results.every((x) => x.overloadedAt === null)).toBe(true);
+  });
+
   it("refuses a malformed scenario with the field named", () => {
     expect(() => simulate({ ...DEFAULT_SCENARIO, readers: -1 })).toThrow(/readers/);
   });

@@ -6,6 +6,7 @@ import { simulate, type SimulationResult } from "@/lib/sim/simulate";
 import type { ScenarioInput } from "@/lib/sim/scenario";
 import { formatMinutes } from "@/lib/priority/engine";
 import { useTRPC } from "../../trpc";
+import { ReadingGroupsEditor } from "./reading-groups-editor";
 
 type ClassRow = ScenarioInput["classes"][number];
 const minutes = (v: number) => (Number.isFinite(v) ? formatMinutes(v) : "—");
@@ -52,10 +53,12 @@ function ScenarioEditor({ initial, basis }: { initial: ScenarioInput; basis: str
         ))}
       </ul>
       <div className="flex flex-wrap items-end gap-4 rounded-xl border border-slate-200 bg-white p-4 text-sm">
-        <label>
+        <label className={scenario.routing ? "text-slate-400" : undefined}>
           Readers on duty
           <input
             aria-label="Readers on duty"
+            title={scenario.routing ? "The readers are named under Reading groups" : undefined}
+            disabled={!!scenario.routing}
             className={`${input} ml-2`}
             value={String(scenario.readers)}
             onChange={(e) => setScenario({ ...scenario, readers: num(e.target.value, 1) })}
@@ -145,6 +148,7 @@ function ScenarioEditor({ initial, basis }: { initial: ScenarioInput; basis: str
         </button>
         {ms !== null && <span className="text-xs text-slate-500">simulated in {ms} ms</span>}
       </div>
+      <ReadingGroupsEditor scenario={scenario} setScenario={setScenario} />
       <div className="overflow-hidden rounded-xl border border-slate-200 bg-white">
         <table className="w-full text-left text-sm">
           <thead className="bg-slate-100 text-xs uppercase text-slate-600">
@@ -154,6 +158,7 @@ function ScenarioEditor({ initial, basis }: { initial: ScenarioInput; basis: str
               <th className="px-3 py-2">Critical share</th>
               <th className="px-3 py-2">Mean read (min)</th>
               <th className="px-3 py-2">AI screens it</th>
+              {scenario.routing && <th className="px-3 py-2">Group</th>}
             </tr>
           </thead>
           <tbody>
@@ -191,6 +196,22 @@ function ScenarioEditor({ initial, basis }: { initial: ScenarioInput; basis: str
                     onChange={(e) => setClass(i, { screened: e.target.checked })}
                   />
                 </td>
+                {scenario.routing && (
+                  <td className="px-3 py-1.5">
+                    <select
+                      aria-label={`Group, ${c.name}`}
+                      className="rounded border border-slate-300 px-1.5 py-0.5"
+                      value={c.group ?? scenario.routing.groups[0]?.key}
+                      onChange={(e) => setClass(i, { group: e.target.value })}
+                    >
+                      {scenario.routing.groups.map((g) => (
+                        <option key={g.key} value={g.key}>
+                          {g.label}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
@@ -271,6 +292,35 @@ function Results({ result }: { result: SimulationResult }) {
           ))}
         </tbody>
       </table>
+      <ByClass result={result} />
     </div>
+  );
+}
+
+/** Each class's waits under ReadNext (or the first discipline run): where a group or a shift falls short. */
+function ByClass({ result }: { result: SimulationResult }) {
+  const run = result.results.find((r) => r.discipline === "readnext") ?? result.results[0]!;
+  return (
+    <table className="w-full rounded-xl border border-slate-200 bg-white text-left text-sm">
+      <caption className="px-3 py-2 text-left text-xs text-slate-500">By class, {run.label}</caption>
+      <thead className="bg-slate-100 text-xs uppercase text-slate-600">
+        <tr>
+          <th className="px-3 py-2">Class</th>
+          <th className="px-3 py-2">Critical mean / p95</th>
+          <th className="px-3 py-2">Others mean / p95 / max</th>
+        </tr>
+      </thead>
+      <tbody>
+        {run.byClass.map((c) => (
+          <tr key={c.name} className="border-t border-slate-100 tabular-nums">
+            <td className="px-3 py-1.5">{c.name}</td>
+            <td className="px-3 py-1.5">
+              {[c.criticalPositive.mean, c.criticalPositive.p95].map(minutes).join(" / ")}
+            </td>
+            <td className="px-3 py-1.5">{[c.others.mean, c.others.p95, c.others.max].map(minutes).join(" / ")}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
