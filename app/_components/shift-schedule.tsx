@@ -99,7 +99,7 @@ function ReaderShifts({ reader, label }: { reader: ReaderSchedule; label: (g: st
       <button
         type="button"
         aria-label={`Remove ${s.text}`}
-        className="text-slate-400 hover:text-red-700"
+        className="text-slate-500 hover:text-red-700"
         disabled={save.isPending}
         onClick={() => remove(i)}
       >
@@ -221,7 +221,7 @@ function AddShift({
             {label(g)}
           </label>
         ))}
-      {kind !== "off" && reader.groups.length > 0 && <span className="text-slate-400">(none ticked: all groups)</span>}
+      {kind !== "off" && reader.groups.length > 0 && <span className="text-slate-500">(none ticked: all groups)</span>}
       <button
         type="button"
         className={button}

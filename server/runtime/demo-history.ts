@@ -130,6 +130,16 @@ export async function loadDemoHistory(
         ]
       : [],
   );
+  // Each read began with a Next case press, audited as a live claim is: the chair's reads-by-reader
+  // table counts claims from these. (The demo readers take Next case, so none is out of order.)
+  const claims = history.map((s) => ({
+    id: `${studyId(s)}-claim`,
+    at: s.claimedAt,
+    actorId: readers[s.reader]!,
+    action: "study.claim",
+    studyId: studyId(s),
+    details: { via: "next-case" },
+  }));
   const mark: DemoHistoryMark = {
     loadedAt: now.toISOString(),
     studies: studies.length,
@@ -141,6 +151,7 @@ export async function loadDemoHistory(
       await insertRowsAsJson(tx, "Study", studies);
       await insertRowsAsJson(tx, "AiResult", results);
       await insertRowsAsJson(tx, "AiFeedback", feedback);
+      await insertRowsAsJson(tx, "AuditEvent", claims);
       await tx.appSetting.create({
         data: { key: DEMO_HISTORY_KEY, value: mark as unknown as Prisma.InputJsonObject },
       });

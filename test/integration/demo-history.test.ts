@@ -6,6 +6,8 @@ import { throughputSummary } from "@/server/department/department-metrics";
 import { aiAccuracy } from "@/server/department/ai-accuracy";
 import { prefillScenario } from "@/server/department/what-if-prefill";
 import { countWorklist } from "@/server/worklist/list-worklist";
+import { readingByReader } from "@/server/department/reading-by-reader";
+import { STARTER_RVU_TABLE } from "@/lib/routing/rvu";
 import { NO_FILTERS } from "@/lib/worklist-filters";
 import { makeOfflineSource, makeUser, resetDatabase, testDb } from "../support/db";
 
@@ -32,6 +34,12 @@ describe("the demo's four weeks of history in a real database", () => {
     // Three readers read it, two of them history-only colleagues of the demo radiologist.
     const readers = await testDb().study.groupBy({ by: ["readById"], _count: { _all: true } });
     expect(readers).toHaveLength(3);
+    // Each read began with a Next case claim, audited as a live one: the chair's reads-by-reader table counts them.
+    const weeks = await readingByReader(testDb(), now, 6, "UTC", STARTER_RVU_TABLE);
+    expect(weeks.reduce((n, w) => n + w.claims, 0)).toBe(planned.length);
+    expect(weeks.reduce((n, w) => n + w.reads, 0)).toBe(planned.length);
+    expect(weeks.every((w) => w.outOfOrder === 0)).toBe(true);
+    expect(new Set(weeks.map((w) => w.readerId)).size).toBe(3);
   });
 
   it("fills the chair's figures and the what-if prefill, and leaves every reader's list empty", async () => {

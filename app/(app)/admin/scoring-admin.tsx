@@ -145,7 +145,7 @@ function WorkersPanel({ workers }: { workers: Workers }) {
       <ul className="space-y-0.5 text-xs text-slate-600">
         {workers.workers.map((w) => (
           <li key={w.id} data-testid="worker" data-alive={w.alive}>
-            <span className={w.alive ? "text-emerald-700" : "text-slate-400"}>
+            <span className={w.alive ? "text-emerald-700" : "text-slate-500"}>
               {w.alive ? "● running" : "○ not heard from"}
             </span>{" "}
             {w.hostname} (pid {w.pid}) · {w.concurrency} score job{w.concurrency === 1 ? "" : "s"} at once ·{" "}

@@ -55,7 +55,7 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
               <tr
                 key={u.id}
                 data-testid={`user-row-${u.email}`}
-                className={`border-t border-slate-100 ${u.disabled ? "text-slate-400" : ""}`}
+                className={`border-t border-slate-100 ${u.disabled ? "text-slate-500" : ""}`}
               >
                 <td className="px-3 py-2 font-medium">
                   {u.name}

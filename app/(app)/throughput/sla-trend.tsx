@@ -112,7 +112,7 @@ export function SlaTrendView() {
                       title={c ? `${c.byDue} of ${c.withDue} read by their due time (${c.read} read)` : undefined}
                     >
                       {p === null ? "—" : `${p}%`}
-                      <span className="ml-1 text-xs text-slate-400">{c ? c.withDue : ""}</span>
+                      <span className="ml-1 text-xs text-slate-500">{c ? c.withDue : ""}</span>
                     </td>
                   );
                 })}

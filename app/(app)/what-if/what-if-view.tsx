@@ -53,7 +53,7 @@ function ScenarioEditor({ initial, basis }: { initial: ScenarioInput; basis: str
         ))}
       </ul>
       <div className="flex flex-wrap items-end gap-4 rounded-xl border border-slate-200 bg-white p-4 text-sm">
-        <label className={scenario.routing ? "text-slate-400" : undefined}>
+        <label className={scenario.routing ? "text-slate-500" : undefined}>
           Readers on duty
           <input
             aria-label="Readers on duty"
@@ -192,6 +192,7 @@ function ScenarioEditor({ initial, basis }: { initial: ScenarioInput; basis: str
                 <td className="px-3 py-1.5">
                   <input
                     type="checkbox"
+                    aria-label={`AI screens ${c.name}`}
                     checked={c.screened ?? true}
                     onChange={(e) => setClass(i, { screened: e.target.checked })}
                   />

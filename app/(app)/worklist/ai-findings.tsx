@@ -128,7 +128,7 @@ export function AiFindings({
             </figure>
           )}
           {a.status === "SCORED" && a.current && <Feedback result={a} onSaved={onChanged} />}
-          <p className="mt-1 text-[10px] uppercase tracking-wide text-slate-400">
+          <p className="mt-1 text-[10px] uppercase tracking-wide text-slate-500">
             For worklist prioritisation only: not a diagnosis
           </p>
         </li>

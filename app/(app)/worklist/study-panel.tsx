@@ -104,7 +104,7 @@ export function StudyPanel({
           type="button"
           onClick={onClose}
           aria-label="Close panel"
-          className="text-slate-400 hover:text-slate-700"
+          className="text-slate-500 hover:text-slate-700"
         >
           ✕
         </button>

@@ -19,10 +19,10 @@ function AiBadge({ row }: { row: Row }) {
     row.ai.status === "critical"
       ? "bg-red-600 text-white"
       : row.ai.status === "urgent"
-        ? "bg-orange-500 text-white"
+        ? "bg-orange-700 text-white"
         : row.ai.status === "negative"
           ? "bg-slate-200 text-slate-700"
-          : "bg-slate-100 text-slate-500";
+          : "bg-slate-100 text-slate-700";
   return (
     <span className={`rounded px-1.5 py-0.5 text-xs font-semibold ${style}`}>AI {row.ai.status.replace("_", " ")}</span>
   );
@@ -47,7 +47,7 @@ export function WorklistTable({
     () => [
       column.accessor("rank", {
         header: "#",
-        cell: (c) => <span className="tabular-nums text-slate-500">{c.getValue()}</span>,
+        cell: (c) => <span className="tabular-nums text-slate-600">{c.getValue()}</span>,
       }),
       column.display({
         id: "patient",
@@ -55,7 +55,7 @@ export function WorklistTable({
         cell: ({ row: { original: r } }) => (
           <div className="min-w-0">
             <div className="truncate font-medium">{formatPersonName(r.patientName) ?? "—"}</div>
-            <div className="truncate text-xs text-slate-500">
+            <div className="truncate text-xs text-slate-600">
               {r.patientId ?? "no MRN"} · {r.patientAge ?? "?"} {r.patientSex ?? ""}
             </div>
           </div>
@@ -85,7 +85,7 @@ export function WorklistTable({
           return (
             <div className="text-xs tabular-nums">
               <div>{formatMinutes(minutesBetween(new Date(r.arrivedAt), now))}</div>
-              <div className={due.overdue ? "font-semibold text-red-700" : "text-slate-500"}>{due.text}</div>
+              <div className={due.overdue ? "font-semibold text-red-700" : "text-slate-600"}>{due.text}</div>
             </div>
           );
         },
@@ -144,7 +144,14 @@ export function WorklistTable({
           </div>
         ))}
       </div>
-      <div ref={scroller} className="max-h-[70vh] overflow-auto">
+      {/* Focusable, so the list scrolls from the keyboard too (WCAG: scrollable regions reachable by keyboard). */}
+      <div
+        ref={scroller}
+        tabIndex={0}
+        role="rowgroup"
+        aria-label="Worklist rows"
+        className="max-h-[70vh] overflow-auto"
+      >
         <div style={{ height: virtual.getTotalSize(), position: "relative" }}>
           {virtual.getVirtualItems().map((item) => {
             const row = table.getRowModel().rows[item.index]!;
