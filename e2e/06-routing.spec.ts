@@ -152,6 +152,14 @@ test("a scheduler gives a reader an extra shift for one group and then a day off
   await page.getByRole("button", { name: `Add shift for ${who}` }).click();
   await expect(row).toContainText("on duty, on shift");
   await expect(row).toContainText(`${today} 00:00–23:59`);
+  // The reader's duty switch says when the shift ends.
+  const samContext = await browser.newContext();
+  const samPage = await samContext.newPage();
+  await signIn(samPage, "second.reader@readnext.local");
+  await waitForWorklist(samPage);
+  await expect(samPage.getByTestId("next-shift")).toContainText("shift ends");
+  await expect(samPage.getByTestId("next-shift")).toContainText("23:59");
+  await samContext.close();
 
   // A day off instead: the reader goes off duty, and says so on their own worklist.
   await row.getByRole("button", { name: `Remove ${today} 00:00–23:59` }).click();

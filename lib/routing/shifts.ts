@@ -126,3 +126,54 @@ export function describeShift(s: ShiftEntry): string {
   const day = s.date ?? WEEKDAYS[(s.weekday ?? 1) - 1];
   return `${day}${s.off ? " off" : ""} ${clockText(s.startMinute)}–${clockText(s.endMinute)}`;
 }
+
+/** The instant a wall-clock time (minutes after midnight; 1440 is the next midnight) on a local date has in the time zone. */
+export function zonedInstant(date: string, minute: number, timeZone: string): Date {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const wall = Date.UTC(y, m - 1, d, 0, minute);
+  // The zone's offset at a guess, applied twice, settles on the right side of a DST change.
+  let at = wall;
+  for (let i = 0; i < 2; i++) {
+    const c = localClock(new Date(at), timeZone);
+    const shown = Date.parse(`${c.date}T00:00:00Z`) + c.minute * 60_000;
+    at += wall - shown;
+  }
+  return new Date(at);
+}
+
+const sameDuty = (a: ScheduledDuty | null, b: ScheduledDuty | null) =>
+  a?.onDuty === b?.onDuty && (a?.groups ?? []).join() === (b?.groups ?? []).join();
+
+/**
+ * When the schedule next says something else (a shift starts or ends, or covers other
+ * groups), within the coming eight days, with what it will say then; null when nothing
+ * changes (or there is no schedule).
+ */
+export function nextShiftChange(
+  shifts: readonly ShiftEntry[],
+  now: Date,
+  timeZone: string,
+): { at: Date; duty: ScheduledDuty } | null {
+  if (shifts.length === 0) return null;
+  const current = scheduledDuty(shifts, now, timeZone);
+  const today = localClock(now, timeZone).date;
+  const edges = new Set<number>();
+  for (let day = -1; day <= 8; day++) {
+    const date = new Date(Date.parse(`${today}T00:00:00Z`) + day * 86_400_000).toISOString().slice(0, 10);
+    for (const s of shifts) {
+      // Every shift's start and end on every nearby date: the ones that do not apply change nothing.
+      edges.add(zonedInstant(date, s.startMinute, timeZone).getTime());
+      const endDate =
+        s.endMinute <= s.startMinute
+          ? new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+          : date;
+      edges.add(zonedInstant(endDate, s.endMinute, timeZone).getTime()); // 1440: the next midnight
+    }
+  }
+  const horizon = now.getTime() + 8 * 86_400_000;
+  for (const t of [...edges].filter((t) => t > now.getTime() && t <= horizon).sort((a, b) => a - b)) {
+    const duty = scheduledDuty(shifts, new Date(t), timeZone);
+    if (duty && !sameDuty(duty, current)) return { at: new Date(t), duty };
+  }
+  return null;
+}

@@ -4,7 +4,7 @@ import { recordAudit } from "../core/audit";
 import { InvalidRequestError, NotFoundError } from "../core/errors";
 import { notifyWorklist } from "../core/worklist-events";
 import { getRoutingConfig } from "../core/settings";
-import { describeShift, scheduledDuty, shiftInputSchema, type ShiftEntry } from "@/lib/routing/shifts";
+import { describeShift, nextShiftChange, scheduledDuty, shiftInputSchema, type ShiftEntry } from "@/lib/routing/shifts";
 import { forgetCoverage } from "./reader-access";
 
 export const saveShiftsInputSchema = z.object({
@@ -192,4 +192,25 @@ export async function applyShiftSchedule(
   }
   if (moved.length) forgetCoverage();
   return moved;
+}
+
+/**
+ * What a reader's own schedule says next, in words for their duty switch ("shift ends Mon 16:00",
+ * "next shift Tue 22:00 (Neuro)"), or null without a schedule or a change in the coming week.
+ */
+export async function nextShiftText(db: Db, userId: string, now: Date, timeZone: string): Promise<string | null> {
+  const shifts = (await db.readerShift.findMany({ where: { userId }, select: shiftSelect })).map(toEntry);
+  const next = nextShiftChange(shifts, now, timeZone);
+  if (!next) return null;
+  const when = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    weekday: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(next.at);
+  if (!next.duty.onDuty) return `shift ends ${when}`;
+  const config = await getRoutingConfig(db);
+  const groups = next.duty.groups.map((g) => config.groups.find((x) => x.key === g)?.label ?? g);
+  return `next shift ${when}${groups.length ? ` (${groups.join(", ")})` : ""}`;
 }

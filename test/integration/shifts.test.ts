@@ -7,7 +7,13 @@ import { listWorklist } from "@/server/worklist/list-worklist";
 import { readingScope } from "@/server/routing/reading-scope";
 import { forgetCoverage } from "@/server/routing/reader-access";
 import { setOnDuty } from "@/server/routing/reader-profiles";
-import { applyShiftSchedule, listSchedules, saveShifts, saveShiftsInputSchema } from "@/server/routing/shift-schedule";
+import {
+  applyShiftSchedule,
+  listSchedules,
+  nextShiftText,
+  saveShifts,
+  saveShiftsInputSchema,
+} from "@/server/routing/shift-schedule";
 import { assignOpenStudies, forgetLoads } from "@/server/assignment/assign-studies";
 import { routingConfigSchema } from "@/lib/routing/routing-config";
 import { NO_FILTERS } from "@/lib/worklist-filters";
@@ -195,6 +201,22 @@ describe("shift schedules", () => {
     await assignOpenStudies(testDb());
     for (const s of studies)
       expect((await testDb().study.findUniqueOrThrow({ where: { id: s.id } })).assignedToId).toBe(night.id);
+  });
+
+  it("tells the reader when their shift ends or the next one starts, with its groups", async () => {
+    const r = await reader(["neuro", "general"]);
+    await saveShifts(
+      testDb(),
+      admin.id,
+      shifts(r.id, [
+        { weekday: 1, start: "08:00", end: "16:00" },
+        { weekday: 2, start: "22:00", end: "06:00", groups: ["neuro"] },
+      ]),
+      TZ,
+    );
+    expect(await nextShiftText(testDb(), r.id, at(0, 9), TZ)).toBe("shift ends Mon 16:00");
+    expect(await nextShiftText(testDb(), r.id, at(0, 17), TZ)).toBe("next shift Tue 22:00 (Neuro)");
+    expect(await nextShiftText(testDb(), admin.id, at(0, 9), TZ)).toBeNull();
   });
 
   it("several workers applying the same edge at once move the reader once", async () => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { describeShift, localClock, scheduledDuty, shiftInputSchema, type ShiftEntry } from "@/lib/routing/shifts";
+import {
+  describeShift,
+  localClock,
+  nextShiftChange,
+  scheduledDuty,
+  shiftInputSchema,
+  zonedInstant,
+  type ShiftEntry,
+} from "@/lib/routing/shifts";
 
 // Calendar facts below come from `TZ=… date -d …` (GNU date), not from the code under test:
 // 2026-12-07 is a Monday and New York is UTC-5 then; 2026-03-08 (a Sunday) is the day New York
@@ -157,5 +165,36 @@ describe("shiftInputSchema", () => {
   it("describes shifts for pages and the audit log", () => {
     expect(describeShift(weekly(2, h(22), h(6)))).toBe("Tuesday 22:00–06:00");
     expect(describeShift(once("2026-12-24", 0, h(24), { off: true }))).toBe("2026-12-24 off 00:00–24:00");
+  });
+});
+
+describe("nextShiftChange", () => {
+  it("finds when the current shift ends, and when the next one starts", () => {
+    const schedule = [weekly(1, h(8), h(16)), weekly(2, h(22), h(6), ["neuro"])];
+    // Monday 09:00 New York (UTC-5): on until 16:00 = 21:00 UTC.
+    expect(nextShiftChange(schedule, new Date("2026-12-07T14:00:00Z"), NY)).toEqual({
+      at: new Date("2026-12-07T21:00:00Z"),
+      duty: { onDuty: false, groups: [] },
+    });
+    // Monday 17:00: next on Tuesday 22:00 = Wednesday 03:00 UTC, for neuro.
+    expect(nextShiftChange(schedule, new Date("2026-12-07T22:00:00Z"), NY)).toEqual({
+      at: new Date("2026-12-09T03:00:00Z"),
+      duty: { onDuty: true, groups: ["neuro"] },
+    });
+  });
+  it("counts wall-clock hours across the daylight-saving change, and 24:00 as midnight", () => {
+    // Sunday 2026-03-08 at 00:00 EST (05:00 UTC); the shift starts 08:00 EDT = 12:00 UTC.
+    expect(nextShiftChange([weekly(7, h(8), h(24))], new Date("2026-03-08T05:00:00Z"), NY)?.at).toEqual(
+      new Date("2026-03-08T12:00:00Z"),
+    );
+    // ... and ends at midnight EDT = 04:00 UTC on Monday.
+    expect(nextShiftChange([weekly(7, h(8), h(24))], new Date("2026-03-08T13:00:00Z"), NY)?.at).toEqual(
+      new Date("2026-03-09T04:00:00Z"),
+    );
+    expect(zonedInstant("2026-12-07", h(9), NY)).toEqual(new Date("2026-12-07T14:00:00Z"));
+  });
+  it("is null without a schedule, or when nothing changes in the coming week", () => {
+    expect(nextShiftChange([], new Date("2026-12-07T14:00:00Z"), NY)).toBeNull();
+    expect(nextShiftChange([once("2026-11-01", h(8), h(9))], new Date("2026-12-07T14:00:00Z"), NY)).toBeNull();
   });
 });

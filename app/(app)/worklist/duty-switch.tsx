@@ -6,7 +6,8 @@ import { useTRPC } from "../../trpc";
 export function DutySwitch() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const me = useQuery(trpc.routing.me.queryOptions());
+  // Refetched every minute: shift edges move the switch without the reader touching it.
+  const me = useQuery(trpc.routing.me.queryOptions(undefined, { refetchInterval: 60_000 }));
   const setDuty = useMutation(
     trpc.routing.setMyDuty.mutationOptions({
       onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.routing.me.queryKey() }),
@@ -29,6 +30,7 @@ export function DutySwitch() {
       >
         {me.data.onDuty ? "On duty" : "Off duty"}
       </button>
+      {me.data.shift && <span data-testid="next-shift">{me.data.shift}</span>}
       {setDuty.error && <span role="alert">{setDuty.error.message}</span>}
     </span>
   );

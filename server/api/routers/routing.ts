@@ -6,7 +6,7 @@ import { listReaders, readerProfileInputSchema, saveReaderProfile, setOnDuty } f
 import { readerAccess } from "../../routing/reader-access";
 import { getRoutingConfig } from "../../core/settings";
 import { reassignStudy } from "../../assignment/reassign";
-import { listSchedules, saveShifts, saveShiftsInputSchema } from "../../routing/shift-schedule";
+import { listSchedules, nextShiftText, saveShifts, saveShiftsInputSchema } from "../../routing/shift-schedule";
 import { env } from "../../env";
 
 const admin = roleProcedure("admin");
@@ -30,9 +30,14 @@ export const routingRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => setOnDuty(ctx.db, ctx.user.id, input.userId, input.onDuty)),
   /** A radiologist's own duty switch and groups. */
   me: roleProcedure("radiologist").query(async ({ ctx }) => {
-    const [access, config] = await Promise.all([readerAccess(ctx.db, ctx.user.id), getRoutingConfig(ctx.db)]);
+    const [access, config, shift] = await Promise.all([
+      readerAccess(ctx.db, ctx.user.id),
+      getRoutingConfig(ctx.db),
+      nextShiftText(ctx.db, ctx.user.id, new Date(), env().DEPARTMENT_TIME_ZONE),
+    ]);
     return {
       routing: config.groups.length > 0,
+      shift,
       onDuty: access?.onDuty ?? true,
       trainee: access?.trainee ?? false,
       groups: (access?.memberships ?? []).map((m) => config.groups.find((g) => g.key === m.group)?.label ?? m.group),
