@@ -23,6 +23,8 @@ let n = 0;
 // Who may call what. A procedure missing here fails the completeness test below.
 const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: Call }> = {
   "me.get": { roles: "signed-in", call: (c) => c.me.get() },
+  "me.display": { roles: "signed-in", call: (c) => c.me.display() },
+  "me.saveDisplay": { roles: "signed-in", call: (c) => c.me.saveDisplay({ theme: "system", density: "comfortable" }) },
   "users.list": { roles: ["admin"], call: (c) => c.users.list() },
   "users.create": {
     roles: ["admin"],
@@ -87,6 +89,7 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
     call: (c) => c.department.turnaroundByStage({ days: 7 }),
   },
   "department.readingByReader": { roles: ["chair", "admin"], call: (c) => c.department.readingByReader({ weeks: 4 }) },
+  "department.hourlyLoad": { roles: ["chair", "admin"], call: (c) => c.department.hourlyLoad({ weeks: 4 }) },
   "department.forecast": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.forecast() },
   "department.atRisk": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.atRisk({}) },
   "department.backlog": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.backlog() },

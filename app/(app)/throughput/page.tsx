@@ -4,6 +4,7 @@ import { AiAccuracyView } from "./ai-accuracy";
 import { SlaTrendView } from "./sla-trend";
 import { TurnaroundByStageView } from "./turnaround-by-stage";
 import { ReadingByReaderView } from "./reading-by-reader";
+import { HourlyLoadView } from "./hourly-load";
 import { OpenClaims } from "../../_components/open-claims";
 
 export default async function ThroughputPage() {
@@ -16,6 +17,8 @@ export default async function ThroughputPage() {
       <SlaTrendView />
       <h2 className="mb-3 mt-8 text-lg font-semibold">Where the time goes</h2>
       <TurnaroundByStageView />
+      <h2 className="mb-3 mt-8 text-lg font-semibold">When the work comes</h2>
+      <HourlyLoadView />
       <h2 className="mb-3 mt-8 text-lg font-semibold">Reading by reader</h2>
       <ReadingByReaderView />
       <h2 className="mb-3 mt-8 text-lg font-semibold">AI accuracy</h2>

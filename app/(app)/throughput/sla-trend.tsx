@@ -5,16 +5,17 @@ import { useTRPC } from "../../trpc";
 import { ORDER_PRIORITIES } from "@/lib/priority/classes";
 import { downloadCsv } from "../../_components/csv";
 import { QueryFallback } from "../../_components/query-fallback";
+import { axisTick, chartColour, DASHES, gridStroke, tooltipStyle } from "../../_components/chart-theme";
 
 const COLUMNS = [...ORDER_PRIORITIES, "UNKNOWN"] as const;
 const COLOURS: Record<string, string> = {
-  All: "#0f172a",
-  STAT: "#dc2626",
-  HIGH: "#ea580c",
-  MEDIUM: "#ca8a04",
-  ROUTINE: "#0369a1",
-  LOW: "#64748b",
-  UNKNOWN: "#a855f7",
+  All: chartColour("slate-900"),
+  STAT: chartColour("red-600"),
+  HIGH: chartColour("orange-600"),
+  MEDIUM: chartColour("yellow-600"),
+  ROUTINE: chartColour("sky-700"),
+  LOW: chartColour("slate-500"),
+  UNKNOWN: chartColour("purple-500"),
 };
 type Cell = { read: number; withDue: number; byDue: number };
 const pct = (c: Cell | undefined) => (c && c.withDue > 0 ? Math.round((1000 * c.byDue) / c.withDue) / 10 : null);
@@ -58,16 +59,17 @@ export function SlaTrendView() {
       <div className="h-64 rounded-xl border border-slate-200 bg-white p-3" data-testid="sla-trend-chart">
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={chart}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="day" tick={{ fontSize: 11 }} />
-            <YAxis domain={[0, 100]} unit="%" tick={{ fontSize: 11 }} width={44} />
-            <Tooltip formatter={(v) => (v === null ? "—" : `${String(v)}%`)} />
+            <CartesianGrid strokeDasharray="3 3" stroke={gridStroke} />
+            <XAxis dataKey="day" tick={axisTick} />
+            <YAxis domain={[0, 100]} unit="%" tick={axisTick} width={44} />
+            <Tooltip {...tooltipStyle} formatter={(v) => (v === null ? "—" : `${String(v)}%`)} />
             <Legend />
-            {series.map((s) => (
+            {series.map((s, i) => (
               <Line
                 key={s}
                 dataKey={s}
                 stroke={COLOURS[s]}
+                strokeDasharray={DASHES[i % DASHES.length]}
                 strokeWidth={s === "All" ? 2.5 : 1.5}
                 dot={false}
                 connectNulls

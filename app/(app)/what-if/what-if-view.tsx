@@ -7,6 +7,7 @@ import type { ScenarioInput } from "@/lib/sim/scenario";
 import { formatMinutes } from "@/lib/priority/engine";
 import { useTRPC } from "../../trpc";
 import { ReadingGroupsEditor } from "./reading-groups-editor";
+import { axisTick, chartColour, gridStroke, tooltipStyle } from "../../_components/chart-theme";
 
 type ClassRow = ScenarioInput["classes"][number];
 const minutes = (v: number) => (Number.isFinite(v) ? formatMinutes(v) : "—");
@@ -254,18 +255,18 @@ function Results({ result }: { result: SimulationResult }) {
       <div className="h-80 rounded-xl border border-slate-200 bg-white p-4">
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={data}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="name" tick={{ fontSize: 11 }} />
+            <CartesianGrid strokeDasharray="3 3" stroke={gridStroke} />
+            <XAxis dataKey="name" tick={axisTick} />
             <YAxis
-              label={{ value: "minutes", angle: -90, position: "insideLeft", fontSize: 11 }}
-              tick={{ fontSize: 11 }}
+              label={{ value: "minutes", angle: -90, position: "insideLeft", fontSize: 11, fill: axisTick.fill }}
+              tick={axisTick}
             />
-            <Tooltip />
+            <Tooltip {...tooltipStyle} />
             <Legend />
-            <Bar dataKey="Critical: mean" fill="#dc2626" isAnimationActive={false} />
-            <Bar dataKey="Critical: 95th pct" fill="#f87171" isAnimationActive={false} />
-            <Bar dataKey="Others: mean" fill="#0369a1" isAnimationActive={false} />
-            <Bar dataKey="Others: max" fill="#94a3b8" isAnimationActive={false} />
+            <Bar dataKey="Critical: mean" fill={chartColour("red-600")} isAnimationActive={false} />
+            <Bar dataKey="Critical: 95th pct" fill={chartColour("red-400")} isAnimationActive={false} />
+            <Bar dataKey="Others: mean" fill={chartColour("sky-700")} isAnimationActive={false} />
+            <Bar dataKey="Others: max" fill={chartColour("slate-400")} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </div>

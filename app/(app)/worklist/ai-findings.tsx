@@ -15,7 +15,8 @@ const FINDING_WORDS: Record<string, string> = {
 };
 const words = (code: string | null) => (code ? (FINDING_WORDS[code] ?? code.replaceAll("-", " ")) : "finding");
 
-function Feedback({ result, onSaved }: { result: AiResult; onSaved: () => void }) {
+/** `shortcuts`: this result's buttons answer C and D (the first result shown, so a key never means two things). */
+function Feedback({ result, onSaved, shortcuts }: { result: AiResult; onSaved: () => void; shortcuts: boolean }) {
   const trpc = useTRPC();
   const [comment, setComment] = useState(result.myFeedback?.comment ?? "");
   const give = useMutation(trpc.worklist.aiFeedback.mutationOptions({ onSuccess: onSaved }));
@@ -24,11 +25,13 @@ function Feedback({ result, onSaved }: { result: AiResult; onSaved: () => void }
     <button
       type="button"
       disabled={give.isPending}
+      aria-keyshortcuts={shortcuts ? (verdict === "confirmed" ? "C" : "D") : undefined}
       aria-pressed={mine === verdict}
       onClick={() => give.mutate({ aiResultId: result.id, verdict, comment: comment || null })}
       className={`rounded-md px-2.5 py-1 text-xs font-medium ${mine === verdict ? `${tone} text-white` : "border border-slate-300 hover:bg-slate-100"}`}
     >
       {label}
+      {shortcuts && <kbd className="ml-1 text-[10px] opacity-80">{verdict === "confirmed" ? "C" : "D"}</kbd>}
     </button>
   );
   return (
@@ -89,6 +92,7 @@ export function AiFindings({
   onChanged: () => void;
 }) {
   if (results.length === 0) return <p className="text-xs text-slate-500">AI has not scored this study yet.</p>;
+  const withShortcuts = results.find((a) => a.status === "SCORED" && a.current)?.id;
   return (
     <ul className="space-y-3">
       {results.map((a) => (
@@ -127,7 +131,9 @@ export function AiFindings({
               </figcaption>
             </figure>
           )}
-          {a.status === "SCORED" && a.current && <Feedback result={a} onSaved={onChanged} />}
+          {a.status === "SCORED" && a.current && (
+            <Feedback result={a} onSaved={onChanged} shortcuts={a.id === withShortcuts} />
+          )}
           <p className="mt-1 text-[10px] uppercase tracking-wide text-slate-500">
             For worklist prioritisation only: not a diagnosis
           </p>

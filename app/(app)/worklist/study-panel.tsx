@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc";
 import { AiFindings } from "./ai-findings";
@@ -50,12 +50,15 @@ function historyDetail(action: string, details: unknown): string {
 export function StudyPanel({
   studyId,
   userId,
+  focusOnOpen = false,
   onClose,
   onChanged,
   onDone,
 }: {
   studyId: string;
   userId: string;
+  /** Opened by the reader (Next case, Enter, a click): focus moves into the panel, on its heading. */
+  focusOnOpen?: boolean;
   onClose: () => void;
   onChanged: () => void;
   onDone: () => void;
@@ -78,26 +81,42 @@ export function StudyPanel({
     return () => clearInterval(timer);
   }, [mine, s, studyId, renew]);
 
+  const panel = useRef<HTMLElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (focusOnOpen) heading.current?.focus();
+  }, [focusOnOpen, studyId]);
+
+  // The open case's keys. Each one presses the control that declares it (aria-keyshortcuts), so the
+  // keys, the buttons and the "?" help cannot drift apart; a key whose control is not shown does nothing.
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
-      if ((e.target as HTMLElement).closest("input, textarea, select")) return;
-      if (e.key === "r" && mine) {
-        e.preventDefault();
-        markRead.mutate({ studyId });
-      }
-      if (e.key === "Escape") onClose();
+      if ((e.target as HTMLElement).closest("input, textarea, select, [role=dialog]")) return;
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === "Escape") return onClose();
+      const key = e.key.length === 1 ? e.key.toUpperCase() : null;
+      if (!key || !"RSVCD".includes(key)) return;
+      const control = panel.current?.querySelector<HTMLElement>(`[aria-keyshortcuts="${key}"]:not([disabled])`);
+      if (!control) return;
+      e.preventDefault();
+      control.click();
     }
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [mine, markRead, studyId, onClose]);
+  }, [onClose]);
 
   return (
     <aside
+      ref={panel}
       aria-label="Study"
-      className="w-[26rem] shrink-0 space-y-4 rounded-xl border border-slate-200 bg-white p-4 text-sm"
+      className="w-[26rem] max-w-[45%] shrink-0 space-y-4 rounded-xl border border-slate-200 bg-white p-4 text-sm"
     >
       <div className="flex items-start justify-between">
-        <h2 className="text-base font-semibold">
+        <h2
+          ref={heading}
+          tabIndex={-1}
+          className="text-base font-semibold outline-none focus-visible:ring-2 focus-visible:ring-sky-600"
+        >
           {s ? (formatPersonName(s.patientName) ?? "Unknown patient") : "Loading…"}
         </h2>
         <button
@@ -161,15 +180,17 @@ export function StudyPanel({
               href={s.viewerUrl}
               target="_blank"
               rel="noreferrer"
+              aria-keyshortcuts="V"
               className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-100"
             >
-              Open in viewer ↗
+              Open in viewer ↗ <kbd className="text-xs">V</kbd>
             </a>
             {mine && (
               <button
                 type="button"
                 onClick={() => markRead.mutate({ studyId })}
                 disabled={markRead.isPending}
+                aria-keyshortcuts="R"
                 className="rounded-md bg-emerald-700 px-3 py-1.5 font-medium text-white hover:bg-emerald-800"
               >
                 Mark read <kbd className="text-xs">R</kbd>
@@ -179,9 +200,10 @@ export function StudyPanel({
               <button
                 type="button"
                 onClick={() => setSkipping(true)}
+                aria-keyshortcuts="S"
                 className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-100"
               >
-                Skip…
+                Skip… <kbd className="text-xs">S</kbd>
               </button>
             )}
           </div>

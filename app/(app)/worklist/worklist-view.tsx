@@ -1,5 +1,5 @@
 "use client";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import type { inferRouterOutputs } from "@trpc/server";
@@ -7,7 +7,9 @@ import type { AppRouter } from "@/server/api/root";
 import { useTRPC } from "../../trpc";
 import { EmptyState } from "../../_components/empty-state";
 import { useNow } from "../../_components/use-now";
-import { WorklistTable } from "./worklist-table";
+import { WorklistTable, type WorklistTableHandle } from "./worklist-table";
+import { ShortcutHelp } from "./shortcut-help";
+import { useDisplay } from "../../_components/display-settings";
 import { FilterBar } from "./filter-bar";
 import { StudyPanel } from "./study-panel";
 import { WorkersOffline } from "./workers-offline";
@@ -23,12 +25,28 @@ export function WorklistView({ userId, initialStudyId = null }: { userId: string
   const filters = useQuery(trpc.worklist.savedFilters.queryOptions());
   const list = useQuery({ ...trpc.worklist.list.queryOptions({ limit: 500, offset: 0 }), refetchInterval: 30_000 });
   const count = useQuery({ ...trpc.worklist.count.queryOptions({}), refetchInterval: 30_000 });
-  const [selected, setSelected] = useState(0);
   const [openStudyId, setOpenStudyId] = useState<string | null>(initialStudyId);
+  const [help, setHelp] = useState(false);
+  const { density } = useDisplay();
+  const table = useRef<WorklistTableHandle>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [alert, setAlert] = useState<string | null>(null);
   const [sound, setSound] = useState(false);
   const rows = useMemo(() => list.data?.rows ?? [], [list.data]);
+
+  // Selection follows the study through live reorders; when it leaves the list (read, claimed by
+  // someone else, filtered out), the row that took its place is selected.
+  const [selection, setSelection] = useState<{ id: string | null; index: number }>({ id: null, index: 0 });
+  const found = rows.findIndex((r) => r.id === selection.id);
+  const selected = found >= 0 ? found : Math.min(selection.index, Math.max(0, rows.length - 1));
+  const select = useCallback((i: number) => setSelection({ id: rows[i]?.id ?? null, index: i }), [rows]);
+  const setSelectedId = (id: string) =>
+    setSelection((s) => {
+      const at = rows.findIndex((r) => r.id === id);
+      return { id, index: at >= 0 ? at : s.index };
+    });
+  // After the panel closes (Mark read, Skip, Esc) focus returns to the list, never to the page body.
+  const focusList = () => requestAnimationFrame(() => table.current?.focusSelected());
 
   const refresh = useCallback(() => {
     void queryClient.invalidateQueries({ queryKey: trpc.worklist.list.queryKey() });
@@ -63,6 +81,7 @@ export function WorklistView({ userId, initialStudyId = null }: { userId: string
         else {
           setNotice(result.alreadyHeld ? "You already hold this case: mark it read or skip it first." : null);
           setOpenStudyId(result.studyId);
+          setSelectedId(result.studyId);
         }
         refresh();
       },
@@ -73,6 +92,7 @@ export function WorklistView({ userId, initialStudyId = null }: { userId: string
     trpc.worklist.claim.mutationOptions({
       onSuccess: (r) => {
         setOpenStudyId(r.studyId);
+        setSelectedId(r.studyId);
         setNotice(null);
         refresh();
       },
@@ -96,22 +116,21 @@ export function WorklistView({ userId, initialStudyId = null }: { userId: string
     [claim, userId],
   );
 
+  // Page-wide keys; moving through the list is the grid's own (worklist-table.tsx).
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
       const target = e.target as HTMLElement;
-      if (target.closest("input, textarea, select")) return;
-      if (e.key === "ArrowDown" || e.key === "j") setSelected((i) => Math.min(rows.length - 1, i + 1));
-      else if (e.key === "ArrowUp" || e.key === "k") setSelected((i) => Math.max(0, i - 1));
-      else if (e.key === "Enter" && rows[selected]) openRow(rows[selected]!);
+      if (target.closest("input, textarea, select, [role=dialog]") || e.ctrlKey || e.metaKey || e.altKey) return;
       // One claim per press: a held-down key or a second press while the first is on its way would claim twice.
-      else if (e.key === "n") {
+      if (e.key === "n") {
         if (!e.repeat && !nextCase.isPending) nextCase.mutate();
-      } else return;
+      } else if (e.key === "?") setHelp(true);
+      else return;
       e.preventDefault();
     }
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [rows, selected, openRow, nextCase]);
+  }, [nextCase]);
 
   return (
     <div className="flex gap-4">
@@ -125,6 +144,14 @@ export function WorklistView({ userId, initialStudyId = null }: { userId: string
             className="rounded-md bg-sky-700 px-4 py-2 font-semibold text-white shadow hover:bg-sky-800 disabled:opacity-60"
           >
             Next case <kbd className="ml-1 rounded bg-sky-900/40 px-1 text-xs">N</kbd>
+          </button>
+          <button
+            type="button"
+            onClick={() => setHelp(true)}
+            aria-keyshortcuts="?"
+            className="rounded-md border border-slate-300 px-2 py-1.5 text-sm hover:bg-slate-100"
+          >
+            Shortcuts <kbd className="text-xs">?</kbd>
           </button>
           <span className="text-sm text-slate-500" data-testid="worklist-count">
             {count.data ? `${count.data.total.toLocaleString()}${count.data.capped ? "+" : ""} open studies` : ""}
@@ -174,10 +201,12 @@ export function WorklistView({ userId, initialStudyId = null }: { userId: string
         )}
         {rows.length > 0 && (
           <WorklistTable
+            ref={table}
             rows={rows}
             now={now}
             selected={selected}
-            onSelect={setSelected}
+            density={density}
+            onSelect={select}
             onOpen={openRow}
             userId={userId}
           />
@@ -197,17 +226,21 @@ export function WorklistView({ userId, initialStudyId = null }: { userId: string
         <StudyPanel
           studyId={shownStudyId}
           userId={userId}
+          focusOnOpen={openStudyId !== null}
           onClose={() => {
             setDismissed(shownStudyId);
             setOpenStudyId(null);
+            focusList();
           }}
           onChanged={refresh}
           onDone={() => {
             setOpenStudyId(null);
             refresh();
+            focusList();
           }}
         />
       )}
+      {help && <ShortcutHelp onClose={() => setHelp(false)} />}
     </div>
   );
 }

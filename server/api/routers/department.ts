@@ -6,6 +6,7 @@ import { slaTrend } from "../../department/sla-trend";
 import { clearanceForecast } from "../../department/clearance-forecast";
 import { turnaroundByStage } from "../../department/turnaround-by-stage";
 import { readingByReader } from "../../department/reading-by-reader";
+import { hourlyLoad } from "../../department/hourly-load";
 import { getRvuTable } from "../../core/settings";
 import { env } from "../../env";
 
@@ -43,6 +44,13 @@ export const departmentRouter = createTRPCRouter({
         timeZone,
         rows: await readingByReader(ctx.db, new Date(), input.weeks, timeZone, await getRvuTable(ctx.db)),
       };
+    }),
+  /** Arrivals and reads by weekday × hour of the department's clock: when the backlog builds. */
+  hourlyLoad: roleProcedure("chair", "admin")
+    .input(z.object({ weeks: z.number().int().min(1).max(52).default(4) }))
+    .query(async ({ ctx, input }) => {
+      const timeZone = env().DEPARTMENT_TIME_ZONE;
+      return { timeZone, weeks: input.weeks, cells: await hourlyLoad(ctx.db, new Date(), input.weeks, timeZone) };
     }),
   backlog: roleProcedure("scheduler", "chair", "admin").query(({ ctx }) => backlogSummary(ctx.db, new Date())),
   forecast: roleProcedure("scheduler", "chair", "admin").query(({ ctx }) => clearanceForecast(ctx.db, new Date())),
