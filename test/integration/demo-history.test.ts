@@ -67,6 +67,10 @@ describe("the demo's four weeks of history in a real database", () => {
       const fp = mine.filter((s) => s.ai!.flagged && s.feedback === "dismissed").length;
       expect(m.truePositive).toBe(tp);
       expect(m.falsePositive).toBe(fp);
+      // Readers answer about 60% of results: the rest are counted as without feedback, and flags were read.
+      expect(m.withoutFeedback).toBe(mine.filter((s) => !s.feedback).length);
+      expect(m.dismissedFlags).toBe(fp);
+      expect(m.flagToReadP50).toBeGreaterThan(0);
       // Some flags are false, as at a real site: PPV well below 1; sensitivity and specificity near the
       // operating point the history was drawn at (0.9 and 0.93), since readers answer flags and negatives alike.
       expect(m.ppv!).toBeLessThan(0.8);
