@@ -226,6 +226,14 @@ test("on a tablet (1024 px) the chair's and scheduler's pages fit, and the reade
       await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
       await expect(page.getByText(/^(Loading…|Reading the last 30 days…)$/)).toHaveCount(0, { timeout: 15_000 });
       expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(1024);
+      if (path === "/backlog") {
+        // The cross-tab: a click on a count lists that many studies of that class and age.
+        const count = page.getByTestId("backlog-cross-tab").getByRole("button").first();
+        const n = Number(await count.textContent());
+        await count.click();
+        await expect(count).toHaveAttribute("aria-pressed", "true");
+        await expect(page.getByTestId("backlog-cell-studies").locator("tbody tr")).toHaveCount(Math.min(n, 50));
+      }
       if (path === "/throughput") {
         // The weekday × hour heat map: seven days of 24 hours, with today's arrivals in it.
         const heat = page.getByTestId("hourly-load");

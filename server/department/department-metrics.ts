@@ -3,6 +3,7 @@ import { computePriority } from "@/lib/priority/engine";
 import { getPriorityConfig } from "../core/settings";
 import { priorityColumns, toPriorityInput, type PriorityColumns } from "../worklist/priority-input";
 import { ORDER_PRIORITIES } from "@/lib/priority/classes";
+import { BACKLOG_AGE_BUCKETS } from "@/lib/backlog-age";
 
 export type ThroughputSummary = {
   windowHours: number;
@@ -59,13 +60,6 @@ export async function throughputSummary(database: Db, now: Date, windowHours: nu
     readByDueTime: Number(row?.byDue ?? 0),
   };
 }
-
-export const BACKLOG_AGE_BUCKETS = [
-  { label: "< 1 h", maxMinutes: 60 },
-  { label: "1–4 h", maxMinutes: 240 },
-  { label: "4–24 h", maxMinutes: 1440 },
-  { label: "> 24 h", maxMinutes: Infinity },
-] as const;
 
 export type BacklogSummary = {
   total: number;

@@ -92,6 +92,11 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
   "department.hourlyLoad": { roles: ["chair", "admin"], call: (c) => c.department.hourlyLoad({ weeks: 4 }) },
   "department.forecast": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.forecast() },
   "department.atRisk": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.atRisk({}) },
+  "department.backlogCrossTab": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.backlogCrossTab() },
+  "department.backlogCell": {
+    roles: ["scheduler", "chair", "admin"],
+    call: (c) => c.department.backlogCell({ modality: "CT", priority: "STAT", age: 0 }),
+  },
   "department.backlog": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.backlog() },
   "aiModels.list": { roles: ["admin"], call: (c) => c.aiModels.list() },
   "aiModels.status": { roles: ["admin"], call: (c) => c.aiModels.status() },

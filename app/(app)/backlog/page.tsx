@@ -1,5 +1,6 @@
 import { requireUser } from "../../guard";
 import { BacklogSummaryView } from "./backlog-summary";
+import { BacklogCrossTabView } from "./backlog-cross-tab";
 import { AtRiskStudies } from "./at-risk";
 import { ClearanceForecastView } from "./clearance-forecast";
 import { ReadersAdmin } from "../../_components/readers-admin";
@@ -11,6 +12,8 @@ export default async function BacklogPage() {
     <section>
       <h1 className="mb-4 text-xl font-semibold">Backlog</h1>
       <BacklogSummaryView />
+      <h2 className="mb-3 mt-8 text-lg font-semibold">By class and waiting time</h2>
+      <BacklogCrossTabView />
       <h2 className="mb-3 mt-8 text-lg font-semibold">Clearance forecast</h2>
       <ClearanceForecastView />
       <div className="mt-8">

@@ -7,6 +7,7 @@ import { clearanceForecast } from "../../department/clearance-forecast";
 import { turnaroundByStage } from "../../department/turnaround-by-stage";
 import { readingByReader } from "../../department/reading-by-reader";
 import { hourlyLoad } from "../../department/hourly-load";
+import { backlogCellStudies, backlogCrossTab } from "../../department/backlog-cross-tab";
 import { getRvuTable } from "../../core/settings";
 import { env } from "../../env";
 
@@ -52,6 +53,18 @@ export const departmentRouter = createTRPCRouter({
       const timeZone = env().DEPARTMENT_TIME_ZONE;
       return { timeZone, weeks: input.weeks, cells: await hourlyLoad(ctx.db, new Date(), input.weeks, timeZone) };
     }),
+  /** Open studies by modality × order priority × waiting time; a cell's studies on request. */
+  backlogCrossTab: roleProcedure("scheduler", "chair", "admin").query(({ ctx }) => backlogCrossTab(ctx.db, new Date())),
+  backlogCell: roleProcedure("scheduler", "chair", "admin")
+    .input(
+      z.object({
+        modality: z.string().min(1).max(64),
+        priority: z.string().min(1).max(16),
+        age: z.number().int().min(0).max(3),
+        limit: z.number().int().min(1).max(200).default(50),
+      }),
+    )
+    .query(({ ctx, input }) => backlogCellStudies(ctx.db, new Date(), input, input.limit)),
   backlog: roleProcedure("scheduler", "chair", "admin").query(({ ctx }) => backlogSummary(ctx.db, new Date())),
   forecast: roleProcedure("scheduler", "chair", "admin").query(({ ctx }) => clearanceForecast(ctx.db, new Date())),
   atRisk: roleProcedure("scheduler", "chair", "admin")
