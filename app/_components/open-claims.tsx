@@ -10,7 +10,7 @@ import { ReasonForm } from "./reason-form";
 
 const since = (from: string | Date, now: Date) => Math.max(0, minutesBetween(new Date(from), now));
 
-/** Cases radiologists hold open, with a chair's or admin's lever to free one (audited, with a reason). */
+/** Cases radiologists hold open, with a chair's, scheduler's or admin's lever to free one (audited, with a reason). */
 export function OpenClaims() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();

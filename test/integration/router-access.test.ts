@@ -60,9 +60,9 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
   "worklist.renewClaim": { roles: ["radiologist"], call: (c) => c.worklist.renewClaim({ studyId }) },
   "worklist.skip": { roles: ["radiologist"], call: (c) => c.worklist.skip({ studyId, reason: "not mine" }) },
   "worklist.markRead": { roles: ["radiologist"], call: (c) => c.worklist.markRead({ studyId }) },
-  "worklist.openClaims": { roles: ["chair", "admin"], call: (c) => c.worklist.openClaims() },
+  "worklist.openClaims": { roles: ["chair", "scheduler", "admin"], call: (c) => c.worklist.openClaims() },
   "worklist.breakClaim": {
-    roles: ["chair", "admin"],
+    roles: ["chair", "scheduler", "admin"],
     call: (c) => c.worklist.breakClaim({ studyId, reason: "left for the day" }),
   },
   "worklist.setOverride": {

@@ -5,6 +5,7 @@ import { AtRiskStudies } from "./at-risk";
 import { ClearanceForecastView } from "./clearance-forecast";
 import { ReadersAdmin } from "../../_components/readers-admin";
 import { ShiftSchedule } from "../../_components/shift-schedule";
+import { OpenClaims } from "../../_components/open-claims";
 
 export default async function BacklogPage() {
   await requireUser(["scheduler"]);
@@ -19,6 +20,8 @@ export default async function BacklogPage() {
       <div className="mt-8">
         <AtRiskStudies />
       </div>
+      <h2 className="mb-3 mt-8 text-lg font-semibold">Who is reading what</h2>
+      <OpenClaims />
       <h2 className="mb-3 mt-8 text-lg font-semibold">Readers on duty</h2>
       <ReadersAdmin canEdit={false} />
       <h2 className="mb-3 mt-8 text-lg font-semibold">Shifts</h2>

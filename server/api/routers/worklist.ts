@@ -89,8 +89,8 @@ export const worklistRouter = createTRPCRouter({
   markRead: radiologist
     .input(z.object({ studyId }))
     .mutation(({ ctx, input }) => markRead(ctx.db, ctx.user, input.studyId)),
-  openClaims: roleProcedure("chair", "admin").query(({ ctx }) => listOpenClaims(ctx.db)),
-  breakClaim: roleProcedure("chair", "admin")
+  openClaims: roleProcedure("chair", "scheduler", "admin").query(({ ctx }) => listOpenClaims(ctx.db)),
+  breakClaim: roleProcedure("chair", "scheduler", "admin")
     .input(z.object({ studyId, reason }))
     .mutation(({ ctx, input }) => breakClaim(ctx.db, ctx.user, input.studyId, input.reason)),
   setOverride: roleProcedure("scheduler", "admin")
