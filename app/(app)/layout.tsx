@@ -44,7 +44,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
                   · {user.roles.map((r) => ROLE_LABELS[r]).join(", ") || "no role"}
                 </span>
               </span>
-              <DisplayMenu />
+              <DisplayMenu density={sections.some((s) => s.href === "/worklist")} />
               <SignOutButton />
             </div>
           </div>

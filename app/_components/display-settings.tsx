@@ -41,8 +41,11 @@ const DENSITY_LABELS: Record<DisplayPreferences["density"], string> = {
   compact: "Compact rows",
 };
 
-/** Theme and row density, in the header of every page; kept on the user, so they follow them to any station. */
-export function DisplayMenu() {
+/**
+ * Theme and (for readers, whose list it changes) row density, in the header of every page; kept on the
+ * user, so they follow them to any station.
+ */
+export function DisplayMenu({ density = true }: { density?: boolean }) {
   const display = useDisplay();
   const change = useContext(SetDisplayContext);
   return (
@@ -61,20 +64,22 @@ export function DisplayMenu() {
           ))}
         </select>
       </label>
-      <label className="flex items-center gap-1">
-        <span className="sr-only">Row density</span>
-        <select
-          value={display.density}
-          onChange={(e) => change({ ...display, density: e.target.value as DisplayPreferences["density"] })}
-          className="rounded border border-slate-300 bg-white px-1 py-1"
-        >
-          {DENSITIES.map((d) => (
-            <option key={d} value={d}>
-              {DENSITY_LABELS[d]}
-            </option>
-          ))}
-        </select>
-      </label>
+      {density && (
+        <label className="flex items-center gap-1">
+          <span className="sr-only">Row density</span>
+          <select
+            value={display.density}
+            onChange={(e) => change({ ...display, density: e.target.value as DisplayPreferences["density"] })}
+            className="rounded border border-slate-300 bg-white px-1 py-1"
+          >
+            {DENSITIES.map((d) => (
+              <option key={d} value={d}>
+                {DENSITY_LABELS[d]}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
     </div>
   );
 }
