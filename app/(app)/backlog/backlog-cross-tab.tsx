@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc";
 import { QueryFallback } from "../../_components/query-fallback";
 import { downloadCsv } from "../../_components/csv";
+import { CsvButton } from "../../_components/csv-button";
 import { useNow } from "../../_components/use-now";
 import { dueLabel, formatMinutes, minutesBetween } from "../../_components/time";
 import { BACKLOG_AGE_BUCKETS } from "@/lib/backlog-age";
@@ -52,13 +53,7 @@ export function BacklogCrossTabView() {
           Open studies (unread or being read) by modality, order priority and time waited since arrival. Click a count
           to see those studies, soonest due first.
         </p>
-        <button
-          type="button"
-          onClick={csv}
-          className="shrink-0 rounded-md border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-50"
-        >
-          Download CSV
-        </button>
+        <CsvButton onClick={csv} className="shrink-0" />
       </div>
       <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
         <table className="w-full text-left text-sm tabular-nums" data-testid="backlog-cross-tab">

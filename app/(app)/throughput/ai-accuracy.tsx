@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc";
 import { QueryFallback } from "../../_components/query-fallback";
 import { downloadCsv } from "../../_components/csv";
+import { CsvButton } from "../../_components/csv-button";
 import { formatMinutes } from "../../_components/time";
 
 const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 100)}%`);
@@ -51,13 +52,7 @@ export function AiAccuracyView() {
   return (
     <div className="space-y-2">
       <div className="flex justify-end">
-        <button
-          type="button"
-          onClick={csv}
-          className="rounded-md border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-50"
-        >
-          Download CSV
-        </button>
+        <CsvButton onClick={csv} />
       </div>
       <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
         <table className="w-full text-left text-sm" data-testid="ai-accuracy">

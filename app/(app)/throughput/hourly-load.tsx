@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc";
 import { downloadCsv } from "../../_components/csv";
+import { CsvButton } from "../../_components/csv-button";
 import { QueryFallback } from "../../_components/query-fallback";
 
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -73,13 +74,7 @@ export function HourlyLoadView() {
             ))}
           </select>
         </label>
-        <button
-          type="button"
-          onClick={csv}
-          className="ml-auto rounded-md border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-50"
-        >
-          Download CSV
-        </button>
+        <CsvButton onClick={csv} className="ml-auto" />
       </div>
       <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white p-2">
         <table className="w-full table-fixed text-center text-[11px] tabular-nums" data-testid="hourly-load">

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc";
 import { QueryFallback } from "../../_components/query-fallback";
 import { downloadCsv } from "../../_components/csv";
+import { CsvButton } from "../../_components/csv-button";
 
 const share = (part: number, whole: number) => (whole ? `${Math.round((part / whole) * 100)}%` : "—");
 
@@ -42,14 +43,7 @@ export function ReadingByReaderView() {
             ))}
           </select>
         </label>
-        <button
-          type="button"
-          onClick={csv}
-          disabled={!data}
-          className="ml-auto rounded-md border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50"
-        >
-          Download CSV
-        </button>
+        <CsvButton onClick={csv} disabled={!data} className="ml-auto" />
       </div>
       {!data ? (
         <QueryFallback error={error} what="reading by reader" />

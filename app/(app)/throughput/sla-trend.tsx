@@ -4,6 +4,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { useTRPC } from "../../trpc";
 import { ORDER_PRIORITIES } from "@/lib/priority/classes";
 import { downloadCsv } from "../../_components/csv";
+import { CsvButton } from "../../_components/csv-button";
 import { QueryFallback } from "../../_components/query-fallback";
 import { axisTick, chartColour, DASHES, gridStroke, tooltipStyle } from "../../_components/chart-theme";
 
@@ -80,13 +81,7 @@ export function SlaTrendView() {
         </ResponsiveContainer>
       </div>
       <div className="flex justify-end">
-        <button
-          type="button"
-          onClick={csv}
-          className="rounded-md border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-50"
-        >
-          Download CSV
-        </button>
+        <CsvButton onClick={csv} />
       </div>
       <div className="max-h-80 overflow-auto rounded-xl border border-slate-200 bg-white">
         <table className="w-full text-left text-sm" data-testid="sla-trend-table">

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc";
 import { QueryFallback } from "../../_components/query-fallback";
 import { downloadCsv } from "../../_components/csv";
+import { CsvButton } from "../../_components/csv-button";
 
 const m = (v: number | null) => (v === null ? "—" : v < 120 ? `${Math.round(v)} min` : `${Math.round(v / 6) / 10} h`);
 const FIGURES = [
@@ -45,14 +46,7 @@ export function TurnaroundByStageView() {
             ))}
           </select>
         </label>
-        <button
-          type="button"
-          onClick={csv}
-          disabled={!data}
-          className="ml-auto rounded-md border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50"
-        >
-          Download CSV
-        </button>
+        <CsvButton onClick={csv} disabled={!data} className="ml-auto" />
       </div>
       {!data ? (
         <QueryFallback error={error} what="turnaround by stage" />
