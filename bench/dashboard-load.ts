@@ -7,6 +7,8 @@ import { throughputSummary, backlogSummary } from "../server/department/departme
 import { slaTrend } from "../server/department/sla-trend";
 import { turnaroundByStage } from "../server/department/turnaround-by-stage";
 import { clearanceForecast } from "../server/department/clearance-forecast";
+import { hourlyLoad } from "../server/department/hourly-load";
+import { backlogCrossTab } from "../server/department/backlog-cross-tab";
 import { summarise } from "./summarise";
 import { seedBenchStudies } from "./seed-studies";
 
@@ -37,7 +39,9 @@ const ms = {
   "read by due time per day, 365 days": await timed(() => slaTrend(db, now(), 365, "Europe/Berlin")),
   "turnaround by stage, 30 days": await timed(() => turnaroundByStage(db, now(), 30)),
   "turnaround by stage, 365 days": await timed(() => turnaroundByStage(db, now(), 365)),
+  "arrivals and reads by weekday × hour, 4 weeks": await timed(() => hourlyLoad(db, now(), 4, "Europe/Berlin")),
   "backlog summary": await timed(() => backlogSummary(db, now())),
+  "backlog cross-tab (100k open)": await timed(() => backlogCrossTab(db, now())),
   "clearance forecast (100k open)": await timed(() => clearanceForecast(db, now())),
 };
 await db.$disconnect();

@@ -10,6 +10,7 @@ import { readingByReader } from "@/server/department/reading-by-reader";
 import { STARTER_RVU_TABLE } from "@/lib/routing/rvu";
 import { NO_FILTERS } from "@/lib/worklist-filters";
 import { makeOfflineSource, makeUser, resetDatabase, testDb } from "../support/db";
+import { recomputedRollup, storedRollup } from "../support/read-rollup";
 
 const now = new Date("2026-12-02T21:00:00Z");
 const SEED = 5;
@@ -40,6 +41,10 @@ describe("the demo's four weeks of history in a real database", () => {
     expect(weeks.reduce((n, w) => n + w.reads, 0)).toBe(planned.length);
     expect(weeks.every((w) => w.outOfOrder === 0)).toBe(true);
     expect(new Set(weeks.map((w) => w.readerId)).size).toBe(3);
+    // The history goes in with one bulk statement; the SLA trend's rollup follows it exactly.
+    const rollup = await storedRollup();
+    expect(rollup.reduce((n, r) => n + r.read, 0)).toBe(planned.length);
+    expect(rollup).toEqual(await recomputedRollup());
   });
 
   it("fills the chair's figures and the what-if prefill, and leaves every reader's list empty", async () => {
