@@ -26,7 +26,18 @@ export async function recordSyncProgress(db: Db, sourceId: string, progress: Syn
   await db.pacsSource.update({ where: { id: sourceId }, data: { syncProgress: asJson(progress) } });
 }
 
+/**
+ * A "Sync now" pressed while this sweep ran asked for newer data than the sweep may have seen: it
+ * stays requested (source-watch queues the next sweep); one pressed before the sweep started is served.
+ */
+async function clearServedSyncRequest(db: Db, sourceId: string): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "PacsSource" SET "syncRequestedAt" = CASE WHEN "syncRequestedAt" > "syncStartedAt" THEN "syncRequestedAt" END
+     WHERE id = ${sourceId}`;
+}
+
 export async function recordSourceSuccess(db: Db, sourceId: string, at: Date, progress?: SyncProgress): Promise<void> {
+  await clearServedSyncRequest(db, sourceId);
   await db.pacsSource.update({
     where: { id: sourceId },
     data: {
@@ -34,7 +45,6 @@ export async function recordSourceSuccess(db: Db, sourceId: string, at: Date, pr
       lastError: null,
       consecutiveFailures: 0,
       syncStartedAt: null,
-      syncRequestedAt: null,
       ...(progress ? { syncProgress: asJson(progress) } : {}),
     },
   });
@@ -43,6 +53,7 @@ export async function recordSourceSuccess(db: Db, sourceId: string, at: Date, pr
 export async function recordSourceFailure(db: Db, sourceId: string, error: Error, now = new Date()): Promise<void> {
   const source = await db.pacsSource.findUnique({ where: { id: sourceId }, select: { consecutiveFailures: true } });
   const failures = (source?.consecutiveFailures ?? 0) + 1;
+  await clearServedSyncRequest(db, sourceId);
   await db.pacsSource.update({
     where: { id: sourceId },
     data: {
@@ -50,7 +61,6 @@ export async function recordSourceFailure(db: Db, sourceId: string, error: Error
       lastError: error.message.slice(0, 1000),
       consecutiveFailures: failures,
       syncStartedAt: null,
-      syncRequestedAt: null,
     },
   });
 }

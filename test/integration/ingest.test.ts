@@ -364,9 +364,15 @@ describe("sweeps run as jobs on the queue", () => {
     );
     const workers = [await startIngestWorker(testDb()), await startIngestWorker(testDb())];
     try {
-      for (let i = 0; i < 5; i++) {
-        await testDb().pacsSource.update({ where: { id: source.id }, data: { syncRequestedAt: new Date() } });
-        await new Promise((r) => setTimeout(r, 500));
+      const press = () =>
+        testDb().pacsSource.update({ where: { id: source.id }, data: { syncRequestedAt: new Date() } });
+      await press();
+      // Pressed again while that sweep is still searching (each search takes 2 s). Waiting for it first keeps
+      // the test honest on a busy machine: presses before any worker polled would all fold into one sweep.
+      await expect.poll(() => searches, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+      for (let i = 0; i < 4; i++) {
+        await press();
+        await new Promise((r) => setTimeout(r, 300));
       }
       await expect
         .poll(async () => (await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } })).syncRequestedAt, {
