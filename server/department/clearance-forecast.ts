@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
-import { readingOrderBySql } from "../worklist/reading-order-sql";
+import { Prisma } from "../db/generated/client";
+import { pinInForceSql, pinnedSql, TIE_BREAK_ORDER, unpinnedSql } from "../worklist/reading-order-sql";
 
 /** The recent read rate is taken over this many hours. */
 export const FORECAST_WINDOW_HOURS = 2;
@@ -47,39 +48,40 @@ export async function clearanceForecast(db: Db, now: Date, limit = 20): Promise<
   }
   const readsPerHour = reads / FORECAST_WINDOW_HOURS;
   const minutesPerRead = 60 / readsPerHour;
-  const rows = await db.$queryRaw<(LateStudy & { open: bigint; late: bigint; lastAt: Date })[]>`
-    WITH ranked AS (
-      SELECT s.id, s."accessionNumber", s."orderPriority"::text AS "orderPriority",
-             s."patientLocation"::text AS "patientLocation", s."dueAt",
-             ${now}::timestamp + (row_number() OVER (ORDER BY ${readingOrderBySql(now)}) * ${minutesPerRead}::float8) * interval '1 minute' AS "predictedReadAt"
-      FROM "Study" s WHERE s."dueAt" IS NOT NULL
-    ), totals AS (
+  // The reading order without sorting the whole backlog: the few pinned studies are ranked by
+  // their pin, and the unpinned follow in the due-time index's own order, which the walk reads
+  // alone. Totals and the first late studies are two queries, so neither keeps the ranking.
+  const ranked = Prisma.sql`
+    WITH pinned AS MATERIALIZED (
+      SELECT s.id, s."dueAt", row_number() OVER (ORDER BY ${pinInForceSql(now)}, ${TIE_BREAK_ORDER}) AS k
+        FROM "Study" s WHERE s."dueAt" IS NOT NULL AND ${pinnedSql(now)}
+    ), ranked AS (
+      SELECT id, "dueAt", k FROM pinned
+      UNION ALL
+      SELECT s.id, s."dueAt", (SELECT count(*) FROM pinned) + row_number() OVER (ORDER BY ${TIE_BREAK_ORDER})
+        FROM "Study" s WHERE s."dueAt" IS NOT NULL AND ${unpinnedSql(now)}
+    ), predicted AS (
+      SELECT id, "dueAt", ${now}::timestamp + (k * ${minutesPerRead}::float8) * interval '1 minute' AS "predictedReadAt" FROM ranked
+    )`;
+  const [[totals], late] = await Promise.all([
+    db.$queryRaw<{ open: bigint; late: bigint; lastAt: Date | null }[]>`${ranked}
       SELECT count(*) AS open, count(*) FILTER (WHERE "predictedReadAt" > "dueAt") AS late,
-             max("predictedReadAt") AS "lastAt" FROM ranked
-    )
-    SELECT totals.*, l.* FROM totals
-    LEFT JOIN LATERAL (
-      SELECT * FROM ranked WHERE "predictedReadAt" > "dueAt" ORDER BY "predictedReadAt" LIMIT ${limit}
-    ) l ON true`;
-  const first = rows[0];
+             max("predictedReadAt") AS "lastAt" FROM predicted`,
+    db.$queryRaw<LateStudy[]>`${ranked}
+      SELECT p.id, s."accessionNumber", s."orderPriority"::text AS "orderPriority",
+             s."patientLocation"::text AS "patientLocation", p."dueAt", p."predictedReadAt"
+        FROM (SELECT * FROM predicted WHERE "predictedReadAt" > "dueAt" ORDER BY "predictedReadAt" LIMIT ${limit}) p
+        JOIN "Study" s ON s.id = p.id ORDER BY p."predictedReadAt"`,
+  ]);
   return {
     basis: "recent-rate",
-    open: Number(first?.open ?? 0),
+    open: Number(totals?.open ?? 0),
     windowHours: FORECAST_WINDOW_HOURS,
     readsInWindow: reads,
     readers: Number(recent?.readers ?? 0),
     readsPerHour,
-    clearsAt: first?.lastAt ?? now,
-    late: Number(first?.late ?? 0),
-    lateStudies: rows
-      .filter((r) => r.id)
-      .map((r) => ({
-        id: r.id,
-        accessionNumber: r.accessionNumber,
-        orderPriority: r.orderPriority,
-        patientLocation: r.patientLocation,
-        dueAt: r.dueAt,
-        predictedReadAt: r.predictedReadAt,
-      })),
+    clearsAt: totals?.lastAt ?? now,
+    late: Number(totals?.late ?? 0),
+    lateStudies: late,
   };
 }

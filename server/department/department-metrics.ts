@@ -4,6 +4,7 @@ import { getPriorityConfig } from "../core/settings";
 import { priorityColumns, toPriorityInput, type PriorityColumns } from "../worklist/priority-input";
 import { ORDER_PRIORITIES } from "@/lib/priority/classes";
 import { BACKLOG_AGE_BUCKETS } from "@/lib/backlog-age";
+import { ageBucket } from "./backlog-cross-tab";
 
 export type ThroughputSummary = {
   windowHours: number;
@@ -69,19 +70,19 @@ export type BacklogSummary = {
 
 /** Unread and claimed studies by waiting time and order priority ("unknown" when the DICOM gave none). */
 export async function backlogSummary(database: Db, now: Date): Promise<BacklogSummary> {
-  const rows = await database.$queryRaw<{ minutes: number; priority: string | null; count: bigint }[]>`
-    SELECT floor(extract(epoch FROM ${now}::timestamp - "firstSeenAt") / 60)::float8 AS minutes,
-           "orderPriority"::text AS priority, count(*) AS count
-    FROM "Study" WHERE "readingState" <> 'READ'
-    GROUP BY 1, 2`;
+  // Counted in SQL by the cross-tab's own age buckets (a study that arrived after `now` counts as
+  // under an hour), grouped on the enum before it becomes text: the open-backlog index alone answers.
+  const rows = await database.$queryRaw<{ age: number; priority: string | null; count: bigint }[]>`
+    SELECT age, priority::text AS priority, count FROM (
+      SELECT ${ageBucket(now)} AS age, "orderPriority" AS priority, count(*) AS count
+        FROM "Study" WHERE "readingState" <> 'READ' GROUP BY 1, 2) t`;
   const byAge = BACKLOG_AGE_BUCKETS.map((b) => ({ label: b.label, count: 0 }));
   const byPriority = new Map<string, number>();
   let total = 0;
   for (const r of rows) {
     const n = Number(r.count);
     total += n;
-    const bucket = BACKLOG_AGE_BUCKETS.findIndex((b) => r.minutes < b.maxMinutes);
-    byAge[bucket === -1 ? byAge.length - 1 : bucket]!.count += n;
+    byAge[r.age]!.count += n;
     const key = r.priority ?? "unknown";
     byPriority.set(key, (byPriority.get(key) ?? 0) + n);
   }

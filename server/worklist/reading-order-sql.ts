@@ -61,16 +61,34 @@ export function duePartSql(where: Prisma.Sql, now: Date, options: PartOptions & 
 /** How the parts' rows are merged: pinned first by pin time, then the tie-break columns. */
 export const MERGED_ORDER = Prisma.raw(`pin ASC NULLS LAST, ${TIE_BREAK.map((c) => `"${c}" ASC`).join(", ")}`);
 
-/**
- * The whole reading order at \`now\` as one ORDER BY over "Study" s (a study's pin in force is the
- * earliest rule that applies), for queries that rank every open study at once (the backlog
- * forecast) rather than walk an index part by part.
- */
-export function readingOrderBySql(now: Date): Prisma.Sql {
+/** The pin in force at `now` (the earliest rule that applies), NULL for an unpinned study. */
+export function pinInForceSql(now: Date): Prisma.Sql {
   const pins = PIN_RULES.map((rule) =>
     rule.counts === "whenSet"
       ? column(rule.column)
       : Prisma.sql`CASE WHEN ${column(rule.column)} <= ${now} THEN ${column(rule.column)} END`,
   );
-  return Prisma.sql`LEAST(${Prisma.join(pins, ", ")}) ASC NULLS LAST, ${Prisma.join(tieColumns, ", ")}`;
+  return Prisma.sql`LEAST(${Prisma.join(pins, ", ")})`;
+}
+
+/** Pinned by some rule at `now`; its negation is `unpinnedSql`. */
+export function pinnedSql(now: Date): Prisma.Sql {
+  return Prisma.sql`(${Prisma.join(
+    PIN_RULES.map((rule) => pinnedBy(rule, now)),
+    " OR ",
+  )})`;
+}
+
+export { unpinned as unpinnedSql };
+
+/** The order of the unpinned studies (and of the pinned among equal pins): the tie-break columns. */
+export const TIE_BREAK_ORDER = Prisma.join(tieColumns, ", ");
+
+/**
+ * The whole reading order at \`now\` as one ORDER BY over "Study" s (a study's pin in force is the
+ * earliest rule that applies), for queries that rank every open study at once rather than walk
+ * an index part by part.
+ */
+export function readingOrderBySql(now: Date): Prisma.Sql {
+  return Prisma.sql`${pinInForceSql(now)} ASC NULLS LAST, ${TIE_BREAK_ORDER}`;
 }

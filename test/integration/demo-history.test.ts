@@ -10,7 +10,7 @@ import { readingByReader } from "@/server/department/reading-by-reader";
 import { STARTER_RVU_TABLE } from "@/lib/routing/rvu";
 import { NO_FILTERS } from "@/lib/worklist-filters";
 import { makeOfflineSource, makeUser, resetDatabase, testDb } from "../support/db";
-import { recomputedRollup, storedRollup } from "../support/read-rollup";
+import { recomputedArrivals, recomputedRollup, storedArrivals, storedRollup } from "../support/read-rollup";
 
 const now = new Date("2026-12-02T21:00:00Z");
 const SEED = 5;
@@ -45,6 +45,7 @@ describe("the demo's four weeks of history in a real database", () => {
     const rollup = await storedRollup();
     expect(rollup.reduce((n, r) => n + r.read, 0)).toBe(planned.length);
     expect(rollup).toEqual(await recomputedRollup());
+    expect(await storedArrivals()).toEqual(await recomputedArrivals());
   });
 
   it("fills the chair's figures and the what-if prefill, and leaves every reader's list empty", async () => {

@@ -15,3 +15,15 @@ export const recomputedRollup = () =>
            COALESCE("orderPriority"::text, 'UNKNOWN') AS priority, count(*)::int AS read,
            count("dueAtWhenRead")::int AS "withDue", (count(*) FILTER (WHERE "readAt" <= "dueAtWhenRead"))::int AS "byDue"
       FROM "Study" WHERE "readAt" IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`;
+
+export type ArrivalRow = { bucket: Date; arrived: number };
+
+/** The quarter-hour arrival rollup as stored (buckets brought back to zero left out) … */
+export const storedArrivals = () =>
+  testDb().$queryRaw<ArrivalRow[]>`SELECT bucket, arrived FROM "ArrivalRollup" WHERE arrived <> 0 ORDER BY 1`;
+
+/** … and recomputed from every study's arrival time. */
+export const recomputedArrivals = () =>
+  testDb().$queryRaw<ArrivalRow[]>`
+    SELECT date_bin('15 minutes', "firstSeenAt", TIMESTAMP '2000-01-01') AS bucket, count(*)::int AS arrived
+      FROM "Study" GROUP BY 1 ORDER BY 1`;
