@@ -10,6 +10,8 @@ import { clearanceForecast } from "../server/department/clearance-forecast";
 import { hourlyLoad } from "../server/department/hourly-load";
 import { backlogCrossTab } from "../server/department/backlog-cross-tab";
 import { summarise } from "./summarise";
+import { scopeBounds } from "../server/department/chair-scope-sql";
+import { addDays, localDay, NO_CHAIR_FILTERS } from "../lib/chair-scope";
 import { seedBenchStudies } from "./seed-studies";
 
 const UNREAD = Number(process.env.UNREAD ?? 100_000);
@@ -33,13 +35,25 @@ async function timed(fn: () => Promise<unknown>) {
 }
 
 const now = () => new Date();
+const TZ = "Europe/Berlin";
+// As the chair's page asks: the department's last `days` calendar days, bounds resolved per call.
+const lastDays = (days: number) => {
+  const today = localDay(now(), TZ);
+  return scopeBounds(db, { from: addDays(today, 1 - days), to: today }, TZ);
+};
+const CT_ONLY = { ...NO_CHAIR_FILTERS, modalities: ["CT"] };
 const ms = {
   "throughput, 24 h": await timed(() => throughputSummary(db, now(), 24)),
-  "read by due time per day, 30 days": await timed(() => slaTrend(db, now(), 30, "Europe/Berlin")),
-  "read by due time per day, 365 days": await timed(() => slaTrend(db, now(), 365, "Europe/Berlin")),
-  "turnaround by stage, 30 days": await timed(() => turnaroundByStage(db, now(), 30)),
-  "turnaround by stage, 365 days": await timed(() => turnaroundByStage(db, now(), 365)),
-  "arrivals and reads by weekday × hour, 4 weeks": await timed(() => hourlyLoad(db, now(), 4, "Europe/Berlin")),
+  "read by due time per day, 30 days": await timed(async () => slaTrend(db, await lastDays(30), TZ)),
+  "read by due time per day, 365 days": await timed(async () => slaTrend(db, await lastDays(365), TZ)),
+  "read by due time per day, 30 days, CT only": await timed(async () => slaTrend(db, await lastDays(30), TZ, CT_ONLY)),
+  "turnaround by stage, 30 days": await timed(async () => turnaroundByStage(db, await lastDays(30))),
+  "turnaround by stage, 365 days": await timed(async () => turnaroundByStage(db, await lastDays(365))),
+  "turnaround by stage, 30 days, CT only": await timed(async () => turnaroundByStage(db, await lastDays(30), CT_ONLY)),
+  "arrivals and reads by weekday × hour, 4 weeks": await timed(async () => hourlyLoad(db, await lastDays(28), TZ)),
+  "arrivals and reads by weekday × hour, 4 weeks, CT only": await timed(async () =>
+    hourlyLoad(db, await lastDays(28), TZ, CT_ONLY),
+  ),
   "backlog summary": await timed(() => backlogSummary(db, now())),
   "backlog cross-tab (100k open)": await timed(() => backlogCrossTab(db, now())),
   "clearance forecast (100k open)": await timed(() => clearanceForecast(db, now())),

@@ -1,4 +1,6 @@
 import type { Db } from "../db/client";
+import { NO_CHAIR_FILTERS, type ChairFilters } from "@/lib/chair-scope";
+import { studyFiltersSql, type ScopeBounds } from "./chair-scope-sql";
 import { accuracyFromFeedback, type AccuracyFigures } from "@/lib/models/accuracy";
 
 export type ModelAccuracy = AccuracyFigures & {
@@ -17,11 +19,16 @@ export type ModelAccuracy = AccuracyFigures & {
 };
 
 /**
- * Per model version over the window: how many studies it scored and flagged, its accuracy as
- * radiologists judged it (each result counted once, by its latest feedback), how many results
- * nobody reviewed, and how long its flags waited to be read.
+ * Per model version, over results stored in [since, until) on studies the filters take in: how
+ * many studies it scored and flagged, its accuracy as radiologists judged it (each result counted
+ * once, by its latest feedback), how many results nobody reviewed, and how long its flags waited
+ * to be read.
  */
-export async function aiAccuracy(db: Db, since: Date): Promise<ModelAccuracy[]> {
+export async function aiAccuracy(
+  db: Db,
+  { since, until }: ScopeBounds,
+  filters: ChairFilters = NO_CHAIR_FILTERS,
+): Promise<ModelAccuracy[]> {
   const rows = await db.$queryRaw<
     {
       modelId: string;
@@ -53,7 +60,7 @@ export async function aiAccuracy(db: Db, since: Date): Promise<ModelAccuracy[]> 
     FROM "AiResult" r
     JOIN "Study" s ON s.id = r."studyId"
     LEFT JOIN latest l ON l."aiResultId" = r.id
-    WHERE r.status = 'SCORED' AND r."createdAt" >= ${since}
+    WHERE r.status = 'SCORED' AND r."createdAt" >= ${since} AND r."createdAt" < ${until} AND ${studyFiltersSql(filters)}
     GROUP BY 1, 2 ORDER BY 1, 2`;
   return rows.map((r) => ({
     modelId: r.modelId,

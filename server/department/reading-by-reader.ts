@@ -1,4 +1,6 @@
 import type { Db } from "../db/client";
+import { hasFilters, NO_CHAIR_FILTERS, type ChairFilters } from "@/lib/chair-scope";
+import { studyFiltersSql, type ScopeBounds } from "./chair-scope-sql";
 import { workRvu, type RvuTable } from "@/lib/routing/rvu";
 
 export type ReaderWeek = {
@@ -15,37 +17,37 @@ export type ReaderWeek = {
 };
 
 /**
- * Per reader and department week (weeks start on Monday in `timeZone`): reads and their work
+ * Per reader and department week (weeks start on Monday in `timeZone`; the range's first and last
+ * weeks may be partial), over [since, until) and the studies the filters take in: reads and their work
  * RVUs, claims, and claims taken out of order: what a chair looks at for cherry-picking. Reads
  * come from the read-studies index, claims from the audit trail; RVUs are the site's table
  * applied to each read's modality and body part (so studies read before routing count too).
  */
 export async function readingByReader(
   db: Db,
-  now: Date,
-  weeks: number,
+  { since, until }: ScopeBounds,
   timeZone: string,
   table: RvuTable,
+  filters: ChairFilters = NO_CHAIR_FILTERS,
 ): Promise<ReaderWeek[]> {
-  const since = await db.$queryRaw<[{ since: Date }]>`
-    SELECT (((date_trunc('week', ${now}::timestamptz AT TIME ZONE ${timeZone}) - make_interval(weeks => ${weeks - 1}::int))
-             AT TIME ZONE ${timeZone}) AT TIME ZONE 'UTC') AS since`;
-  const from = since[0].since;
+  const filtered = hasFilters(filters);
   const [reads, claims] = await Promise.all([
     db.$queryRaw<{ id: string; week: string; modalities: string[]; bodyPart: string | null; n: bigint }[]>`
-      SELECT "readById" AS id,
-             to_char(date_trunc('week', ("readAt" AT TIME ZONE 'UTC') AT TIME ZONE ${timeZone}), 'YYYY-MM-DD') AS week,
-             modalities, upper("bodyPart") AS "bodyPart", count(*) AS n
-        FROM "Study"
-       WHERE "readAt" >= ${from} AND "readAt" <= ${now} AND "readById" IS NOT NULL
+      SELECT s."readById" AS id,
+             to_char(date_trunc('week', (s."readAt" AT TIME ZONE 'UTC') AT TIME ZONE ${timeZone}), 'YYYY-MM-DD') AS week,
+             s.modalities, upper(s."bodyPart") AS "bodyPart", count(*) AS n
+        FROM "Study" s
+       WHERE s."readAt" >= ${since} AND s."readAt" < ${until} AND s."readById" IS NOT NULL AND ${studyFiltersSql(filters)}
        GROUP BY 1, 2, 3, 4`,
+    // Claims of studies the filters take in (a claim's study is its audit event's).
     db.$queryRaw<{ id: string; week: string; claims: bigint; outOfOrder: bigint }[]>`
-      SELECT "actorId" AS id,
-             to_char(date_trunc('week', (at AT TIME ZONE 'UTC') AT TIME ZONE ${timeZone}), 'YYYY-MM-DD') AS week,
-             count(*) AS claims, count(*) FILTER (WHERE action = 'study.claim-out-of-order') AS "outOfOrder"
-        FROM "AuditEvent"
-       WHERE at >= ${from} AND at <= ${now} AND "actorId" IS NOT NULL
-         AND action IN ('study.claim', 'study.claim-out-of-order')
+      SELECT e."actorId" AS id,
+             to_char(date_trunc('week', (e.at AT TIME ZONE 'UTC') AT TIME ZONE ${timeZone}), 'YYYY-MM-DD') AS week,
+             count(*) AS claims, count(*) FILTER (WHERE e.action = 'study.claim-out-of-order') AS "outOfOrder"
+        FROM "AuditEvent" e
+       WHERE e.at >= ${since} AND e.at < ${until} AND e."actorId" IS NOT NULL
+         AND e.action IN ('study.claim', 'study.claim-out-of-order')
+         AND (${!filtered} OR EXISTS (SELECT 1 FROM "Study" s WHERE s.id = e."studyId" AND ${studyFiltersSql(filters)}))
        GROUP BY 1, 2`,
   ]);
   const rows = new Map<string, Omit<ReaderWeek, "reader">>();

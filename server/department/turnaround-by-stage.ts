@@ -1,4 +1,6 @@
 import type { Db } from "../db/client";
+import { NO_CHAIR_FILTERS, type ChairFilters } from "@/lib/chair-scope";
+import { studyFiltersSql, type ScopeBounds } from "./chair-scope-sql";
 import { ORDER_PRIORITIES, PATIENT_LOCATIONS } from "@/lib/priority/classes";
 
 export type StageRow = {
@@ -20,13 +22,16 @@ export type StageRow = {
 };
 
 /**
- * Turnaround of the studies read in the last `days` days, split by stage, in minutes:
+ * Turnaround of the studies read in [since, until) that match the filters, split by stage, in minutes:
  * waiting (arrival → claim), reading (claim → read) and total (arrival → read), as medians and
  * 90th percentiles (linear interpolation, Postgres's percentile_cont), for all reads, for AI-critical
  * against unflagged studies, and per order priority × patient location. One query, in SQL.
  */
-export async function turnaroundByStage(db: Db, now: Date, days: number): Promise<StageRow[]> {
-  const since = new Date(now.getTime() - days * 24 * 3600_000);
+export async function turnaroundByStage(
+  db: Db,
+  { since, until }: ScopeBounds,
+  filters: ChairFilters = NO_CHAIR_FILTERS,
+): Promise<StageRow[]> {
   // Grouped on the enums before they become text, durations as float8 (extract gives numeric, slow
   // to sort), and each stage's two percentiles from one sort: read from the read-time index alone.
   const rows = await db.$queryRaw<
@@ -51,7 +56,7 @@ export async function turnaroundByStage(db: Db, now: Date, days: number): Promis
              percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY date_part('epoch', "claimedAt" - "firstSeenAt") / 60) AS wait,
              percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY date_part('epoch', "readAt" - "claimedAt") / 60) AS reading,
              percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY date_part('epoch', "readAt" - "firstSeenAt") / 60) AS total
-        FROM "Study" WHERE "readAt" >= ${since} AND "readAt" <= ${now}
+        FROM "Study" s WHERE "readAt" >= ${since} AND "readAt" < ${until} AND ${studyFiltersSql(filters)}
        GROUP BY GROUPING SETS ((), ("aiStatus" IS NOT DISTINCT FROM 'critical'), ("orderPriority", "patientLocation"))) t`;
   const group = (r: (typeof rows)[number]): StageRow["group"] =>
     r.g_class === 3 && r.g_ai === 1 ? "all" : r.g_class === 3 ? "ai" : "class";

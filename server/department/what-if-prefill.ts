@@ -19,7 +19,7 @@ const siteRules = (config: PriorityConfig) => ({
 const MIN_REVIEWS = 20;
 
 async function measuredAiAccuracy(db: Db, since: Date): Promise<{ figures: ScenarioInput["ai"]; basis: string }> {
-  const models = await aiAccuracy(db, since);
+  const models = await aiAccuracy(db, { since, until: new Date(8.64e15) });
   const all = accuracyFromFeedback(
     models.reduce(
       (t, m) => ({

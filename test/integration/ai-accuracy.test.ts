@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { aiAccuracy } from "@/server/department/ai-accuracy";
 import { makeOfflineSource, makeUser, resetDatabase, testDb } from "../support/db";
+import { from } from "../support/chair-scope";
 
 let n = 0;
 const T0 = new Date("2026-11-20T10:00:00Z").getTime();
@@ -63,7 +64,7 @@ describe("AI accuracy per model version, with review coverage and flag-to-read t
     await feedback(r5.id, a.id, "dismissed", 51);
     await feedback(r7.id, b.id, "confirmed", 71);
 
-    const rows = await aiAccuracy(testDb(), new Date(T0 - 30 * 24 * 3600_000));
+    const rows = await aiAccuracy(testDb(), from(new Date(T0 - 30 * 24 * 3600_000)));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toEqual({
       modelId: "ich-headct",
@@ -91,12 +92,12 @@ describe("AI accuracy per model version, with review coverage and flag-to-read t
     await scored(s, { flag: "critical", readAfter: 12 });
     await scored(s, { flag: "urgent", readAfter: 27 });
     await scored(s, { flag: null, readAfter: 1 });
-    expect((await aiAccuracy(testDb(), min(-60)))[0]).toMatchObject({ flagToReadP50: 19.5, flagsUnread: 0 });
+    expect((await aiAccuracy(testDb(), from(min(-60))))[0]).toMatchObject({ flagToReadP50: 19.5, flagsUnread: 0 });
 
     await resetDatabase();
     const t = await makeOfflineSource();
     await scored(t, { flag: "critical", readAfter: null });
-    expect((await aiAccuracy(testDb(), min(-60)))[0]).toMatchObject({
+    expect((await aiAccuracy(testDb(), from(min(-60))))[0]).toMatchObject({
       flagged: 1,
       flagToReadP50: null,
       flagsUnread: 1,

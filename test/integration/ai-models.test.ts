@@ -20,6 +20,7 @@ import { prefillScenario } from "@/server/department/what-if-prefill";
 import { throughputSummary } from "@/server/department/department-metrics";
 import { saveSetting } from "@/server/core/settings";
 import { DEFAULT_PRIORITY_CONFIG } from "@/lib/priority/sla";
+import { from } from "../support/chair-scope";
 
 const ICH = path.resolve("models/ich-headct");
 let registry: ModelRegistry;
@@ -356,7 +357,7 @@ describe("AI accuracy for chairs and the what-if prefill", () => {
       })),
     });
 
-    const [acc] = await aiAccuracy(testDb(), new Date(now - 30 * 24 * 3600_000));
+    const [acc] = await aiAccuracy(testDb(), from(new Date(now - 30 * 24 * 3600_000)));
     expect(acc).toMatchObject({
       modelId: "ich-headct",
       scored: 60,

@@ -11,6 +11,7 @@ import { STARTER_RVU_TABLE } from "@/lib/routing/rvu";
 import { NO_FILTERS } from "@/lib/worklist-filters";
 import { makeOfflineSource, makeUser, resetDatabase, testDb } from "../support/db";
 import { recomputedArrivals, recomputedRollup, storedArrivals, storedRollup } from "../support/read-rollup";
+import { from, lastWeeks } from "../support/chair-scope";
 
 const now = new Date("2026-12-02T21:00:00Z");
 const SEED = 5;
@@ -36,7 +37,7 @@ describe("the demo's four weeks of history in a real database", () => {
     const readers = await testDb().study.groupBy({ by: ["readById"], _count: { _all: true } });
     expect(readers).toHaveLength(3);
     // Each read began with a Next case claim, audited as a live one: the chair's reads-by-reader table counts them.
-    const weeks = await readingByReader(testDb(), now, 6, "UTC", STARTER_RVU_TABLE);
+    const weeks = await readingByReader(testDb(), await lastWeeks(now, 6, "UTC"), "UTC", STARTER_RVU_TABLE);
     expect(weeks.reduce((n, w) => n + w.claims, 0)).toBe(planned.length);
     expect(weeks.reduce((n, w) => n + w.reads, 0)).toBe(planned.length);
     expect(weeks.every((w) => w.outOfOrder === 0)).toBe(true);
@@ -63,7 +64,7 @@ describe("the demo's four weeks of history in a real database", () => {
     expect(day.medianTurnaroundMinutes).not.toBeNull();
 
     // The accuracy table: each flagged result the readers answered, counted from the plan itself.
-    const accuracy = await aiAccuracy(testDb(), new Date(now.getTime() - 30 * 24 * 3600_000));
+    const accuracy = await aiAccuracy(testDb(), from(new Date(now.getTime() - 30 * 24 * 3600_000)));
     expect(accuracy.map((m) => m.modelId).sort()).toEqual(["ich-headct", "ptx-cxr"]);
     for (const m of accuracy) {
       const mine = planned.filter((s) => s.ai?.modelId === m.modelId);

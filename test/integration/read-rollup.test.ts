@@ -11,6 +11,7 @@ import {
   storedRollup as stored,
 } from "../support/read-rollup";
 import { hourlyLoad } from "@/server/department/hourly-load";
+import { lastDays } from "../support/chair-scope";
 
 const T0 = new Date("2026-11-01T00:00:00Z").getTime();
 const PRIORITIES = ["STAT", "HIGH", "ROUTINE", null] as const;
@@ -141,7 +142,7 @@ describe("the quarter-hour read rollup agrees with a full recomputation", () => 
                extract(hour FROM (at AT TIME ZONE 'UTC') AT TIME ZONE ${tz})::int AS hour, sum(a)::int AS arrived, sum(r)::int AS read
           FROM e, since WHERE at >= since.t AND at <= ${now} GROUP BY 1, 2 ORDER BY 1, 2`;
       expect(direct.length, tz).toBeGreaterThan(100);
-      expect(await hourlyLoad(testDb(), now, 2, tz), tz).toEqual(direct);
+      expect(await hourlyLoad(testDb(), await lastDays(now, 14, tz), tz), tz).toEqual(direct);
     }
   });
 
@@ -173,7 +174,7 @@ describe("the quarter-hour read rollup agrees with a full recomputation", () => 
           FROM "Study"
          WHERE "readAt" >= (((date_trunc('day', ${now}::timestamptz AT TIME ZONE ${tz}) - interval '6 days') AT TIME ZONE ${tz}) AT TIME ZONE 'UTC')
          GROUP BY 1, 2 ORDER BY 1, 2`;
-      expect(await slaTrend(testDb(), now, 7, tz), tz).toEqual(direct);
+      expect(await slaTrend(testDb(), await lastDays(now, 7, tz), tz), tz).toEqual(direct);
     }
   });
 });

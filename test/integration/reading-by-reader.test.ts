@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { makeOfflineSource, makeUser, resetDatabase, testDb } from "../support/db";
 import { readingByReader } from "@/server/department/reading-by-reader";
 import { STARTER_RVU_TABLE } from "@/lib/routing/rvu";
+import { lastWeeks } from "../support/chair-scope";
 
 let source: string;
 let n = 0;
@@ -47,8 +48,7 @@ describe("reading by reader (the chair's cherry-picking view)", () => {
     await claim(b.id, "2026-11-24T11:00:00Z", true);
     const rows = await readingByReader(
       testDb(),
-      new Date("2026-12-03T12:00:00Z"),
-      2,
+      await lastWeeks(new Date("2026-12-03T12:00:00Z"), 2, "America/New_York"),
       "America/New_York",
       STARTER_RVU_TABLE,
     );

@@ -8,6 +8,8 @@ import { createSource } from "@/server/pacs/pacs-sources";
 import { DEFAULT_WORKLIST_RULES } from "@/server/core/settings";
 import { DEFAULT_PRIORITY_CONFIG } from "@/lib/priority/sla";
 import { ROUTING_OFF } from "@/lib/routing/routing-config";
+
+const SCOPE = { from: "2026-11-01", to: "2026-11-28" };
 import { STARTER_RVU_TABLE } from "@/lib/routing/rvu";
 
 type Call = (caller: ReturnType<typeof createCaller>) => Promise<unknown>;
@@ -82,14 +84,15 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
     },
   },
   "department.throughput": { roles: ["chair", "admin"], call: (c) => c.department.throughput({ windowHours: 24 }) },
-  "department.aiAccuracy": { roles: ["chair", "admin"], call: (c) => c.department.aiAccuracy({ windowDays: 30 }) },
-  "department.slaTrend": { roles: ["chair", "admin"], call: (c) => c.department.slaTrend({ days: 28 }) },
+  "department.aiAccuracy": { roles: ["chair", "admin"], call: (c) => c.department.aiAccuracy(SCOPE) },
+  "department.slaTrend": { roles: ["chair", "admin"], call: (c) => c.department.slaTrend(SCOPE) },
   "department.turnaroundByStage": {
     roles: ["chair", "admin"],
-    call: (c) => c.department.turnaroundByStage({ days: 7 }),
+    call: (c) => c.department.turnaroundByStage(SCOPE),
   },
-  "department.readingByReader": { roles: ["chair", "admin"], call: (c) => c.department.readingByReader({ weeks: 4 }) },
-  "department.hourlyLoad": { roles: ["chair", "admin"], call: (c) => c.department.hourlyLoad({ weeks: 4 }) },
+  "department.readingByReader": { roles: ["chair", "admin"], call: (c) => c.department.readingByReader(SCOPE) },
+  "department.hourlyLoad": { roles: ["chair", "admin"], call: (c) => c.department.hourlyLoad(SCOPE) },
+  "department.chairOptions": { roles: ["chair", "admin"], call: (c) => c.department.chairOptions() },
   "department.forecast": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.forecast() },
   "department.atRisk": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.atRisk({}) },
   "department.backlogCrossTab": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.backlogCrossTab() },

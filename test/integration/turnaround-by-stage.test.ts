@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { turnaroundByStage } from "@/server/department/turnaround-by-stage";
 import { makeOfflineSource, resetDatabase, testDb } from "../support/db";
+import { rolling } from "../support/chair-scope";
 
 const now = new Date("2026-12-02T12:00:00Z");
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
@@ -48,7 +49,7 @@ describe("turnaround by stage", () => {
     // Read before the window: left out.
     await read(s, { readAgo: 8 * 24 * 60, wait: 1, reading: 1, priority: "STAT", location: "ED" });
 
-    const rows = await turnaroundByStage(testDb(), now, 7);
+    const rows = await turnaroundByStage(testDb(), rolling(now, 7));
     // percentile_cont by hand: [10, 20, 40] → median 20, p90 at position 0.9 × 2 = 1.8: 20 + 0.8 × 20 = 36.
     expect(rows).toEqual([
       {
@@ -126,7 +127,7 @@ describe("turnaround by stage", () => {
   });
 
   it("an empty range has one row, all reads: none", async () => {
-    expect(await turnaroundByStage(testDb(), now, 7)).toEqual([
+    expect(await turnaroundByStage(testDb(), rolling(now, 7))).toEqual([
       expect.objectContaining({ group: "all", read: 0, claimed: 0, waitP50: null, totalP90: null }),
     ]);
   });

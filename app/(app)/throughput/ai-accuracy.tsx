@@ -5,6 +5,7 @@ import { QueryFallback } from "../../_components/query-fallback";
 import { downloadCsv } from "../../_components/csv";
 import { CsvButton } from "../../_components/csv-button";
 import { formatMinutes } from "../../_components/time";
+import { useChairScope } from "./chair-scope";
 
 const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 100)}%`);
 const share = (a: number, b: number) => (b === 0 ? null : a / b);
@@ -12,10 +13,10 @@ const share = (a: number, b: number) => (b === 0 ? null : a / b);
 /** Per model version: volume, flag rate, review coverage, accuracy as the radiologists judged it, flag to read. */
 export function AiAccuracyView() {
   const trpc = useTRPC();
-  const { data, error } = useQuery(trpc.department.aiAccuracy.queryOptions({ windowDays: 30 }));
+  const scope = useChairScope();
+  const { data, error } = useQuery(trpc.department.aiAccuracy.queryOptions(scope));
   if (!data) return <QueryFallback error={error} what="AI accuracy" />;
-  if (data.length === 0)
-    return <p className="text-sm text-slate-600">No study was scored by a model in the last 30 days.</p>;
+  if (data.length === 0) return <p className="text-sm text-slate-600">No study was scored by a model in this range.</p>;
   const csv = () =>
     downloadCsv("readnext-ai-accuracy.csv", [
       [
@@ -102,7 +103,10 @@ export function AiAccuracyView() {
         </table>
         <dl className="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-0.5 border-t border-slate-100 px-3 py-2 text-xs text-slate-600">
           <dt className="font-semibold">Window</dt>
-          <dd>results stored in the last 30 days, each counted once by the latest confirm / dismiss given.</dd>
+          <dd>
+            results stored in the range, on studies the filters take in, each counted once by the latest confirm /
+            dismiss given.
+          </dd>
           <dt className="font-semibold">Flagged</dt>
           <dd>critical or urgent; in brackets, the share of scored studies (flag rate).</dd>
           <dt className="font-semibold">Reviewed</dt>

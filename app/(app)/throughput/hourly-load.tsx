@@ -5,6 +5,7 @@ import { useTRPC } from "../../trpc";
 import { downloadCsv } from "../../_components/csv";
 import { CsvButton } from "../../_components/csv-button";
 import { QueryFallback } from "../../_components/query-fallback";
+import { useChairScope } from "./chair-scope";
 
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
@@ -16,22 +17,24 @@ const MEASURES: Record<Measure, string> = {
 };
 
 /**
- * Arrivals and reads per hour of an average day, by weekday, over four weeks: a heat map whose cells
+ * Arrivals and reads per hour of an average day, by weekday, over the chosen range: a heat map whose cells
  * carry their numbers (so it reads without colour), with the same figures as CSV. Colour stays under
  * a third of full strength so the number on it keeps AA contrast in both themes.
  */
 export function HourlyLoadView() {
   const trpc = useTRPC();
   const [measure, setMeasure] = useState<Measure>("growth");
-  const { data, error } = useQuery(trpc.department.hourlyLoad.queryOptions({ weeks: 4 }));
+  const scope = useChairScope();
+  const { data, error } = useQuery(trpc.department.hourlyLoad.queryOptions(scope));
   if (!data) return <QueryFallback error={error} what="arrivals and reads by hour" />;
-  // Per average day: each weekday occurs `weeks` times in the range.
-  const perDay = (n: number) => Math.round((10 * n) / data.weeks) / 10;
+  // Per average day: a cell divided by how often its weekday occurs in the range.
+  const perDay = (n: number, weekday: number) =>
+    data.weekdays[weekday] ? Math.round((10 * n) / data.weekdays[weekday]) / 10 : 0;
   const cell = new Map(data.cells.map((c) => [`${c.weekday}:${c.hour}`, c]));
   const value = (weekday: number, hour: number) => {
     const c = cell.get(`${weekday}:${hour}`);
-    const arrived = perDay(c?.arrived ?? 0);
-    const read = perDay(c?.read ?? 0);
+    const arrived = perDay(c?.arrived ?? 0, weekday);
+    const read = perDay(c?.read ?? 0, weekday);
     return measure === "arrived" ? arrived : measure === "read" ? read : Math.round(10 * (arrived - read)) / 10;
   };
   const all = WEEKDAYS.flatMap((_, d) => HOURS.map((h) => value(d + 1, h)));
@@ -46,8 +49,8 @@ export function HourlyLoadView() {
       ...WEEKDAYS.flatMap((name, d) =>
         HOURS.map((h) => {
           const c = cell.get(`${d + 1}:${h}`);
-          const a = perDay(c?.arrived ?? 0);
-          const r = perDay(c?.read ?? 0);
+          const a = perDay(c?.arrived ?? 0, d + 1);
+          const r = perDay(c?.read ?? 0, d + 1);
           return [name, String(h), String(a), String(r), String(Math.round(10 * (a - r)) / 10)];
         }),
       ),
@@ -56,8 +59,8 @@ export function HourlyLoadView() {
     <div className="space-y-2">
       <p className="max-w-3xl text-sm text-slate-600">
         <strong>When the work comes</strong>: studies arriving and read in each hour of the department&apos;s clock (
-        {data.timeZone}), per average day over the last {data.weeks} weeks. Where arrivals outrun reads (red in
-        &ldquo;Arrivals − reads&rdquo;), the backlog builds; green hours clear it.
+        {data.timeZone}), per average day of the chosen range (a weekday the range does not hold shows 0). Where
+        arrivals outrun reads (red in &ldquo;Arrivals − reads&rdquo;), the backlog builds; green hours clear it.
       </p>
       <div className="flex flex-wrap items-center gap-3">
         <label className="flex items-center gap-1 text-sm">

@@ -1,21 +1,21 @@
 "use client";
-import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc";
 import { QueryFallback } from "../../_components/query-fallback";
 import { downloadCsv } from "../../_components/csv";
 import { CsvButton } from "../../_components/csv-button";
+import { useChairScope } from "./chair-scope";
 
 const share = (part: number, whole: number) => (whole ? `${Math.round((part / whole) * 100)}%` : "—");
 
 /** Per reader and week: reads, work RVUs, claims and claims taken out of order (with a reason): cherry-picking at a glance. */
 export function ReadingByReaderView() {
   const trpc = useTRPC();
-  const [weeks, setWeeks] = useState(4);
-  const { data, error } = useQuery(trpc.department.readingByReader.queryOptions({ weeks }));
+  const scope = useChairScope();
+  const { data, error } = useQuery(trpc.department.readingByReader.queryOptions(scope));
   const csv = () =>
     data &&
-    downloadCsv(`readnext-reading-by-reader-${weeks}w.csv`, [
+    downloadCsv(`readnext-reading-by-reader-${scope.from}-${scope.to}.csv`, [
       ["week starting", "reader", "reads", "work RVUs", "claims", "out of order"],
       ...data.rows.map((r) => [
         r.week,
@@ -29,20 +29,6 @@ export function ReadingByReaderView() {
   return (
     <div className="space-y-3">
       <div className="flex items-center gap-3 text-sm">
-        <label className="text-slate-600">
-          the last
-          <select
-            value={weeks}
-            onChange={(e) => setWeeks(Number(e.target.value))}
-            className="ml-1 rounded border border-slate-300 px-1 py-0.5"
-          >
-            {[1, 4, 12].map((w) => (
-              <option key={w} value={w}>
-                {w === 1 ? "week" : `${w} weeks`}
-              </option>
-            ))}
-          </select>
-        </label>
         <CsvButton onClick={csv} disabled={!data} className="ml-auto" />
       </div>
       {!data ? (

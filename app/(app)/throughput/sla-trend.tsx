@@ -6,6 +6,7 @@ import { ORDER_PRIORITIES } from "@/lib/priority/classes";
 import { downloadCsv } from "../../_components/csv";
 import { CsvButton } from "../../_components/csv-button";
 import { QueryFallback } from "../../_components/query-fallback";
+import { useChairScope } from "./chair-scope";
 import { axisTick, chartColour, DASHES, gridStroke, tooltipStyle } from "../../_components/chart-theme";
 
 const COLUMNS = [...ORDER_PRIORITIES, "UNKNOWN"] as const;
@@ -21,10 +22,11 @@ const COLOURS: Record<string, string> = {
 type Cell = { read: number; withDue: number; byDue: number };
 const pct = (c: Cell | undefined) => (c && c.withDue > 0 ? Math.round((1000 * c.byDue) / c.withDue) / 10 : null);
 
-/** Share read by the due time, per department day and order priority, over four weeks: chart, table, CSV. */
+/** Share read by the due time, per department day and order priority, over the chosen range: chart, table, CSV. */
 export function SlaTrendView() {
   const trpc = useTRPC();
-  const { data, error } = useQuery(trpc.department.slaTrend.queryOptions({ days: 28 }));
+  const scope = useChairScope();
+  const { data, error } = useQuery(trpc.department.slaTrend.queryOptions(scope));
   if (!data) return <QueryFallback error={error} what="the SLA trend" />;
   const days = new Map<string, Record<string, Cell>>();
   for (const r of data.rows) {
@@ -49,7 +51,7 @@ export function SlaTrendView() {
         ...series.flatMap((s) => [cells[s]?.read ?? 0, cells[s]?.withDue ?? 0, cells[s]?.byDue ?? 0].map(String)),
       ]),
     ]);
-  if (data.rows.length === 0) return <p className="text-sm text-slate-500">No reads in the last 28 days.</p>;
+  if (data.rows.length === 0) return <p className="text-sm text-slate-500">No reads in this range.</p>;
   return (
     <div className="space-y-3">
       <p className="max-w-3xl text-sm text-slate-600">

@@ -1,10 +1,10 @@
 "use client";
-import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc";
 import { QueryFallback } from "../../_components/query-fallback";
 import { downloadCsv } from "../../_components/csv";
 import { CsvButton } from "../../_components/csv-button";
+import { useChairScope } from "./chair-scope";
 
 const m = (v: number | null) => (v === null ? "—" : v < 120 ? `${Math.round(v)} min` : `${Math.round(v / 6) / 10} h`);
 const FIGURES = [
@@ -16,11 +16,11 @@ const FIGURES = [
 /** Where the time goes: waiting (arrival → claim) and reading (claim → read), by AI flag and by class. */
 export function TurnaroundByStageView() {
   const trpc = useTRPC();
-  const [days, setDays] = useState(7);
-  const { data, error } = useQuery(trpc.department.turnaroundByStage.queryOptions({ days }));
+  const scope = useChairScope();
+  const { data, error } = useQuery(trpc.department.turnaroundByStage.queryOptions(scope));
   const csv = () =>
     data &&
-    downloadCsv(`readnext-turnaround-${days}d.csv`, [
+    downloadCsv(`readnext-turnaround-${scope.from}-${scope.to}.csv`, [
       ["row", "reads", "claimed", ...FIGURES.flatMap(([, , name]) => [`${name} median min`, `${name} p90 min`])],
       ...data.map((r) => [
         r.label,
@@ -32,20 +32,6 @@ export function TurnaroundByStageView() {
   return (
     <div className="space-y-3">
       <div className="flex items-center gap-3 text-sm">
-        <label className="text-slate-600">
-          read in the last
-          <select
-            value={days}
-            onChange={(e) => setDays(Number(e.target.value))}
-            className="ml-1 rounded border border-slate-300 px-1 py-0.5"
-          >
-            {[1, 7, 28].map((d) => (
-              <option key={d} value={d}>
-                {d === 1 ? "24 hours" : `${d} days`}
-              </option>
-            ))}
-          </select>
-        </label>
         <CsvButton onClick={csv} disabled={!data} className="ml-auto" />
       </div>
       {!data ? (

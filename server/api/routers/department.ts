@@ -10,6 +10,9 @@ import { hourlyLoad } from "../../department/hourly-load";
 import { backlogCellStudies, backlogCrossTab } from "../../department/backlog-cross-tab";
 import { getRvuTable } from "../../core/settings";
 import { env } from "../../env";
+import { chairScopeSchema, weekdayCounts } from "@/lib/chair-scope";
+import { scopeBounds } from "../../department/chair-scope-sql";
+import { chairOptions } from "../../department/chair-options";
 
 export const departmentRouter = createTRPCRouter({
   throughput: roleProcedure("chair", "admin")
@@ -24,34 +27,44 @@ export const departmentRouter = createTRPCRouter({
       }),
     )
     .query(({ ctx, input }) => throughputSummary(ctx.db, new Date(), input.windowHours)),
+  /** What the chair's range and filter bar offers: today on the department's clock, sources, groups. */
+  chairOptions: roleProcedure("chair", "admin").query(({ ctx }) => chairOptions(ctx.db, new Date())),
   aiAccuracy: roleProcedure("chair", "admin")
-    .input(z.object({ windowDays: z.number().int().min(1).max(365).default(30) }))
-    .query(({ ctx, input }) => aiAccuracy(ctx.db, new Date(Date.now() - input.windowDays * 24 * 3600_000))),
+    .input(chairScopeSchema)
+    .query(async ({ ctx, input }) =>
+      aiAccuracy(ctx.db, await scopeBounds(ctx.db, input, env().DEPARTMENT_TIME_ZONE), input.filters),
+    ),
   turnaroundByStage: roleProcedure("chair", "admin")
-    .input(z.object({ days: z.number().int().min(1).max(366).default(7) }))
-    .query(({ ctx, input }) => turnaroundByStage(ctx.db, new Date(), input.days)),
+    .input(chairScopeSchema)
+    .query(async ({ ctx, input }) =>
+      turnaroundByStage(ctx.db, await scopeBounds(ctx.db, input, env().DEPARTMENT_TIME_ZONE), input.filters),
+    ),
   slaTrend: roleProcedure("chair", "admin")
-    .input(z.object({ days: z.number().int().min(1).max(366).default(28) }))
+    .input(chairScopeSchema)
     .query(async ({ ctx, input }) => {
       const timeZone = env().DEPARTMENT_TIME_ZONE;
-      return { timeZone, rows: await slaTrend(ctx.db, new Date(), input.days, timeZone) };
+      const bounds = await scopeBounds(ctx.db, input, timeZone);
+      return { timeZone, rows: await slaTrend(ctx.db, bounds, timeZone, input.filters) };
     }),
   /** Per reader and week: reads, work RVUs, claims and claims out of order (cherry-picking). */
   readingByReader: roleProcedure("chair", "admin")
-    .input(z.object({ weeks: z.number().int().min(1).max(53).default(4) }))
+    .input(chairScopeSchema)
     .query(async ({ ctx, input }) => {
       const timeZone = env().DEPARTMENT_TIME_ZONE;
-      return {
-        timeZone,
-        rows: await readingByReader(ctx.db, new Date(), input.weeks, timeZone, await getRvuTable(ctx.db)),
-      };
+      const [bounds, rvu] = await Promise.all([scopeBounds(ctx.db, input, timeZone), getRvuTable(ctx.db)]);
+      return { timeZone, rows: await readingByReader(ctx.db, bounds, timeZone, rvu, input.filters) };
     }),
   /** Arrivals and reads by weekday × hour of the department's clock: when the backlog builds. */
   hourlyLoad: roleProcedure("chair", "admin")
-    .input(z.object({ weeks: z.number().int().min(1).max(52).default(4) }))
+    .input(chairScopeSchema)
     .query(async ({ ctx, input }) => {
       const timeZone = env().DEPARTMENT_TIME_ZONE;
-      return { timeZone, weeks: input.weeks, cells: await hourlyLoad(ctx.db, new Date(), input.weeks, timeZone) };
+      const bounds = await scopeBounds(ctx.db, input, timeZone);
+      return {
+        timeZone,
+        weekdays: weekdayCounts(input.from, input.to),
+        cells: await hourlyLoad(ctx.db, bounds, timeZone, input.filters),
+      };
     }),
   /** Open studies by modality × order priority × waiting time; a cell's studies on request. */
   backlogCrossTab: roleProcedure("scheduler", "chair", "admin").query(({ ctx }) => backlogCrossTab(ctx.db, new Date())),
