@@ -1,5 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { clearanceForecast } from "@/server/department/clearance-forecast";
+import { clearanceForecastByGroup } from "@/server/department/group-forecast";
+import { saveSetting } from "@/server/core/settings";
+import { routingConfigSchema } from "@/lib/routing/routing-config";
 import { makeOfflineSource, makeUser, resetDatabase, testDb } from "../support/db";
 
 const T = new Date("2026-12-02T12:00:00Z");
@@ -83,5 +86,53 @@ describe("the scheduler's clearance forecast", () => {
     await read(s, r.id, 125);
     await open(s, "X", { dueAt: 30 });
     expect(await clearanceForecast(testDb(), T)).toEqual({ basis: "no-reads", open: 1, windowHours: 2 });
+  });
+
+  it("per reading group: each group's studies in its order, at the rate its own studies were read", async () => {
+    const s = await makeOfflineSource();
+    const admin = await makeUser(["admin"]);
+    const r = await makeUser(["radiologist"]);
+    expect(await clearanceForecastByGroup(testDb(), T)).toEqual([]); // routing off: no groups
+    await saveSetting(
+      testDb(),
+      admin.id,
+      "routing",
+      routingConfigSchema.parse({
+        groups: [
+          { key: "neuro", label: "Neuro" },
+          { key: "body", label: "Body" },
+          { key: "msk", label: "MSK" },
+        ],
+        defaultGroup: "body",
+      }),
+    );
+    const routed = async (group: string, f: () => Promise<void>) => {
+      await f();
+      await testDb().study.updateMany({ where: { routedGroup: null }, data: { routedGroup: group } });
+    };
+    // Neuro: 2 reads in two hours (one an hour, 60 min each); body: 4 (30 min each); MSK: none (one three hours ago).
+    await routed("neuro", async () => {
+      await read(s, r.id, 20);
+      await read(s, r.id, 80);
+      // Pinned N2 first (read at +60, due +200: on time), then N1 (+120, due +50: late).
+      await open(s, "N1", { dueAt: 50 });
+      await open(s, "N2", { dueAt: 200, pinnedAt: -5 });
+    });
+    await routed("body", async () => {
+      for (const m of [10, 40, 70, 100]) await read(s, r.id, m);
+      // In due order: B1 at +30 (due +20: late), B3 at +60 (due +80), B2 at +90 (due +85: late).
+      await open(s, "B1", { dueAt: 20 });
+      await open(s, "B2", { dueAt: 85 });
+      await open(s, "B3", { dueAt: 80 });
+    });
+    await routed("msk", async () => {
+      await read(s, r.id, 180);
+      await open(s, "M1", { dueAt: 10 });
+    });
+    expect(await clearanceForecastByGroup(testDb(), T)).toEqual([
+      { group: "neuro", label: "Neuro", open: 2, readsInWindow: 2, readsPerHour: 1, clearsAt: at(120), late: 1 },
+      { group: "body", label: "Body", open: 3, readsInWindow: 4, readsPerHour: 2, clearsAt: at(90), late: 2 },
+      { group: "msk", label: "MSK", open: 1, readsInWindow: 0, readsPerHour: 0, clearsAt: null, late: null },
+    ]);
   });
 });

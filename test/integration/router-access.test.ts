@@ -94,6 +94,10 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
   "department.hourlyLoad": { roles: ["chair", "admin"], call: (c) => c.department.hourlyLoad(SCOPE) },
   "department.chairOptions": { roles: ["chair", "admin"], call: (c) => c.department.chairOptions() },
   "department.forecast": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.forecast() },
+  "department.forecastByGroup": {
+    roles: ["scheduler", "chair", "admin"],
+    call: (c) => c.department.forecastByGroup(),
+  },
   "department.atRisk": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.atRisk({}) },
   "department.backlogCrossTab": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.backlogCrossTab() },
   "department.backlogCell": {

@@ -43,6 +43,7 @@ export function ClearanceForecastView() {
         Forecast: readers take the list in its order, so the k-th study is read k × (60 ÷ reads an hour) minutes from
         now. Pin a study or set a target below to move it up.
       </p>
+      <GroupForecastTable />
       {data.lateStudies.length > 0 && (
         <table className="w-full max-w-3xl rounded-xl border border-slate-200 bg-white text-left text-sm">
           <thead className="bg-slate-100 text-xs uppercase text-slate-600">
@@ -72,5 +73,52 @@ export function ClearanceForecastView() {
         </table>
       )}
     </div>
+  );
+}
+
+/** Per reading group, when routing is on: each group's studies at the rate its own studies were read. */
+function GroupForecastTable() {
+  const trpc = useTRPC();
+  const { data } = useQuery({ ...trpc.department.forecastByGroup.queryOptions(), refetchInterval: 30_000 });
+  if (!data || data.length === 0) return null;
+  const now = new Date();
+  return (
+    <table
+      className="w-full max-w-3xl rounded-xl border border-slate-200 bg-white text-left text-sm"
+      data-testid="forecast-by-group"
+    >
+      <caption className="px-1 pb-1 text-left text-xs text-slate-500">
+        Per reading group: its open studies in their order, at the rate its studies were read in the last two hours (by
+        members or overflow readers). A group nobody read for has no rate.
+      </caption>
+      <thead className="bg-slate-100 text-xs uppercase text-slate-600">
+        <tr>
+          <th className="px-3 py-2">Group</th>
+          <th className="px-3 py-2 text-right">Open</th>
+          <th className="px-3 py-2 text-right">Reads an hour</th>
+          <th className="px-3 py-2 text-right">Clears by</th>
+          <th className="px-3 py-2 text-right">Would be late</th>
+        </tr>
+      </thead>
+      <tbody>
+        {data.map((g) => (
+          <tr key={g.group} className="border-t border-slate-100">
+            <td className="px-3 py-1.5">{g.label}</td>
+            <td className="px-3 py-1.5 text-right tabular-nums">{g.open}</td>
+            <td className="px-3 py-1.5 text-right tabular-nums">{Math.round(g.readsPerHour * 10) / 10}</td>
+            <td className="px-3 py-1.5 text-right tabular-nums">
+              {g.clearsAt
+                ? `${clock(g.clearsAt)} (in ${formatMinutes(minutesBetween(now, new Date(g.clearsAt)))})`
+                : g.open === 0
+                  ? "—"
+                  : "no reads to go by"}
+            </td>
+            <td className={`px-3 py-1.5 text-right tabular-nums ${g.late ? "font-semibold text-red-700" : ""}`}>
+              {g.late ?? "—"}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -4,6 +4,7 @@ import { backlogSummary, listAtRiskStudies, throughputSummary } from "../../depa
 import { aiAccuracy } from "../../department/ai-accuracy";
 import { slaTrend } from "../../department/sla-trend";
 import { clearanceForecast } from "../../department/clearance-forecast";
+import { clearanceForecastByGroup } from "../../department/group-forecast";
 import { turnaroundByStage } from "../../department/turnaround-by-stage";
 import { readingByReader } from "../../department/reading-by-reader";
 import { hourlyLoad } from "../../department/hourly-load";
@@ -80,6 +81,10 @@ export const departmentRouter = createTRPCRouter({
     .query(({ ctx, input }) => backlogCellStudies(ctx.db, new Date(), input, input.limit)),
   backlog: roleProcedure("scheduler", "chair", "admin").query(({ ctx }) => backlogSummary(ctx.db, new Date())),
   forecast: roleProcedure("scheduler", "chair", "admin").query(({ ctx }) => clearanceForecast(ctx.db, new Date())),
+  /** The same forecast per reading group (empty while routing is off). */
+  forecastByGroup: roleProcedure("scheduler", "chair", "admin").query(({ ctx }) =>
+    clearanceForecastByGroup(ctx.db, new Date()),
+  ),
   atRisk: roleProcedure("scheduler", "chair", "admin")
     .input(
       z.object({
