@@ -145,28 +145,8 @@ function ChairScopeBar() {
             <option value="custom">Custom</option>
           </select>
         </label>
-        <label className="flex items-center gap-1">
-          <span className="text-slate-600">from</span>
-          <input
-            type="date"
-            aria-label="From"
-            value={scope.from}
-            max={scope.to}
-            onChange={(e) => e.target.value && go({ ...scope, from: e.target.value })}
-            className="rounded border border-slate-300 bg-white px-1 py-0.5"
-          />
-        </label>
-        <label className="flex items-center gap-1">
-          <span className="text-slate-600">to</span>
-          <input
-            type="date"
-            aria-label="To"
-            value={scope.to}
-            min={scope.from}
-            onChange={(e) => e.target.value && go({ ...scope, to: e.target.value })}
-            className="rounded border border-slate-300 bg-white px-1 py-0.5"
-          />
-        </label>
+        <DayInput label="From" value={scope.from} max={scope.to} onDay={(from) => go({ ...scope, from })} />
+        <DayInput label="To" value={scope.to} min={scope.from} onDay={(to) => go({ ...scope, to })} />
         <span className="text-slate-500" data-testid="scope-summary">
           {rangeDays(scope.from, scope.to)} {rangeDays(scope.from, scope.to) === 1 ? "day" : "days"}, midnight to
           midnight in {options.timeZone}
@@ -213,5 +193,24 @@ function ChairScopeBar() {
         </p>
       )}
     </div>
+  );
+}
+
+/** One end of the range: a date field named for screen readers as it reads on screen. */
+function DayInput(props: { label: string; value: string; min?: string; max?: string; onDay: (day: string) => void }) {
+  return (
+    <label className="flex items-center gap-1">
+      <span className="text-slate-600">{props.label.toLowerCase()}</span>
+      <input
+        type="date"
+        aria-label={props.label}
+        value={props.value}
+        min={props.min}
+        max={props.max}
+        // A cleared field gives "": keep the range until a whole day is typed.
+        onChange={(e) => e.target.value && props.onDay(e.target.value)}
+        className="rounded border border-slate-300 bg-white px-1 py-0.5"
+      />
+    </label>
   );
 }
