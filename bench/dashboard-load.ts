@@ -1,4 +1,4 @@
-// npm run bench -- dashboard: seeds 100k open + 1M read studies (read over the last 30 days) into a
+// npm run bench -- dashboard: seeds 100k open + 1M read studies (read over the last 30 days, or READ_DAYS) into a
 // fresh embedded Postgres, then times each chair and scheduler query in-process, as the pages call
 // them (RUNS each after a warm-up). Prints JSON with median and p95 in milliseconds.
 import { createTestDatabase } from "../test/support/test-database";
@@ -17,10 +17,13 @@ import { seedBenchStudies } from "./seed-studies";
 const UNREAD = Number(process.env.UNREAD ?? 100_000);
 const READ = Number(process.env.READ ?? 1_000_000);
 const RUNS = Number(process.env.RUNS ?? 10);
+// Over how many days the read studies were read: 30 puts every one in the 30-day range; 365 is a
+// department reading a million studies a year.
+const READ_DAYS = Number(process.env.READ_DAYS ?? 30);
 const database = await createTestDatabase("bench_dashboard");
 const db = createDb(database.url);
 const t0 = performance.now();
-await seedBenchStudies(db, { unread: UNREAD, read: READ });
+await seedBenchStudies(db, { unread: UNREAD, read: READ }, { readDays: READ_DAYS });
 const seedSeconds = Math.round((performance.now() - t0) / 100) / 10;
 
 async function timed(fn: () => Promise<unknown>) {
@@ -64,7 +67,7 @@ console.log(
   JSON.stringify(
     {
       bench: "dashboard",
-      what: "chair and scheduler queries, in-process, over open and read studies (read ones spread over 30 days)",
+      what: `chair and scheduler queries, in-process, over open and read studies (read ones spread over ${READ_DAYS} days)`,
       studies: { open: UNREAD, read: READ },
       seedSeconds,
       runs: RUNS,

@@ -1,12 +1,18 @@
 import type { Db } from "../server/db/client";
 
 /** Fills a database with `unread` open and `read` finished studies, fast, in SQL (for benchmarks). */
-export async function seedBenchStudies(db: Db, counts: { unread: number; read: number }): Promise<void> {
+export async function seedBenchStudies(
+  db: Db,
+  counts: { unread: number; read: number },
+  options: { readDays?: number } = {},
+): Promise<void> {
+  const readDays = options.readDays ?? 30;
   await db.$executeRawUnsafe(
     `INSERT INTO "PacsSource" (id, name, "baseUrl", "updatedAt") VALUES ('bench', 'bench', 'http://127.0.0.1:9', now())`,
   );
   // Realistic spread: unread studies arrived in the last 20 hours (inside the 24 h cap), read ones
-  // over the last 30 days; a mix of classes, 1% AI-critical. Read studies carry no ordering columns.
+  // over the last `readDays` days (30 unless asked); a mix of classes, 1% AI-critical. Read studies
+  // carry no ordering columns.
   const seed = (state: "UNREAD" | "READ", count: number, offset: number) =>
     db.$executeRawUnsafe(`
     INSERT INTO "Study" (id, "sourceId", "studyInstanceUid", "accessionNumber", "patientId", "patientName", modalities, "bodyPart",
@@ -19,7 +25,7 @@ export async function seedBenchStudies(db: Db, counts: { unread: number; read: n
       ${state === "READ" ? "NULL" : "CASE WHEN g % 100 = 0 THEN a + interval '1 minute' END"}, ${state === "READ" ? "NULL" : "a + interval '24 hours'"},
       CASE WHEN g % 100 = 0 THEN 'critical'::"AiVerdictStatus" END, CASE WHEN g % 100 = 0 THEN 'intracranial-bleed' END,
       CASE WHEN g % 100 = 0 THEN 0.9 END, CASE WHEN g % 100 = 0 THEN 'ich-headct' END, CASE WHEN g % 100 = 0 THEN '1.0.0' END
-    FROM (SELECT g, now() - (random() * interval '${state === "READ" ? "30 days" : "20 hours"}') AS a FROM generate_series(${offset + 1}, ${offset + count}) g) s`);
+    FROM (SELECT g, now() - (random() * interval '${state === "READ" ? `${readDays} days` : "20 hours"}') AS a FROM generate_series(${offset + 1}, ${offset + count}) g) s`);
   for (let done = 0; done < counts.read; done += 200_000)
     await seed("READ", Math.min(200_000, counts.read - done), counts.unread + done);
   await seed("UNREAD", counts.unread, 0);
