@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
-import { pinInForceSql, pinnedSql, TIE_BREAK_ORDER, unpinnedSql } from "../worklist/reading-order-sql";
+import { rankedOpenStudiesSql } from "../worklist/reading-order-sql";
 
 /** The recent read rate is taken over this many hours. */
 export const FORECAST_WINDOW_HOURS = 2;
@@ -48,19 +48,8 @@ export async function clearanceForecast(db: Db, now: Date, limit = 20): Promise<
   }
   const readsPerHour = reads / FORECAST_WINDOW_HOURS;
   const minutesPerRead = 60 / readsPerHour;
-  // The reading order without sorting the whole backlog: the few pinned studies are ranked by
-  // their pin, and the unpinned follow in the due-time index's own order, which the walk reads
-  // alone. Totals and the first late studies are two queries, so neither keeps the ranking.
-  const ranked = Prisma.sql`
-    WITH pinned AS MATERIALIZED (
-      SELECT s.id, s."dueAt", row_number() OVER (ORDER BY ${pinInForceSql(now)}, ${TIE_BREAK_ORDER}) AS k
-        FROM "Study" s WHERE s."dueAt" IS NOT NULL AND ${pinnedSql(now)}
-    ), ranked AS (
-      SELECT id, "dueAt", k FROM pinned
-      UNION ALL
-      SELECT s.id, s."dueAt", (SELECT count(*) FROM pinned) + row_number() OVER (ORDER BY ${TIE_BREAK_ORDER})
-        FROM "Study" s WHERE s."dueAt" IS NOT NULL AND ${unpinnedSql(now)}
-    ), predicted AS (
+  // Totals and the first late studies are two queries, so neither keeps the 100k-row ranking.
+  const ranked = Prisma.sql`${rankedOpenStudiesSql(now, false)}, predicted AS (
       SELECT id, "dueAt", ${now}::timestamp + (k * ${minutesPerRead}::float8) * interval '1 minute' AS "predictedReadAt" FROM ranked
     )`;
   const [[totals], late] = await Promise.all([

@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
 import { getRoutingConfig } from "../core/settings";
-import { pinInForceSql, pinnedSql, TIE_BREAK_ORDER, unpinnedSql } from "../worklist/reading-order-sql";
+import { rankedOpenStudiesSql } from "../worklist/reading-order-sql";
 import { FORECAST_WINDOW_HOURS } from "./clearance-forecast";
 
 export type GroupForecast = {
@@ -20,47 +20,35 @@ export type GroupForecast = {
  * The clearance forecast per reading group: each group's open studies in the worklist's order,
  * read at the rate its own studies were read in the last FORECAST_WINDOW_HOURS (whoever read them:
  * members, or overflow readers). Overflow into a group from elsewhere is not modelled. Empty when
- * routing is off (no groups). Ranked in SQL: the pinned by pin, the rest in the group's due order.
+ * routing is off (no groups). Ranked in SQL (rankedOpenStudiesSql), partitioned by group.
  */
 export async function clearanceForecastByGroup(db: Db, now: Date): Promise<GroupForecast[]> {
   const { groups } = await getRoutingConfig(db);
   if (groups.length === 0) return [];
   const since = new Date(now.getTime() - FORECAST_WINDOW_HOURS * 3600_000);
-  const readsQuery = db.$queryRaw<{ group: string; n: bigint }[]>`
+  const reads = await db.$queryRaw<{ group: string; n: bigint }[]>`
     SELECT "routedGroup" AS group, count(*) AS n FROM "Study"
      WHERE "readAt" > ${since} AND "readAt" <= ${now} AND "routedGroup" IS NOT NULL GROUP BY 1`;
-  const rankedQuery = db.$queryRaw<{ group: string; open: bigint; late: bigint | null; last: bigint }[]>`
-    WITH reads AS (
-      SELECT "routedGroup" AS g, count(*) AS n FROM "Study"
-       WHERE "readAt" > ${since} AND "readAt" <= ${now} AND "routedGroup" IS NOT NULL GROUP BY 1
-    ), pinned AS MATERIALIZED (
-      SELECT s."routedGroup" AS g, s."dueAt",
-             row_number() OVER (PARTITION BY s."routedGroup" ORDER BY ${pinInForceSql(now)}, ${TIE_BREAK_ORDER}) AS k
-        FROM "Study" s WHERE s."dueAt" IS NOT NULL AND s."routedGroup" IS NOT NULL AND ${pinnedSql(now)}
-    ), pinned_count AS (
-      SELECT g, count(*) AS n FROM pinned GROUP BY g
-    ), ranked AS (
-      SELECT g, "dueAt", k FROM pinned
-      UNION ALL
-      SELECT u.g, u."dueAt", COALESCE(pc.n, 0) + u.k FROM (
-        SELECT s."routedGroup" AS g, s."dueAt", row_number() OVER (PARTITION BY s."routedGroup" ORDER BY ${TIE_BREAK_ORDER}) AS k
-          FROM "Study" s WHERE s."dueAt" IS NOT NULL AND s."routedGroup" IS NOT NULL AND ${unpinnedSql(now)}) u
-      LEFT JOIN pinned_count pc ON pc.g = u.g
+  const readsOf = new Map(reads.map((r) => [r.group, Number(r.n)]));
+  // Minutes per read for each group with reads; a group without reads has no rate and no late count.
+  const rated = reads.map((r) => r.group);
+  const minutesPerRead = reads.map((r) => (FORECAST_WINDOW_HOURS * 60) / Number(r.n));
+  const rows = await db.$queryRaw<{ group: string; open: bigint; late: bigint | null; last: bigint }[]>`
+    ${rankedOpenStudiesSql(now, true)}, rate AS (
+      SELECT * FROM unnest(${rated}::text[], ${minutesPerRead}::float8[]) AS x(g, "minutesPerRead")
     )
     SELECT r.g AS group, count(*) AS open, max(r.k) AS last,
-           -- The k-th study is read k × (window ÷ reads) from now.
-           CASE WHEN max(rd.n) > 0 THEN count(*) FILTER (
-             WHERE ${now}::timestamp + r.k * (${FORECAST_WINDOW_HOURS * 60}::float8 / rd.n) * interval '1 minute' > r."dueAt") END AS late
-      FROM ranked r LEFT JOIN reads rd ON rd.g = r.g
+           -- The k-th study is read k × minutes per read from now.
+           CASE WHEN max(rt."minutesPerRead") IS NOT NULL THEN count(*) FILTER (
+             WHERE ${now}::timestamp + r.k * rt."minutesPerRead" * interval '1 minute' > r."dueAt") END AS late
+      FROM ranked r LEFT JOIN rate rt ON rt.g = r.g
      GROUP BY r.g`;
-  const [reads, rows] = await Promise.all([readsQuery, rankedQuery]);
   const byGroup = new Map(rows.map((r) => [r.group, r]));
   // Every configured group, in the site's order (a quiet one shows 0 open); then any other group studies are routed to.
   const keys = [
     ...groups.map((g) => g.key),
     ...rows.map((r) => r.group).filter((g) => !groups.some((x) => x.key === g)),
   ];
-  const readsOf = new Map(reads.map((r) => [r.group, Number(r.n)]));
   return keys.map((key) => {
     const r = byGroup.get(key);
     const readsInWindow = readsOf.get(key) ?? 0;

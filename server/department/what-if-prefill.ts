@@ -18,8 +18,12 @@ const siteRules = (config: PriorityConfig) => ({
 /** Reviews needed on each side before the measured figure replaces the assumed one. */
 const MIN_REVIEWS = 20;
 
-async function measuredAiAccuracy(db: Db, since: Date): Promise<{ figures: ScenarioInput["ai"]; basis: string }> {
-  const models = await aiAccuracy(db, { since, until: new Date(8.64e15) });
+async function measuredAiAccuracy(
+  db: Db,
+  since: Date,
+  now: Date,
+): Promise<{ figures: ScenarioInput["ai"]; basis: string }> {
+  const models = await aiAccuracy(db, { since, until: now });
   const all = accuracyFromFeedback(
     models.reduce(
       (t, m) => ({
@@ -176,7 +180,7 @@ export async function prefillScenario(db: Db, now = new Date()): Promise<Prefill
       ? `About ${readersOnDuty} radiologists read in a typical hour.`
       : "No reads recorded yet: assuming 3 readers.",
   );
-  const ai = await measuredAiAccuracy(db, since);
+  const ai = await measuredAiAccuracy(db, since, now);
   basis.push(ai.basis);
   basis.push(
     `A class counts as screened when a model scored most of its studies; its share of critical findings is estimated from its flag rate and the AI's accuracy (Rogan–Gladen: flags include false ones). Classes no model screens assume ${ASSUMED_PREVALENCE}.`,

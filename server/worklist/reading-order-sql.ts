@@ -62,7 +62,7 @@ export function duePartSql(where: Prisma.Sql, now: Date, options: PartOptions & 
 export const MERGED_ORDER = Prisma.raw(`pin ASC NULLS LAST, ${TIE_BREAK.map((c) => `"${c}" ASC`).join(", ")}`);
 
 /** The pin in force at `now` (the earliest rule that applies), NULL for an unpinned study. */
-export function pinInForceSql(now: Date): Prisma.Sql {
+function pinInForceSql(now: Date): Prisma.Sql {
   const pins = PIN_RULES.map((rule) =>
     rule.counts === "whenSet"
       ? column(rule.column)
@@ -71,18 +71,16 @@ export function pinInForceSql(now: Date): Prisma.Sql {
   return Prisma.sql`LEAST(${Prisma.join(pins, ", ")})`;
 }
 
-/** Pinned by some rule at `now`; its negation is `unpinnedSql`. */
-export function pinnedSql(now: Date): Prisma.Sql {
+/** Pinned by some rule at `now`; its negation is `unpinned`. */
+function pinnedSql(now: Date): Prisma.Sql {
   return Prisma.sql`(${Prisma.join(
     PIN_RULES.map((rule) => pinnedBy(rule, now)),
     " OR ",
   )})`;
 }
 
-export { unpinned as unpinnedSql };
-
 /** The order of the unpinned studies (and of the pinned among equal pins): the tie-break columns. */
-export const TIE_BREAK_ORDER = Prisma.join(tieColumns, ", ");
+const TIE_BREAK_ORDER = Prisma.join(tieColumns, ", ");
 
 /**
  * The whole reading order at \`now\` as one ORDER BY over "Study" s (a study's pin in force is the
@@ -91,4 +89,32 @@ export const TIE_BREAK_ORDER = Prisma.join(tieColumns, ", ");
  */
 export function readingOrderBySql(now: Date): Prisma.Sql {
   return Prisma.sql`${pinInForceSql(now)} ASC NULLS LAST, ${TIE_BREAK_ORDER}`;
+}
+
+/**
+ * CTEs ending in `ranked (id, g, "dueAt", k)`: every open study numbered in reading order at `now`
+ * (k = 1 is the top of the list), within its routed group when `byGroup` (g is then the group;
+ * studies not routed yet are left out), else in one list (g = ''). Nothing sorts the whole
+ * backlog: the few pinned studies are ranked by their pin, and the unpinned follow the due-time
+ * index's own order, which the walk reads alone.
+ */
+export function rankedOpenStudiesSql(now: Date, byGroup: boolean): Prisma.Sql {
+  const g = byGroup ? Prisma.sql`s."routedGroup"` : Prisma.sql`''::text`;
+  const partition = byGroup ? Prisma.sql`PARTITION BY s."routedGroup" ` : Prisma.empty;
+  const open = byGroup
+    ? Prisma.sql`s."dueAt" IS NOT NULL AND s."routedGroup" IS NOT NULL`
+    : Prisma.sql`s."dueAt" IS NOT NULL`;
+  return Prisma.sql`WITH pinned AS MATERIALIZED (
+      SELECT s.id, ${g} AS g, s."dueAt", row_number() OVER (${partition}ORDER BY ${pinInForceSql(now)}, ${TIE_BREAK_ORDER}) AS k
+        FROM "Study" s WHERE ${open} AND ${pinnedSql(now)}
+    ), pinned_count AS (
+      SELECT g, count(*) AS n FROM pinned GROUP BY g
+    ), ranked AS (
+      SELECT id, g, "dueAt", k FROM pinned
+      UNION ALL
+      SELECT u.id, u.g, u."dueAt", COALESCE(pc.n, 0) + u.k FROM (
+        SELECT s.id, ${g} AS g, s."dueAt", row_number() OVER (${partition}ORDER BY ${TIE_BREAK_ORDER}) AS k
+          FROM "Study" s WHERE ${open} AND ${unpinned(now)}) u
+      LEFT JOIN pinned_count pc ON pc.g = u.g
+    )`;
 }
