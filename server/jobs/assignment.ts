@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
 import { log } from "../log";
+import { repeatedFailureLog } from "../repeated-failure-log";
 import { listenToChannels } from "../db/listen";
 import { SETTINGS_CHANNEL } from "../core/settings";
 import { WORKLIST_CHANNEL } from "../core/worklist-events";
@@ -28,6 +29,7 @@ export function startAssignment(db: Db, databaseUrl: string): { stop(): Promise<
   let pending = false;
   let checkEligibility = true;
   let lastCheck = 0;
+  const failures = repeatedFailureLog("push assignment round failed");
   const round = () => {
     if (pending) return;
     pending = true;
@@ -39,8 +41,9 @@ export function startAssignment(db: Db, databaseUrl: string): { stop(): Promise<
         if (check) lastCheck = Date.now();
         const r = await assignOpenStudies(db, new Date(), { checkEligibility: check });
         if (r.assigned || r.handedBack) log.info(r, "push assignment round");
+        failures.succeeded();
       })
-      .catch((e: Error) => log.warn({ err: e.message }, "push assignment round failed"));
+      .catch((e: unknown) => failures.failed(e));
   };
   const listener = listenToChannels(
     databaseUrl,

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Db } from "../db/client";
-import { log } from "../log";
+import { repeatedFailureLog } from "../repeated-failure-log";
 import { HEARTBEAT_EVERY_MS, STALE_WORKER_ROWS_AFTER_MS } from "../ops/worker-presence";
 
 /** Whether a process with this pid runs on this machine (EPERM: it does, as another user). */
@@ -46,8 +46,13 @@ export async function startWorkerHeartbeat(
       create: row(),
     });
   };
+  const failures = repeatedFailureLog("worker heartbeat failed");
   const timer = setInterval(
-    () => void beat().catch((e: Error) => log.warn({ err: e.message }, "worker heartbeat failed")),
+    () =>
+      void beat().then(
+        () => failures.succeeded(),
+        (e: unknown) => failures.failed(e),
+      ),
     HEARTBEAT_EVERY_MS,
   );
   return {

@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
 import { log } from "../log";
+import { repeatedFailureLog } from "../repeated-failure-log";
 import { listenToChannels } from "../db/listen";
 import { refreshAllOpenPriorities } from "../worklist/refresh-priority";
 import { getPriorityConfig, getRoutingConfig, SETTINGS_CHANNEL } from "../core/settings";
@@ -12,6 +13,7 @@ import { getPriorityConfig, getRoutingConfig, SETTINGS_CHANNEL } from "../core/s
 export function followPrioritySettings(db: Db, databaseUrl: string): { stop(): void } {
   let queue = Promise.resolve();
   let connects = 0;
+  const failures = repeatedFailureLog("priority refresh failed");
   const refresh = (why: string) => {
     queue = queue
       .then(async () => {
@@ -21,8 +23,9 @@ export function followPrioritySettings(db: Db, databaseUrl: string): { stop(): v
           await getRoutingConfig(db, { fresh: true }),
         );
         log.info({ studies: n, why }, "priorities recomputed after a settings change");
+        failures.succeeded();
       })
-      .catch((e: Error) => log.warn({ err: e.message }, "priority refresh failed"));
+      .catch((e: unknown) => failures.failed(e));
   };
   return listenToChannels(
     databaseUrl,

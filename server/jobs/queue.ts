@@ -1,6 +1,6 @@
 import PgBoss from "pg-boss";
 import { env } from "../env";
-import { log } from "../log";
+import { repeatedFailureLog } from "../repeated-failure-log";
 import {
   QUEUE_SCHEMA,
   SCORE_FAILED_QUEUE,
@@ -69,7 +69,9 @@ export async function startJobQueue(databaseUrl: string, options: { maintenanceS
     // Finished jobs stay visible to admins for a week, then go.
     deleteAfterDays: 7,
   });
-  boss.on("error", (error) => log.warn({ err: error.message }, "job queue error"));
+  // pg-boss reports its own loops' errors here, each tick while the database is away.
+  const failures = repeatedFailureLog("job queue error");
+  boss.on("error", (error) => failures.failed(error));
   await boss.start();
   // createQueue does nothing when the queue exists.
   for (const queue of QUEUES) await boss.createQueue(queue.name, queue);

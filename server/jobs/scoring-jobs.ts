@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import { env } from "../env";
 import { log } from "../log";
+import { repeatedFailureLog } from "../repeated-failure-log";
 import { listenToChannels } from "../db/listen";
 import { REVISIONS_CHANNEL } from "../ingest/revisions";
 import { AdapterCache } from "../scoring/adapter-cache";
@@ -105,6 +106,7 @@ export async function startScoring(
     await boss.send(SCORE_QUEUE, job, scoreJobOptions(job));
   };
 
+  const dispatchFailures = repeatedFailureLog("scoring dispatch failed; will retry");
   let dispatching: Promise<void> | null = null;
   let again = false;
   const dispatch = (): Promise<void> => {
@@ -122,8 +124,9 @@ export async function startScoring(
           await db.$executeRaw`SELECT pg_notify(${JOBS_CHANNEL}, '')`;
         }
       } while (again);
+      dispatchFailures.succeeded();
     })()
-      .catch((error: Error) => log.warn({ err: error.message }, "scoring dispatch failed; will retry"))
+      .catch((error: unknown) => dispatchFailures.failed(error))
       .finally(() => {
         dispatching = null;
       });

@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
 import { log } from "../log";
+import { repeatedFailureLog } from "../repeated-failure-log";
 import { applyShiftSchedule } from "../routing/shift-schedule";
 
 const EVERY_MS = 30_000;
@@ -11,13 +12,15 @@ const EVERY_MS = 30_000;
  */
 export function startShiftSchedule(db: Db, timeZone: string): { stop(): Promise<void> } {
   let running: Promise<void> = Promise.resolve();
+  const failures = repeatedFailureLog("shift schedule failed");
   const tick = () => {
     running = running
       .then(async () => {
         const moved = await applyShiftSchedule(db, new Date(), timeZone);
         if (moved.length) log.info({ moved }, "shift schedule applied");
+        failures.succeeded();
       })
-      .catch((e: Error) => log.warn({ err: e.message }, "shift schedule failed"));
+      .catch((e: unknown) => failures.failed(e));
   };
   tick();
   const timer = setInterval(tick, EVERY_MS);

@@ -1,6 +1,6 @@
 import type PgBoss from "pg-boss";
 import type { Db } from "../db/client";
-import { log } from "../log";
+import { repeatedFailureLog, type RepeatedFailureLog } from "../repeated-failure-log";
 import { pacsCapabilitiesSchema } from "../pacs/source-config";
 import { pollOrthancChangeFeed, type SettlingStudies } from "../ingest/orthanc-change-feed";
 import { sweepIsDue } from "@/lib/ingest/sweep-due";
@@ -22,15 +22,24 @@ export function startSourceWatch(db: Db, boss: PgBoss, options: { tickMs?: numbe
   const feedPausedUntil = new Map<string, number>();
   const settling = new Map<string, SettlingStudies>();
   let stopped = false;
+  const tickFailures = repeatedFailureLog("source watch tick failed");
+  const feedFailures = new Map<string, RepeatedFailureLog>();
+  const feedLog = (sourceId: string) => {
+    if (!feedFailures.has(sourceId)) feedFailures.set(sourceId, repeatedFailureLog("change feed read failed"));
+    return feedFailures.get(sourceId) as RepeatedFailureLog;
+  };
 
   const readFeed = (sourceId: string) => {
     if (!settling.has(sourceId)) settling.set(sourceId, new Map());
     const p = pollOrthancChangeFeed(db, sourceId, settling.get(sourceId))
-      .then(() => void feedPausedUntil.delete(sourceId))
-      .catch((error: Error) => {
+      .then(() => {
+        feedPausedUntil.delete(sourceId);
+        feedLog(sourceId).succeeded();
+      })
+      .catch((error: unknown) => {
         // The sweep records the source's status; the feed only pauses.
         feedPausedUntil.set(sourceId, Date.now() + FEED_PAUSE_MS * (1 + Math.random()));
-        log.warn({ sourceId, err: error.message }, "change feed read failed");
+        feedLog(sourceId).failed(error, { sourceId });
       })
       .finally(() => reading.delete(sourceId));
     reading.set(sourceId, p);
@@ -55,8 +64,9 @@ export function startSourceWatch(db: Db, boss: PgBoss, options: { tickMs?: numbe
     while (!stopped) {
       try {
         await tick();
+        tickFailures.succeeded();
       } catch (error) {
-        log.error({ err: (error as Error).message }, "source watch tick failed");
+        tickFailures.failed(error);
       }
       await new Promise((r) => setTimeout(r, tickMs));
     }

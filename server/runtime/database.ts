@@ -23,6 +23,7 @@ export async function provideDatabase(log: (line: string) => void = console.log)
       port: config.EMBEDDED_PG_PORT,
       database: "readnext",
       log,
+      supervise: true,
     });
     if (pg.dataDir !== path.resolve(config.DATA_DIR, "pg"))
       log(`  (the postgres user cannot reach ${config.DATA_DIR}; data is in ${pg.dataDir})`);

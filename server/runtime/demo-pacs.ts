@@ -7,6 +7,7 @@ import { planDemoStudies } from "@/lib/synthetic/demo-day";
 import { DicomWebAdapter } from "../pacs/dicomweb-adapter";
 import { configForUrl } from "../pacs/source-config";
 import { DEBIAN_ORTHANC_BINARY } from "../env";
+import { keepRunning } from "../keep-running";
 import { orthancInstalled, orthancPaths, startOrthanc, type RunningOrthanc } from "./orthanc";
 
 /**
@@ -41,7 +42,10 @@ export function ensureOrthancInstalled(log: (line: string) => void): { ok: true 
   };
 }
 
-/** Starts the demo Orthanc, or says why it cannot run on this machine (everything else still starts). */
+/**
+ * Starts the demo Orthanc, started again whenever it exits on its own; or says why it cannot run
+ * on this machine (everything else still starts).
+ */
 export async function startDemoPacs(
   dataDir: string,
   port: number,
@@ -49,7 +53,19 @@ export async function startDemoPacs(
 ): Promise<{ pacs: RunningOrthanc } | { unavailable: string }> {
   const installed = ensureOrthancInstalled(log);
   if (!installed.ok) return { unavailable: installed.reason };
-  return { pacs: await startOrthanc({ dir: path.join(path.resolve(dataDir), "orthanc"), port }) };
+  const dir = path.join(path.resolve(dataDir), "orthanc");
+  const kept = await keepRunning("The demo PACS (Orthanc)", () => startOrthanc({ dir, port }), log);
+  const { baseUrl, dicomWebUrl } = kept.current();
+  return {
+    pacs: {
+      baseUrl,
+      dicomWebUrl,
+      get process() {
+        return kept.current().process;
+      },
+      stop: kept.stop,
+    },
+  };
 }
 
 function stowAdapter(dicomWebUrl: string) {
