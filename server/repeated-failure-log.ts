@@ -7,15 +7,18 @@ const REPEAT_LINE_MS = 60_000;
 
 /**
  * The reason in an error message: its last non-empty line. Prisma's messages start with
- * "Invalid `prisma.x()` invocation:" and end with the reason ("Can't reach database server at …").
+ * "Invalid `prisma.x()` invocation:" and end with the reason ("Can't reach database server at …"),
+ * quoted after "Message:" for a raw query.
  */
 export function failureReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const lines = message
+  const last = message
     .split("\n")
     .map((l) => l.trim())
-    .filter(Boolean);
-  return lines.at(-1) ?? (error instanceof Error ? error.name : "unknown error");
+    .filter(Boolean)
+    .at(-1);
+  if (!last) return error instanceof Error ? error.name : "unknown error";
+  return /Message: `(.+)`$/.exec(last)?.[1] ?? last;
 }
 
 export type RepeatedFailureLog = {
@@ -30,7 +33,7 @@ export type RepeatedFailureLog = {
  * something is away, such as the database, each would log its error several times a second. The
  * first failure is logged with its reason; while it keeps failing with the same reason, one line a
  * minute counts the failures since the last line; a new reason is logged at once; and the first
- * success says how many failed and for how long.
+ * success says how many failed and for how long. `what` names the activity ("scoring dispatch").
  */
 export function repeatedFailureLog(
   what: string,
@@ -54,13 +57,13 @@ export function repeatedFailureLog(
         unsaid += 1;
         return;
       }
-      if (failures === 1) logger.warn({ ...fields, err: reason }, what);
+      if (failures === 1) logger.warn({ ...fields, err: reason }, `${what} failed`);
       else
         logger.warn(
           { ...fields, err: reason, failures, repeats: unsaid },
-          `${what} (${unsaid} more since the last line)`,
+          `${what} failed (${unsaid} more since the last line)`,
         );
-      logger.debug({ ...fields, err: error instanceof Error ? error.message : String(error) }, what);
+      logger.debug({ ...fields, err: error instanceof Error ? error.message : String(error) }, `${what} failed`);
       unsaid = 0;
       saidAt = t;
       lastReason = reason;
@@ -69,7 +72,7 @@ export function repeatedFailureLog(
       if (failures === 0) return;
       logger.info(
         { failures, seconds: Math.round((now() - since) / 1000) },
-        `${what}: works again after ${failures} failure${failures === 1 ? "" : "s"}`,
+        `${what} works again after ${failures} failure${failures === 1 ? "" : "s"}`,
       );
       failures = 0;
       unsaid = 0;

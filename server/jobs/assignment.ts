@@ -29,7 +29,7 @@ export function startAssignment(db: Db, databaseUrl: string): { stop(): Promise<
   let pending = false;
   let checkEligibility = true;
   let lastCheck = 0;
-  const failures = repeatedFailureLog("push assignment round failed");
+  const failures = repeatedFailureLog("push assignment round");
   const round = () => {
     if (pending) return;
     pending = true;

@@ -46,7 +46,7 @@ export async function startWorkerHeartbeat(
       create: row(),
     });
   };
-  const failures = repeatedFailureLog("worker heartbeat failed");
+  const failures = repeatedFailureLog("worker heartbeat");
   const timer = setInterval(
     () =>
       void beat().then(

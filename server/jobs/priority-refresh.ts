@@ -13,7 +13,7 @@ import { getPriorityConfig, getRoutingConfig, SETTINGS_CHANNEL } from "../core/s
 export function followPrioritySettings(db: Db, databaseUrl: string): { stop(): void } {
   let queue = Promise.resolve();
   let connects = 0;
-  const failures = repeatedFailureLog("priority refresh failed");
+  const failures = repeatedFailureLog("priority refresh");
   const refresh = (why: string) => {
     queue = queue
       .then(async () => {

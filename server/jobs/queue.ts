@@ -70,7 +70,7 @@ export async function startJobQueue(databaseUrl: string, options: { maintenanceS
     deleteAfterDays: 7,
   });
   // pg-boss reports its own loops' errors here, each tick while the database is away.
-  const failures = repeatedFailureLog("job queue error");
+  const failures = repeatedFailureLog("job queue");
   boss.on("error", (error) => failures.failed(error));
   await boss.start();
   // createQueue does nothing when the queue exists.

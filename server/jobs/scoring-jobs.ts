@@ -106,7 +106,7 @@ export async function startScoring(
     await boss.send(SCORE_QUEUE, job, scoreJobOptions(job));
   };
 
-  const dispatchFailures = repeatedFailureLog("scoring dispatch failed; will retry");
+  const dispatchFailures = repeatedFailureLog("scoring dispatch");
   let dispatching: Promise<void> | null = null;
   let again = false;
   const dispatch = (): Promise<void> => {

@@ -12,7 +12,7 @@ const EVERY_MS = 30_000;
  */
 export function startShiftSchedule(db: Db, timeZone: string): { stop(): Promise<void> } {
   let running: Promise<void> = Promise.resolve();
-  const failures = repeatedFailureLog("shift schedule failed");
+  const failures = repeatedFailureLog("shift schedule");
   const tick = () => {
     running = running
       .then(async () => {

@@ -22,10 +22,10 @@ export function startSourceWatch(db: Db, boss: PgBoss, options: { tickMs?: numbe
   const feedPausedUntil = new Map<string, number>();
   const settling = new Map<string, SettlingStudies>();
   let stopped = false;
-  const tickFailures = repeatedFailureLog("source watch tick failed");
+  const tickFailures = repeatedFailureLog("source watch tick");
   const feedFailures = new Map<string, RepeatedFailureLog>();
   const feedLog = (sourceId: string) => {
-    if (!feedFailures.has(sourceId)) feedFailures.set(sourceId, repeatedFailureLog("change feed read failed"));
+    if (!feedFailures.has(sourceId)) feedFailures.set(sourceId, repeatedFailureLog("change feed read"));
     return feedFailures.get(sourceId) as RepeatedFailureLog;
   };
 

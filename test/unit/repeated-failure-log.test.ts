@@ -19,7 +19,7 @@ describe("repeatedFailureLog", () => {
   it("says the first failure, then one line a minute with the count, a new reason at once, and the recovery", () => {
     const { lines, logger } = capture();
     let t = 1_000_000;
-    const failures = repeatedFailureLog("source watch tick failed", { logger, now: () => t });
+    const failures = repeatedFailureLog("source watch tick", { logger, now: () => t });
     const said = () => lines.filter((l) => l.level !== "debug");
 
     // 90 s of failures every 250 ms: 361 failures.
@@ -51,7 +51,7 @@ describe("repeatedFailureLog", () => {
     expect(said().at(-1)).toEqual({
       level: "info",
       fields: { failures: 362, seconds: 91 },
-      message: "source watch tick failed: works again after 362 failures",
+      message: "source watch tick works again after 362 failures",
     });
     expect(said()).toHaveLength(4);
     // The whole message goes to debug, once per line said.
@@ -70,6 +70,10 @@ describe("repeatedFailureLog", () => {
     expect(failureReason(DOWN)).toBe("Can't reach database server at 127.0.0.1:5432");
     expect(failureReason(new Error("connect ECONNREFUSED 127.0.0.1:5432"))).toBe("connect ECONNREFUSED 127.0.0.1:5432");
     expect(failureReason("timeout")).toBe("timeout");
+    const raw = new Error(
+      "\nInvalid `prisma.$queryRaw()` invocation:\n\n\nRaw query failed. Code: `57P03`. Message: `the database system is starting up`",
+    );
+    expect(failureReason(raw)).toBe("the database system is starting up");
     expect(failureReason(new TypeError(""))).toBe("TypeError");
   });
 });
