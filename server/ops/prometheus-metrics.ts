@@ -1,7 +1,8 @@
-import { Counter, Gauge, Registry } from "prom-client";
+import { Counter, Gauge, Registry, type Metric } from "prom-client";
+import { cumulativeHistogram } from "@/lib/ops/verdict-lag";
 import type { Db } from "../db/client";
 import { WEBHOOK_QUEUE } from "../core/queues";
-import { arrivalToScored, queueCounts, scoringTotals } from "./scoring-status";
+import { queueCounts, scoringTotals } from "./scoring-status";
 import { workerPresence } from "./worker-presence";
 
 /**
@@ -59,17 +60,7 @@ export function buildMetricsRegistry(db: Db): Registry {
       }
     },
   });
-  new Gauge({
-    name: "readnext_arrival_to_scored_seconds",
-    help: "Lag from a study's arrival to its AI verdict, over the last hour.",
-    labelNames: ["quantile"],
-    registers: [registry],
-    async collect() {
-      const lag = await arrivalToScored(db);
-      if (lag.p50Seconds !== null) this.set({ quantile: "0.5" }, lag.p50Seconds);
-      if (lag.p95Seconds !== null) this.set({ quantile: "0.95" }, lag.p95Seconds);
-    },
-  });
+  registry.registerMetric(verdictLagHistogram(db));
   new Gauge({
     name: "readnext_open_studies",
     help: "Unread studies on the worklist, by AI status (pending = not scored yet).",
@@ -92,4 +83,34 @@ export function buildMetricsRegistry(db: Db): Registry {
     },
   });
   return registry;
+}
+
+const LAG = "readnext_arrival_to_verdict_seconds";
+
+/**
+ * A histogram whose counts live in the database (VerdictLagBucket, counted with each study's first
+ * verdict), so it is the same on every web process: scrape one, or aggregate with max, not sum.
+ * prom-client formats it; its own Histogram only counts observations made in this process.
+ */
+function verdictLagHistogram(db: Db): Metric {
+  const metric = {
+    name: LAG,
+    help: "Lag from a study's arrival to its first AI verdict (critical, urgent, negative or unavailable), since the database was created.",
+    type: "histogram",
+    aggregator: "max",
+    collect: () => undefined,
+    async get() {
+      const rows = await db.verdictLagBucket.findMany();
+      const { buckets, sum, count } = cumulativeHistogram(rows);
+      return {
+        ...metric,
+        values: [
+          ...buckets.map(({ le, count }) => ({ metricName: `${LAG}_bucket`, labels: { le }, value: count })),
+          { metricName: `${LAG}_sum`, labels: {}, value: sum },
+          { metricName: `${LAG}_count`, labels: {}, value: count },
+        ],
+      };
+    },
+  };
+  return metric as unknown as Metric;
 }

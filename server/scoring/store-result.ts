@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { summariseResults } from "@/lib/models/study-verdict";
+import { verdictLagBucket } from "@/lib/ops/verdict-lag";
 import { recordAudit } from "../core/audit";
 import { refreshPriorities } from "../worklist/refresh-priority";
 import { notifyWorklist } from "../core/worklist-events";
@@ -35,8 +36,8 @@ export async function storeAiResult(
   return db.$transaction(async (tx) => {
     // Serialises results of several models on one study, so the last one sees all the others.
     const locked = await tx.$queryRaw<
-      { revision: number }[]
-    >`SELECT revision FROM "Study" WHERE id = ${job.studyId} FOR UPDATE`;
+      { revision: number; scoredAt: Date | null; firstSeenAt: Date }[]
+    >`SELECT revision, "scoredAt", "firstSeenAt" FROM "Study" WHERE id = ${job.studyId} FOR UPDATE`;
     if (locked.length === 0) return null;
     const { count } = await tx.aiResult.createMany({
       skipDuplicates: true,
@@ -91,8 +92,13 @@ export async function storeAiResult(
     // A result for an older revision is kept for the record but does not relabel the study.
     const current = locked[0]!.revision === job.revision;
     if (verdict && current) {
-      await tx.study.update({ where: { id: job.studyId }, data: { ...verdict, scoredAt: new Date() } });
+      const scoredAt = new Date();
+      await tx.study.update({ where: { id: job.studyId }, data: { ...verdict, scoredAt } });
       await refreshPriorities(tx, [job.studyId]);
+      // The study's first verdict (scoredAt is cleared while a new revision waits): its lag from
+      // arrival. "Not applicable" is left out: it reorders nothing.
+      if (locked[0]!.scoredAt === null && verdict.aiStatus !== "not_applicable")
+        await countVerdictLag(tx, (scoredAt.getTime() - locked[0]!.firstSeenAt.getTime()) / 1000);
     }
     await recordAudit(tx, {
       actorId: null,
@@ -112,6 +118,16 @@ export async function storeAiResult(
     await notifyWorklist(tx, { type: "scored", studyId: job.studyId, critical });
     return { id: stored.id, critical };
   });
+}
+
+/** Counts a verdict's lag in its VerdictLagBucket (for /metrics' histogram), in the verdict's transaction. */
+async function countVerdictLag(tx: Prisma.TransactionClient, seconds: number): Promise<void> {
+  // As text: Infinity is not a JSON number, and Postgres reads 'Infinity' as float8.
+  const upperSeconds = verdictLagBucket(seconds);
+  await tx.$executeRaw`
+    INSERT INTO "VerdictLagBucket" ("upperSeconds", "verdicts", "sumSeconds") VALUES (${String(upperSeconds)}::float8, 1, ${seconds})
+    ON CONFLICT ("upperSeconds") DO UPDATE SET "verdicts" = "VerdictLagBucket"."verdicts" + 1,
+      "sumSeconds" = "VerdictLagBucket"."sumSeconds" + EXCLUDED."sumSeconds"`;
 }
 
 /** Counts the result in AiResultTotal (for /metrics); the same transaction, so a rolled-back result is not counted. */
