@@ -36,12 +36,19 @@ async function clearServedSyncRequest(db: Db, sourceId: string): Promise<void> {
      WHERE id = ${sourceId}`;
 }
 
-export async function recordSourceSuccess(db: Db, sourceId: string, at: Date, progress?: SyncProgress): Promise<void> {
+export async function recordSourceSuccess(
+  db: Db,
+  sourceId: string,
+  at: Date,
+  deep: boolean,
+  progress?: SyncProgress,
+): Promise<void> {
   await clearServedSyncRequest(db, sourceId);
   await db.pacsSource.update({
     where: { id: sourceId },
     data: {
       lastSuccessAt: at,
+      ...(deep ? { lastDeepSweepAt: at } : {}),
       lastError: null,
       consecutiveFailures: 0,
       syncStartedAt: null,

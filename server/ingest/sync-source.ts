@@ -3,6 +3,8 @@ import { DicomWebAdapter } from "../pacs/dicomweb-adapter";
 import { sourceConfigFromRow } from "../pacs/source-config";
 import { studyRecordFromQido, toDicomDate, type StudyRecord } from "@/lib/ingest/study-record";
 import { upsertStudy } from "./upsert-study";
+import { sweepWindow } from "@/lib/ingest/sweep-window";
+import { env } from "../env";
 import { recordSourceFailure, recordSourceSuccess, recordSyncProgress, recordSyncStarted } from "./source-status";
 import { NotFoundError } from "../core/errors";
 
@@ -18,23 +20,22 @@ export type SyncResult = {
 /**
  * One QIDO-RS sweep of a source: lists studies from a StudyDate window (the first
  * sync looks back `backfillDays`; later ones re-read from the day before the last
- * success, so late arrivals and clock skew are covered), page by page, sorts them
+ * success, so late arrivals and clock skew are covered; every DEEP_SWEEP_HOURS one looks
+ * back `backfillDays` again: lib/ingest/sweep-window.ts), page by page, sorts them
  * locally (QIDO has no sort) and upserts each. A failure leaves the window where it
  * was, so the next attempt misses nothing.
  */
 export async function syncSource(
   db: Db,
   sourceId: string,
-  options: { now?: Date; pageSize?: number } = {},
+  options: { now?: Date; pageSize?: number; deepEveryHours?: number } = {},
 ): Promise<SyncResult> {
   const source = await db.pacsSource.findUnique({ where: { id: sourceId } });
   if (!source) throw new NotFoundError("PACS source", sourceId);
   const startedAt = options.now ?? new Date();
   const pageSize = options.pageSize ?? 100;
   const adapter = new DicomWebAdapter(sourceConfigFromRow(source));
-  const from = source.lastSuccessAt
-    ? new Date(source.lastSuccessAt.getTime() - 24 * 3600_000)
-    : new Date(startedAt.getTime() - source.backfillDays * 24 * 3600_000);
+  const { from, deep } = sweepWindow(source, startedAt, options.deepEveryHours ?? env().DEEP_SWEEP_HOURS);
   const result: SyncResult = { pages: 0, seen: 0, created: 0, updated: 0, unchanged: 0, skipped: [] };
   try {
     await recordSyncStarted(db, sourceId, startedAt);
@@ -72,7 +73,7 @@ export async function syncSource(
           studiesTotal: records.length,
         });
     }
-    await recordSourceSuccess(db, sourceId, startedAt, {
+    await recordSourceSuccess(db, sourceId, startedAt, deep, {
       phase: "done",
       pagesDone: result.pages,
       studiesDone: records.length,

@@ -55,6 +55,41 @@ beforeEach(async () => {
 });
 
 describe("QIDO-RS sync against a real Orthanc", () => {
+  it("a study reaching the PACS late with an old StudyDate is found by the next deep sweep, never by routine ones", async () => {
+    const dir = await startTestOrthanc();
+    try {
+      const t0 = new Date();
+      const at = (hours: number) => new Date(t0.getTime() + hours * 3600_000);
+      // A PACS without Orthanc's change feed: only QIDO sweeps find studies.
+      const source = await createSource(
+        testDb(),
+        null,
+        settings(dir.dicomWebUrl, { backfillDays: 30, capabilities: { orthancChangeFeed: false } }),
+      );
+      await stow(dir.dicomWebUrl);
+      expect(await syncSource(testDb(), source.id, { now: t0, deepEveryHours: 6 })).toMatchObject({ created: 1 });
+
+      // An outside study from ten days ago is imported into the PACS now.
+      const late = await stow(dir.dicomWebUrl, "other", { studyDateTime: new Date(t0.getTime() - 10 * 86400_000) });
+      const found = () => testDb().study.count({ where: { studyInstanceUid: late.studyInstanceUid } });
+      // Routine sweeps look back to the day before their last success: they never see it.
+      for (const hours of [1, 3, 5.9])
+        expect(await syncSource(testDb(), source.id, { now: at(hours), deepEveryHours: 6 })).toMatchObject({
+          created: 0,
+        });
+      expect(await found()).toBe(0);
+
+      // Six hours after the last deep sweep (the first sync), one looks back 30 days and finds it.
+      expect(await syncSource(testDb(), source.id, { now: at(6), deepEveryHours: 6 })).toMatchObject({ created: 1 });
+      expect(await found()).toBe(1);
+      const row = await testDb().pacsSource.findUniqueOrThrow({ where: { id: source.id } });
+      expect(row.lastDeepSweepAt).toEqual(at(6));
+      expect(row.lastSuccessAt).toEqual(at(6));
+    } finally {
+      await dir.stop();
+    }
+  }, 60_000);
+
   it("first sync pages past one page, later syncs store only what is new, and nothing twice", async () => {
     const dir = await startTestOrthanc();
     try {

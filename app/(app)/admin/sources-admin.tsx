@@ -303,7 +303,7 @@ function SourceForm({ source, onDone }: { source: Source | null; onDone: () => v
           <input name="locationTag" required defaultValue={source?.locationTag ?? "00380300"} className={input} />
         </label>
         <label>
-          First sync looks back (days)
+          First sync and deep sweeps look back (days)
           <input
             name="backfillDays"
             type="number"
