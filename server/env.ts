@@ -53,7 +53,11 @@ const envSchema = z.object({
   /** How often workers look at sources (change feeds, due sweeps), in milliseconds. */
   INGEST_TICK_MS: z.coerce.number().int().min(50).max(60_000).default(250),
   /** Every this many hours one QIDO sweep per source looks back its backfillDays (late studies with old dates); 0: never. */
-  DEEP_SWEEP_HOURS: z.coerce.number().min(0).max(24 * 30).default(6),
+  DEEP_SWEEP_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 30)
+    .default(6),
   /** The department's time zone (IANA name): the chair's days run midnight to midnight here, DST included. */
   DEPARTMENT_TIME_ZONE: z
     .string()

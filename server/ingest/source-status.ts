@@ -17,9 +17,20 @@ export type SyncProgress = {
 const asJson = (p: SyncProgress) => p as unknown as Prisma.InputJsonObject;
 
 /** When the running sweep started, for the admin page. */
-export async function recordSyncStarted(db: Db, sourceId: string, at: Date): Promise<void> {
+/** Who runs a sweep: its pg-boss job and the worker's heartbeat id (none when run outside a worker). */
+export type SweepRunner = { jobId: string; workerId: string };
+
+export async function recordSyncStarted(db: Db, sourceId: string, at: Date, runner?: SweepRunner): Promise<void> {
   const progress: SyncProgress = { phase: "listing", pagesDone: 0, studiesDone: 0, studiesTotal: 0 };
-  await db.pacsSource.update({ where: { id: sourceId }, data: { syncStartedAt: at, syncProgress: asJson(progress) } });
+  await db.pacsSource.update({
+    where: { id: sourceId },
+    data: {
+      syncStartedAt: at,
+      syncProgress: asJson(progress),
+      sweepJobId: runner?.jobId ?? null,
+      sweepWorkerId: runner?.workerId ?? null,
+    },
+  });
 }
 
 export async function recordSyncProgress(db: Db, sourceId: string, progress: SyncProgress): Promise<void> {
@@ -52,6 +63,8 @@ export async function recordSourceSuccess(
       lastError: null,
       consecutiveFailures: 0,
       syncStartedAt: null,
+      sweepJobId: null,
+      sweepWorkerId: null,
       ...(progress ? { syncProgress: asJson(progress) } : {}),
     },
   });
@@ -68,6 +81,8 @@ export async function recordSourceFailure(db: Db, sourceId: string, error: Error
       lastError: error.message.slice(0, 1000),
       consecutiveFailures: failures,
       syncStartedAt: null,
+      sweepJobId: null,
+      sweepWorkerId: null,
     },
   });
 }

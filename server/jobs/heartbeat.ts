@@ -24,7 +24,7 @@ function processRuns(pid: number): boolean {
 export async function startWorkerHeartbeat(
   db: Db,
   info: { concurrency: number; models: string[] },
-): Promise<{ stop(): Promise<void> }> {
+): Promise<{ id: string; stop(): Promise<void> }> {
   const id = randomUUID();
   const now = new Date();
   const host = hostname();
@@ -56,6 +56,7 @@ export async function startWorkerHeartbeat(
     HEARTBEAT_EVERY_MS,
   );
   return {
+    id,
     async stop() {
       clearInterval(timer);
       await db.workerHeartbeat.deleteMany({ where: { id } });

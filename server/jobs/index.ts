@@ -31,8 +31,8 @@ import { startAssignment } from "./assignment";
  */
 
 /** The ingest half: this process runs sweep jobs and the source-watch loop. */
-export async function startIngestJobs(db: Db, boss: PgBoss, options: { tickMs?: number } = {}) {
-  await workSourceSweeps(db, boss);
+export async function startIngestJobs(db: Db, boss: PgBoss, options: { tickMs?: number; workerId?: string } = {}) {
+  await workSourceSweeps(db, boss, options.workerId);
   const watch = startSourceWatch(db, boss, options);
   return {
     async stop() {
@@ -49,14 +49,15 @@ export async function startBackgroundWork(db: Db, databaseUrl: string) {
   log.info({ studies: await refreshAllOpenPriorities(db) }, "priorities refreshed");
   const boss = await startJobQueue(databaseUrl, { maintenanceSeconds: e.QUEUE_MAINTENANCE_SECONDS });
   const scoring = await startScoring(db, boss, databaseUrl);
-  const ingest = await startIngestJobs(db, boss, { tickMs: e.INGEST_TICK_MS });
-  const priorities = followPrioritySettings(db, databaseUrl);
-  const assignment = startAssignment(db, databaseUrl);
-  const shifts = startShiftSchedule(db, e.DEPARTMENT_TIME_ZONE);
+  // Before the sweeps: a sweep records this heartbeat as its runner (failOrphanedSweeps).
   const heartbeat = await startWorkerHeartbeat(db, {
     concurrency: e.SCORING_CONCURRENCY,
     models: scoring.registry.loaded.map((m) => `${m.manifest.id} ${m.manifest.version}`),
   });
+  const ingest = await startIngestJobs(db, boss, { tickMs: e.INGEST_TICK_MS, workerId: heartbeat.id });
+  const priorities = followPrioritySettings(db, databaseUrl);
+  const assignment = startAssignment(db, databaseUrl);
+  const shifts = startShiftSchedule(db, e.DEPARTMENT_TIME_ZONE);
   return {
     async stop() {
       await heartbeat.stop();

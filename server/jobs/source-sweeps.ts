@@ -4,6 +4,8 @@ import { log } from "../log";
 import { syncSource } from "../ingest/sync-source";
 import { SOURCE_SWEEP_QUEUE, type SourceSweepJobData } from "../core/queues";
 import { sourceSweepOptions } from "./queue";
+import { recordSourceFailure } from "../ingest/source-status";
+import { ALIVE_WITHIN_MS } from "../ops/worker-presence";
 
 /** Queues a sweep of the source; pg-boss drops it when one is already waiting (singleton per source). */
 export async function queueSourceSweep(boss: PgBoss, sourceId: string): Promise<boolean> {
@@ -17,9 +19,10 @@ export async function queueSourceSweep(boss: PgBoss, sourceId: string): Promise<
 
 /**
  * Runs sweep jobs in this worker, one at a time. A failing sweep has already recorded its error on
- * the source (sync-source.ts); throwing hands the retry and its backoff to pg-boss.
+ * the source (sync-source.ts); throwing hands the retry and its backoff to pg-boss. With `workerId`
+ * (this process's heartbeat), the source records who runs its sweep, so failOrphanedSweeps can tell.
  */
-export async function workSourceSweeps(db: Db, boss: PgBoss): Promise<void> {
+export async function workSourceSweeps(db: Db, boss: PgBoss, workerId?: string): Promise<void> {
   await boss.work<SourceSweepJobData>(
     SOURCE_SWEEP_QUEUE,
     { batchSize: 1, pollingIntervalSeconds: 1 },
@@ -31,7 +34,9 @@ export async function workSourceSweeps(db: Db, boss: PgBoss): Promise<void> {
       });
       if (!source?.enabled) return; // deleted or switched off since it was queued
       try {
-        const result = await syncSource(db, job.data.sourceId);
+        const result = await syncSource(db, job.data.sourceId, {
+          runner: workerId ? { jobId: job.id, workerId } : undefined,
+        });
         if (result.created || result.updated)
           log.info({ source: source.name, ...result, skipped: result.skipped.length }, "sync");
       } catch (error) {
@@ -40,4 +45,31 @@ export async function workSourceSweeps(db: Db, boss: PgBoss): Promise<void> {
       }
     },
   );
+}
+
+/**
+ * Fails the sweep of each source whose worker has sent no heartbeat for ALIVE_WITHIN_MS (killed with
+ * -9, its machine gone): pg-boss would hold the job until its 30-min expiry, and a PACS without a
+ * change feed would get nothing new meanwhile. Failed, the job is retried with the queue's backoff by
+ * a live worker. One worker takes each orphan (row lock, then a conditional update). Returns their sources.
+ */
+export async function failOrphanedSweeps(db: Db, boss: PgBoss, now = new Date()): Promise<string[]> {
+  const cutoff = new Date(now.getTime() - ALIVE_WITHIN_MS);
+  const orphans = await db.$queryRaw<{ id: string; jobId: string }[]>`
+    WITH orphan AS (
+      SELECT s.id, s."sweepJobId" FROM "PacsSource" s
+       WHERE s."sweepJobId" IS NOT NULL AND s."sweepWorkerId" IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM "WorkerHeartbeat" w WHERE w.id = s."sweepWorkerId" AND w."lastSeenAt" > ${cutoff})
+       FOR UPDATE SKIP LOCKED
+    )
+    UPDATE "PacsSource" p SET "sweepJobId" = NULL, "sweepWorkerId" = NULL
+      FROM orphan o WHERE p.id = o.id
+    RETURNING p.id, o."sweepJobId" AS "jobId"`;
+  for (const orphan of orphans) {
+    const why = "the worker running this sweep stopped (no heartbeat for 30 s); it is retried";
+    await boss.fail(SOURCE_SWEEP_QUEUE, orphan.jobId, { message: why });
+    await recordSourceFailure(db, orphan.id, new Error(why), now);
+    log.warn({ sourceId: orphan.id, jobId: orphan.jobId }, "sweep of a stopped worker failed, to be retried");
+  }
+  return orphans.map((o) => o.id);
 }

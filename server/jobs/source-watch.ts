@@ -5,7 +5,7 @@ import { pacsCapabilitiesSchema } from "../pacs/source-config";
 import { pollOrthancChangeFeed, type SettlingStudies } from "../ingest/orthanc-change-feed";
 import { sweepIsDue } from "@/lib/ingest/sweep-due";
 import { pendingSweeps } from "../core/queues";
-import { queueSourceSweep } from "./source-sweeps";
+import { failOrphanedSweeps, queueSourceSweep } from "./source-sweeps";
 
 /** A change feed that failed waits this long (plus up to as much again) before it is read again. */
 const FEED_PAUSE_MS = 5_000;
@@ -51,6 +51,7 @@ export function startSourceWatch(db: Db, boss: PgBoss, options: { tickMs?: numbe
       db.pacsSource.findMany({ where: { enabled: true, unavailableReason: null } }),
       pendingSweeps(db),
     ]);
+    if (sources.some((s) => s.sweepWorkerId !== null)) await failOrphanedSweeps(db, boss, now);
     for (const source of sources) {
       const { orthancChangeFeed } = pacsCapabilitiesSchema.parse(source.capabilities ?? {});
       if (orthancChangeFeed && !reading.has(source.id) && (feedPausedUntil.get(source.id) ?? 0) <= now.getTime())
