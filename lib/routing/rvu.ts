@@ -99,6 +99,8 @@ export function parseRvuCsv(text: string): { ok: true; rows: RvuTable["rows"] } 
       columns: (h: string[]) => (header = h.map((x) => x.trim().toLowerCase())),
       skip_empty_lines: true,
       trim: true,
+      // A row may leave out the trailing note.
+      relax_column_count: true,
     });
   } catch (e) {
     return { ok: false, errors: [`not readable as CSV: ${(e as Error).message}`] };
