@@ -2,6 +2,7 @@ import { createDb } from "../db/client";
 import { env } from "../env";
 import { log } from "../log";
 import { startBackgroundWork } from "../jobs";
+import { surviveDatabaseOutages } from "./survive-database-outage";
 
 /**
  * A worker process: runs ReadNext's background work (server/jobs: PACS sweeps and change
@@ -12,6 +13,7 @@ export async function runWorker(): Promise<void> {
   const { DATABASE_URL } = env();
   if (!DATABASE_URL)
     throw new Error("The worker needs DATABASE_URL (npm start provides one to the workers it starts).");
+  surviveDatabaseOutages();
   const db = createDb(DATABASE_URL);
   const work = await startBackgroundWork(db, DATABASE_URL);
   log.info({ pid: process.pid }, "worker started");
