@@ -8,7 +8,7 @@ import { configForUrl } from "@/server/pacs/source-config";
 import { createSource, type SourceInput } from "@/server/pacs/pacs-sources";
 import { listWorklist } from "@/server/worklist/list-worklist";
 import { NO_FILTERS } from "@/lib/worklist-filters";
-import { resetDatabase, testDb, makeUser } from "../support/db";
+import { clearJobQueue, resetDatabase, testDb, makeUser } from "../support/db";
 import { startTestOrthanc } from "../support/orthanc";
 import { freePort } from "../support/test-database";
 import { startPacsProxy } from "../support/pacs-proxy";
@@ -115,10 +115,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await resetDatabase();
-  // Jobs of earlier tests would point at studies that no longer exist.
-  await testDb().$executeRawUnsafe(
-    `DO $$ BEGIN IF to_regclass('pgboss.job') IS NOT NULL THEN DELETE FROM pgboss.job; END IF; END $$`,
-  );
+  await clearJobQueue();
 });
 afterEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.stop()));

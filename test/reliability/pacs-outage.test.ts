@@ -7,7 +7,7 @@ import { generateStudy } from "@/lib/synthetic/studies";
 import { DicomWebAdapter } from "@/server/pacs/dicomweb-adapter";
 import { configForUrl } from "@/server/pacs/source-config";
 import { createSource } from "@/server/pacs/pacs-sources";
-import { resetDatabase, testDb } from "../support/db";
+import { clearJobQueue, orthancSource, resetDatabase, testDb } from "../support/db";
 import { startTestOrthanc, type TestOrthanc } from "../support/orthanc";
 import { startIngestWorker } from "../support/ingest-worker";
 
@@ -19,9 +19,7 @@ let seed = 95_000;
 beforeAll(async () => {
   pacs = await startTestOrthanc();
   await resetDatabase();
-  await testDb().$executeRawUnsafe(
-    `DO $$ BEGIN IF to_regclass('pgboss.job') IS NOT NULL THEN DELETE FROM pgboss.job; END IF; END $$`,
-  );
+  await clearJobQueue();
 }, 60_000);
 afterAll(async () => {
   await worker?.stop();
@@ -53,17 +51,11 @@ const ingested = async (uids: string[]) =>
 
 describe("reliability: the PACS stopped for 60 s while studies keep arriving", () => {
   it("every study is ingested exactly once when it returns, with no extra revisions", async () => {
-    const source = await createSource(testDb(), null, {
-      name: "Outage PACS",
-      baseUrl: pacs.dicomWebUrl,
-      authType: "none",
-      timeoutMs: 5_000,
-      locationTag: "00380300",
-      backfillDays: 2,
-      syncIntervalSeconds: 5,
-      enabled: true,
-      capabilities: { orthancChangeFeed: true },
-    });
+    const source = await createSource(
+      testDb(),
+      null,
+      orthancSource("Outage PACS", pacs.dicomWebUrl, { timeoutMs: 5_000, syncIntervalSeconds: 5 }),
+    );
     worker = await startIngestWorker(testDb(), { tickMs: 200 });
 
     const before = await arrive(3);

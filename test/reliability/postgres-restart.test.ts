@@ -21,6 +21,7 @@ import { createUser } from "@/server/users/users";
 import { claimNextCase, markRead } from "@/server/worklist/claims";
 import { startTestOrthanc } from "../support/orthanc";
 import { freePort } from "../support/test-database";
+import { orthancSource } from "../support/db";
 import { spawnWorker } from "../support/worker-process";
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -63,17 +64,7 @@ describe("reliability: Postgres restarted under load", () => {
     cleanups.push(() => db.$disconnect());
     const pacs = await startTestOrthanc();
     cleanups.push(() => pacs.stop());
-    await createSource(db, null, {
-      name: "Restart PACS",
-      baseUrl: pacs.dicomWebUrl,
-      authType: "none",
-      timeoutMs: 10_000,
-      locationTag: "00380300",
-      backfillDays: 2,
-      syncIntervalSeconds: 3600,
-      enabled: true,
-      capabilities: { orthancChangeFeed: true },
-    });
+    await createSource(db, null, orthancSource("Restart PACS", pacs.dicomWebUrl));
     const reader = await createUser(db, null, {
       name: "Dr Restart",
       email: "restart@test.local",
@@ -162,7 +153,13 @@ describe("reliability: Postgres restarted under load", () => {
     } catch (error) {
       // The worker's own account of what it did after the restart, and its stderr if it died.
       await worker.waitForLog(() => false, 1).catch((e: Error) => console.log(e.message));
-      console.log(worker.logs.filter((l) => l.msg !== "score job done").slice(-40).map((l) => JSON.stringify(l).slice(0, 300)).join("\n"));
+      console.log(
+        worker.logs
+          .filter((l) => l.msg !== "score job done")
+          .slice(-40)
+          .map((l) => JSON.stringify(l).slice(0, 300))
+          .join("\n"),
+      );
       throw error;
     }
     const readBeforeRestartEnded = acknowledged.length;

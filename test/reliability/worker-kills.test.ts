@@ -7,7 +7,7 @@ import { Random } from "@/lib/random";
 import { DicomWebAdapter } from "@/server/pacs/dicomweb-adapter";
 import { configForUrl } from "@/server/pacs/source-config";
 import { createSource } from "@/server/pacs/pacs-sources";
-import { resetDatabase, testDb } from "../support/db";
+import { clearJobQueue, orthancSource, resetDatabase, testDb } from "../support/db";
 import { startTestOrthanc } from "../support/orthanc";
 import { spawnWorker, type WorkerProcess } from "../support/worker-process";
 
@@ -38,9 +38,7 @@ function startWorker(): WorkerProcess {
 beforeAll(async () => {
   pacs = await startTestOrthanc();
   await resetDatabase();
-  await testDb().$executeRawUnsafe(
-    `DO $$ BEGIN IF to_regclass('pgboss.job') IS NOT NULL THEN DELETE FROM pgboss.job; END IF; END $$`,
-  );
+  await clearJobQueue();
 }, 60_000);
 afterAll(async () => {
   await Promise.all([...workers].map((w) => w.stop()));
@@ -64,17 +62,7 @@ describe("reliability: workers killed with SIGKILL during 100 scoring jobs", () 
       });
       await adapter.storeInstances(study.instances);
     }
-    await createSource(testDb(), null, {
-      name: "Reliability PACS",
-      baseUrl: pacs.dicomWebUrl,
-      authType: "none",
-      timeoutMs: 10_000,
-      locationTag: "00380300",
-      backfillDays: 2,
-      syncIntervalSeconds: 3600,
-      enabled: true,
-      capabilities: { orthancChangeFeed: true },
-    });
+    await createSource(testDb(), null, orthancSource("Reliability PACS", pacs.dicomWebUrl));
     startWorker();
     startWorker();
 

@@ -1,6 +1,6 @@
 import { db, type Db } from "@/server/db/client";
 import { createUser } from "@/server/users/users";
-import { createSource } from "@/server/pacs/pacs-sources";
+import { createSource, type SourceInput } from "@/server/pacs/pacs-sources";
 import type { RoleName } from "@/lib/roles";
 import type { CurrentUser } from "@/server/auth/current-user";
 
@@ -43,4 +43,27 @@ export async function makeOfflineSource(): Promise<string> {
     enabled: false,
   });
   return source.id;
+}
+
+/** Empties pg-boss's job table (when a worker has created it): jobs of earlier tests would point at studies that are gone. */
+export async function clearJobQueue(database: Db = db()): Promise<void> {
+  await database.$executeRawUnsafe(
+    `DO $$ BEGIN IF to_regclass('pgboss.job') IS NOT NULL THEN DELETE FROM pgboss.job; END IF; END $$`,
+  );
+}
+
+/** A PACS source for a test Orthanc: no auth, Orthanc's change feed on, sweeps only when asked (hourly). */
+export function orthancSource(name: string, dicomWebUrl: string, extra: Partial<SourceInput> = {}): SourceInput {
+  return {
+    name,
+    baseUrl: dicomWebUrl,
+    authType: "none",
+    timeoutMs: 10_000,
+    locationTag: "00380300",
+    backfillDays: 2,
+    syncIntervalSeconds: 3600,
+    enabled: true,
+    capabilities: { orthancChangeFeed: true },
+    ...extra,
+  };
 }
