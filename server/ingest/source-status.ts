@@ -27,8 +27,7 @@ export async function recordSyncStarted(db: Db, sourceId: string, at: Date, runn
     data: {
       syncStartedAt: at,
       syncProgress: asJson(progress),
-      sweepJobId: runner?.jobId ?? null,
-      sweepWorkerId: runner?.workerId ?? null,
+      ...(runner ? { sweepJobId: runner.jobId, sweepWorkerId: runner.workerId } : {}),
     },
   });
 }
@@ -63,7 +62,6 @@ export async function recordSourceSuccess(
       lastError: null,
       consecutiveFailures: 0,
       syncStartedAt: null,
-      sweepJobId: null,
       sweepWorkerId: null,
       ...(progress ? { syncProgress: asJson(progress) } : {}),
     },
@@ -81,7 +79,6 @@ export async function recordSourceFailure(db: Db, sourceId: string, error: Error
       lastError: error.message.slice(0, 1000),
       consecutiveFailures: failures,
       syncStartedAt: null,
-      sweepJobId: null,
       sweepWorkerId: null,
     },
   });

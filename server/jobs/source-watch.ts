@@ -51,7 +51,8 @@ export function startSourceWatch(db: Db, boss: PgBoss, options: { tickMs?: numbe
       db.pacsSource.findMany({ where: { enabled: true, unavailableReason: null } }),
       pendingSweeps(db),
     ]);
-    if (sources.some((s) => s.sweepWorkerId !== null)) await failOrphanedSweeps(db, boss, now);
+    const sweepRunning = [...pending.values()].some((p) => p.some((x) => x.state === "running"));
+    if (sweepRunning || sources.some((s) => s.sweepWorkerId !== null)) await failOrphanedSweeps(db, boss, now);
     for (const source of sources) {
       const { orthancChangeFeed } = pacsCapabilitiesSchema.parse(source.capabilities ?? {});
       if (orthancChangeFeed && !reading.has(source.id) && (feedPausedUntil.get(source.id) ?? 0) <= now.getTime())

@@ -64,7 +64,7 @@ describe("failOrphanedSweeps", () => {
     expect(await jobState(alive.jobId)).toEqual({ state: "active", retry_count: 0 });
     const source = await testDb().pacsSource.findUniqueOrThrow({ where: { id: dead.sourceId } });
     expect(source).toMatchObject({
-      sweepJobId: null,
+      sweepJobId: dead.jobId, // the last sweep that recorded its worker
       sweepWorkerId: null,
       syncStartedAt: null,
       consecutiveFailures: 1,
@@ -80,5 +80,27 @@ describe("failOrphanedSweeps", () => {
     // A worker whose row is gone altogether (pruned) counts as stopped too.
     await testDb().workerHeartbeat.delete({ where: { id: "worker-alive" } });
     expect(await failOrphanedSweeps(testDb(), boss, now)).toEqual([alive.sourceId]);
+  });
+
+  it("fails a sweep active for a minute that never recorded its worker (killed right after pg-boss's fetch)", async () => {
+    const now = new Date();
+    const sourceId = await makeOfflineSource();
+    await boss.send(SOURCE_SWEEP_QUEUE, { sourceId }, sourceSweepOptions(sourceId));
+    const [job] = await boss.fetch(SOURCE_SWEEP_QUEUE);
+    await testDb().$executeRawUnsafe(
+      `UPDATE pgboss.job SET started_on = $2 WHERE id = $1::uuid`,
+      job!.id,
+      new Date(now.getTime() - 59_000),
+    );
+    // 59 s: it may still be about to record its worker.
+    expect(await failOrphanedSweeps(testDb(), boss, now)).toEqual([]);
+    await testDb().$executeRawUnsafe(
+      `UPDATE pgboss.job SET started_on = $2 WHERE id = $1::uuid`,
+      job!.id,
+      new Date(now.getTime() - 61_000),
+    );
+    expect(await failOrphanedSweeps(testDb(), boss, now)).toEqual([sourceId]);
+    expect(await jobState(job!.id)).toEqual({ state: "retry", retry_count: 0 });
+    expect(await failOrphanedSweeps(testDb(), boss, now)).toEqual([]);
   });
 });

@@ -65,6 +65,13 @@ describe("reliability: workers killed with SIGKILL during 100 scoring jobs", () 
     await createSource(testDb(), null, orthancSource("Reliability PACS", pacs.dicomWebUrl));
     startWorker();
     startWorker();
+    // The kills are for the scoring jobs: they start once the first sweep has listed every study (a
+    // sweep whose worker dies is test/integration/orphaned-sweeps.test.ts's case).
+    const ingest = async () => {
+      const source = await testDb().pacsSource.findFirstOrThrow();
+      return `${await testDb().study.count()} studies; sweep error ${source.lastError ?? "none"}`;
+    };
+    await expect.poll(ingest, { timeout: 90_000, interval: 500 }).toMatch(new RegExp(`^${STUDIES} studies`));
 
     // Kill a random worker every 1–3 s and start its replacement at once.
     const random = new Random(20261203);
