@@ -13,8 +13,11 @@ export function listenToChannels(
   name: string,
   /** Called after each (re)connect has subscribed: what was sent while disconnected was missed. */
   onListening?: () => void,
-): { stop(): void } {
+): { stop(): void; ready: Promise<void> } {
   let client: pg.Client | null = null;
+  // Resolves at the first subscription: callers that must not miss an early NOTIFY wait for it.
+  let subscribed = () => undefined as void;
+  const ready = new Promise<void>((resolve) => (subscribed = resolve));
   let stopped = false;
   let retrying = false;
   const retry = (why: string) => (error: Error) => {
@@ -36,12 +39,14 @@ export function listenToChannels(
       .then(() => c.query(channels.map((ch) => `LISTEN ${ch}`).join("; ")))
       .then(() => {
         client = c;
+        subscribed();
         onListening?.();
       })
       .catch(retry("LISTEN failed; retrying"));
   };
   connect();
   return {
+    ready,
     stop() {
       stopped = true;
       void client?.end().catch(() => undefined);

@@ -56,6 +56,8 @@ export async function startBackgroundWork(db: Db, databaseUrl: string) {
   });
   const ingest = await startIngestJobs(db, boss, { tickMs: e.INGEST_TICK_MS, workerId: heartbeat.id });
   const priorities = followPrioritySettings(db, databaseUrl);
+  // A settings change saved from now on reaches this worker: it listens before it says it started.
+  await priorities.ready;
   const assignment = startAssignment(db, databaseUrl);
   const shifts = startShiftSchedule(db, e.DEPARTMENT_TIME_ZONE);
   return {

@@ -10,7 +10,7 @@ import { getPriorityConfig, getRoutingConfig, SETTINGS_CHANNEL } from "../core/s
  * on SETTINGS_CHANNEL, sent on commit), and once after each reconnect of the listener, which
  * may have missed one. Several workers may do it at once; the result is the same.
  */
-export function followPrioritySettings(db: Db, databaseUrl: string): { stop(): void } {
+export function followPrioritySettings(db: Db, databaseUrl: string): { stop(): void; ready: Promise<void> } {
   let queue = Promise.resolve();
   let connects = 0;
   const failures = repeatedFailureLog("priority refresh");
