@@ -36,7 +36,7 @@ for (const colorScheme of ["light", "dark"] as const) {
     });
 
     for (const [role, email, paths] of [
-      ["chair", "chair@readnext.local", ["/throughput", "/what-if"]],
+      ["chair", "chair@readnext.local", ["/throughput", "/what-if", "/audit"]],
       ["scheduler", "scheduler@readnext.local", ["/backlog"]],
       ["admin", "admin@readnext.local", ["/admin"]],
     ] as const) {

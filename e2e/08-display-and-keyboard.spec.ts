@@ -176,15 +176,22 @@ test("keyboard only: the grid moves focus with the selection, help opens and clo
   await expect(panel).toBeVisible();
   await panel.getByRole("heading", { level: 2 }).focus();
 
-  // V opens the viewer in a new tab, at the panel's viewer link (the demo viewer is not running: answered here).
+  // V opens the viewer in a new tab, through ReadNext's audited redirect to the site's viewer. The redirect
+  // is checked here and answered in its place (the demo viewer is not running).
   const href = (await panel.getByRole("link", { name: /Open in viewer/ }).getAttribute("href"))!;
+  expect(href).toMatch(/^\/api\/studies\/[^/]+\/viewer$/);
+  let redirectedTo = "";
   await page.context().route(
-    (url) => url.href === href,
-    (r) => r.fulfill({ body: "viewer", contentType: "text/plain" }),
+    (url) => url.pathname === href,
+    async (r) => {
+      redirectedTo = (await r.fetch({ maxRedirects: 0 })).headers()["location"] ?? "";
+      await r.fulfill({ body: "viewer", contentType: "text/plain" });
+    },
   );
   const [viewer] = await Promise.all([page.context().waitForEvent("page"), page.keyboard.press("v")]);
   await viewer.waitForLoadState();
-  expect(viewer.url()).toBe(href);
+  expect(new URL(viewer.url()).pathname).toBe(href);
+  expect(redirectedTo).toMatch(/^http:\/\/localhost:3001\/viewer\?StudyInstanceUIDs=[0-9.]+$/);
   await viewer.close();
   await page.bringToFront();
 

@@ -18,6 +18,7 @@ export const SECTIONS: readonly Section[] = [
   { href: "/what-if", label: "What-if", roles: ["chair"] },
   { href: "/backlog", label: "Backlog", roles: ["scheduler"] },
   { href: "/admin", label: "Admin", roles: ["admin"] },
+  { href: "/audit", label: "Audit", roles: ["admin", "chair"] },
 ];
 
 export function hasAnyRole(userRoles: readonly string[], allowed: readonly RoleName[]): boolean {

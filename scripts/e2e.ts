@@ -21,6 +21,7 @@ const env = {
   DATABASE_URL: database.url,
   BETTER_AUTH_URL: baseUrl,
   BETTER_AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e-secret",
+  SECRETS_KEY: "e2e-secrets-key-e2e-secrets-key-e2e-secrets",
   // Every spec signs in from the same address.
   AUTH_SIGNIN_ATTEMPTS_PER_MINUTE: "1000",
   LOG_LEVEL: "warn",

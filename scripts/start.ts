@@ -8,9 +8,10 @@
 import "./require-node-version";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { env } from "../server/env";
+import { env, adoptGeneratedSecret } from "../server/env";
 import { provideDatabase } from "../server/runtime/database";
-import { ensureAuthSecret } from "../server/runtime/auth-secret";
+import { ensureGeneratedSecret } from "../server/runtime/generated-secret";
+import { sealSourceSecrets } from "../server/pacs/source-secrets";
 import { buildWebAppIfNeeded, startWebApp } from "../server/runtime/web-app";
 import { loadDemoDay, startDemoPacs, startDemoTrickle } from "../server/runtime/demo-pacs";
 import { loadDemoHistory } from "../server/runtime/demo-history";
@@ -21,6 +22,10 @@ import { ensureEnvSource } from "../server/pacs/pacs-sources";
 import { portProblem, takeStartLock } from "../server/runtime/preflight";
 
 const dev = process.argv.includes("--dev");
+// Secrets generated once into DATA_DIR when not configured: for this process and those it starts.
+if (!env().BETTER_AUTH_SECRET)
+  adoptGeneratedSecret("BETTER_AUTH_SECRET", ensureGeneratedSecret(env().DATA_DIR, "auth-secret"));
+if (!env().SECRETS_KEY) adoptGeneratedSecret("SECRETS_KEY", ensureGeneratedSecret(env().DATA_DIR, "secrets-key"));
 const config = env();
 const say = (line: string) => console.log(line);
 const refuse = (problem: string): never => {
@@ -48,6 +53,13 @@ for (const { host, port, what } of ports) {
 
 const database = await provideDatabase();
 const db = createDb(database.url);
+const sealing = await sealSourceSecrets(db).catch(async (error: Error) => {
+  await db.$disconnect();
+  await database.stop().catch(() => undefined);
+  return refuse(`Cannot start: ${error.message}`);
+});
+if (sealing.sealed || sealing.resealed)
+  say(`Sealed ${sealing.sealed + sealing.resealed} stored PACS credential(s) with SECRETS_KEY.`);
 await seedDemoUsers(db);
 
 let demoPacs: RunningOrthanc | null = null;
@@ -95,11 +107,7 @@ if (demoSourceId) {
 }
 await db.$disconnect();
 
-const childEnv = {
-  ...process.env,
-  DATABASE_URL: database.url,
-  BETTER_AUTH_SECRET: config.BETTER_AUTH_SECRET ?? ensureAuthSecret(config.DATA_DIR),
-};
+const childEnv = { ...process.env, DATABASE_URL: database.url };
 
 const children = new Set<ChildProcess>();
 let stopping = false;

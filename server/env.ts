@@ -28,6 +28,18 @@ const envSchema = z.object({
   BETTER_AUTH_URL: z.url().default("http://localhost:3000"),
   /** Signs session cookies. Unset: `npm start` generates one into DATA_DIR. */
   BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /**
+   * Seals PACS passwords and tokens stored in the database (AES-256-GCM); 32+ characters.
+   * Unset: `npm start` generates one into DATA_DIR/secrets-key. Keep it with the database's backups.
+   */
+  SECRETS_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+  /** The key being replaced during a rotation: still opens what it sealed until start-up seals it again. */
+  SECRETS_KEY_PREVIOUS: z.string().min(32, "must be at least 32 characters").optional(),
+  /**
+   * Minutes without a key press or click after which a session ends (shared reading-room
+   * workstations); a warning shows a minute before. 0 turns idle logout off.
+   */
+  IDLE_LOGOUT_MINUTES: z.coerce.number().min(0).max(720).default(30),
   /** Sign-in attempts allowed per client address per minute (brute-force protection). */
   AUTH_SIGNIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
   /** The hospital PACS's DICOMweb root. Unset: `npm start` runs a local demo Orthanc with synthetic studies. */
@@ -150,6 +162,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 }
 
 let cached: Env | undefined;
+
+/** `npm start` fills in a secret it generated into DATA_DIR, for itself and the processes it starts. */
+export function adoptGeneratedSecret(name: "BETTER_AUTH_SECRET" | "SECRETS_KEY", value: string): void {
+  process.env[name] = value;
+  cached = undefined;
+}
 
 export function env(): Env {
   cached ??= parseEnv(process.env);

@@ -4,6 +4,8 @@ import { displayPreferences, requireUser } from "../guard";
 import { DisplayMenu, DisplayProvider } from "../_components/display-settings";
 import { Providers } from "../_components/providers";
 import { SignOutButton } from "../_components/sign-out-button";
+import { IdleLogout } from "../_components/idle-logout";
+import { env } from "@/server/env";
 import { NavLink } from "../_components/nav-link";
 import { db } from "@/server/db/client";
 import { demoHistoryMark } from "@/server/runtime/demo-history";
@@ -50,6 +52,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           </div>
         </header>
         <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
+        <IdleLogout idleMinutes={env().IDLE_LOGOUT_MINUTES} />
       </DisplayProvider>
     </Providers>
   );

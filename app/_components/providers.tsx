@@ -1,14 +1,26 @@
 "use client";
 import { useState } from "react";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from "@trpc/client";
 import superjson from "superjson";
 import type { AppRouter } from "@/server/api/root";
 import { TRPCProvider } from "../trpc";
 
+// The session ended on the server (idle, signed out in another tab, account disabled): back to sign-in,
+// as a full page load, so nothing the signed-out user saw stays in memory.
+function toSignInIfSignedOut(error: unknown) {
+  if (error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === "UNAUTHORIZED")
+    window.location.replace("/sign-in?reason=ended");
+}
+
 export function Providers({ children }: { children: React.ReactNode }) {
   const [queryClient] = useState(
-    () => new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, retry: 1 } } }),
+    () =>
+      new QueryClient({
+        defaultOptions: { queries: { staleTime: 5_000, retry: 1 } },
+        queryCache: new QueryCache({ onError: toSignInIfSignedOut }),
+        mutationCache: new MutationCache({ onError: toSignInIfSignedOut }),
+      }),
   );
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({

@@ -3,10 +3,16 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 import type { Db } from "../db/client";
 import type { CurrentUser } from "../auth/current-user";
+import type { RequestOrigin } from "../audit/patient-data-views";
 import { hasAnyRole, type RoleName } from "@/lib/roles";
 import { ConflictError, InvalidRequestError, NotAllowedError, NotFoundError } from "../core/errors";
 
-export type Context = { db: Db; user: CurrentUser | null };
+export type Context = {
+  db: Db;
+  user: CurrentUser | null;
+  /** Where the request came from (the audit log's "from where"); absent for in-process callers. */
+  origin?: RequestOrigin;
+};
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,

@@ -12,7 +12,7 @@ function sameHostTwins(baseURL: string): string[] {
   return [url.origin, `${url.protocol}//${twin}${url.port ? `:${url.port}` : ""}`];
 }
 
-function buildAuth(database: Db, secret: string, baseURL: string, signInPerMinute: number) {
+export function buildAuth(database: Db, secret: string, baseURL: string, signInPerMinute: number) {
   return betterAuth({
     database: prismaAdapter(database, { provider: "postgresql" }),
     secret,
@@ -21,6 +21,8 @@ function buildAuth(database: Db, secret: string, baseURL: string, signInPerMinut
     // Accounts are created by administrators (server/users/users.ts), never by self sign-up.
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },
     trustedOrigins: sameHostTwins(baseURL),
+    // Served over https: cookies are Secure (and __Secure- prefixed), never sent over plain http.
+    advanced: { useSecureCookies: new URL(baseURL).protocol === "https:" },
     rateLimit: { window: 60, max: 600, customRules: { "/sign-in/email": { window: 60, max: signInPerMinute } } },
     // The session is also kept in a signed cookie for a minute, so a request does not read it
     // from the database (~2 ms of CPU each). Roles and "disabled" are still read fresh on every

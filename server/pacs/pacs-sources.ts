@@ -5,6 +5,7 @@ import { pacsCapabilitiesSchema, sourceConfigFromRow, type PacsCapabilities } fr
 import { recordAudit } from "../core/audit";
 import { ConflictError, NotFoundError } from "../core/errors";
 import { pendingSweeps } from "../core/queues";
+import { sealSecret } from "../core/secret-box";
 
 export type SourceInput = {
   name: string;
@@ -14,7 +15,7 @@ export type SourceInput = {
   stowRoot?: string | null;
   authType: "none" | "basic" | "bearer";
   username?: string | null;
-  /** Password or token; undefined on edit keeps the stored one. */
+  /** Password or token, in plain text (sealed before it is stored); undefined on edit keeps the stored one. */
   secret?: string | null;
   timeoutMs: number;
   capabilities: Partial<PacsCapabilities>;
@@ -70,6 +71,10 @@ export async function listSources(db: Db) {
   }));
 }
 
+function sealedOrNull(secret: string | null | undefined): string | null {
+  return secret ? sealSecret(secret) : null;
+}
+
 function rowData(input: SourceInput) {
   return {
     name: input.name.trim(),
@@ -93,7 +98,7 @@ export async function createSource(db: Db, actorId: string | null, input: Source
     throw new ConflictError(`A source named "${input.name.trim()}" already exists.`);
   return db.$transaction(async (tx) => {
     const source = await tx.pacsSource.create({
-      data: { ...rowData(input), secret: input.authType === "none" ? null : (input.secret ?? null) },
+      data: { ...rowData(input), secret: input.authType === "none" ? null : sealedOrNull(input.secret) },
       select: publicSelect,
     });
     await recordAudit(tx, {
@@ -111,7 +116,8 @@ export async function updateSource(db: Db, actorId: string, id: string, input: S
   const clash = await db.pacsSource.findUnique({ where: { name: input.name.trim() } });
   if (clash && clash.id !== id) throw new ConflictError(`A source named "${input.name.trim()}" already exists.`);
   return db.$transaction(async (tx) => {
-    const secret = input.authType === "none" ? null : input.secret === undefined ? before.secret : input.secret;
+    const secret =
+      input.authType === "none" ? null : input.secret === undefined ? before.secret : sealedOrNull(input.secret);
     const source = await tx.pacsSource.update({
       where: { id },
       data: { ...rowData(input), secret },
@@ -169,7 +175,7 @@ export async function testConnection(db: Db, input: { id?: string; settings?: So
     ? sourceConfigFromRow({
         id: input.id ?? "unsaved",
         ...rowData(settings),
-        secret: settings.secret === undefined ? (row?.secret ?? null) : (settings.secret ?? null),
+        secret: settings.secret === undefined ? (row?.secret ?? null) : sealedOrNull(settings.secret),
       })
     : sourceConfigFromRow(row!);
   try {
@@ -194,7 +200,7 @@ export async function ensureEnvSource(
   });
   const data = {
     ...rowData(input),
-    secret: input.secret ?? null,
+    secret: sealedOrNull(input.secret),
     managedByEnv: true,
     unavailableReason: input.unavailableReason ?? null,
   };

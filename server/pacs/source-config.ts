@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { openSecret } from "../core/secret-box";
 
 /** Capability flags per server, in the spirit of OHIF's DICOMweb data source. */
 export const pacsCapabilitiesSchema = z.object({
@@ -35,18 +36,23 @@ type SourceRow = {
   stowRoot: string | null;
   authType: "none" | "basic" | "bearer";
   username: string | null;
+  /** Sealed (server/core/secret-box.ts), as stored. */
   secret: string | null;
   timeoutMs: number;
   capabilities: unknown;
 };
 
-/** Turns a stored source into adapter settings; unknown capability keys are ignored, missing ones defaulted. */
+/**
+ * Turns a stored source into adapter settings; unknown capability keys are ignored, missing ones
+ * defaulted. The password or token is opened here, just before use.
+ */
 export function sourceConfigFromRow(row: SourceRow): PacsSourceConfig {
+  const secret = () => (row.secret ? openSecret(row.secret) : "");
   const auth: PacsAuth =
     row.authType === "basic"
-      ? { type: "basic", username: row.username ?? "", password: row.secret ?? "" }
+      ? { type: "basic", username: row.username ?? "", password: secret() }
       : row.authType === "bearer"
-        ? { type: "bearer", token: row.secret ?? "" }
+        ? { type: "bearer", token: secret() }
         : { type: "none" };
   const parsed = pacsCapabilitiesSchema.safeParse(row.capabilities ?? {});
   return {

@@ -4,6 +4,8 @@ import path from "node:path";
 
 const NEXT_BIN = path.resolve("node_modules/next/dist/bin/next");
 const SOURCE_DIRS = ["app", "server", "lib"];
+/** Files at the top that change what is built. */
+const SOURCE_FILES = ["proxy.ts", "instrumentation-client.ts", "next.config.ts", "package-lock.json"];
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -20,7 +22,10 @@ export function webBuildIsCurrent(): boolean {
   const marker = ".next/BUILD_ID";
   if (!existsSync(marker)) return false;
   const built = statSync(marker).mtimeMs;
-  return SOURCE_DIRS.every((d) => newestMtime(d) < built) && statSync("package-lock.json").mtimeMs < built;
+  return (
+    SOURCE_DIRS.every((d) => newestMtime(d) < built) &&
+    SOURCE_FILES.every((f) => !existsSync(f) || statSync(f).mtimeMs < built)
+  );
 }
 
 /** Runs `next build` when the build is missing or stale; returns false when the build failed. */

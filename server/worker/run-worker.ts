@@ -3,6 +3,7 @@ import { env } from "../env";
 import { log } from "../log";
 import { startBackgroundWork } from "../jobs";
 import { surviveDatabaseOutages } from "./survive-database-outage";
+import { sealSourceSecrets } from "../pacs/source-secrets";
 
 /**
  * A worker process: runs ReadNext's background work (server/jobs: PACS sweeps and change
@@ -15,6 +16,8 @@ export async function runWorker(): Promise<void> {
     throw new Error("The worker needs DATABASE_URL (npm start provides one to the workers it starts).");
   surviveDatabaseOutages();
   const db = createDb(DATABASE_URL);
+  // A missing or wrong SECRETS_KEY stops the worker here, with the source named, not at each sweep.
+  await sealSourceSecrets(db);
   const work = await startBackgroundWork(db, DATABASE_URL);
   log.info({ pid: process.pid }, "worker started");
   await new Promise<void>((resolve) => {

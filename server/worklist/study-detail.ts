@@ -3,6 +3,7 @@ import { computePriority } from "@/lib/priority/engine";
 import { NotFoundError } from "../core/errors";
 import { getPriorityConfig, getWorklistRules } from "../core/settings";
 import { priorityColumns, toPriorityInput, type PriorityColumns } from "./priority-input";
+import { recordPatientDataView, type RequestOrigin } from "../audit/patient-data-views";
 
 /** Fills the viewer launch template; values are URL-encoded. */
 export function viewerUrl(
@@ -112,12 +113,41 @@ export async function getStudyDetail(db: Db, studyId: string, viewerId: string |
     priority,
     history,
     viewerUrl: viewerUrl(rules.viewerUrlTemplate, study),
+    // Through ReadNext, so opening the viewer is audited (app/api/studies/[id]/viewer).
+    viewerLink: `/api/studies/${encodeURIComponent(studyId)}/viewer`,
     claimTimeoutMinutes: rules.claimTimeoutMinutes,
   };
 }
 
-/** The key-slice PNG stored with one AI result, or null. */
-export async function getAiResultPreview(db: Db, aiResultId: string): Promise<Uint8Array<ArrayBuffer> | null> {
-  const result = await db.aiResult.findUnique({ where: { id: aiResultId.slice(0, 100) }, select: { preview: true } });
-  return result?.preview ? Uint8Array.from(result.preview) : null;
+/** The study panel for a person: its details, and an audit event that they saw them. */
+export async function viewStudyDetail(db: Db, studyId: string, viewer: { id: string; origin?: RequestOrigin }) {
+  const detail = await getStudyDetail(db, studyId, viewer.id);
+  await recordPatientDataView(db, {
+    actorId: viewer.id,
+    studyId,
+    action: "study.view",
+    origin: viewer.origin ?? { ip: null, userAgent: null },
+  });
+  return detail;
+}
+
+/** Where a study opens in the viewer (the site's launch template), for the audited redirect. */
+export async function studyViewerUrl(db: Db, studyId: string): Promise<string | null> {
+  const study = await db.study.findUnique({
+    where: { id: studyId.slice(0, 100) },
+    select: { studyInstanceUid: true, accessionNumber: true, patientId: true },
+  });
+  return study ? viewerUrl((await getWorklistRules(db)).viewerUrlTemplate, study) : null;
+}
+
+/** The key-slice PNG of one AI result, with its study (for the audit of who saw it). */
+export async function getAiResultPreviewWithStudy(
+  db: Db,
+  aiResultId: string,
+): Promise<{ png: Uint8Array<ArrayBuffer>; studyId: string } | null> {
+  const result = await db.aiResult.findUnique({
+    where: { id: aiResultId.slice(0, 100) },
+    select: { preview: true, studyId: true },
+  });
+  return result?.preview ? { png: Uint8Array.from(result.preview), studyId: result.studyId } : null;
 }

@@ -1,26 +1,14 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { auth } from "@/server/auth/auth";
+import { auth, buildAuth } from "@/server/auth/auth";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { appRouter } from "@/server/api/root";
 import { createContext } from "@/server/api/context";
 import { setUserDisabled } from "@/server/users/users";
 import { makeUser, resetDatabase, testDb } from "../support/db";
+import { signIn, TEST_ORIGIN } from "../support/sign-in";
 
-const ORIGIN = "http://localhost:3000";
-
-async function signIn(email: string, password: string): Promise<{ status: number; cookie: string | null }> {
-  const response = await auth().handler(
-    new Request(`${ORIGIN}/api/auth/sign-in/email`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: ORIGIN },
-      body: JSON.stringify({ email, password }),
-    }),
-  );
-  // Every cookie the browser would keep: the session token and the signed session cache.
-  const cookies = response.headers.getSetCookie().map((c) => c.split(";")[0]!);
-  return { status: response.status, cookie: cookies.length ? cookies.join("; ") : null };
-}
+const ORIGIN = TEST_ORIGIN;
 
 function trpcHttp(path: string, cookie: string | null, input?: unknown, method: "GET" | "POST" = "GET") {
   const url = new URL(`${ORIGIN}/api/trpc/${path}`);
@@ -119,5 +107,83 @@ describe("tRPC over HTTP", () => {
     });
     expect(garbage.status).toBeGreaterThanOrEqual(400);
     expect(garbage.status).toBeLessThan(500);
+  });
+});
+
+describe("session cookies", () => {
+  async function signInCookies(baseURL: string): Promise<string[]> {
+    const user = await makeUser(["radiologist"], "a-good-password");
+    const origin = new URL(baseURL).origin;
+    const response = await buildAuth(testDb(), "cookie-test-secret-cookie-test-secret", baseURL, 100).handler(
+      new Request(`${origin}/api/auth/sign-in/email`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin },
+        body: JSON.stringify({ email: user.email, password: "a-good-password" }),
+      }),
+    );
+    expect(response.status).toBe(200);
+    return response.headers.getSetCookie();
+  }
+
+  it("are Secure, HttpOnly and SameSite=Lax when the public URL is https", async () => {
+    const cookies = await signInCookies("https://readnext.hospital.example");
+    const session = cookies.find((c) => c.includes("session_token="))!;
+    expect(session).toMatch(/^__Secure-/);
+    expect(session).toMatch(/;\s*Secure/i);
+    expect(session).toMatch(/;\s*HttpOnly/i);
+    expect(session).toMatch(/;\s*SameSite=Lax/i);
+    for (const cookie of cookies) expect(cookie).toMatch(/;\s*Secure/i);
+  });
+
+  it("are not Secure on a plain-http install (the browser would drop them)", async () => {
+    const cookies = await signInCookies("http://127.0.0.1:3000");
+    expect(cookies.length).toBeGreaterThan(0);
+    for (const cookie of cookies) expect(cookie).not.toMatch(/;\s*Secure/i);
+  });
+});
+
+describe("idle logout, enforced by the server (IDLE_LOGOUT_MINUTES, 30 by default)", () => {
+  async function signedIn() {
+    const user = await makeUser(["radiologist"], "a-good-password");
+    const { cookie } = await signIn(user.email, "a-good-password");
+    const session = await testDb().session.findFirstOrThrow({ where: { userId: user.id } });
+    return { user, cookie: cookie!, session };
+  }
+  const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+
+  it("a session used 29 minutes ago still works; one idle for 31 minutes is ended at the next request", async () => {
+    const { user, cookie, session } = await signedIn();
+    await testDb().session.update({ where: { id: session.id }, data: { lastActiveAt: minutesAgo(29) } });
+    expect(await getCurrentUser(testDb(), new Headers({ cookie }))).toMatchObject({ id: user.id });
+
+    await testDb().session.update({ where: { id: session.id }, data: { lastActiveAt: minutesAgo(31) } });
+    expect(await getCurrentUser(testDb(), new Headers({ cookie }))).toBeNull();
+    // Ended for good: the row is gone, and the signed cookie cache does not bring it back.
+    expect(await testDb().session.count({ where: { id: session.id } })).toBe(0);
+    expect(await getCurrentUser(testDb(), new Headers({ cookie }))).toBeNull();
+    expect((await trpcHttp("me.get", cookie)).status).toBe(401);
+  });
+
+  it("a key or click (me.active) restarts the idle clock; background refreshes do not", async () => {
+    const { cookie, session } = await signedIn();
+    await testDb().session.update({ where: { id: session.id }, data: { lastActiveAt: minutesAgo(20) } });
+    expect((await trpcHttp("me.get", cookie)).status).toBe(200);
+    expect((await trpcHttp("worklist.list", cookie, {})).status).toBe(200);
+    const afterRefresh = await testDb().session.findUniqueOrThrow({ where: { id: session.id } });
+    expect(afterRefresh.lastActiveAt.getTime()).toBeLessThan(minutesAgo(19).getTime());
+
+    expect((await trpcHttp("me.active", cookie, undefined, "POST")).status).toBe(200);
+    const afterActivity = await testDb().session.findUniqueOrThrow({ where: { id: session.id } });
+    expect(afterActivity.lastActiveAt.getTime()).toBeGreaterThan(minutesAgo(1).getTime());
+  });
+
+  it("signing out ends the session at once, even within the signed cookie cache's minute", async () => {
+    const { user, cookie } = await signedIn();
+    expect(await getCurrentUser(testDb(), new Headers({ cookie }))).toMatchObject({ id: user.id });
+    const out = await auth().handler(
+      new Request(`${ORIGIN}/api/auth/sign-out`, { method: "POST", headers: { cookie, origin: ORIGIN } }),
+    );
+    expect(out.status).toBe(200);
+    expect(await getCurrentUser(testDb(), new Headers({ cookie }))).toBeNull();
   });
 });

@@ -27,6 +27,7 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
   "me.get": { roles: "signed-in", call: (c) => c.me.get() },
   "me.display": { roles: "signed-in", call: (c) => c.me.display() },
   "me.saveDisplay": { roles: "signed-in", call: (c) => c.me.saveDisplay({ theme: "system", density: "comfortable" }) },
+  "me.active": { roles: "signed-in", call: (c) => c.me.active() },
   "users.list": { roles: ["admin"], call: (c) => c.users.list() },
   "users.create": {
     roles: ["admin"],
@@ -41,6 +42,8 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
   "users.setRoles": { roles: ["admin"], call: (c) => c.users.setRoles({ userId: target.id, roles: ["radiologist"] }) },
   "users.setDisabled": { roles: ["admin"], call: (c) => c.users.setDisabled({ userId: target.id, disabled: false }) },
   "audit.list": { roles: ["admin", "chair"], call: (c) => c.audit.list({ limit: 10 }) },
+  "audit.search": { roles: ["admin", "chair"], call: (c) => c.audit.search({ search: { who: "all" } }) },
+  "audit.actions": { roles: ["admin", "chair"], call: (c) => c.audit.actions() },
   "worklist.list": { roles: ["radiologist", "scheduler", "chair"], call: (c) => c.worklist.list({ limit: 10 }) },
   "settings.get": { roles: ["admin"], call: (c) => c.settings.get() },
   "settings.savePriority": { roles: ["admin"], call: (c) => c.settings.savePriority(DEFAULT_PRIORITY_CONFIG) },

@@ -26,7 +26,7 @@ export async function makeUser(roles: RoleName[], password = "correct-horse-batt
     password,
     roles,
   });
-  return { id: user.id, name: user.name, email: user.email, roles: user.roles };
+  return { id: user.id, name: user.name, email: user.email, roles: user.roles, sessionId: null };
 }
 
 /** A PACS source no worker syncs (disabled, unreachable address): a home for studies a test writes itself. */

@@ -4,16 +4,16 @@ import { hasAnyRole, homeFor, SECTIONS, sectionsFor } from "@/lib/roles";
 describe("role navigation", () => {
   it.each([
     [["radiologist"], ["/worklist"]],
-    [["chair"], ["/throughput", "/what-if"]],
+    [["chair"], ["/throughput", "/what-if", "/audit"]],
     [["scheduler"], ["/backlog"]],
-    [["admin"], ["/admin"]],
+    [["admin"], ["/admin", "/audit"]],
     [
       ["radiologist", "admin"],
-      ["/worklist", "/admin"],
+      ["/worklist", "/admin", "/audit"],
     ],
     [
       ["admin", "chair"],
-      ["/throughput", "/what-if", "/admin"],
+      ["/throughput", "/what-if", "/admin", "/audit"],
     ],
     [[], []],
   ])("%j sees %j", (roles, hrefs) => {

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { requireUser } from "../../guard";
 import { UsersAdmin } from "./users-admin";
 import { AuditLog } from "./audit-log";
@@ -51,7 +52,14 @@ export default async function AdminPage() {
         <UsersAdmin currentUserId={me.id} />
       </section>
       <section>
-        <h2 className="mb-4 text-lg font-semibold">Audit log</h2>
+        <h2 className="mb-1 text-lg font-semibold">Audit log</h2>
+        <p className="mb-3 text-sm text-slate-600">
+          The latest events. To search by person, study or day, or to download, open the{" "}
+          <Link href="/audit" className="text-sky-800 underline">
+            Audit page
+          </Link>
+          .
+        </p>
         <AuditLog />
       </section>
     </div>

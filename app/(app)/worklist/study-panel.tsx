@@ -177,7 +177,7 @@ export function StudyPanel({
           </div>
           <div className="flex flex-wrap gap-2">
             <a
-              href={s.viewerUrl}
+              href={s.viewerLink}
               target="_blank"
               rel="noreferrer"
               aria-keyshortcuts="V"

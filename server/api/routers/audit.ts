@@ -1,9 +1,13 @@
 import { z } from "zod";
 import { createTRPCRouter, roleProcedure } from "../trpc";
 import { listAuditEvents } from "../../core/audit";
+import { auditActions, searchAuditEvents } from "../../audit/audit-search";
+import { auditCursorSchema, auditSearchSchema } from "@/lib/audit-search";
+
+const auditors = roleProcedure("admin", "chair");
 
 export const auditRouter = createTRPCRouter({
-  list: roleProcedure("admin", "chair")
+  list: auditors
     .input(
       z.object({
         limit: z.number().int().min(1).max(500).default(100),
@@ -13,4 +17,15 @@ export const auditRouter = createTRPCRouter({
       }),
     )
     .query(({ ctx, input }) => listAuditEvents(ctx.db, input)),
+  /** The audit page: search by person, action, study and days, newest first, a page at a time. */
+  search: auditors
+    .input(
+      z.object({
+        search: auditSearchSchema,
+        limit: z.number().int().min(1).max(200).default(50),
+        before: auditCursorSchema.optional(),
+      }),
+    )
+    .query(({ ctx, input }) => searchAuditEvents(ctx.db, input.search, input)),
+  actions: auditors.query(({ ctx }) => auditActions(ctx.db)),
 });

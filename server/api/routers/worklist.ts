@@ -4,7 +4,7 @@ import { worklistFiltersSchema } from "@/lib/worklist-filters";
 import { createTRPCRouter, roleProcedure } from "../trpc";
 import { countWorklist, listWorklist } from "../../worklist/list-worklist";
 import { breakClaim, claimNextCase, claimStudy, markRead, renewClaim, skipStudy } from "../../worklist/claims";
-import { getStudyDetail } from "../../worklist/study-detail";
+import { viewStudyDetail } from "../../worklist/study-detail";
 import { listOpenClaims } from "../../worklist/open-claims";
 import { giveAiFeedback } from "../../worklist/ai-feedback";
 import { clearOverride, setOverride } from "../../worklist/overrides";
@@ -54,7 +54,7 @@ export const worklistRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => saveFilters(ctx.db, ctx.user.id, input)),
   study: readers
     .input(z.object({ studyId }))
-    .query(({ ctx, input }) => getStudyDetail(ctx.db, input.studyId, ctx.user.id)),
+    .query(({ ctx, input }) => viewStudyDetail(ctx.db, input.studyId, { id: ctx.user.id, origin: ctx.origin })),
   aiFeedback: radiologist
     .input(
       z.object({
