@@ -15,6 +15,8 @@ export const SCORE_QUEUE = "score-study";
 export const SCORE_FAILED_QUEUE = "score-study-failed";
 export const WEBHOOK_QUEUE = "critical-webhook";
 export const SOURCE_SWEEP_QUEUE = "source-sweep";
+/** AI results sent back to the PACS as DICOM SR (server/results/write-back.ts). */
+export const RESULT_SR_QUEUE = "result-sr";
 /** Workers LISTEN here and poll at once when jobs were queued anywhere. */
 export const JOBS_CHANNEL = "readnext_jobs";
 
@@ -27,15 +29,24 @@ export type ScoreJobData = {
 };
 export type WebhookJobData = { aiResultId: string };
 export type SourceSweepJobData = { sourceId: string };
+export type ResultSrJobData = { aiResultId: string };
 
 /**
  * One job per (study revision, model version): the id is derived from that key, so
  * queueing it again, from any worker, inserts nothing (pg-boss: ON CONFLICT DO NOTHING).
  */
 export function scoreJobId(job: Pick<ScoreJobData, "studyId" | "revision" | "modelId" | "modelVersion">): string {
-  const h = createHash("sha256")
-    .update(`${job.studyId}\n${job.revision}\n${job.modelId}\n${job.modelVersion}`)
-    .digest("hex");
+  return uuidFromKey(`${job.studyId}\n${job.revision}\n${job.modelId}\n${job.modelVersion}`);
+}
+
+/** One write-back job per AI result, whoever queues it. */
+export function resultSrJobId(aiResultId: string): string {
+  return uuidFromKey(`result-sr\n${aiResultId}`);
+}
+
+/** A name-based UUID (version 5 layout over SHA-256): the same key always gives the same job id. */
+function uuidFromKey(key: string): string {
+  const h = createHash("sha256").update(key).digest("hex");
   const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

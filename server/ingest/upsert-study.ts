@@ -7,12 +7,17 @@ import { log } from "../log";
 import { refreshPriorities } from "../worklist/refresh-priority";
 import { notifyWorklist } from "../core/worklist-events";
 import { notifyNewRevision } from "./revisions";
+import { srSeriesUid } from "@/lib/sr/sr-uids";
 
 export type UpsertOutcome = "created" | "updated" | "unchanged";
 
+/** The study's image series; the series of AI result SRs ReadNext wrote back is not new work. */
 async function fetchSeries(adapter: DicomWebAdapter, studyInstanceUid: string): Promise<SeriesRecord[] | null> {
+  const ours = srSeriesUid(studyInstanceUid);
   try {
-    return (await adapter.searchSeries(studyInstanceUid)).map(seriesRecordFromQido);
+    return (await adapter.searchSeries(studyInstanceUid))
+      .map(seriesRecordFromQido)
+      .filter((s) => s.seriesInstanceUid !== ours);
   } catch (error) {
     // The study is stored regardless; its series come with the next change or sync.
     log.warn({ err: (error as Error).message, studyInstanceUid }, "series lookup failed");
@@ -25,6 +30,16 @@ function studyData(record: StudyRecord, series: SeriesRecord[] | null) {
   // QIDO has no study-level body part; take the series' (the first one that says).
   const bodyPart = series?.find((s) => s.bodyPart)?.bodyPart;
   return bodyPart ? { ...fields, bodyPart } : fields;
+}
+
+function sameSeries(
+  stored: { seriesInstanceUid: string; numberOfInstances: number }[],
+  fetched: SeriesRecord[],
+): boolean {
+  const counts = new Map(stored.map((s) => [s.seriesInstanceUid, s.numberOfInstances]));
+  return (
+    fetched.length === stored.length && fetched.every((s) => counts.get(s.seriesInstanceUid) === s.numberOfInstances)
+  );
 }
 
 async function writeSeries(tx: Prisma.TransactionClient, studyId: string, series: SeriesRecord[]) {
@@ -95,6 +110,21 @@ export async function upsertStudy(
 
   const series = await fetchSeries(adapter, record.studyInstanceUid);
   if (sameCounts && !series) return "unchanged";
+  // The counts moved only because ReadNext wrote its SR back into the study: remember the new
+  // counts (so the next sweep sees nothing new), but no new revision and no rescoring.
+  if (!sameCounts && series && !seriesMissing) {
+    const stored = await db.series.findMany({
+      where: { studyId: existing.id },
+      select: { seriesInstanceUid: true, numberOfInstances: true },
+    });
+    if (sameSeries(stored, series)) {
+      await db.study.update({
+        where: { id: existing.id },
+        data: { numberOfSeries: record.numberOfSeries, numberOfInstances: record.numberOfInstances },
+      });
+      return "unchanged";
+    }
+  }
   return db.$transaction(async (tx) => {
     // Only the caller that saw this revision bumps it; a concurrent one finds it done.
     const { count } = await tx.study.updateMany({

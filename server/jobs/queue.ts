@@ -7,6 +7,8 @@ import {
   SCORE_QUEUE,
   SOURCE_SWEEP_QUEUE,
   WEBHOOK_QUEUE,
+  RESULT_SR_QUEUE,
+  resultSrJobId,
   scoreJobId,
   type ScoreJobData,
 } from "../core/queues";
@@ -31,6 +33,11 @@ export function scoreJobOptions(job: ScoreJobData): PgBoss.SendOptions {
 
 /** A critical-finding webhook: the receiver may be down for a while; ~10 tries over ~1.5 h. */
 export const WEBHOOK_JOB_OPTIONS: PgBoss.SendOptions = { retryLimit: 10, retryDelay: 5, retryBackoff: true };
+
+/** An SR the PACS refused or could not take: retried with backoff (5 s doubling, about 3 h in all), once per result. */
+export function resultSrJobOptions(aiResultId: string): PgBoss.SendOptions {
+  return { id: resultSrJobId(aiResultId), retryLimit: 12, retryDelay: 5, retryBackoff: true };
+}
 
 /**
  * A QIDO sweep of one PACS source. Singleton per source (the queue's "stately" policy: at
@@ -57,6 +64,7 @@ const QUEUES: PgBoss.Queue[] = [
   { name: SCORE_QUEUE, deadLetter: SCORE_FAILED_QUEUE },
   { name: WEBHOOK_QUEUE },
   { name: SOURCE_SWEEP_QUEUE, policy: "stately" },
+  { name: RESULT_SR_QUEUE },
 ];
 
 export async function startJobQueue(databaseUrl: string, options: { maintenanceSeconds: number }): Promise<PgBoss> {

@@ -14,10 +14,13 @@ import {
   SCORE_FAILED_QUEUE,
   SCORE_QUEUE,
   WEBHOOK_QUEUE,
+  RESULT_SR_QUEUE,
+  type ResultSrJobData,
   type ScoreJobData,
   type WebhookJobData,
 } from "../core/queues";
-import { scoreJobOptions, WEBHOOK_JOB_OPTIONS } from "./queue";
+import { resultSrJobOptions, scoreJobOptions, WEBHOOK_JOB_OPTIONS } from "./queue";
+import { wantsWriteBack, writeResultBack } from "../results/write-back";
 import { isTransient, scoreStudy, withTimeout } from "../scoring/score-study";
 import { storeAiResult } from "../scoring/store-result";
 
@@ -63,6 +66,12 @@ export async function startScoring(
               { aiResultId: result.aiResultId } satisfies WebhookJobData,
               WEBHOOK_JOB_OPTIONS,
             );
+          if (result.outcome === "stored" && (await wantsWriteBack(db, result.aiResultId)))
+            await boss.send(
+              RESULT_SR_QUEUE,
+              { aiResultId: result.aiResultId } satisfies ResultSrJobData,
+              resultSrJobOptions(result.aiResultId),
+            );
         } catch (error) {
           if (isTransient(error)) {
             log.warn(
@@ -100,6 +109,13 @@ export async function startScoring(
       if (job) await sendCriticalWebhook(db, webhook, job.data.aiResultId);
     });
   }
+
+  // AI results back to the PACS as DICOM SR; a failure throws, and pg-boss retries it with backoff.
+  await boss.work<ResultSrJobData>(RESULT_SR_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+    if (!job) return;
+    const outcome = await writeResultBack(db, job.data.aiResultId);
+    log.info({ aiResult: job.data.aiResultId, outcome }, "result write-back");
+  });
 
   const pokeWorkers = () => workerIds.forEach((id) => boss.notifyWorker(id));
   const send = async (job: ScoreJobData) => {

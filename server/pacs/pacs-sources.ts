@@ -6,6 +6,7 @@ import { recordAudit } from "../core/audit";
 import { ConflictError, NotFoundError } from "../core/errors";
 import { pendingSweeps } from "../core/queues";
 import { sealSecret } from "../core/secret-box";
+import { writeBackStatus } from "../results/write-back";
 
 export type SourceInput = {
   name: string;
@@ -23,6 +24,8 @@ export type SourceInput = {
   backfillDays: number;
   syncIntervalSeconds: number;
   enabled: boolean;
+  /** Send each AI result back to this PACS as a DICOM SR (STOW-RS). */
+  writeResultsBack?: boolean;
 };
 
 const publicSelect = {
@@ -37,6 +40,7 @@ const publicSelect = {
   timeoutMs: true,
   capabilities: true,
   enabled: true,
+  writeResultsBack: true,
   managedByEnv: true,
   locationTag: true,
   backfillDays: true,
@@ -54,11 +58,12 @@ const publicSelect = {
 
 /** Sources with their status; never the stored password or token. */
 export async function listSources(db: Db) {
-  const [sources, counts, newest, sweeps] = await Promise.all([
+  const [sources, counts, newest, sweeps, writeBacks] = await Promise.all([
     db.pacsSource.findMany({ select: publicSelect, orderBy: { name: "asc" } }),
     db.study.groupBy({ by: ["sourceId"], _count: { _all: true } }),
     db.study.groupBy({ by: ["sourceId"], _max: { firstSeenAt: true } }),
     pendingSweeps(db),
+    writeBackStatus(db),
   ]);
   return sources.map((s) => ({
     ...s,
@@ -68,6 +73,7 @@ export async function listSources(db: Db) {
     capabilities: pacsCapabilitiesSchema.parse(s.capabilities ?? {}),
     studyCount: counts.find((c) => c.sourceId === s.id)?._count._all ?? 0,
     newestStudySeenAt: newest.find((n) => n.sourceId === s.id)?._max.firstSeenAt ?? null,
+    writeBack: writeBacks.get(s.id) ?? { sent: 0, waiting: 0, lastError: null },
   }));
 }
 
@@ -90,6 +96,7 @@ function rowData(input: SourceInput) {
     backfillDays: input.backfillDays,
     syncIntervalSeconds: input.syncIntervalSeconds,
     enabled: input.enabled,
+    writeResultsBack: input.writeResultsBack ?? false,
   };
 }
 
@@ -126,7 +133,13 @@ export async function updateSource(db: Db, actorId: string, id: string, input: S
     await recordAudit(tx, {
       actorId,
       action: "source.update",
-      details: { sourceId: id, name: source.name, baseUrl: source.baseUrl, enabled: source.enabled },
+      details: {
+        sourceId: id,
+        name: source.name,
+        baseUrl: source.baseUrl,
+        enabled: source.enabled,
+        writeResultsBack: source.writeResultsBack,
+      },
     });
     return source;
   });
@@ -205,7 +218,11 @@ export async function ensureEnvSource(
     unavailableReason: input.unavailableReason ?? null,
   };
   if (existing) {
-    await db.pacsSource.update({ where: { id: existing.id }, data: { ...data, enabled: existing.enabled } });
+    // What the admin page decides stays as they left it.
+    await db.pacsSource.update({
+      where: { id: existing.id },
+      data: { ...data, enabled: existing.enabled, writeResultsBack: existing.writeResultsBack },
+    });
     return existing.id;
   }
   const created = await createSource(db, null, input);

@@ -327,6 +327,50 @@ describe("scoring workers on a real Orthanc, Postgres and worker processes", () 
     }
   }, 120_000);
 
+  it("with write-back on, each result reaches the PACS as one SR, the webhook still fires, and the SR is not scored as new work", async () => {
+    const port = await freePort();
+    let webhooks = 0;
+    const server: Server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        webhooks += 1;
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    try {
+      await createSource(testDb(), null, { ...sourceSettings(orthanc.dicomWebUrl), writeResultsBack: true });
+      const worker = startWorker({
+        CRITICAL_WEBHOOK_URL: `http://127.0.0.1:${port}/page`,
+        CRITICAL_WEBHOOK_SECRET: "webhook-secret-0123456789",
+      });
+      await scoringStarted(worker);
+      const study = headCt({ finding: "ich-intraparenchymal", sliceCount: 16, size: 256 });
+      await stow(orthanc.dicomWebUrl, study.instances);
+      await expect
+        .poll(() => testDb().resultWriteBack.count({ where: { sentAt: { not: null } } }), {
+          timeout: 60_000,
+          interval: 250,
+        })
+        .toBe(1);
+      const srSeries = async () =>
+        (await new DicomWebAdapter(configForUrl(orthanc.dicomWebUrl)).searchSeries(study.studyInstanceUid)).filter(
+          (s) => (s as Record<string, { Value?: unknown[] }>)["00080060"]?.Value?.[0] === "SR",
+        ).length;
+      expect(await srSeries()).toBe(1);
+      await expect.poll(() => webhooks, { timeout: 30_000, interval: 250 }).toBe(1);
+      // Orthanc announces the study again once the SR is stable; ReadNext takes no new revision from it.
+      await new Promise((r) => setTimeout(r, 4000));
+      const row = await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: study.studyInstanceUid } });
+      expect(row.revision).toBe(1);
+      expect(await testDb().aiResult.count({ where: { studyId: row.id } })).toBe(1);
+      expect(await testDb().resultWriteBack.count()).toBe(1);
+      expect(await srSeries()).toBe(1);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  }, 120_000);
+
   it("a series longer than the model takes: only the slices it samples are fetched, and the score is the whole series' score", async () => {
     const requests: string[] = [];
     const proxy = await startPacsProxy(orthanc.baseUrl, (req) => {

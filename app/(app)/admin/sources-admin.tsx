@@ -112,6 +112,16 @@ export function SourcesAdmin() {
                     {s.retryAt && s.consecutiveFailures > 0 && (
                       <div className="text-xs text-slate-500">retrying {new Date(s.retryAt).toLocaleTimeString()}</div>
                     )}
+                    {(s.writeResultsBack || s.writeBack.sent > 0) && (
+                      <div className="mt-1 text-xs text-slate-600" data-testid="write-back-status">
+                        AI results to PACS: {s.writeBack.sent} sent
+                        {s.writeBack.waiting > 0 && `, ${s.writeBack.waiting} waiting to retry`}
+                        {!s.writeResultsBack && " (now off)"}
+                      </div>
+                    )}
+                    {s.writeBack.lastError && (
+                      <div className="max-w-sm text-xs text-red-700">SR not accepted: {s.writeBack.lastError}</div>
+                    )}
                   </td>
                   <td className="px-3 py-2">
                     <div>{ago(s.lastSuccessAt)}</div>
@@ -219,6 +229,7 @@ function SourceForm({ source, onDone }: { source: Source | null; onDone: () => v
       backfillDays: Number(text("backfillDays")),
       syncIntervalSeconds: Number(text("syncIntervalSeconds")),
       enabled: f.get("enabled") === "on",
+      writeResultsBack: f.get("writeResultsBack") === "on",
       capabilities: {
         includeField: f.get("includeField") === "on",
         transcoding: f.get("transcoding") === "on",
@@ -350,6 +361,10 @@ function SourceForm({ source, onDone }: { source: Source | null; onDone: () => v
           Orthanc change feed
         </label>
       </fieldset>
+      <label className="flex items-center gap-2">
+        <input type="checkbox" name="writeResultsBack" defaultChecked={source?.writeResultsBack ?? false} />
+        Write AI results back to this PACS (DICOM SR, a series &ldquo;ReadNext AI results&rdquo; in each study)
+      </label>
       {error && (
         <p role="alert" className="text-red-700">
           {error.message}

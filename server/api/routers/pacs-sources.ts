@@ -34,6 +34,7 @@ const sourceInput = z.object({
   backfillDays: z.number().int().min(0).max(3650),
   syncIntervalSeconds: z.number().int().min(5).max(86_400),
   enabled: z.boolean(),
+  writeResultsBack: z.boolean().default(false),
 });
 
 export const pacsSourcesRouter = createTRPCRouter({
