@@ -16,18 +16,14 @@ export type SyncProgress = {
 
 const asJson = (p: SyncProgress) => p as unknown as Prisma.InputJsonObject;
 
-/** When the running sweep started, for the admin page. */
-/** Who runs a sweep: its pg-boss job and the worker's heartbeat id (none when run outside a worker). */
-export type SweepRunner = { jobId: string; workerId: string };
-
-export async function recordSyncStarted(db: Db, sourceId: string, at: Date, runner?: SweepRunner): Promise<void> {
+/** When the running sweep started, for the admin page. (Who runs it is recorded by the sweep job's handler.) */
+export async function recordSyncStarted(db: Db, sourceId: string, at: Date): Promise<void> {
   const progress: SyncProgress = { phase: "listing", pagesDone: 0, studiesDone: 0, studiesTotal: 0 };
   await db.pacsSource.update({
     where: { id: sourceId },
     data: {
       syncStartedAt: at,
       syncProgress: asJson(progress),
-      ...(runner ? { sweepJobId: runner.jobId, sweepWorkerId: runner.workerId } : {}),
     },
   });
 }

@@ -5,13 +5,7 @@ import { studyRecordFromQido, toDicomDate, type StudyRecord } from "@/lib/ingest
 import { upsertStudy } from "./upsert-study";
 import { sweepWindow } from "@/lib/ingest/sweep-window";
 import { env } from "../env";
-import {
-  recordSourceFailure,
-  recordSourceSuccess,
-  recordSyncProgress,
-  recordSyncStarted,
-  type SweepRunner,
-} from "./source-status";
+import { recordSourceFailure, recordSourceSuccess, recordSyncProgress, recordSyncStarted } from "./source-status";
 import { NotFoundError } from "../core/errors";
 
 export type SyncResult = {
@@ -34,7 +28,7 @@ export type SyncResult = {
 export async function syncSource(
   db: Db,
   sourceId: string,
-  options: { now?: Date; pageSize?: number; deepEveryHours?: number; runner?: SweepRunner } = {},
+  options: { now?: Date; pageSize?: number; deepEveryHours?: number } = {},
 ): Promise<SyncResult> {
   const source = await db.pacsSource.findUnique({ where: { id: sourceId } });
   if (!source) throw new NotFoundError("PACS source", sourceId);
@@ -44,7 +38,7 @@ export async function syncSource(
   const { from, deep } = sweepWindow(source, startedAt, options.deepEveryHours ?? env().DEEP_SWEEP_HOURS);
   const result: SyncResult = { pages: 0, seen: 0, created: 0, updated: 0, unchanged: 0, skipped: [] };
   try {
-    await recordSyncStarted(db, sourceId, startedAt, options.runner);
+    await recordSyncStarted(db, sourceId, startedAt);
     const found = new Map<string, StudyRecord>();
     for (let offset = 0; ; offset += pageSize) {
       const page = await adapter.searchStudies({ studyDateFrom: toDicomDate(from), limit: pageSize, offset });

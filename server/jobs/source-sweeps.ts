@@ -40,9 +40,7 @@ export async function workSourceSweeps(db: Db, boss: PgBoss, workerId?: string):
       });
       if (!source?.enabled) return; // deleted or switched off since it was queued
       try {
-        const result = await syncSource(db, job.data.sourceId, {
-          runner: workerId ? { jobId: job.id, workerId } : undefined,
-        });
+        const result = await syncSource(db, job.data.sourceId);
         if (result.created || result.updated)
           log.info({ source: source.name, ...result, skipped: result.skipped.length }, "sync");
       } catch (error) {
