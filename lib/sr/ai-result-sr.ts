@@ -49,17 +49,8 @@ export const PATIENT_STUDY_KEYWORDS = [
   "ReferringPhysicianName",
 ] as const;
 
-const TYPE_2_KEYWORDS = [
-  "PatientName",
-  "PatientID",
-  "PatientBirthDate",
-  "PatientSex",
-  "StudyDate",
-  "StudyTime",
-  "AccessionNumber",
-  "StudyID",
-  "ReferringPhysicianName",
-] as const;
+/** Of those, the ones the SR must carry even when empty (Type 2); the rest are left out when unknown. */
+const TYPE_2_KEYWORDS = PATIENT_STUDY_KEYWORDS.filter((k) => k !== "IssuerOfPatientID" && k !== "StudyInstanceUID");
 
 export type AiResultSrInput = {
   /** The key image (or another image of the study) as read from the PACS: the SR copies its patient and study. */
