@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { PATIENT_DATA_VIEWS, type AuditSearch } from "@/lib/audit-search";
+import { AUDIT_ACTION_WORDS, type AuditSearch } from "@/lib/audit-search";
 import { useTRPC } from "../../trpc";
 
 const EMPTY: AuditSearch = { who: "all" };
@@ -64,7 +64,7 @@ export function AuditSearchView() {
             <option value="">any</option>
             {(actions.data ?? []).map((a) => (
               <option key={a} value={a}>
-                {a}
+                {AUDIT_ACTION_WORDS[a] ?? a}
               </option>
             ))}
           </select>
@@ -126,8 +126,8 @@ export function AuditSearchView() {
             <tr key={r.id} className="border-b border-slate-100 align-top">
               <td className="whitespace-nowrap py-1.5 pr-3 tabular-nums">{r.at.toLocaleString()}</td>
               <td className="py-1.5 pr-3">{r.actorName ?? <span className="text-slate-500">system</span>}</td>
-              <td className="py-1.5 pr-3">
-                {PATIENT_DATA_VIEWS[r.action as keyof typeof PATIENT_DATA_VIEWS] ?? r.action}
+              <td className="py-1.5 pr-3" title={r.action}>
+                {AUDIT_ACTION_WORDS[r.action] ?? r.action}
               </td>
               <td className="py-1.5 pr-3 font-mono text-xs">{r.accessionNumber ?? r.studyInstanceUid ?? ""}</td>
               <td className="py-1.5 pr-3 text-xs">{origin(r.details)}</td>
