@@ -20,6 +20,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Built static files carry the fixed headers from next.config.ts; they are not documents.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  // Built static files and tRPC's JSON carry the fixed headers from next.config.ts; neither is a document,
+  // and tRPC is the hot path (the proxy cost several ms of CPU per Next case: npm run bench -- worklist-http).
+  matcher: ["/((?!api/trpc|_next/static|_next/image|favicon.ico).*)"],
 };

@@ -66,7 +66,9 @@ test("every page and API route answers with the security headers, signed in or n
     for (const [route, response] of answers) {
       const what = `${route.kind} ${route.path} (${who}, ${response.status()})`;
       expectSecurityHeaders(response, what);
-      expectContentSecurityPolicy(response, what);
+      // tRPC answers JSON to the app's own scripts on every click and refresh: no document to protect (nosniff
+      // keeps a browser from rendering it), so it skips the per-request proxy (proxy.ts) and its cost.
+      if (!route.path.startsWith("/api/trpc")) expectContentSecurityPolicy(response, what);
     }
   // Each request gets its own nonce.
   const nonces = new Set(
