@@ -21,9 +21,10 @@ test("the audit page finds a radiologist's opening of a study, and exports it", 
   await chair.getByRole("link", { name: "Audit" }).click();
   await expect(chair.getByRole("heading", { name: "Audit log" })).toBeVisible();
   const form = chair.getByRole("form", { name: "Search the audit log" });
-  await form.getByLabel("Person").fill("radiologist@readnext.local");
-  await form.getByLabel("Study").fill(accession);
-  await form.getByLabel("Action").selectOption("study.view");
+  await form.getByLabel("Person", { exact: true }).fill("radiologist@readnext.local");
+  await form.getByLabel("Study", { exact: true }).fill(accession);
+  // A select's accessible name includes its options' words, so it is found by its field name.
+  await form.locator('select[name="action"]').selectOption("study.view");
   await form.getByRole("button", { name: "Search" }).click();
   const events = chair.getByRole("table", { name: "Audit events" }).locator("tbody tr");
   await expect(events).toHaveCount(1);
