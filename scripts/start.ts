@@ -45,6 +45,7 @@ const ports = [
   ...(config.DICOMWEB_URL
     ? []
     : [{ host: "127.0.0.1", port: config.DEMO_PACS_PORT, what: "the demo PACS, DEMO_PACS_PORT" }]),
+  ...(config.HL7_PORT ? [{ host: config.HL7_HOST, port: config.HL7_PORT, what: "the HL7 listener, HL7_PORT" }] : []),
 ];
 for (const { host, port, what } of ports) {
   const problem = await portProblem(host, port, what);
@@ -112,33 +113,38 @@ const childEnv = { ...process.env, DATABASE_URL: database.url };
 const children = new Set<ChildProcess>();
 let stopping = false;
 
-// A worker that dies is started again after a pause (meanwhile the web app tells readers
-// that nothing is synced or scored); one that cannot stay up stops ReadNext.
+// A worker (or the HL7 listener) that dies is started again after a pause (meanwhile the web app
+// tells readers that nothing is synced or scored); one that cannot stay up stops ReadNext.
 const RESTARTS_ALLOWED = 5;
 const RESTART_WINDOW_MS = 2 * 60_000;
-let workerExits: number[] = [];
-function superviseWorker(): void {
-  const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], { stdio: "inherit", env: childEnv });
-  children.add(worker);
-  worker.on("exit", (code, signal) => {
-    children.delete(worker);
-    if (stopping) return;
-    const now = Date.now();
-    workerExits = [...workerExits.filter((t) => now - t < RESTART_WINDOW_MS), now];
-    const how = code !== null ? `code ${code}` : `signal ${signal}`;
-    if (workerExits.length >= RESTARTS_ALLOWED) {
-      say(`The worker keeps exiting (${workerExits.length} times in 2 minutes, last with ${how}); stopping ReadNext.`);
-      void shutdown(1);
-      return;
-    }
-    const delayMs = 1000 * 2 ** (workerExits.length - 1);
-    say(
-      `The worker exited (${how}); starting it again in ${delayMs / 1000} s. Until then nothing is synced from the PACS or scored.`,
-    );
-    setTimeout(() => !stopping && superviseWorker(), delayMs);
-  });
+function supervise(name: string, script: string, gap: string): void {
+  let exits: number[] = [];
+  const run = () => {
+    const child = spawn(process.execPath, ["--import", "tsx", script], { stdio: "inherit", env: childEnv });
+    children.add(child);
+    child.on("exit", (code, signal) => {
+      children.delete(child);
+      if (stopping) return;
+      const now = Date.now();
+      exits = [...exits.filter((t) => now - t < RESTART_WINDOW_MS), now];
+      const how = code !== null ? `code ${code}` : `signal ${signal}`;
+      if (exits.length >= RESTARTS_ALLOWED) {
+        say(`The ${name} keeps exiting (${exits.length} times in 2 minutes, last with ${how}); stopping ReadNext.`);
+        void shutdown(1);
+        return;
+      }
+      const delayMs = 1000 * 2 ** (exits.length - 1);
+      say(`The ${name} exited (${how}); starting it again in ${delayMs / 1000} s. Until then ${gap}.`);
+      setTimeout(() => !stopping && run(), delayMs);
+    });
+  };
+  run();
 }
-superviseWorker();
+supervise("worker", "scripts/worker.ts", "nothing is synced from the PACS or scored");
+if (config.HL7_PORT) {
+  supervise("HL7 listener", "scripts/hl7-listener.ts", "HL7 messages are refused (the RIS resends them)");
+  say(`HL7 v2 (MLLP): ${config.HL7_HOST}:${config.HL7_PORT}`);
+}
 
 let stopTrickle = () => undefined as void;
 if (demoPacs) {

@@ -87,6 +87,14 @@ const envSchema = z.object({
     ),
   /** Bearer token the RIS / reporting system uses to mark studies read (POST /api/ris/read). Unset: endpoint off. */
   RIS_API_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Port of the HL7 v2 listener (MLLP) for orders from the RIS. Unset: no listener. */
+  HL7_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Address the HL7 listener binds to: loopback by default; the interface the RIS or interface engine reaches in production. */
+  HL7_HOST: z.string().min(1).default("127.0.0.1"),
+  /** Largest HL7 message accepted, in bytes; a larger one closes its connection (logged, kept for the admin page). */
+  HL7_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  /** A message begun but not ended (FS CR) within this many seconds closes its connection. */
+  HL7_FRAME_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Folder holding one sub-folder per model (manifest.json + model.onnx), loaded by every worker at start. */
   MODELS_DIR: z.string().min(1).default("models"),
   /** Score jobs one worker process runs at once. */

@@ -9,6 +9,7 @@ import { whatIfRouter } from "./routers/what-if";
 import { settingsRouter } from "./routers/settings";
 import { aiModelsRouter } from "./routers/ai-models";
 import { routingRouter } from "./routers/routing";
+import { hl7Router } from "./routers/hl7";
 
 export const appRouter = createTRPCRouter({
   me: meRouter,
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   settings: settingsRouter,
   aiModels: aiModelsRouter,
   routing: routingRouter,
+  hl7: hl7Router,
 });
 
 export type AppRouter = typeof appRouter;

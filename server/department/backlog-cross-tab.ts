@@ -31,7 +31,7 @@ export async function backlogCrossTab(db: Db, now: Date): Promise<CrossTabCell[]
   const rows = await db.$queryRaw<{ modality: string; priority: string; age: number; count: bigint }[]>`
     SELECT ${MODALITY} AS modality, ${PRIORITY} AS priority, age, sum(count)::bigint AS count FROM (
       SELECT modalities, "orderPriority", ${ageBucket(now)} AS age, count(*) AS count
-        FROM "Study" WHERE "readingState" <> 'READ' AND "firstSeenAt" <= ${now}
+        FROM "Study" WHERE "readingState" <> 'READ' AND "readingState" <> 'CANCELLED' AND "firstSeenAt" <= ${now}
        GROUP BY 1, 2, 3) t
      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
   return rows.map((r) => ({ modality: r.modality, priority: r.priority, age: r.age, count: Number(r.count) }));
@@ -58,7 +58,7 @@ export async function backlogCellStudies(
     SELECT s.id, s."accessionNumber", s."patientName", s.description, s."firstSeenAt" AS "arrivedAt", s."dueAt",
            CASE WHEN s."readingState" = 'CLAIMED' THEN u.name END AS "claimedBy"
       FROM "Study" s LEFT JOIN "User" u ON u.id = s."claimedById"
-     WHERE s."readingState" <> 'READ' AND s."firstSeenAt" <= ${now}
+     WHERE s."readingState" <> 'READ' AND s."readingState" <> 'CANCELLED' AND s."firstSeenAt" <= ${now}
        AND ${MODALITY} = ${cell.modality} AND ${PRIORITY} = ${cell.priority} AND ${ageBucket(now)} = ${cell.age}
      ORDER BY s."dueAt" ASC NULLS LAST, s."firstSeenAt" ASC
      LIMIT ${limit}`;

@@ -40,7 +40,7 @@ export async function throughputSummary(database: Db, now: Date, windowHours: nu
     SELECT
       (SELECT count(*) FROM "Study" WHERE "readAt" >= ${since}) AS read,
       (SELECT count(*) FROM "Study" WHERE "firstSeenAt" >= ${since}) AS arrived,
-      (SELECT count(*) FROM "Study" WHERE "readingState" <> 'READ') AS open,
+      (SELECT count(*) FROM "Study" WHERE "readingState" <> 'READ' AND "readingState" <> 'CANCELLED') AS open,
       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "readAt" - "firstSeenAt") / 60) AS p50,
       percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM "readAt" - "firstSeenAt") / 60) AS p90,
       count(*) FILTER (WHERE "aiStatus" = 'critical') AS critical,
@@ -75,7 +75,7 @@ export async function backlogSummary(database: Db, now: Date): Promise<BacklogSu
   const rows = await database.$queryRaw<{ age: number; priority: string | null; count: bigint }[]>`
     SELECT age, priority::text AS priority, count FROM (
       SELECT ${ageBucket(now)} AS age, "orderPriority" AS priority, count(*) AS count
-        FROM "Study" WHERE "readingState" <> 'READ' GROUP BY 1, 2) t`;
+        FROM "Study" WHERE "readingState" <> 'READ' AND "readingState" <> 'CANCELLED' GROUP BY 1, 2) t`;
   const byAge = BACKLOG_AGE_BUCKETS.map((b) => ({ label: b.label, count: 0 }));
   const byPriority = new Map<string, number>();
   let total = 0;

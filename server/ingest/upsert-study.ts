@@ -8,6 +8,7 @@ import { refreshPriorities } from "../worklist/refresh-priority";
 import { notifyWorklist } from "../core/worklist-events";
 import { notifyNewRevision } from "./revisions";
 import { srSeriesUid } from "@/lib/sr/sr-uids";
+import { applyOrderToStudies } from "../orders/imaging-orders";
 
 export type UpsertOutcome = "created" | "updated" | "unchanged";
 
@@ -84,6 +85,8 @@ export async function upsertStudy(
         });
         if (series) await writeSeries(tx, study.id, series);
         await refreshPriorities(tx, [study.id]);
+        // The RIS's order may have come first: its priority, location and reason win.
+        if (record.accessionNumber) await applyOrderToStudies(tx, record.accessionNumber, "study arrived");
         await recordAudit(tx, {
           actorId: null,
           action: "study.arrived",
@@ -134,6 +137,7 @@ export async function upsertStudy(
     if (count === 0) return "unchanged";
     if (series) await writeSeries(tx, existing.id, series);
     await refreshPriorities(tx, [existing.id]);
+    if (record.accessionNumber) await applyOrderToStudies(tx, record.accessionNumber, "study arrived");
     await notifyWorklist(tx, { type: "changed", studyId: existing.id });
     await notifyNewRevision(tx, { studyId: existing.id, revision: existing.revision + 1 });
     await recordAudit(tx, {

@@ -83,7 +83,7 @@ export async function arrivalToScored(db: Db) {
 export async function scoringStatus(db: Db) {
   const [queue, waiting, failures, lag, webhook, workers] = await Promise.all([
     queueCounts(db, SCORE_QUEUE),
-    db.study.count({ where: { readingState: { not: "READ" }, aiStatus: null } }),
+    db.study.count({ where: { readingState: { in: ["UNREAD", "CLAIMED"] }, aiStatus: null } }),
     db.aiResult.findMany({
       where: { status: "FAILED" },
       orderBy: { createdAt: "desc" },

@@ -23,7 +23,7 @@ export async function dispatchScoring(
 ): Promise<{ queued: number; notApplicable: number }> {
   const due = await db.$queryRaw<{ id: string; revision: number; aiStatus: string | null }[]>`
     SELECT id, revision, "aiStatus"::text AS "aiStatus" FROM "Study"
-    WHERE "readingState" <> 'READ' AND ("scoringRevision" IS NULL OR "scoringRevision" < revision)
+    WHERE "readingState" IN ('UNREAD', 'CLAIMED') AND ("scoringRevision" IS NULL OR "scoringRevision" < revision)
     ORDER BY "firstSeenAt" LIMIT ${limit}`;
   if (due.length === 0) return { queued: 0, notApplicable: 0 };
   const series = await db.series.findMany({

@@ -173,6 +173,8 @@ export async function claimStudy(
         FROM "Study" WHERE id = ${studyId} FOR UPDATE`;
     if (!row) throw new NotFoundError("Study", studyId);
     if (row.readingState === "READ") throw new ConflictError("This study has already been read.");
+    if (row.readingState === "CANCELLED")
+      throw new ConflictError("The RIS cancelled this study's order; it is off the worklist.");
     const scope = input.scope;
     if (scope?.reader) {
       const e = eligibility(scope.reader, row, scope.ctx);
@@ -233,6 +235,8 @@ async function requireOwnClaim(tx: Prisma.TransactionClient, userId: string, stu
   });
   if (!study) throw new NotFoundError("Study", studyId);
   if (study.readingState === "READ") throw new ConflictError("This study has already been read.");
+  if (study.readingState === "CANCELLED")
+    throw new ConflictError("The RIS cancelled this study's order; it is off the worklist.");
   if (study.readingState !== "CLAIMED" || study.claimedById !== userId)
     throw new ConflictError("You no longer hold this study: your claim lapsed or was released.");
   return study;
@@ -318,41 +322,55 @@ export async function markRead(db: Db, user: Actor, studyId: string, now = new D
   if (!row) throw new NotFoundError("Study", studyId);
   if (row.done) return { studyId, readAt: now };
   if (row.readingState === "READ") throw new ConflictError("This study has already been read.");
+  if (row.readingState === "CANCELLED")
+    throw new ConflictError("The RIS cancelled this study's order; it is off the worklist.");
   throw new ConflictError("You no longer hold this study: your claim lapsed or was released.");
 }
 
 /** Reading usually ends in the RIS or reporting system: it marks studies read by accession number. */
 export async function markReadByAccession(db: Db, accessionNumber: string, now = new Date()) {
   return db.$transaction(async (tx) => {
-    const studies = await tx.study.findMany({
-      where: { accessionNumber, readingState: { not: "READ" } },
-      select: { id: true, claimedById: true, dueAt: true },
-    });
-    if (studies.length === 0) {
-      const any = await tx.study.count({ where: { accessionNumber } });
-      if (!any) throw new NotFoundError("Accession", accessionNumber);
-      return { accessionNumber, marked: 0 };
-    }
-    for (const s of studies) {
-      await tx.study.update({
-        where: { id: s.id },
-        data: {
-          readingState: "READ",
-          readAt: now,
-          readById: s.claimedById,
-          dueAtWhenRead: s.dueAt,
-          claimHeartbeatAt: null,
-          ...LEAVES_WORKLIST,
-        },
-      });
-      await recordAudit(tx, {
-        actorId: null,
-        action: "study.read",
-        studyId: s.id,
-        details: { via: "ris", accessionNumber },
-      });
-      await notifyWorklist(tx, { type: "read", studyId: s.id });
-    }
-    return { accessionNumber, marked: studies.length };
+    const marked = await markAccessionRead(tx, accessionNumber, "ris", now);
+    if (marked === 0 && !(await tx.study.count({ where: { accessionNumber } })))
+      throw new NotFoundError("Accession", accessionNumber);
+    return { accessionNumber, marked };
   });
+}
+
+/**
+ * Marks the open studies of an accession read, in the caller's transaction (the RIS endpoint, an
+ * HL7 final report or completed order); `via` says which in the audit. Returns how many.
+ */
+export async function markAccessionRead(
+  tx: Prisma.TransactionClient,
+  accessionNumber: string,
+  via: string,
+  now = new Date(),
+  details: Record<string, string> = {},
+): Promise<number> {
+  const studies = await tx.study.findMany({
+    where: { accessionNumber, readingState: { in: ["UNREAD", "CLAIMED"] } },
+    select: { id: true, claimedById: true, dueAt: true },
+  });
+  for (const s of studies) {
+    await tx.study.update({
+      where: { id: s.id },
+      data: {
+        readingState: "READ",
+        readAt: now,
+        readById: s.claimedById,
+        dueAtWhenRead: s.dueAt,
+        claimHeartbeatAt: null,
+        ...LEAVES_WORKLIST,
+      },
+    });
+    await recordAudit(tx, {
+      actorId: null,
+      action: "study.read",
+      studyId: s.id,
+      details: { via, accessionNumber, ...details },
+    });
+    await notifyWorklist(tx, { type: "read", studyId: s.id });
+  }
+  return studies.length;
 }

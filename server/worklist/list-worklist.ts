@@ -17,6 +17,9 @@ export type WorklistRow = {
   patientSex: string | null;
   patientAge: number | null;
   description: string | null;
+  /** From the RIS's order (HL7): why it was ordered and by whom. */
+  reasonForExam: string | null;
+  orderingProvider: string | null;
   modalities: string[];
   bodyPart: string | null;
   orderPriority: string | null;
@@ -44,6 +47,8 @@ const rowSelect = {
   patientSex: true,
   patientBirthDate: true,
   description: true,
+  reasonForExam: true,
+  orderingProvider: true,
   modalities: true,
   bodyPart: true,
   readingState: true,
@@ -101,6 +106,8 @@ export async function listWorklist(
         patientSex: s.patientSex,
         patientAge: ageInYears(s.patientBirthDate, now),
         description: s.description,
+        reasonForExam: s.reasonForExam,
+        orderingProvider: s.orderingProvider,
         modalities: s.modalities,
         bodyPart: s.bodyPart,
         orderPriority: s.orderPriority,

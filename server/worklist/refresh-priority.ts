@@ -38,7 +38,7 @@ export async function refreshPriorities(
   const rules = routing ?? (await getRoutingConfig(tx as Db));
   const rvu = await getRvuTable(tx as Db);
   const rows = await tx.study.findMany({
-    where: { id: { in: studyIds }, readingState: { not: "READ" } },
+    where: { id: { in: studyIds }, readingState: { in: ["UNREAD", "CLAIMED"] } },
     select: { ...priorityColumns, ...routingColumns },
   });
   if (rows.length === 0) return;
@@ -71,7 +71,7 @@ export async function refreshAllOpenPriorities(
   let cursor: string | undefined;
   for (;;) {
     const batch = await db.study.findMany({
-      where: { readingState: { not: "READ" } },
+      where: { readingState: { in: ["UNREAD", "CLAIMED"] } },
       select: { id: true },
       orderBy: { id: "asc" },
       take: 500,

@@ -148,6 +148,8 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
     call: (c) => c.routing.setDuty({ userId: users.radiologist.id, onDuty: true }),
   },
   "routing.me": { roles: ["radiologist"], call: (c) => c.routing.me() },
+  "hl7.status": { roles: ["admin"], call: (c) => c.hl7.status() },
+  "hl7.refused": { roles: ["admin"], call: (c) => c.hl7.refused() },
   "routing.setMyDuty": { roles: ["radiologist"], call: (c) => c.routing.setMyDuty({ onDuty: true }) },
   // Nobody is eligible for the fixed study's group (routing is off there), and reassigning to nobody needs no eligibility.
   "routing.reassign": {

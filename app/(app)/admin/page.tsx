@@ -10,6 +10,7 @@ import { RvuTableAdmin } from "./rvu-table";
 import { ReadersAdmin } from "../../_components/readers-admin";
 import { ShiftSchedule } from "../../_components/shift-schedule";
 import { OpenClaims } from "../../_components/open-claims";
+import { Hl7Admin } from "./hl7-admin";
 
 export default async function AdminPage() {
   const me = await requireUser(["admin"]);
@@ -18,6 +19,10 @@ export default async function AdminPage() {
       <section>
         <h1 className="mb-4 text-xl font-semibold">PACS sources</h1>
         <SourcesAdmin />
+      </section>
+      <section>
+        <h2 className="mb-4 text-lg font-semibold">Orders from the RIS (HL7)</h2>
+        <Hl7Admin />
       </section>
       <section>
         <h2 className="mb-4 text-lg font-semibold">AI scoring and models</h2>

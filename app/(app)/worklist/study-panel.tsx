@@ -154,13 +154,26 @@ export function StudyPanel({
               {s.patientLocation.toLowerCase()}
               {s.patientLocationRaw ? ` (${s.patientLocationRaw})` : ""}
             </dd>
+            {(s.reasonForExam || s.orderingProvider || s.procedureCode) && (
+              <>
+                <dt className="text-slate-500">Reason for exam</dt>
+                <dd data-testid="panel-reason">{s.reasonForExam ?? "—"}</dd>
+                <dt className="text-slate-500">Ordered by</dt>
+                <dd data-testid="panel-ordered-by">
+                  {s.orderingProvider ?? "—"}
+                  {s.procedureCode ? ` · procedure ${s.procedureCode}` : ""}
+                </dd>
+              </>
+            )}
             <dt className="text-slate-500">Status</dt>
             <dd data-testid="panel-status">
               {mine
                 ? "open by you"
                 : s.readingState === "CLAIMED"
                   ? `claimed by ${s.claimedBy?.name}`
-                  : s.readingState.toLowerCase()}
+                  : s.readingState === "CANCELLED"
+                    ? `order cancelled in the RIS${s.cancelReason ? `: ${s.cancelReason}` : ""}`
+                    : s.readingState.toLowerCase()}
             </dd>
           </dl>
           <div>

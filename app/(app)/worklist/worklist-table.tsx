@@ -21,6 +21,16 @@ const GRID =
   "@6xl:grid-cols-[3rem_minmax(9rem,1.3fr)_7rem_minmax(9rem,1.5fr)_7.5rem_8rem_minmax(12rem,2.2fr)_7rem]";
 const SHOW = { medium: "hidden @3xl:block", wide: "hidden @6xl:block" } as const;
 
+/** The order's words in full, for a row that cuts them. */
+function orderTitle(r: Row): string | undefined {
+  const parts = [
+    r.description,
+    r.reasonForExam && `reason: ${r.reasonForExam}`,
+    r.orderingProvider && `ordered by ${r.orderingProvider}`,
+  ].filter(Boolean);
+  return parts.length > 1 ? parts.join(" · ") : undefined;
+}
+
 function AiBadge({ row }: { row: Row }) {
   if (!row.ai) return null;
   const style =
@@ -101,11 +111,16 @@ export const WorklistTable = forwardRef<
         id: "study",
         header: "Study",
         cell: ({ row: { original: r } }) => (
-          <div className="min-w-0 truncate">
+          <div className="min-w-0 truncate" title={orderTitle(r)}>
             <span className="mr-1.5 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium">
               {r.modalities.join("/") || "?"}
             </span>
             {r.description ?? "—"}
+            {(r.reasonForExam || r.orderingProvider) && (
+              <span className="ml-1.5 text-xs text-slate-500" data-testid="row-order">
+                · {[r.reasonForExam, r.orderingProvider && `ordered by ${r.orderingProvider}`].filter(Boolean).join(", ")}
+              </span>
+            )}
           </div>
         ),
       }),
