@@ -111,15 +111,20 @@ export const WorklistTable = forwardRef<
         id: "study",
         header: "Study",
         cell: ({ row: { original: r } }) => (
-          <div className="min-w-0 truncate" title={orderTitle(r)}>
-            <span className="mr-1.5 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium">
-              {r.modalities.join("/") || "?"}
-            </span>
-            {r.description ?? "—"}
-            {(r.reasonForExam || r.orderingProvider) && (
-              <span className="ml-1.5 text-xs text-slate-500" data-testid="row-order">
-                · {[r.reasonForExam, r.orderingProvider && `ordered by ${r.orderingProvider}`].filter(Boolean).join(", ")}
+          <div className="min-w-0" title={orderTitle(r)}>
+            <div className="truncate">
+              <span className="mr-1.5 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium">
+                {r.modalities.join("/") || "?"}
               </span>
+              {r.description ?? "—"}
+            </div>
+            {/* The RIS's order: why, and who asked (one line in comfortable rows; on hover in compact ones). */}
+            {!compact && (r.reasonForExam || r.orderingProvider) && (
+              <div className="truncate text-xs text-slate-600" data-testid="row-order">
+                {[r.reasonForExam, r.orderingProvider && `ordered by ${r.orderingProvider}`]
+                  .filter(Boolean)
+                  .join(" · ")}
+              </div>
             )}
           </div>
         ),
