@@ -42,7 +42,7 @@ test("a wrong password shows a clear error and stays on sign-in", async ({ page 
   await page.goto("/sign-in");
   await page.getByLabel("Email").fill("radiologist@readnext.local");
   await page.getByLabel("Password").fill("not-the-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByText("Wrong email or password, or the account is disabled.")).toBeVisible();
   await expect(page).toHaveURL(/\/sign-in$/);
 });

@@ -53,6 +53,7 @@ export const AUDIT_ACTION_WORDS: Record<string, string> = {
   "study.ai-dismissed": "dismissed the AI finding",
   "user.create": "created a user",
   "user.roles": "changed a user's roles",
+  "user.sso-roles": "roles set from the hospital sign-in",
   "user.disable": "disabled a user",
   "user.enable": "enabled a user",
   "user.display": "changed their display settings",

@@ -24,7 +24,7 @@ await page.goto(`${baseUrl}/sign-in`);
 if (email !== "-") {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(process.env.PASSWORD ?? "readnext-demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.getByTestId("current-user").waitFor();
   await page.goto(`${baseUrl}${pagePath}`);
 }

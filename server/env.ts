@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseRoleMap } from "../lib/auth/sso-roles";
 
 /** Where Debian's `orthanc` package puts the server (ORTHANC_BINARY's default; `npm start` installs it only for this path). */
 export const DEBIAN_ORTHANC_BINARY = "/usr/sbin/Orthanc";
@@ -40,6 +41,25 @@ const envSchema = z.object({
    * workstations); a warning shows a minute before. 0 turns idle logout off.
    */
   IDLE_LOGOUT_MINUTES: z.coerce.number().min(0).max(720).default(30),
+  /**
+   * Single sign-on through the hospital's OpenID Connect provider: its issuer URL (discovery at
+   * <issuer>/.well-known/openid-configuration). Unset: local accounts only.
+   */
+  OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  /** ReadNext's client at the provider (confidential client, authorization code flow). */
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The sign-in button says "Sign in with <this>". */
+  OIDC_DISPLAY_NAME: z.string().min(1).max(60).default("hospital sign-in"),
+  /** Scopes asked for (space-separated); add the one your provider needs for the roles claim, e.g. "groups". */
+  OIDC_SCOPES: z.string().min(1).default("openid profile email"),
+  /** The ID token claim holding the user's groups; a dotted name reaches into objects (Keycloak: realm_access.roles). */
+  OIDC_ROLES_CLAIM: z.string().min(1).default("groups"),
+  /**
+   * Which ReadNext roles each group gives: "group=role,group=role" (";" between pairs when group
+   * names hold commas). Roles: radiologist, chair, scheduler, admin. Set at every SSO sign-in.
+   */
+  OIDC_ROLE_MAP: z.string().optional(),
   /** Sign-in attempts allowed per client address per minute (brute-force protection). */
   AUTH_SIGNIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
   /** The hospital PACS's DICOMweb root. Unset: `npm start` runs a local demo Orthanc with synthetic studies. */
@@ -92,7 +112,12 @@ const envSchema = z.object({
   /** Address the HL7 listener binds to: loopback by default; the interface the RIS or interface engine reaches in production. */
   HL7_HOST: z.string().min(1).default("127.0.0.1"),
   /** Largest HL7 message accepted, in bytes; a larger one closes its connection (logged, kept for the admin page). */
-  HL7_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  HL7_MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
   /** A message begun but not ended (FS CR) within this many seconds closes its connection. */
   HL7_FRAME_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Folder holding one sub-folder per model (manifest.json + model.onnx), loaded by every worker at start. */
@@ -150,6 +175,17 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
           path: ["CRITICAL_WEBHOOK_SECRET"],
           message: "CRITICAL_WEBHOOK_URL needs CRITICAL_WEBHOOK_SECRET to sign its requests",
         });
+      }
+      if (e.OIDC_ISSUER) {
+        for (const key of ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_ROLE_MAP"] as const)
+          if (!e[key]) ctx.addIssue({ code: "custom", path: [key], message: `OIDC_ISSUER needs ${key}` });
+      }
+      if (e.OIDC_ROLE_MAP) {
+        try {
+          parseRoleMap(e.OIDC_ROLE_MAP);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", path: ["OIDC_ROLE_MAP"], message: (error as Error).message });
+        }
       }
       if (e.DICOMWEB_AUTH === "bearer" && !e.DICOMWEB_TOKEN) {
         ctx.addIssue({
