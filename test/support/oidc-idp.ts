@@ -61,6 +61,7 @@ export async function startTestIdp(options: {
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: false } },
     cookies: { keys: ["test-idp-cookie-key-0123456789abcdef"] },
+    ttl: { Session: 3600, Interaction: 600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     // A first-party client: no consent screen.
     loadExistingGrant: async (ctx) => {
