@@ -21,9 +21,25 @@ describe("environment validation", () => {
     ["DATABASE_URL", "mysql://x@y/z"],
     ["BETTER_AUTH_SECRET", "short"],
     ["LOG_LEVEL", "loud"],
+    ["HL7_PORT", "0"],
+    ["OIDC_ROLE_MAP", "radiologists=doctor"],
   ])("names the bad variable %s=%s", (name, value) => {
     expect(() => parseEnv({ [name]: value })).toThrow(EnvError);
     expect(() => parseEnv({ [name]: value })).toThrow(new RegExp(`${name}:`));
+  });
+
+  it("single sign-on needs its client and role map, each named when missing", () => {
+    const issuer = { OIDC_ISSUER: "https://sso.hospital.example/realms/h" };
+    expect(() => parseEnv(issuer)).toThrow(/OIDC_CLIENT_ID: OIDC_ISSUER needs OIDC_CLIENT_ID/);
+    expect(() => parseEnv(issuer)).toThrow(/OIDC_CLIENT_SECRET: OIDC_ISSUER needs OIDC_CLIENT_SECRET/);
+    expect(() => parseEnv(issuer)).toThrow(/OIDC_ROLE_MAP: OIDC_ISSUER needs OIDC_ROLE_MAP/);
+    const full = parseEnv({
+      ...issuer,
+      OIDC_CLIENT_ID: "readnext",
+      OIDC_CLIENT_SECRET: "s",
+      OIDC_ROLE_MAP: "radiologists=radiologist",
+    });
+    expect(full).toMatchObject({ OIDC_ROLES_CLAIM: "groups", OIDC_SCOPES: "openid profile email" });
   });
 
   it("accepts a real configuration", () => {
