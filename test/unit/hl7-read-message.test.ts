@@ -151,6 +151,83 @@ describe("HL7 v2 orders (ORM^O01, OMI^O23)", () => {
 
   it("escape sequences are undone (\\S\\ is ^, \\F\\ is |, \\T\\ is &, \\E\\ is \\)", () => {
     expect(unescapeHl7("A\\S\\B\\F\\C\\T\\D\\E\\E")).toBe("A^B|C&D\\E");
+    expect(unescapeHl7("A\\R\\B")).toBe("A~B");
+    // Escapes ReadNext does not use (hex, formatting) are dropped whole, not left as backslashes.
+    expect(unescapeHl7("A\\X41\\B\\.br\\C")).toBe("ABC");
+  });
+});
+
+describe("the rest of HL7 tables 0004 and 0027, and the edges of each field", () => {
+  it("every patient class of table 0004 maps to a location class", () => {
+    const table: [string, string][] = [
+      ["E", "ED"],
+      ["I", "INPATIENT"],
+      ["B", "INPATIENT"], // obstetrics: admitted
+      ["O", "OUTPATIENT"],
+      ["P", "OUTPATIENT"], // preadmit
+      ["R", "OUTPATIENT"], // recurring
+      ["C", "OUTPATIENT"], // commercial account
+      ["N", "UNKNOWN"], // not applicable
+      ["U", "UNKNOWN"],
+    ];
+    for (const [code, expected] of table) {
+      const { action } = readHl7Message([msh("ADT^A08"), pid, `PV1|1|${code.toLowerCase()}`].join("\r"));
+      expect(action.kind === "patient-move" && action.move).toMatchObject({
+        patientClass: code,
+        patientLocation: expected,
+      });
+    }
+  });
+
+  it("timing-critical (T) and callback (C) priorities, ASAP spelled out, and the first source that says wins", () => {
+    const priorityOf = (orc: string, extra: string[] = []) => {
+      const { action } = readHl7Message([msh("ORM^O01"), pid, orc, ...extra, obr()].join("\r"));
+      return action.kind === "orders" ? action.orders[0]!.orderPriority : undefined;
+    };
+    expect(priorityOf("ORC|NW|P|F||||^^^^^T")).toBe("HIGH");
+    expect(priorityOf("ORC|NW|P|F||||^^^^^C")).toBe("MEDIUM");
+    expect(priorityOf("ORC|NW|P|F||||^^^^^asap")).toBe("HIGH");
+    // TQ1-9 before ORC-7.6.
+    expect(priorityOf("ORC|NW|P|F||||^^^^^R", ["TQ1|1||||||||S"])).toBe("STAT");
+  });
+
+  it("completed orders say so; a cancel without a reason or sender says who cancelled", () => {
+    const done = readHl7Message(orm("ORC|SC|P|F||CM"));
+    expect(done.action.kind === "orders" && done.action.orders[0]!.statusReason).toBe("order completed in RIS");
+    const anonymous = readHl7Message(
+      ["MSH|^~\\&|||READNEXT|RAD|20261204||ORM^O01|M1|P|2.5.1", pid, "ORC|CA|P|F", obr()].join("\r"),
+    );
+    expect(anonymous.action.kind === "orders" && anonymous.action.orders[0]!.statusReason).toBe("cancelled in the RIS");
+    expect(anonymous.header).toMatchObject({ sendingApplication: null, sendingFacility: null });
+  });
+
+  it("an ordering provider given only by ID is named by it; a long reason is cut at 1,000 characters", () => {
+    const raw = [
+      msh("ORM^O01"),
+      pid,
+      "ORC|NW|P|F|||||||||D123",
+      obr("ACC1").replace("^Headache, suspected bleed^I10", `^${"r".repeat(1500)}`),
+    ].join("\r");
+    const { action } = readHl7Message(raw);
+    expect(action.kind === "orders" && action.orders[0]).toMatchObject({ orderingProvider: "D123" });
+    expect(action.kind === "orders" && action.orders[0]!.reasonForExam).toHaveLength(1000);
+  });
+
+  it("identifiers with control characters and over-long control IDs are refused", () => {
+    expect(refusal(orm("ORC|NW|P1|F1", "PV1|1|E", "ACC\u0007X")).text).toMatch(/control characters/);
+    expect(refusal(`${msh("ORM^O01").replace("MSG0001", "C".repeat(200))}\r${pid}`).text).toMatch(/longer than 199/);
+  });
+
+  it("ORU^R01 with several final results names each accession once", () => {
+    const raw = [
+      msh("ORU^R01"),
+      pid,
+      obr("ACC1", { 25: "F" }),
+      "OBX|1|TX|||x",
+      obr("ACC2", { 25: "F" }),
+      obr("ACC1", { 25: "C" }),
+    ].join("\r");
+    expect(readHl7Message(raw).action).toEqual({ kind: "final-report", accessionNumbers: ["ACC1", "ACC2"] });
   });
 });
 
@@ -173,6 +250,11 @@ describe("patient moves and final reports", () => {
     expect(readHl7Message(oru("F")).action).toEqual({ kind: "final-report", accessionNumbers: ["ACC100"] });
     expect(readHl7Message(oru("C")).action).toEqual({ kind: "final-report", accessionNumbers: ["ACC100"] });
     expect(readHl7Message(oru("P")).action.kind).toBe("ignored");
+  });
+
+  it("spaces around a value are not part of it", () => {
+    const { action } = readHl7Message([msh("ADT^A02"), "PID|1|| MRN123 ", "PV1|1| I |ICU"].join("\r"));
+    expect(action.kind === "patient-move" && action.move).toMatchObject({ patientId: "MRN123", patientClass: "I" });
   });
 
   it("segments separated by line feeds are read as well as by carriage returns", () => {

@@ -88,4 +88,31 @@ describe("MLLP framing", () => {
     const [frame] = frames(f.push(bytes.subarray(at)));
     expect(Buffer.from(frame!, "latin1").toString("utf8")).toBe("PID|Müller");
   });
+
+  it("stray bytes alone keep the connection pending (so its timeout runs); the allowance is exact", () => {
+    const f = new MllpFramer(limits);
+    expect(f.push(Buffer.from("0123456789")).map((e) => e.type)).toEqual(["skipped"]);
+    expect(f.pending).toBe(true);
+    expect(f.push(Buffer.from("x")).map((e) => e.type)).toEqual(["skipped", "fatal"]);
+  });
+
+  it("an FS that is data, then CR at the start of the next chunk, does not end the message", () => {
+    const f = new MllpFramer(limits);
+    expect(frames(f.push(Buffer.from(`${VT}a${FS}b`)))).toEqual([]);
+    expect(frames(f.push(Buffer.from(`${CR}c${FS}${CR}`)))).toEqual([`a${FS}b${CR}c`]);
+  });
+
+  it("an oversized message ending in the same chunk is refused, never passed on cut short", () => {
+    const ended = new MllpFramer(limits).push(Buffer.from(`${VT}MSH|${"x".repeat(200)}${FS}${CR}`));
+    expect(ended.map((e) => e.type)).toEqual(["fatal"]);
+    const restarted = new MllpFramer(limits).push(Buffer.from(`${VT}MSH|${"x".repeat(200)}${VT}MSH|2`));
+    expect(restarted.map((e) => (e.type === "fatal" ? e.reason : e.type))).toEqual([
+      "message larger than the limit of 100 bytes",
+    ]);
+  });
+
+  it("a second VT with no FS anywhere is broken framing too", () => {
+    const events = new MllpFramer(limits).push(Buffer.from(`${VT}MSH|1${VT}MSH|2`));
+    expect(events.map((e) => e.type)).toEqual(["fatal"]);
+  });
 });

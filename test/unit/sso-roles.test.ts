@@ -20,6 +20,12 @@ describe("OIDC_ROLE_MAP", () => {
     });
   });
 
+  it("spaces around '=' and an empty last pair are allowed; a pair given twice counts once", () => {
+    expect(Object.fromEntries(parseRoleMap("rad-admins = admin, rad-admins=admin, "))).toEqual({
+      "rad-admins": ["admin"],
+    });
+  });
+
   it("refuses what it cannot read, naming the part", () => {
     expect(() => parseRoleMap("")).toThrow(/is empty/);
     expect(() => parseRoleMap("radiologists")).toThrow(/"radiologists" is not group=role/);
@@ -50,6 +56,11 @@ describe("roles from an ID token's claims", () => {
 
   it("a dotted claim name reaches into nested claims (Keycloak realm roles), a literal dotted name wins", () => {
     expect(claimValues({ realm_access: { roles: ["radiologists"] } }, "realm_access.roles")).toEqual(["radiologists"]);
-    expect(claimValues({ "https://hospital/groups": ["x"] }, "https://hospital/groups")).toEqual(["x"]);
+    expect(claimValues({ "https://hospital.example/groups": ["x"] }, "https://hospital.example/groups")).toEqual(["x"]);
+    // Only objects are reached into: not the letters of a string.
+    expect(claimValues({ team: "radiology" }, "team.0")).toEqual([]);
+    // A claim that is neither text nor a list gives no groups.
+    expect(claimValues({ groups: 5 }, "groups")).toEqual([]);
+    expect(claimValues({ groups: { a: "radiologists" } }, "groups")).toEqual([]);
   });
 });
