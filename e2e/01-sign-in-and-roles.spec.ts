@@ -12,7 +12,7 @@ const ROLE_NAV = [
   {
     email: "chair@readnext.local",
     home: "/throughput",
-    nav: ["Throughput", "What-if", "Audit"],
+    nav: ["Throughput", "What-if", "AI models", "Audit"],
     heading: "Throughput",
     empty: "No reads in the last 24 hours",
   },
@@ -26,7 +26,7 @@ const ROLE_NAV = [
   {
     email: "admin@readnext.local",
     home: "/admin",
-    nav: ["Admin", "Audit"],
+    nav: ["Admin", "AI models", "Audit"],
     heading: "PACS sources",
     empty: "No PACS connected yet",
   },

@@ -18,6 +18,7 @@ export const SECTIONS: readonly Section[] = [
   { href: "/what-if", label: "What-if", roles: ["chair"] },
   { href: "/backlog", label: "Backlog", roles: ["scheduler"] },
   { href: "/admin", label: "Admin", roles: ["admin"] },
+  { href: "/models", label: "AI models", roles: ["admin", "chair"] },
   { href: "/audit", label: "Audit", roles: ["admin", "chair"] },
 ];
 

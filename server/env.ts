@@ -124,6 +124,14 @@ const envSchema = z.object({
   MODELS_DIR: z.string().min(1).default("models"),
   /** Score jobs one worker process runs at once. */
   SCORING_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Shadow-mode score jobs one worker runs at once, on a queue of their own: they never hold up live verdicts. */
+  SHADOW_SCORING_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(1),
+  /**
+   * How a model id the workers have never seen starts: live (orders the worklist at once, as the
+   * demo wants) or shadow (scored and compared only, until an admin promotes it). A new version
+   * of a model that already has one always starts in shadow.
+   */
+  NEW_MODEL_MODE: z.enum(["live", "shadow"]).default("live"),
   /**
    * onnxruntime intra-op threads per model (each model infers in a thread of its own while
    * the worker's main thread prepares the next batch). 1 suits a small machine; give more

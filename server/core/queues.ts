@@ -11,12 +11,16 @@ import type { SweepState } from "@/lib/ingest/sweep-due";
 /** pg-boss keeps its tables in their own schema, beside ReadNext's (which the drift test checks). */
 export const QUEUE_SCHEMA = "pgboss";
 export const SCORE_QUEUE = "score-study";
+/** Score jobs of model versions in shadow mode: a queue of their own, so they never hold up a live verdict. */
+export const SHADOW_SCORE_QUEUE = "score-study-shadow";
 /** Score jobs that failed for good (retries used up, or their worker died each time) land here. */
 export const SCORE_FAILED_QUEUE = "score-study-failed";
 export const WEBHOOK_QUEUE = "critical-webhook";
 export const SOURCE_SWEEP_QUEUE = "source-sweep";
 /** AI results sent back to the PACS as DICOM SR (server/results/write-back.ts). */
 export const RESULT_SR_QUEUE = "result-sr";
+/** Local validations started on the admin page, run by the workers a slice at a time (server/jobs/model-validations.ts). */
+export const VALIDATION_QUEUE = "model-validation";
 /** Workers LISTEN here and poll at once when jobs were queued anywhere. */
 export const JOBS_CHANNEL = "readnext_jobs";
 
@@ -25,11 +29,15 @@ export type ScoreJobData = {
   revision: number;
   modelId: string;
   modelVersion: string;
+  /** Live models queued for this revision: the verdict waits for them all (unless one flags). */
   expectedModels: number;
+  /** A shadow-mode version: its result is stored and compared, never acted on. */
+  shadow?: boolean;
 };
 export type WebhookJobData = { aiResultId: string };
 export type SourceSweepJobData = { sourceId: string };
 export type ResultSrJobData = { aiResultId: string };
+export type ValidationJobData = { validationId: string };
 
 /**
  * One job per (study revision, model version): the id is derived from that key, so

@@ -60,7 +60,7 @@ export async function aiAccuracy(
     FROM "AiResult" r
     JOIN "Study" s ON s.id = r."studyId"
     LEFT JOIN latest l ON l."aiResultId" = r.id
-    WHERE r.status = 'SCORED' AND r."createdAt" >= ${since} AND r."createdAt" < ${until} AND ${studyFiltersSql(filters)}
+    WHERE r.status = 'SCORED' AND NOT r.shadow AND r."createdAt" >= ${since} AND r."createdAt" < ${until} AND ${studyFiltersSql(filters)}
     GROUP BY 1, 2 ORDER BY 1, 2`;
   return rows.map((r) => ({
     modelId: r.modelId,

@@ -12,6 +12,7 @@ import { followPrioritySettings } from "./priority-refresh";
 import { startWorkerHeartbeat } from "./heartbeat";
 import { startShiftSchedule } from "./shift-schedule";
 import { startAssignment } from "./assignment";
+import { startModelValidations } from "./model-validations";
 
 /**
  * Every kind of background work a worker process does (docs/ARCHITECTURE.md, "Background work",
@@ -21,13 +22,17 @@ import { startAssignment } from "./assignment";
  *   source-sweep        QIDO sweep of one PACS source          source-sweeps.ts → ingest/sync-source.ts
  *   score-study         one study revision × one model         scoring-jobs.ts → scoring/score-study.ts
  *   score-study-failed  dead letters: "AI unavailable: why"    scoring-jobs.ts
+ *   score-study-shadow  the same, for shadow-mode versions      scoring-jobs.ts (never moves a study)
  *   critical-webhook    signed POST per critical finding       scoring/critical-webhook.ts
+ *   result-sr           AI result back to the PACS as SR       results/write-back.ts
+ *   model-validation    ~1 min slice of a local validation     model-validations.ts → models/local-validation.ts
  * loops and listeners pg-boss cannot replace
  *   source-watch        change feeds every 250 ms; queues due sweeps        source-watch.ts
  *   scoring dispatch    NOTIFY readnext_revisions (+ every 2 s)             scoring-jobs.ts
  *   priority refresh    NOTIFY readnext_settings; at start; on reconnect    priority-refresh.ts
  *   push assignment     NOTIFY readnext_worklist / _settings (+ every 2 s)  assignment.ts → assignment/assign-studies.ts
  *   heartbeat           every 5 s                                           heartbeat.ts
+ *   validation watch    every 2 s: a job per unfinished validation run      model-validations.ts
  */
 
 /** The ingest half: this process runs sweep jobs and the source-watch loop. */
@@ -60,6 +65,7 @@ export async function startBackgroundWork(db: Db, databaseUrl: string) {
   await priorities.ready;
   const assignment = startAssignment(db, databaseUrl);
   const shifts = startShiftSchedule(db, e.DEPARTMENT_TIME_ZONE);
+  const validations = await startModelValidations(db, boss, scoring.registry);
   return {
     async stop() {
       await heartbeat.stop();
@@ -67,6 +73,7 @@ export async function startBackgroundWork(db: Db, databaseUrl: string) {
       priorities.stop();
       await shifts.stop();
       await assignment.stop();
+      await validations.stop();
       await scoring.stop();
       await boss.stop({ graceful: true, wait: true, timeout: 30_000 });
       await scoring.release();

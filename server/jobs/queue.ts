@@ -5,9 +5,11 @@ import {
   QUEUE_SCHEMA,
   SCORE_FAILED_QUEUE,
   SCORE_QUEUE,
+  SHADOW_SCORE_QUEUE,
   SOURCE_SWEEP_QUEUE,
   WEBHOOK_QUEUE,
   RESULT_SR_QUEUE,
+  VALIDATION_QUEUE,
   resultSrJobId,
   scoreJobId,
   type ScoreJobData,
@@ -57,14 +59,24 @@ export function sourceSweepOptions(sourceId: string): PgBoss.SendOptions {
   };
 }
 
+/**
+ * A slice (about a minute) of a local validation. Singleton per run (stately, like sweeps);
+ * a worker killed mid-slice holds it for five minutes, then the rows it had not stored are scored again.
+ */
+export function validationJobOptions(validationId: string): PgBoss.SendOptions {
+  return { singletonKey: validationId, retryLimit: 3, retryDelay: 10, expireInSeconds: 5 * 60 };
+}
+
 /** The queues and their queue-level rules; created (if missing) by every worker at start. */
 const QUEUES: PgBoss.Queue[] = [
   // The dead-letter queue must exist before the queue that names it.
   { name: SCORE_FAILED_QUEUE },
   { name: SCORE_QUEUE, deadLetter: SCORE_FAILED_QUEUE },
+  { name: SHADOW_SCORE_QUEUE, deadLetter: SCORE_FAILED_QUEUE },
   { name: WEBHOOK_QUEUE },
   { name: SOURCE_SWEEP_QUEUE, policy: "stately" },
   { name: RESULT_SR_QUEUE },
+  { name: VALIDATION_QUEUE, policy: "stately" },
 ];
 
 export async function startJobQueue(databaseUrl: string, options: { maintenanceSeconds: number }): Promise<PgBoss> {

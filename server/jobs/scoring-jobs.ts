@@ -13,6 +13,7 @@ import {
   JOBS_CHANNEL,
   SCORE_FAILED_QUEUE,
   SCORE_QUEUE,
+  SHADOW_SCORE_QUEUE,
   WEBHOOK_QUEUE,
   RESULT_SR_QUEUE,
   type ResultSrJobData,
@@ -43,7 +44,7 @@ export async function startScoring(
     threads: e.SCORING_THREADS,
     executionProvider: e.SCORING_EXECUTION_PROVIDER,
   });
-  await registry.record(db);
+  await registry.record(db, e.NEW_MODEL_MODE);
   await registry.refreshActive(db);
   const deps = { db, registry, adapters: new AdapterCache(db) };
   const timeoutMs = e.SCORING_JOB_TIMEOUT_SECONDS * 1000;
@@ -52,41 +53,48 @@ export async function startScoring(
       ? { url: e.CRITICAL_WEBHOOK_URL, secret: e.CRITICAL_WEBHOOK_SECRET, appUrl: e.BETTER_AUTH_URL }
       : null;
 
+  // One score job, live or shadow. A shadow result never pages anyone nor goes back to the PACS.
+  const runScoreJob = async (job: { data: ScoreJobData }) => {
+    try {
+      const result = await withTimeout(scoreStudy(deps, job.data), timeoutMs);
+      log.info(
+        { study: job.data.studyId, model: job.data.modelId, shadow: job.data.shadow, ...result },
+        "score job done",
+      );
+      if (result.outcome !== "stored" || job.data.shadow) return;
+      if (result.critical && webhook)
+        await boss.send(WEBHOOK_QUEUE, { aiResultId: result.aiResultId } satisfies WebhookJobData, WEBHOOK_JOB_OPTIONS);
+      if (await wantsWriteBack(db, result.aiResultId))
+        await boss.send(
+          RESULT_SR_QUEUE,
+          { aiResultId: result.aiResultId } satisfies ResultSrJobData,
+          resultSrJobOptions(result.aiResultId),
+        );
+    } catch (error) {
+      if (isTransient(error)) {
+        log.warn(
+          { study: job.data.studyId, model: job.data.modelId, err: (error as Error).message },
+          "score job failed; the queue will retry",
+        );
+        throw error;
+      }
+      // A bug or an unexpected error: recorded rather than retried forever; the study keeps its order priority.
+      log.error({ study: job.data.studyId, model: job.data.modelId, err: (error as Error).stack }, "score job failed");
+      await storeAiResult(db, job.data, { status: "FAILED", reason: (error as Error).message });
+    }
+  };
   const workerIds: string[] = [];
   for (let i = 0; i < e.SCORING_CONCURRENCY; i++) {
     workerIds.push(
       await boss.work<ScoreJobData>(SCORE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
-        if (!job) return;
-        try {
-          const result = await withTimeout(scoreStudy(deps, job.data), timeoutMs);
-          log.info({ study: job.data.studyId, model: job.data.modelId, ...result }, "score job done");
-          if (result.outcome === "stored" && result.critical && webhook)
-            await boss.send(
-              WEBHOOK_QUEUE,
-              { aiResultId: result.aiResultId } satisfies WebhookJobData,
-              WEBHOOK_JOB_OPTIONS,
-            );
-          if (result.outcome === "stored" && (await wantsWriteBack(db, result.aiResultId)))
-            await boss.send(
-              RESULT_SR_QUEUE,
-              { aiResultId: result.aiResultId } satisfies ResultSrJobData,
-              resultSrJobOptions(result.aiResultId),
-            );
-        } catch (error) {
-          if (isTransient(error)) {
-            log.warn(
-              { study: job.data.studyId, model: job.data.modelId, err: (error as Error).message },
-              "score job failed; the queue will retry",
-            );
-            throw error;
-          }
-          // A bug or an unexpected error: recorded rather than retried forever; the study keeps its order priority.
-          log.error(
-            { study: job.data.studyId, model: job.data.modelId, err: (error as Error).stack },
-            "score job failed",
-          );
-          await storeAiResult(db, job.data, { status: "FAILED", reason: (error as Error).message });
-        }
+        if (job) await runScoreJob(job);
+      }),
+    );
+  }
+  for (let i = 0; i < e.SHADOW_SCORING_CONCURRENCY; i++) {
+    workerIds.push(
+      await boss.work<ScoreJobData>(SHADOW_SCORE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+        if (job) await runScoreJob(job);
       }),
     );
   }
@@ -119,7 +127,7 @@ export async function startScoring(
 
   const pokeWorkers = () => workerIds.forEach((id) => boss.notifyWorker(id));
   const send = async (job: ScoreJobData) => {
-    await boss.send(SCORE_QUEUE, job, scoreJobOptions(job));
+    await boss.send(job.shadow ? SHADOW_SCORE_QUEUE : SCORE_QUEUE, job, scoreJobOptions(job));
   };
 
   const dispatchFailures = repeatedFailureLog("scoring dispatch");

@@ -45,6 +45,7 @@ export async function listModels(db: Db) {
       modelId: m.modelId,
       version: m.version,
       enabled: m.enabled,
+      mode: m.mode,
       loadError: m.loadError,
       lastLoadedAt: m.lastLoadedAt,
       finding: output?.displayName ?? null,

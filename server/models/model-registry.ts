@@ -6,6 +6,9 @@ import { withThresholds } from "@/lib/models/manifest";
 import { loadModel, type LoadedModel } from "./model-session";
 import { log } from "../log";
 
+/** A model version admins have enabled, live or in shadow, with the site's thresholds applied. */
+export type ActiveModel = LoadedModel & { shadow: boolean };
+
 export type RefusedModel = { dir: string; modelId: string; version: string; sha256: string; reason: string };
 
 const key = (modelId: string, version: string) => `${modelId}@${version}`;
@@ -16,7 +19,7 @@ const key = (modelId: string, version: string) => `${modelId}@${version}`;
  * Which of them run is the admins' choice, stored in AiModel (enabled, thresholds).
  */
 export class ModelRegistry {
-  private active = new Map<string, LoadedModel>();
+  private active = new Map<string, ActiveModel>();
 
   private constructor(
     readonly loaded: LoadedModel[],
@@ -53,8 +56,12 @@ export class ModelRegistry {
     return new ModelRegistry(loaded, refused);
   }
 
-  /** Records what this worker found: new versions appear enabled; refusals are shown to admins with the reason. */
-  async record(db: Db): Promise<void> {
+  /**
+   * Records what this worker found; refusals are shown to admins with the reason. A new
+   * version appears enabled: in shadow when its model already has a version (it must earn
+   * its place), else in `newModelMode`.
+   */
+  async record(db: Db, newModelMode: "live" | "shadow" = "live"): Promise<void> {
     const now = new Date();
     for (const m of this.loaded) {
       const data = {
@@ -63,9 +70,16 @@ export class ModelRegistry {
         loadError: null,
         lastLoadedAt: now,
       };
+      const where = { modelId_version: { modelId: m.manifest.id, version: m.manifest.version } };
+      if (await db.aiModel.findUnique({ where, select: { id: true } })) {
+        await db.aiModel.update({ where, data });
+        continue;
+      }
+      const known = await db.aiModel.count({ where: { modelId: m.manifest.id, loadError: null } });
+      const mode = known > 0 || newModelMode === "shadow" ? "SHADOW" : "LIVE";
       await db.aiModel.upsert({
-        where: { modelId_version: { modelId: m.manifest.id, version: m.manifest.version } },
-        create: { modelId: m.manifest.id, version: m.manifest.version, ...data },
+        where,
+        create: { modelId: m.manifest.id, version: m.manifest.version, mode, ...data },
         update: data,
       });
     }
@@ -78,16 +92,17 @@ export class ModelRegistry {
     }
   }
 
-  /** The loaded models admins have enabled, with the site's thresholds applied. Re-read on every call. */
-  async refreshActive(db: Db): Promise<LoadedModel[]> {
+  /** The loaded models admins have enabled (live and shadow), with the site's thresholds applied. Re-read on every call. */
+  async refreshActive(db: Db): Promise<ActiveModel[]> {
     const rows = await db.aiModel.findMany({ where: { enabled: true, loadError: null } });
-    const next = new Map<string, LoadedModel>();
+    const next = new Map<string, ActiveModel>();
     for (const row of rows) {
       const model = this.loaded.find((m) => m.manifest.id === row.modelId && m.manifest.version === row.version);
       if (!model) continue;
       next.set(key(row.modelId, row.version), {
         ...model,
         manifest: withThresholds(model.manifest, { critical: row.criticalThreshold, urgent: row.urgentThreshold }),
+        shadow: row.mode === "SHADOW",
       });
     }
     this.active = next;
@@ -95,7 +110,7 @@ export class ModelRegistry {
   }
 
   /** An enabled model by id and version, as of the last refresh. */
-  get(modelId: string, version: string): LoadedModel | undefined {
+  get(modelId: string, version: string): ActiveModel | undefined {
     return this.active.get(key(modelId, version));
   }
 

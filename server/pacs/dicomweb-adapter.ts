@@ -19,6 +19,7 @@ export const STUDY_ATTRIBUTES = {
 export type StudyQuery = {
   studyDateFrom?: string;
   studyInstanceUid?: string;
+  accessionNumber?: string;
   limit: number;
   offset: number;
   extraFields?: string[];
@@ -44,6 +45,7 @@ export class DicomWebAdapter {
     const queryParams: Record<string, unknown> = { limit: query.limit, offset: query.offset };
     if (query.studyDateFrom) queryParams.StudyDate = `${query.studyDateFrom}-`;
     if (query.studyInstanceUid) queryParams.StudyInstanceUID = query.studyInstanceUid;
+    if (query.accessionNumber) queryParams.AccessionNumber = query.accessionNumber;
     if (this.config.capabilities.includeField)
       queryParams.includefield = [...Object.values(STUDY_ATTRIBUTES), ...(query.extraFields ?? [])];
     return this.call(

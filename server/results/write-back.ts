@@ -47,7 +47,14 @@ export async function writeResultBack(db: Db, aiResultId: string, now = new Date
     where: { id: aiResultId },
     include: { study: { include: { source: true } }, writeBack: true },
   });
-  if (!result || result.status !== "SCORED" || result.probability === null || !result.seriesInstanceUid)
+  // A shadow version's result never leaves ReadNext.
+  if (
+    !result ||
+    result.status !== "SCORED" ||
+    result.shadow ||
+    result.probability === null ||
+    !result.seriesInstanceUid
+  )
     return "not-a-finding";
   if (result.writeBack?.sentAt) return "already-sent";
   const { study } = result;
@@ -115,7 +122,7 @@ export async function writeResultBack(db: Db, aiResultId: string, now = new Date
 export async function wantsWriteBack(db: Db, aiResultId: string): Promise<boolean> {
   const [row] = await db.$queryRaw<{ on: boolean }[]>`
     SELECT p."writeResultsBack" AS on FROM "AiResult" r JOIN "Study" s ON s.id = r."studyId"
-    JOIN "PacsSource" p ON p.id = s."sourceId" WHERE r.id = ${aiResultId} AND r.status = 'SCORED'`;
+    JOIN "PacsSource" p ON p.id = s."sourceId" WHERE r.id = ${aiResultId} AND r.status = 'SCORED' AND NOT r.shadow`;
   return row?.on ?? false;
 }
 

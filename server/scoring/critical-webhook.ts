@@ -25,6 +25,7 @@ export async function sendCriticalWebhook(
       probability: true,
       createdAt: true,
       studyRevision: true,
+      shadow: true,
       study: {
         select: {
           id: true,
@@ -39,7 +40,8 @@ export async function sendCriticalWebhook(
       },
     },
   });
-  if (!result) return "gone";
+  // Shadow results page nobody (they are never queued here; this guards a stray job).
+  if (!result || result.shadow) return "gone";
   const body = JSON.stringify({
     event: "critical-finding",
     aiResultId: result.id,

@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import { seriesApplies } from "@/lib/models/manifest";
 import type { LoadedModel } from "../models/model-session";
+import type { ActiveModel } from "../models/model-registry";
 import { refreshPriorities } from "../worklist/refresh-priority";
 import { notifyWorklist } from "../core/worklist-events";
 import { recordAudit } from "../core/audit";
@@ -11,13 +12,14 @@ export type SendScoreJob = (job: ScoreJobData) => Promise<void>;
 /**
  * Finds open studies whose current revision has not been dispatched yet and queues one
  * job per applicable model (by the manifests' series rules on the QIDO series listing),
- * or labels the study "no applicable model". Safe to run in every worker at once: job
+ * or labels the study "no applicable model". Shadow versions get jobs of their own beside
+ * the live ones, and count neither towards the verdict nor towards "not applicable". Safe to run in every worker at once: job
  * ids are derived from (study, revision, model version), and the mark is conditional.
  * Returns how many jobs were queued.
  */
 export async function dispatchScoring(
   db: Db,
-  models: LoadedModel[],
+  models: ActiveModel[],
   send: SendScoreJob,
   limit = 200,
 ): Promise<{ queued: number; notApplicable: number }> {
@@ -42,7 +44,21 @@ export async function dispatchScoring(
   let notApplicable = 0;
   for (const study of due) {
     const own = series.filter((s) => s.studyId === study.id);
-    const checks = models.map((m) => ({
+    const applies = (m: ActiveModel) =>
+      own.some((s) => seriesApplies(m.manifest, { ...s, instances: s.numberOfInstances }).applies);
+    for (const m of models.filter((x) => x.shadow && applies(x))) {
+      await send({
+        studyId: study.id,
+        revision: study.revision,
+        modelId: m.manifest.id,
+        modelVersion: m.manifest.version,
+        expectedModels: 0,
+        shadow: true,
+      });
+      queued++;
+    }
+    const live = models.filter((m) => !m.shadow);
+    const checks = live.map((m) => ({
       model: m,
       results: own.map((s) => seriesApplies(m.manifest, { ...s, instances: s.numberOfInstances })),
     }));
@@ -68,7 +84,7 @@ export async function dispatchScoring(
     const reason =
       own.length === 0
         ? "the PACS listed no series"
-        : models.length === 0
+        : live.length === 0
           ? "no model is enabled"
           : (nearMiss(checks) ?? describeSeries(own));
     await db.$transaction(async (tx) => {

@@ -2,9 +2,10 @@ import type { Db } from "../db/client";
 import { seriesApplies, type SeriesFacts } from "@/lib/models/manifest";
 import { InputNotApplicableError } from "@/lib/models/preprocess";
 import { slicePreviewPng } from "@/lib/models/preview";
-import { candidateSeries } from "@/lib/models/series-choice";
+import { candidateSeries, type ListedSeries } from "@/lib/models/series-choice";
 import { readPart10 } from "@/lib/dicom/part10";
-import { ModelRefusedError, scoreSeries } from "../models/model-session";
+import { ModelRefusedError, scoreSeries, type LoadedModel } from "../models/model-session";
+import type { DicomWebAdapter } from "../pacs/dicomweb-adapter";
 import { InferenceThreadStoppedError } from "../models/inference-thread";
 import { PacsError } from "../pacs/errors";
 import type { AdapterCache } from "./adapter-cache";
@@ -105,17 +106,32 @@ export async function scoreStudy(deps: ScoringDeps, job: ScoreJobData): Promise<
       reason: `model ${job.modelId} ${job.modelVersion} is not enabled on this worker`,
     });
 
-  const candidates = candidateSeries(model.manifest, study.series);
-  if (candidates.length === 0)
-    return store({ status: "NOT_APPLICABLE", reason: "no series matches the model's series rules" });
-
   const adapter = await deps.adapters.get(study.sourceId);
+  return store(await scoreStudyImages(model, adapter, study.studyInstanceUid, study.series));
+}
+
+/**
+ * What one model makes of one study's images on the PACS: its best series by the manifest's
+ * rules is fetched (only the slices the model samples), run through the pipeline and the
+ * model, and the verdict returned with a key-slice preview, or NOT_APPLICABLE / FAILED with
+ * the reason. Shared by score jobs and local validation, so a validation measures exactly
+ * what the workers do. Transient PACS errors and a dead inference thread are thrown.
+ */
+export async function scoreStudyImages(
+  model: LoadedModel,
+  adapter: DicomWebAdapter,
+  studyInstanceUid: string,
+  seriesList: (ListedSeries & { seriesInstanceUid: string })[],
+): Promise<ResultToStore> {
+  const candidates = candidateSeries(model.manifest, seriesList);
+  if (candidates.length === 0)
+    return { status: "NOT_APPLICABLE", reason: "no series matches the model's series rules" };
   let lastReason = "";
   for (const series of candidates) {
     const t0 = performance.now();
     const fetched = await fetchSeriesForModel(
       adapter,
-      study.studyInstanceUid,
+      studyInstanceUid,
       series,
       model.manifest.preprocessing.maxSlices,
     );
@@ -125,11 +141,11 @@ export async function scoreStudy(deps: ScoringDeps, job: ScoreJobData): Promise<
     try {
       facts = factsFromInstance(instances[0]!, fetched.total);
     } catch (error) {
-      return store({
+      return {
         status: "FAILED",
         seriesInstanceUid: series.seriesInstanceUid,
         reason: `unreadable DICOM (${(error as Error).message})`,
-      });
+      };
     }
     const check = seriesApplies(model.manifest, facts);
     if (!check.applies) {
@@ -141,24 +157,24 @@ export async function scoreStudy(deps: ScoringDeps, job: ScoreJobData): Promise<
       score = await scoreSeries(model, instances);
     } catch (error) {
       if (error instanceof InputNotApplicableError)
-        return store({ status: "NOT_APPLICABLE", seriesInstanceUid: series.seriesInstanceUid, reason: error.message });
+        return { status: "NOT_APPLICABLE", seriesInstanceUid: series.seriesInstanceUid, reason: error.message };
       if (error instanceof InferenceThreadStoppedError) throw error; // not these images' fault: retried on a new thread
       // The model's file changed on disk since the worker loaded it (seen when its thread restarts).
       if (error instanceof ModelRefusedError)
-        return store({ status: "FAILED", seriesInstanceUid: series.seriesInstanceUid, reason: error.message });
+        return { status: "FAILED", seriesInstanceUid: series.seriesInstanceUid, reason: error.message };
       // Decoding or inference failed on these bytes; another attempt would fail the same way.
-      return store({
+      return {
         status: "FAILED",
         seriesInstanceUid: series.seriesInstanceUid,
         reason: `cannot read the images (${(error as Error).message})`,
-      });
+      };
     }
     const window = model.manifest.preprocessing.windows?.[0] ?? null;
     const preview = score.keySliceImage
       ? slicePreviewPng(score.keySliceImage.values, score.keySliceImage.rows, score.keySliceImage.columns, window)
       : null;
     const output = model.manifest.outputs[0]!;
-    return store({
+    return {
       status: "SCORED",
       seriesInstanceUid: series.seriesInstanceUid,
       probability: score.probability,
@@ -175,9 +191,9 @@ export async function scoreStudy(deps: ScoringDeps, job: ScoreJobData): Promise<
         totalMs: round(performance.now() - t0),
       },
       preview,
-    });
+    };
   }
-  return store({ status: "NOT_APPLICABLE", reason: lastReason || "no series matches the model's series rules" });
+  return { status: "NOT_APPLICABLE", reason: lastReason || "no series matches the model's series rules" };
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;

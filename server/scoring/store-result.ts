@@ -26,6 +26,8 @@ export type ResultToStore = {
  * Stores one model's result on one study revision and, in the same transaction, the
  * study's AI summary, its due time and pin, an audit event and the worklist notification.
  * All or nothing: a worker killed half-way leaves no trace, and the job runs again.
+ * A shadow version's result is stored, counted and audited, and nothing else: the study's
+ * label, order, pin and notifications are the live models' alone.
  * Returns the new result's id, or null when this (revision, model version) was already stored.
  */
 export async function storeAiResult(
@@ -57,6 +59,7 @@ export async function storeAiResult(
           keySliceInstanceNumber: result.keySliceInstanceNumber ?? null,
           keySliceProbability: result.keySliceProbability ?? null,
           reason: result.reason ?? null,
+          shadow: job.shadow ?? false,
           timings: result.timings ?? Prisma.DbNull,
           preview: result.preview ? Buffer.from(result.preview) : null,
         },
@@ -75,8 +78,25 @@ export async function storeAiResult(
       },
       select: { id: true },
     });
+    if (job.shadow) {
+      await recordAudit(tx, {
+        actorId: null,
+        action: "study.scored-shadow",
+        studyId: job.studyId,
+        details: {
+          model: job.modelId,
+          version: job.modelVersion,
+          revision: job.revision,
+          status: result.status,
+          probability: result.probability ?? null,
+          critical: result.critical ?? false,
+          reason: result.reason ?? null,
+        },
+      });
+      return { id: stored.id, critical: false };
+    }
     const results = await tx.aiResult.findMany({
-      where: { studyId: job.studyId, studyRevision: job.revision },
+      where: { studyId: job.studyId, studyRevision: job.revision, shadow: false },
       select: {
         status: true,
         modelId: true,

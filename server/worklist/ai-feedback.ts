@@ -14,9 +14,10 @@ export async function giveAiFeedback(
 ) {
   const result = await db.aiResult.findUnique({
     where: { id: input.aiResultId },
-    select: { id: true, studyId: true, modelId: true, modelVersion: true, status: true },
+    select: { id: true, studyId: true, modelId: true, modelVersion: true, status: true, shadow: true },
   });
-  if (!result || result.status !== "SCORED") throw new NotFoundError("AI result", input.aiResultId);
+  // A shadow result is not shown to readers; feedback on it would count towards a model nobody read from.
+  if (!result || result.status !== "SCORED" || result.shadow) throw new NotFoundError("AI result", input.aiResultId);
   const comment = input.comment?.trim() || null;
   return db.$transaction(async (tx) => {
     const feedback = await tx.aiFeedback.upsert({

@@ -17,7 +17,13 @@ export function viewerUrl(
 }
 
 /** Everything the study panel shows: the study, its series, AI results (with the reader's own feedback), priority reasons and history. */
-export async function getStudyDetail(db: Db, studyId: string, viewerId: string | null = null, now = new Date()) {
+export async function getStudyDetail(
+  db: Db,
+  studyId: string,
+  viewerId: string | null = null,
+  now = new Date(),
+  options: { seesShadowResults?: boolean } = {},
+) {
   const [config, rules] = await Promise.all([getPriorityConfig(db), getWorklistRules(db)]);
   const study = await db.study.findUnique({
     where: { id: studyId },
@@ -58,7 +64,9 @@ export async function getStudyDetail(db: Db, studyId: string, viewerId: string |
         orderBy: { seriesNumber: "asc" },
       },
       aiResults: {
+        where: options.seesShadowResults ? {} : { shadow: false },
         select: {
+          shadow: true,
           id: true,
           modelId: true,
           modelVersion: true,
@@ -125,8 +133,14 @@ export async function getStudyDetail(db: Db, studyId: string, viewerId: string |
 }
 
 /** The study panel for a person: its details, and an audit event that they saw them. */
-export async function viewStudyDetail(db: Db, studyId: string, viewer: { id: string; origin?: RequestOrigin }) {
-  const detail = await getStudyDetail(db, studyId, viewer.id);
+export async function viewStudyDetail(
+  db: Db,
+  studyId: string,
+  viewer: { id: string; origin?: RequestOrigin; seesShadowResults?: boolean },
+) {
+  const detail = await getStudyDetail(db, studyId, viewer.id, new Date(), {
+    seesShadowResults: viewer.seesShadowResults ?? false,
+  });
   await recordPatientDataView(db, {
     actorId: viewer.id,
     studyId,

@@ -108,7 +108,23 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
     call: (c) => c.department.backlogCell({ modality: "CT", priority: "STAT", age: 0 }),
   },
   "department.backlog": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.backlog() },
-  "aiModels.list": { roles: ["admin"], call: (c) => c.aiModels.list() },
+  "aiModels.list": { roles: ["admin", "chair"], call: (c) => c.aiModels.list() },
+  "aiModels.setMode": { roles: ["admin"], call: (c) => c.aiModels.setMode({ id: modelRowId, mode: "SHADOW" }) },
+  "aiModels.shadowComparison": {
+    roles: ["admin", "chair"],
+    call: (c) => c.aiModels.shadowComparison({ id: modelRowId }),
+  },
+  "aiModels.validations": { roles: ["admin", "chair"], call: (c) => c.aiModels.validations({ id: modelRowId }) },
+  "aiModels.validation": { roles: ["admin", "chair"], call: (c) => c.aiModels.validation({ validationId: "none" }) },
+  "aiModels.startValidation": {
+    roles: ["admin"],
+    call: (c) =>
+      c.aiModels.startValidation({
+        id: modelRowId,
+        labelsName: "labels.csv",
+        csv: `StudyInstanceUID,label\n1.2.${++n},1\n`,
+      }),
+  },
   "aiModels.status": { roles: ["admin"], call: (c) => c.aiModels.status() },
   "aiModels.setEnabled": { roles: ["admin"], call: (c) => c.aiModels.setEnabled({ id: modelRowId, enabled: true }) },
   "aiModels.setThresholds": {

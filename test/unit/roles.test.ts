@@ -4,16 +4,16 @@ import { hasAnyRole, homeFor, SECTIONS, sectionsFor } from "@/lib/roles";
 describe("role navigation", () => {
   it.each([
     [["radiologist"], ["/worklist"]],
-    [["chair"], ["/throughput", "/what-if", "/audit"]],
+    [["chair"], ["/throughput", "/what-if", "/models", "/audit"]],
     [["scheduler"], ["/backlog"]],
-    [["admin"], ["/admin", "/audit"]],
+    [["admin"], ["/admin", "/models", "/audit"]],
     [
       ["radiologist", "admin"],
-      ["/worklist", "/admin", "/audit"],
+      ["/worklist", "/admin", "/models", "/audit"],
     ],
     [
       ["admin", "chair"],
-      ["/throughput", "/what-if", "/admin", "/audit"],
+      ["/throughput", "/what-if", "/admin", "/models", "/audit"],
     ],
     [[], []],
   ])("%j sees %j", (roles, hrefs) => {

@@ -239,6 +239,9 @@ export function ScoringAdmin() {
                     {m.notForClinicalUse && (
                       <div className="text-xs font-medium text-amber-700">Not for clinical use</div>
                     )}
+                    <a className="mr-2 text-xs text-sky-700 underline" href={`/models#${m.modelId}`}>
+                      Shadow and validation
+                    </a>
                     <a
                       className="text-xs text-sky-700 underline"
                       href={`/models/${m.modelId}/card`}
@@ -251,6 +254,10 @@ export function ScoringAdmin() {
                   <td className="px-3 py-2">
                     {m.loadError ? (
                       <span className="rounded bg-red-100 px-2 py-0.5 text-xs font-medium text-red-800">refused</span>
+                    ) : m.enabled && m.mode === "SHADOW" ? (
+                      <span className="rounded bg-violet-100 px-2 py-0.5 text-xs font-medium text-violet-800">
+                        shadow
+                      </span>
                     ) : m.enabled ? (
                       <span className="rounded bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">
                         enabled

@@ -92,15 +92,21 @@ export function AiFindings({
   onChanged: () => void;
 }) {
   if (results.length === 0) return <p className="text-xs text-slate-500">AI has not scored this study yet.</p>;
-  const withShortcuts = results.find((a) => a.status === "SCORED" && a.current)?.id;
+  const withShortcuts = results.find((a) => a.status === "SCORED" && a.current && !a.shadow)?.id;
   return (
     <ul className="space-y-3">
       {results.map((a) => (
         <li
           key={a.id}
           data-testid="ai-result"
-          className={`rounded-lg border p-2 ${a.critical ? "border-red-300 bg-red-50" : "border-slate-200"} ${a.current ? "" : "opacity-60"}`}
+          data-shadow={a.shadow}
+          className={`rounded-lg border p-2 ${a.shadow ? "border-dashed border-violet-300 bg-violet-50/40" : a.critical ? "border-red-300 bg-red-50" : "border-slate-200"} ${a.current ? "" : "opacity-60"}`}
         >
+          {a.shadow && (
+            <div className="mb-1 text-xs font-medium text-violet-800">
+              Shadow mode: measured only, not used to order the worklist
+            </div>
+          )}
           <div className="flex items-baseline justify-between gap-2 text-xs">
             <span className={a.critical ? "font-semibold text-red-800" : "font-medium"}>
               {a.status === "SCORED"
@@ -131,7 +137,7 @@ export function AiFindings({
               </figcaption>
             </figure>
           )}
-          {a.status === "SCORED" && a.current && (
+          {a.status === "SCORED" && a.current && !a.shadow && (
             <Feedback result={a} onSaved={onChanged} shortcuts={a.id === withShortcuts} />
           )}
           <p className="mt-1 text-[10px] uppercase tracking-wide text-slate-500">

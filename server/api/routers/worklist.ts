@@ -1,6 +1,7 @@
 import { on } from "node:events";
 import { z } from "zod";
 import { worklistFiltersSchema } from "@/lib/worklist-filters";
+import { hasAnyRole } from "@/lib/roles";
 import { createTRPCRouter, roleProcedure } from "../trpc";
 import { countWorklist, listWorklist } from "../../worklist/list-worklist";
 import { breakClaim, claimNextCase, claimStudy, markRead, renewClaim, skipStudy } from "../../worklist/claims";
@@ -52,9 +53,14 @@ export const worklistRouter = createTRPCRouter({
   saveFilters: readers
     .input(worklistFiltersSchema)
     .mutation(({ ctx, input }) => saveFilters(ctx.db, ctx.user.id, input)),
-  study: readers
-    .input(z.object({ studyId }))
-    .query(({ ctx, input }) => viewStudyDetail(ctx.db, input.studyId, { id: ctx.user.id, origin: ctx.origin })),
+  study: readers.input(z.object({ studyId })).query(({ ctx, input }) =>
+    viewStudyDetail(ctx.db, input.studyId, {
+      id: ctx.user.id,
+      origin: ctx.origin,
+      // Shadow-mode results are for governance (admins, chairs), never for the reading radiologist.
+      seesShadowResults: hasAnyRole(ctx.user.roles, ["admin", "chair"]),
+    }),
+  ),
   aiFeedback: radiologist
     .input(
       z.object({
