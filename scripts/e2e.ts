@@ -12,6 +12,7 @@ import { DicomWebAdapter } from "../server/pacs/dicomweb-adapter";
 import { configForUrl } from "../server/pacs/source-config";
 import { generateStudy } from "../lib/synthetic/studies";
 import { startTestIdp } from "../test/support/oidc-idp";
+import { modelsFolderWithNewVersion } from "../test/support/models-folder";
 
 const database = await createTestDatabase("e2e");
 const orthanc = await startTestOrthanc();
@@ -42,8 +43,11 @@ const idp = await startTestIdp({
     },
   },
 });
+// The demo models plus a new version of ich-headct (1.1.0), which the workers put in shadow (e2e/14).
+const models = modelsFolderWithNewVersion("e2e");
 const env = {
   ...process.env,
+  MODELS_DIR: models.dir,
   DATABASE_URL: database.url,
   BETTER_AUTH_URL: baseUrl,
   BETTER_AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e-secret",
@@ -100,6 +104,7 @@ if (buildWebAppIfNeeded(env)) {
   }
 }
 await idp.stop();
+models.remove();
 await orthanc.stop();
 await database.drop();
 process.exit(code);

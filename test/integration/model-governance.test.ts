@@ -1,8 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createServer, type Server } from "node:http";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { rmSync } from "node:fs";
 import { generateStudy, type SyntheticStudyOptions } from "@/lib/synthetic/studies";
 import { DicomWebAdapter } from "@/server/pacs/dicomweb-adapter";
 import { configForUrl } from "@/server/pacs/source-config";
@@ -18,6 +16,7 @@ import { startTestOrthanc } from "../support/orthanc";
 import { freePort } from "../support/test-database";
 import { startPacsProxy } from "../support/pacs-proxy";
 import { spawnWorker, type WorkerProcess } from "../support/worker-process";
+import { modelsFolderWithNewVersion } from "../support/models-folder";
 
 type Orthanc = Awaited<ReturnType<typeof startTestOrthanc>>;
 let orthanc: Orthanc;
@@ -33,21 +32,10 @@ const FAST = {
   SHADOW_SCORING_CONCURRENCY: "1",
 };
 
-/**
- * A models folder holding the demo ich-headct 1.0.0 and a second version of it, 1.1.0 (the same
- * network; `change` edits its manifest). The workers see 1.0.0 first: it goes live, 1.1.0 into shadow.
- */
-function modelsWithSecondVersion(change: (manifest: Record<string, unknown>) => void = () => undefined): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "readnext-models-"));
-  dirs.push(dir);
-  cpSync("models/ich-headct", path.join(dir, "ich-headct"), { recursive: true });
-  cpSync("models/ich-headct", path.join(dir, "ich-headct-v2"), { recursive: true });
-  const file = path.join(dir, "ich-headct-v2", "manifest.json");
-  const manifest = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-  manifest.version = "1.1.0";
-  change(manifest);
-  writeFileSync(file, JSON.stringify(manifest, null, 2));
-  return dir;
+function modelsWithSecondVersion(change?: (manifest: Record<string, unknown>) => void): string {
+  const folder = modelsFolderWithNewVersion("governance", change);
+  dirs.push(folder.dir);
+  return folder.dir;
 }
 
 function startWorker(env: Record<string, string>): WorkerProcess {
