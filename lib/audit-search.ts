@@ -82,5 +82,6 @@ export const AUDIT_ACTION_WORDS: Record<string, string> = {
   "settings.worklist": "changed the worklist rules",
   "settings.routing": "changed the reading groups and rules",
   "settings.rvu": "changed the RVU table",
+  "settings.drift": "changed the AI drift alert bands",
   "audit.export": "downloaded the audit log",
 };

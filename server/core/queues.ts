@@ -21,6 +21,10 @@ export const SOURCE_SWEEP_QUEUE = "source-sweep";
 export const RESULT_SR_QUEUE = "result-sr";
 /** Local validations started on the admin page, run by the workers a slice at a time (server/jobs/model-validations.ts). */
 export const VALIDATION_QUEUE = "model-validation";
+/** The drift check, every 5 minutes on one worker (pg-boss schedule): server/jobs/model-drift.ts. */
+export const DRIFT_CHECK_QUEUE = "model-drift-check";
+/** A drift alert that opened, to the department's webhook. */
+export const DRIFT_WEBHOOK_QUEUE = "model-drift-webhook";
 /** Workers LISTEN here and poll at once when jobs were queued anywhere. */
 export const JOBS_CHANNEL = "readnext_jobs";
 
@@ -38,6 +42,7 @@ export type WebhookJobData = { aiResultId: string };
 export type SourceSweepJobData = { sourceId: string };
 export type ResultSrJobData = { aiResultId: string };
 export type ValidationJobData = { validationId: string };
+export type DriftWebhookJobData = { alertId: string };
 
 /**
  * One job per (study revision, model version): the id is derived from that key, so

@@ -4,6 +4,7 @@ import { DEFAULT_PRIORITY_CONFIG, priorityConfigSchema, type PriorityConfig } fr
 import { recordAudit } from "./audit";
 import { ROUTING_OFF, routingConfigSchema, type RoutingConfig } from "@/lib/routing/routing-config";
 import { rvuTableSchema, STARTER_RVU_TABLE, type RvuTable } from "@/lib/routing/rvu";
+import { DEFAULT_DRIFT_BANDS, driftBandsSchema, type DriftBands } from "@/lib/models/drift";
 
 export { priorityConfigSchema };
 
@@ -65,11 +66,15 @@ export const getRoutingConfig = (db: Db, options: { fresh?: boolean } = {}): Pro
 export const getRvuTable = (db: Db, options: { fresh?: boolean } = {}): Promise<RvuTable> =>
   read(db, "rvu", rvuTableSchema, STARTER_RVU_TABLE, options.fresh);
 
+/** When a model version's figures raise a drift alert (lib/models/drift.ts). */
+export const getDriftBands = (db: Db, options: { fresh?: boolean } = {}): Promise<DriftBands> =>
+  read(db, "drift", driftBandsSchema, DEFAULT_DRIFT_BANDS, options.fresh);
+
 export async function saveSetting(
   db: Db,
   actorId: string,
-  key: "priority" | "worklist" | "routing" | "rvu",
-  value: PriorityConfig | WorklistRules | RoutingConfig | RvuTable,
+  key: "priority" | "worklist" | "routing" | "rvu" | "drift",
+  value: PriorityConfig | WorklistRules | RoutingConfig | RvuTable | DriftBands,
 ): Promise<void> {
   await db.$transaction(async (tx) => {
     const json = value as unknown as Prisma.InputJsonObject;

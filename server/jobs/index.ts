@@ -13,6 +13,7 @@ import { startWorkerHeartbeat } from "./heartbeat";
 import { startShiftSchedule } from "./shift-schedule";
 import { startAssignment } from "./assignment";
 import { startModelValidations } from "./model-validations";
+import { startDriftMonitoring } from "./model-drift";
 
 /**
  * Every kind of background work a worker process does (docs/ARCHITECTURE.md, "Background work",
@@ -26,6 +27,8 @@ import { startModelValidations } from "./model-validations";
  *   critical-webhook    signed POST per critical finding       scoring/critical-webhook.ts
  *   result-sr           AI result back to the PACS as SR       results/write-back.ts
  *   model-validation    ~1 min slice of a local validation     model-validations.ts → models/local-validation.ts
+ *   model-drift-check   every 5 min (pg-boss schedule)         model-drift.ts → models/model-drift.ts
+ *   model-drift-webhook signed POST per drift alert opened     model-drift.ts
  * loops and listeners pg-boss cannot replace
  *   source-watch        change feeds every 250 ms; queues due sweeps        source-watch.ts
  *   scoring dispatch    NOTIFY readnext_revisions (+ every 2 s)             scoring-jobs.ts
@@ -66,6 +69,13 @@ export async function startBackgroundWork(db: Db, databaseUrl: string) {
   const assignment = startAssignment(db, databaseUrl);
   const shifts = startShiftSchedule(db, e.DEPARTMENT_TIME_ZONE);
   const validations = await startModelValidations(db, boss, scoring.registry);
+  const drift = await startDriftMonitoring(
+    db,
+    boss,
+    e.CRITICAL_WEBHOOK_URL && e.CRITICAL_WEBHOOK_SECRET
+      ? { url: e.CRITICAL_WEBHOOK_URL, secret: e.CRITICAL_WEBHOOK_SECRET, appUrl: e.BETTER_AUTH_URL }
+      : null,
+  );
   return {
     async stop() {
       await heartbeat.stop();
@@ -74,6 +84,7 @@ export async function startBackgroundWork(db: Db, databaseUrl: string) {
       await shifts.stop();
       await assignment.stop();
       await validations.stop();
+      await drift.stop();
       await scoring.stop();
       await boss.stop({ graceful: true, wait: true, timeout: 30_000 });
       await scoring.release();

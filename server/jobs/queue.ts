@@ -10,6 +10,8 @@ import {
   WEBHOOK_QUEUE,
   RESULT_SR_QUEUE,
   VALIDATION_QUEUE,
+  DRIFT_CHECK_QUEUE,
+  DRIFT_WEBHOOK_QUEUE,
   resultSrJobId,
   scoreJobId,
   type ScoreJobData,
@@ -77,6 +79,9 @@ const QUEUES: PgBoss.Queue[] = [
   { name: SOURCE_SWEEP_QUEUE, policy: "stately" },
   { name: RESULT_SR_QUEUE },
   { name: VALIDATION_QUEUE, policy: "stately" },
+  // One check at a time, however many workers the schedule wakes.
+  { name: DRIFT_CHECK_QUEUE, policy: "singleton" },
+  { name: DRIFT_WEBHOOK_QUEUE },
 ];
 
 export async function startJobQueue(databaseUrl: string, options: { maintenanceSeconds: number }): Promise<PgBoss> {

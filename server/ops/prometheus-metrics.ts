@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import { WEBHOOK_QUEUE } from "../core/queues";
 import { queueCounts, scoringTotals } from "./scoring-status";
 import { workerPresence } from "./worker-presence";
+import { openDriftAlerts } from "../models/model-drift";
 
 /**
  * Prometheus metrics, read from Postgres at scrape time: the queue and the results are
@@ -72,6 +73,39 @@ export function buildMetricsRegistry(db: Db): Registry {
         { ai: string | null; n: bigint }[]
       >`SELECT "aiStatus"::text AS ai, count(*) AS n FROM "Study" WHERE "dueAt" IS NOT NULL GROUP BY 1`;
       for (const r of rows) this.set({ ai: r.ai ?? "pending" }, Number(r.n));
+    },
+  });
+  new Gauge({
+    name: "readnext_model_drift_alerts",
+    help: "Open AI drift alerts by model, version and kind (flag-rate, score-shift, failures, not-applicable, ppv, slow): alert on any.",
+    labelNames: ["model", "version", "kind"],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const a of await openDriftAlerts(db))
+        this.set({ model: a.modelId, version: a.modelVersion, kind: a.kind }, 1);
+    },
+  });
+  new Gauge({
+    name: "readnext_model_flag_rate_24h",
+    help: "Share of studies a model version flagged (critical or urgent) among those it scored in the last 24 hours.",
+    labelNames: ["model", "version", "mode"],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const rows = await db.$queryRaw<
+        { model: string; version: string; mode: string; scored: bigint; flagged: bigint }[]
+      >`
+        SELECT r."modelId" AS model, r."modelVersion" AS version, coalesce(m.mode::text, 'LIVE') AS mode,
+          count(*) AS scored, count(*) FILTER (WHERE r.critical OR r.urgent) AS flagged
+        FROM "AiResult" r LEFT JOIN "AiModel" m ON m."modelId" = r."modelId" AND m.version = r."modelVersion"
+        WHERE r.status = 'SCORED' AND r."createdAt" > now() - interval '24 hours'
+        GROUP BY 1, 2, 3`;
+      for (const r of rows)
+        this.set(
+          { model: r.model, version: r.version, mode: r.mode.toLowerCase() },
+          Number(r.flagged) / Number(r.scored),
+        );
     },
   });
   new Gauge({

@@ -60,6 +60,12 @@ export async function sendCriticalWebhook(
       worklistUrl: `${config.appUrl.replace(/\/$/, "")}/worklist?study=${result.study.id}`,
     },
   });
+  await postWebhook(config, "critical-finding", body);
+  return "sent";
+}
+
+/** POSTs a signed event to the department's webhook; throws on a network error or a non-2xx answer (the queue retries). */
+export async function postWebhook(config: { url: string; secret: string }, event: string, body: string): Promise<void> {
   const timestamp = String(Math.floor(Date.now() / 1000));
   const response = await fetch(config.url, {
     method: "POST",
@@ -67,11 +73,10 @@ export async function sendCriticalWebhook(
       "Content-Type": "application/json",
       "X-ReadNext-Timestamp": timestamp,
       "X-ReadNext-Signature": signWebhook(config.secret, timestamp, body),
-      "X-ReadNext-Event": "critical-finding",
+      "X-ReadNext-Event": event,
     },
     body,
     signal: AbortSignal.timeout(10_000),
   });
   if (!response.ok) throw new Error(`webhook answered HTTP ${response.status}`);
-  return "sent";
 }

@@ -11,6 +11,7 @@ import { ROUTING_OFF } from "@/lib/routing/routing-config";
 
 const SCOPE = { from: "2026-11-01", to: "2026-11-28" };
 import { STARTER_RVU_TABLE } from "@/lib/routing/rvu";
+import { DEFAULT_DRIFT_BANDS } from "@/lib/models/drift";
 
 type Call = (caller: ReturnType<typeof createCaller>) => Promise<unknown>;
 
@@ -116,6 +117,13 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
   },
   "aiModels.validations": { roles: ["admin", "chair"], call: (c) => c.aiModels.validations({ id: modelRowId }) },
   "aiModels.validation": { roles: ["admin", "chair"], call: (c) => c.aiModels.validation({ validationId: "none" }) },
+  "aiModels.drift": { roles: ["admin", "chair"], call: (c) => c.aiModels.drift() },
+  "aiModels.daily": { roles: ["admin", "chair"], call: (c) => c.aiModels.daily({ id: modelRowId }) },
+  "aiModels.driftBands": { roles: ["admin", "chair"], call: (c) => c.aiModels.driftBands() },
+  "aiModels.saveDriftBands": {
+    roles: ["admin"],
+    call: (c) => c.aiModels.saveDriftBands(DEFAULT_DRIFT_BANDS),
+  },
   "aiModels.startValidation": {
     roles: ["admin"],
     call: (c) =>

@@ -24,7 +24,7 @@ describe("audit actions in words", () => {
     // Built from templates: study.ai-${verdict}, study.override-${kind}, settings.${key}.
     for (const a of ["study.ai-confirmed", "study.ai-dismissed", "study.override-pin", "study.override-target"])
       written.add(a);
-    for (const key of ["priority", "worklist", "routing", "rvu"]) written.add(`settings.${key}`);
+    for (const key of ["priority", "worklist", "routing", "rvu", "drift"]) written.add(`settings.${key}`);
     expect(written.size).toBeGreaterThan(40);
     expect([...written].filter((a) => !AUDIT_ACTION_WORDS[a]).sort()).toEqual([]);
   });

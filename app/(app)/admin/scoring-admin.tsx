@@ -167,9 +167,22 @@ export function ScoringAdmin() {
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.aiModels.list.queryKey() });
   const setEnabled = useMutation(trpc.aiModels.setEnabled.mutationOptions({ onSettled: refresh }));
   const [editing, setEditing] = useState<string | null>(null);
+  const drift = useQuery(trpc.aiModels.drift.queryOptions(undefined, { refetchInterval: 30_000 }));
 
   return (
     <div className="space-y-6">
+      {drift.data && drift.data.open.length > 0 && (
+        <div role="alert" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-800">
+          <span className="font-medium">AI drift: {drift.data.open.length} open alert(s).</span>{" "}
+          {drift.data.open
+            .slice(0, 3)
+            .map((a) => `${a.modelId} ${a.modelVersion}: ${a.message}`)
+            .join(" · ")}{" "}
+          <a className="underline" href="/models">
+            See AI models
+          </a>
+        </div>
+      )}
       {status.data && (
         <div>
           <WorkersPanel workers={status.data.workers} />

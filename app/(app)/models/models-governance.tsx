@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
 import { useTRPC } from "../../trpc";
+import { DriftBandsEditor, ModelMonitoring, type OpenAlert, type VersionDrift } from "./model-monitoring";
 
 type Outputs = inferRouterOutputs<AppRouter>["aiModels"];
 type Model = Outputs["list"][number];
@@ -242,7 +243,17 @@ function StartValidation({ model, onStarted }: { model: Model; onStarted: () => 
   );
 }
 
-function VersionGovernance({ model, canAct }: { model: Model; canAct: boolean }) {
+function VersionGovernance({
+  model,
+  canAct,
+  drift,
+  alerts,
+}: {
+  model: Model;
+  canAct: boolean;
+  drift: VersionDrift | undefined;
+  alerts: OpenAlert[];
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const runs = useQuery(
@@ -258,6 +269,7 @@ function VersionGovernance({ model, canAct }: { model: Model; canAct: boolean })
     void queryClient.invalidateQueries({ queryKey: trpc.aiModels.validations.queryKey({ id: model.id }) });
   return (
     <div className="space-y-2">
+      {model.enabled && !model.loadError && <ModelMonitoring aiModelId={model.id} drift={drift} alerts={alerts} />}
       {model.mode === "SHADOW" && <ShadowComparison model={model} />}
       <div className="font-medium text-slate-700">Local validation</div>
       {runs.data?.length === 0 && (
@@ -278,12 +290,14 @@ export function ModelsGovernance({ canAct }: { canAct: boolean }) {
   const models = useQuery(trpc.aiModels.list.queryOptions(undefined, { refetchInterval: 5000 }));
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.aiModels.list.queryKey() });
   const setMode = useMutation(trpc.aiModels.setMode.mutationOptions({ onSettled: refresh }));
+  const drift = useQuery(trpc.aiModels.drift.queryOptions(undefined, { refetchInterval: 30_000 }));
   if (!models.data) return null;
   if (models.data.length === 0)
     return <p className="text-sm text-slate-600">No worker has reported any model yet (models/README.md).</p>;
   const ids = [...new Set(models.data.map((m) => m.modelId))];
   return (
     <div className="space-y-8">
+      <DriftBandsEditor canAct={canAct} />
       {setMode.error && (
         <p role="alert" className="text-sm text-red-700">
           {setMode.error.message}
@@ -353,7 +367,14 @@ export function ModelsGovernance({ canAct }: { canAct: boolean }) {
                   </div>
                   {m.loadError && <p className="mt-1 text-xs text-red-700">{m.loadError}</p>}
                   <div className="mt-2">
-                    <VersionGovernance model={m} canAct={canAct} />
+                    <VersionGovernance
+                      model={m}
+                      canAct={canAct}
+                      drift={drift.data?.versions.find((v) => v.aiModelId === m.id)}
+                      alerts={(drift.data?.open ?? []).filter(
+                        (a) => a.modelId === m.modelId && a.modelVersion === m.version,
+                      )}
+                    />
                   </div>
                 </div>
               ))}

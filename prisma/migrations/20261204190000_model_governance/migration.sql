@@ -1,5 +1,5 @@
--- AI governance: model versions in shadow mode (scored, never acted on) and validation runs
--- of a model version on the site's own labelled studies.
+-- AI governance: model versions in shadow mode (scored, never acted on), validation runs of a
+-- model version on the site's own labelled studies, and drift alerts.
 CREATE TYPE "ModelMode" AS ENUM ('LIVE', 'SHADOW');
 
 CREATE TYPE "ValidationStatus" AS ENUM ('QUEUED', 'RUNNING', 'DONE', 'FAILED');
@@ -47,6 +47,25 @@ CREATE TABLE "ModelValidationCase" (
 
     CONSTRAINT "ModelValidationCase_pkey" PRIMARY KEY ("id")
 );
+
+CREATE TABLE "ModelDriftAlert" (
+    "id" TEXT NOT NULL,
+    "modelId" TEXT NOT NULL,
+    "modelVersion" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "message" TEXT NOT NULL,
+    "value" DOUBLE PRECISION NOT NULL,
+    "limit" DOUBLE PRECISION NOT NULL,
+    "openedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "seenAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "closedAt" TIMESTAMP(3),
+
+    CONSTRAINT "ModelDriftAlert_pkey" PRIMARY KEY ("id")
+);
+
+CREATE INDEX "ModelDriftAlert_modelId_modelVersion_kind_closedAt_idx" ON "ModelDriftAlert"("modelId", "modelVersion", "kind", "closedAt");
+
+CREATE INDEX "ModelDriftAlert_openedAt_idx" ON "ModelDriftAlert"("openedAt");
 
 CREATE INDEX "ModelValidation_modelId_modelVersion_createdAt_idx" ON "ModelValidation"("modelId", "modelVersion", "createdAt");
 

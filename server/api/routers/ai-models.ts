@@ -4,6 +4,10 @@ import { listModels, setModelEnabled, setModelThresholds } from "../../models/ai
 import { setModelMode, shadowComparison } from "../../models/model-governance";
 import { getValidation, listValidations, startModelVersionValidation } from "../../models/local-validation";
 import { scoringStatus } from "../../ops/scoring-status";
+import { dailyModelFigures, driftStatus, openDriftAlerts } from "../../models/model-drift";
+import { getDriftBands, saveSetting } from "../../core/settings";
+import { driftBandsSchema } from "@/lib/models/drift";
+import { env } from "../../env";
 
 const adminProcedure = roleProcedure("admin");
 /** Model governance is the chair's business too: they see shadow results and validations, admins act on them. */
@@ -33,6 +37,19 @@ export const aiModelsRouter = createTRPCRouter({
   validation: governanceProcedure
     .input(z.object({ validationId: id }))
     .query(({ ctx, input }) => getValidation(ctx.db, input.validationId)),
+  /** Each enabled version's last 24 h against its baseline, the bands it crosses, and the alerts open. */
+  drift: governanceProcedure.query(async ({ ctx }) => ({
+    versions: await driftStatus(ctx.db),
+    open: await openDriftAlerts(ctx.db),
+  })),
+  /** One version's figures per department day, for its chart. */
+  daily: governanceProcedure
+    .input(z.object({ id, days: z.number().int().min(7).max(365).default(30) }))
+    .query(({ ctx, input }) => dailyModelFigures(ctx.db, input.id, env().DEPARTMENT_TIME_ZONE, input.days)),
+  driftBands: governanceProcedure.query(({ ctx }) => getDriftBands(ctx.db, { fresh: true })),
+  saveDriftBands: adminProcedure
+    .input(driftBandsSchema)
+    .mutation(({ ctx, input }) => saveSetting(ctx.db, ctx.user.id, "drift", input)),
   /** A labels CSV uploaded on the model page: the workers run it, a slice at a time. */
   startValidation: adminProcedure
     .input(
