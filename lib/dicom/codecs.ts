@@ -16,7 +16,47 @@ export const COMPRESSED_SYNTAX = {
   jpegLsNearLossless: "1.2.840.10008.1.2.4.81",
   jpeg2000Lossless: "1.2.840.10008.1.2.4.90",
   jpeg2000: "1.2.840.10008.1.2.4.91",
+  htj2kLossless: "1.2.840.10008.1.2.4.201",
+  htj2kLosslessRpcl: "1.2.840.10008.1.2.4.202",
+  htj2k: "1.2.840.10008.1.2.4.203",
 } as const;
+
+/** Transfer syntaxes by name, for refusals a PACS administrator can act on. */
+export const TRANSFER_SYNTAX_NAMES: Record<string, string> = {
+  "1.2.840.10008.1.2": "Implicit VR Little Endian",
+  "1.2.840.10008.1.2.1": "Explicit VR Little Endian",
+  "1.2.840.10008.1.2.1.99": "Deflated Explicit VR Little Endian",
+  "1.2.840.10008.1.2.2": "Explicit VR Big Endian",
+  "1.2.840.10008.1.2.5": "RLE Lossless",
+  "1.2.840.10008.1.2.4.50": "JPEG Baseline (8-bit)",
+  "1.2.840.10008.1.2.4.51": "JPEG Extended (12-bit)",
+  "1.2.840.10008.1.2.4.57": "JPEG Lossless",
+  "1.2.840.10008.1.2.4.70": "JPEG Lossless SV1",
+  "1.2.840.10008.1.2.4.80": "JPEG-LS Lossless",
+  "1.2.840.10008.1.2.4.81": "JPEG-LS Near-Lossless",
+  "1.2.840.10008.1.2.4.90": "JPEG 2000 Lossless",
+  "1.2.840.10008.1.2.4.91": "JPEG 2000",
+  "1.2.840.10008.1.2.4.100": "MPEG2 video",
+  "1.2.840.10008.1.2.4.102": "MPEG-4 AVC/H.264 video",
+  "1.2.840.10008.1.2.4.201": "HTJ2K Lossless",
+  "1.2.840.10008.1.2.4.202": "HTJ2K Lossless RPCL",
+  "1.2.840.10008.1.2.4.203": "HTJ2K",
+};
+
+/** "1.2.840.10008.1.2.4.51 (JPEG Extended (12-bit))" */
+export const nameOfSyntax = (uid: string) =>
+  TRANSFER_SYNTAX_NAMES[uid] ? `${uid} (${TRANSFER_SYNTAX_NAMES[uid]})` : uid;
+
+/** Decoders that hand back RGB for colour input (they undo the YBR / ICT / RCT colour transform themselves). */
+const DECODES_TO_RGB: readonly string[] = [
+  "1.2.840.10008.1.2.4.50",
+  "1.2.840.10008.1.2.4.90",
+  "1.2.840.10008.1.2.4.91",
+  "1.2.840.10008.1.2.4.201",
+  "1.2.840.10008.1.2.4.202",
+  "1.2.840.10008.1.2.4.203",
+];
+export const decodesToRgb = (transferSyntax: string) => DECODES_TO_RGB.includes(transferSyntax);
 
 type WasmDecoder = {
   getEncodedBuffer(length: number): Uint8Array;
@@ -28,6 +68,7 @@ type WasmDecoder = {
 type Codecs = {
   charls: { JpegLSDecoder: new () => WasmDecoder };
   openjpeg: { J2KDecoder: new () => WasmDecoder };
+  openjph: { HTJ2KDecoder: new () => WasmDecoder };
   turbo: { JPEGDecoder: new () => WasmDecoder };
   Lossless: new () => {
     decode(buffer: ArrayBuffer, offset: number, length: number): Uint8Array | Uint16Array | Int16Array;
@@ -49,9 +90,10 @@ const factory = <T>(mod: unknown): Factory<T> => ((mod as { default?: unknown })
 /** Loads the codecs once per process (the WASM modules are compiled asynchronously). */
 export function loadCodecs(): Promise<void> {
   loading ??= (async () => {
-    const [charls, openjpeg, turbo, lossless, rle] = await Promise.all([
+    const [charls, openjpeg, openjph, turbo, lossless, rle] = await Promise.all([
       import("@cornerstonejs/codec-charls/decode"),
       import("@cornerstonejs/codec-openjpeg/decode"),
+      import("@cornerstonejs/codec-openjph"),
       import("@cornerstonejs/codec-libjpeg-turbo-8bit/decode"),
       import("jpeg-lossless-decoder-js"),
       import("dicom-rle"),
@@ -61,6 +103,7 @@ export function loadCodecs(): Promise<void> {
     codecs = {
       charls: await factory<Codecs["charls"]>(charls)(),
       openjpeg: await factory<Codecs["openjpeg"]>(openjpeg)(),
+      openjph: await factory<Codecs["openjph"]>(openjph)(),
       turbo: await factory<Codecs["turbo"]>(turbo)(),
       Lossless: ((lossless as { default?: { Decoder: unknown } }).default?.Decoder ??
         (lossless as { Decoder: unknown }).Decoder) as Codecs["Lossless"],
@@ -92,46 +135,51 @@ function runWasm(
   }
 }
 
-/** Stored values of one compressed frame (one frame's bytes, fragments already joined). */
-export function decodeCompressedFrame(bytes: Uint8Array, meta: ImageMeta): Float32Array {
+/**
+ * Stored values of one compressed frame (one frame's bytes, fragments already joined), every
+ * sample of it: one per pixel for greyscale, three (interleaved) for colour. `components`
+ * says which; colour from a JPEG or JPEG 2000 / HTJ2K decoder comes back as RGB.
+ */
+export function decodeCompressedFrame(
+  bytes: Uint8Array,
+  meta: ImageMeta,
+): { samples: Float32Array; components: number } {
   const ts = meta.transferSyntax;
   if (!codecs)
     throw new UnsupportedPixelDataError(
       `transfer syntax ${ts} needs the codecs, which are not loaded (call loadCodecs() first)`,
     );
-  if (meta.samplesPerPixel !== 1)
-    throw new UnsupportedPixelDataError(
-      `${meta.photometric} with ${meta.samplesPerPixel} samples per pixel is not a greyscale image`,
-    );
-  const little = { ...meta, frames: 1, transferSyntax: TRANSFER_SYNTAX.explicitLittle };
   let decoded: Uint8Array;
   let bitsAllocated = meta.bitsAllocated;
+  let components = meta.samplesPerPixel;
   switch (ts) {
     case COMPRESSED_SYNTAX.rle:
       decoded = codecs.rle.decode(bytes, {
         width: meta.columns,
         height: meta.rows,
         bitsAllocated: meta.bitsAllocated,
-        samplesPerPixel: 1,
+        samplesPerPixel: meta.samplesPerPixel,
       });
       break;
     case COMPRESSED_SYNTAX.jpegLsLossless:
     case COMPRESSED_SYNTAX.jpegLsNearLossless:
     case COMPRESSED_SYNTAX.jpeg2000Lossless:
     case COMPRESSED_SYNTAX.jpeg2000:
+    case COMPRESSED_SYNTAX.htj2kLossless:
+    case COMPRESSED_SYNTAX.htj2kLosslessRpcl:
+    case COMPRESSED_SYNTAX.htj2k:
     case COMPRESSED_SYNTAX.jpegBaseline: {
       const decoder =
         ts === COMPRESSED_SYNTAX.jpegBaseline
           ? new codecs.turbo.JPEGDecoder()
           : ts.startsWith("1.2.840.10008.1.2.4.8")
             ? new codecs.charls.JpegLSDecoder()
-            : new codecs.openjpeg.J2KDecoder();
+            : ts.startsWith("1.2.840.10008.1.2.4.20")
+              ? new codecs.openjph.HTJ2KDecoder()
+              : new codecs.openjpeg.J2KDecoder();
       const out = runWasm(decoder, bytes);
-      if (out.componentCount !== 1)
-        throw new UnsupportedPixelDataError(
-          `the ${ts} frame has ${out.componentCount} components, not a greyscale image`,
-        );
       bitsAllocated = out.bitsPerSample <= 8 ? 8 : 16;
+      components = out.componentCount;
       decoded = out.data;
       break;
     }
@@ -145,10 +193,17 @@ export function decodeCompressedFrame(bytes: Uint8Array, meta: ImageMeta): Float
     }
     default:
       throw new UnsupportedPixelDataError(
-        `transfer syntax ${ts} cannot be decoded here (12-bit JPEG extended and HTJ2K have no codec); ask the PACS for explicit little endian`,
+        `transfer syntax ${nameOfSyntax(ts)} cannot be decoded here (no codec for it); turn on the source's transcoding capability so the PACS sends Explicit VR Little Endian, or store the series uncompressed`,
       );
   }
-  return decodeNativeFrame(decoded, { ...little, bitsAllocated }, 0);
+  const little = {
+    ...meta,
+    frames: 1,
+    samplesPerPixel: components,
+    transferSyntax: TRANSFER_SYNTAX.explicitLittle,
+    bitsAllocated,
+  };
+  return { samples: decodeNativeFrame(decoded, little, 0), components };
 }
 
 /** One byte run per frame from encapsulated pixel data as dcmjs hands it over (per frame, or fragments of one frame). */

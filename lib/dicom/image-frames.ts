@@ -1,5 +1,6 @@
 import dicomParser from "dicom-parser";
-import { decodePart10, TRANSFER_SYNTAX, type ImageMeta } from "./pixel-data";
+import { decodePart10, framePositionsOf, TRANSFER_SYNTAX, type ImageMeta } from "./pixel-data";
+import type { ColourHandling } from "./colour";
 
 /** One image's frames as stored values, its pixel meta, its place along the patient axis and its InstanceNumber. */
 export type ImageFrames = {
@@ -7,6 +8,8 @@ export type ImageFrames = {
   position: number;
   instanceNumber: number | null;
   frames: ArrayLike<number>[];
+  /** Each frame's own place along the patient axis (enhanced multi-frame images), when the header gives them. */
+  framePositions: number[] | null;
 };
 
 const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
@@ -23,14 +26,15 @@ function positionOf(ipp: number[] | undefined, instanceNumber: unknown): number 
  * The pipeline's reader. Native little-endian 8/16-bit greyscale whose stored values need
  * no masking (most CT, MR and radiographs) is parsed with dicom-parser and its pixels
  * used in place, a typed-array view over the file's bytes: no dataset building and no
- * copy of 16 MB per series. Anything else goes through decodePart10 (dcmjs, codecs).
+ * copy of 16 MB per series. Anything else goes through decodePart10 (dcmjs, codecs), and so
+ * does colour, which is refused or turned into luminance as `colour` says.
  */
-export function readImageFrames(bytes: Uint8Array): ImageFrames {
+export function readImageFrames(bytes: Uint8Array, options: { colour?: ColourHandling } = {}): ImageFrames {
   let ds: dicomParser.DataSet;
   try {
     ds = dicomParser.parseDicom(bytes, { untilTag: "x7fe00010" });
   } catch {
-    return viaDecodePart10(bytes);
+    return viaDecodePart10(bytes, options);
   }
   const transferSyntax = ds.string("x00020010") ?? TRANSFER_SYNTAX.implicitLittle;
   const pixel = ds.elements.x7fe00010;
@@ -47,18 +51,22 @@ export function readImageFrames(bytes: Uint8Array): ImageFrames {
     rescaleIntercept: ds.floatString("x00281052") ?? 0,
     transferSyntax,
   };
+  // Enhanced multi-frame images keep rescale and positions in functional groups: read by dcmjs.
+  const enhanced = ds.elements.x52009229 !== undefined || ds.elements.x52009230 !== undefined;
   const bytesPerSample = meta.bitsAllocated / 8;
   const count = meta.rows * meta.columns;
   const fast =
+    !enhanced &&
     (transferSyntax === TRANSFER_SYNTAX.explicitLittle || transferSyntax === TRANSFER_SYNTAX.implicitLittle) &&
     meta.samplesPerPixel === 1 &&
+    (meta.photometric === "MONOCHROME2" || meta.photometric === "MONOCHROME1") &&
     (bytesPerSample === 1 || bytesPerSample === 2) &&
     meta.bitsStored === meta.bitsAllocated &&
     pixel !== undefined &&
     pixel.length !== 0xffffffff &&
     count > 0 &&
     pixel.length >= meta.frames * count * bytesPerSample;
-  if (!fast) return viaDecodePart10(bytes);
+  if (!fast) return viaDecodePart10(bytes, options);
   const ippText = ds.string("x00200032");
   const ipp = ippText ? ippText.split("\\").map(Number) : undefined;
   const instanceNumber = ds.intString("x00200013");
@@ -77,15 +85,16 @@ export function readImageFrames(bytes: Uint8Array): ImageFrames {
     const at = start % 2 === 0 ? start : 0;
     return meta.pixelRepresentation ? new Int16Array(buffer, at, count) : new Uint16Array(buffer, at, count);
   });
-  return { meta, position, instanceNumber: finiteOrNull(instanceNumber), frames };
+  return { meta, position, instanceNumber: finiteOrNull(instanceNumber), frames, framePositions: null };
 }
 
-function viaDecodePart10(bytes: Uint8Array): ImageFrames {
-  const { meta, frames, dataset } = decodePart10(bytes);
+function viaDecodePart10(bytes: Uint8Array, options: { colour?: ColourHandling }): ImageFrames {
+  const { meta, frames, dataset } = decodePart10(bytes, options);
   const instanceNumber = first(dataset.InstanceNumber);
   return {
     meta,
     frames,
+    framePositions: framePositionsOf(dataset, meta.frames),
     position: positionOf(dataset.ImagePositionPatient as number[] | undefined, dataset.InstanceNumber),
     instanceNumber: finiteOrNull(
       instanceNumber === undefined || instanceNumber === null || instanceNumber === ""

@@ -1,5 +1,14 @@
 import { readPart10, type Dataset } from "./part10";
-import { decodeCompressedFrame, framesOfEncapsulated, isCompressed } from "./codecs";
+import { decodeCompressedFrame, decodesToRgb, framesOfEncapsulated, isCompressed, nameOfSyntax } from "./codecs";
+import {
+  isColour,
+  luminanceOfPalette,
+  luminanceOfThreeSamples,
+  luminanceOfYbr422,
+  readPalette,
+  refuseColour,
+  type ColourHandling,
+} from "./colour";
 import {
   decodeNativeFrame,
   first,
@@ -41,32 +50,117 @@ export function toModalityValues(
   return out;
 }
 
-/** Every frame of a Part 10 file as stored values, with its meta. Encapsulated (compressed) data is refused by name. */
-export function decodePart10(bytes: Uint8Array): { meta: ImageMeta; frames: Float32Array[]; dataset: Dataset } {
+/**
+ * Every frame of a Part 10 file as stored values, with its meta. A colour image (RGB, YBR,
+ * palette) is refused by name, or with `colour: "luminance"` turned into one luminance value
+ * per pixel (then its meta says MONOCHROME2, one sample). Unknown transfer syntaxes are refused by name.
+ */
+export function decodePart10(
+  bytes: Uint8Array,
+  options: { colour?: ColourHandling } = {},
+): { meta: ImageMeta; frames: Float32Array[]; dataset: Dataset } {
   const dataset = readPart10(bytes);
   const transferSyntax = String(
     first((dataset._meta as Dataset | undefined)?.TransferSyntaxUID) ?? TRANSFER_SYNTAX.implicitLittle,
   );
-  const meta = imageMeta(dataset, transferSyntax);
+  const meta = withSharedRescale(imageMeta(dataset, transferSyntax), dataset);
   const pixelData = dataset.PixelData as ArrayBuffer[] | undefined;
   if (!pixelData?.[0]) throw new UnsupportedPixelDataError("the instance has no pixel data");
-  if (meta.samplesPerPixel !== 1)
+  const colour = isColour(meta);
+  if (colour && options.colour !== "luminance") refuseColour(meta);
+  if (colour && meta.samplesPerPixel !== 3 && meta.photometric !== "PALETTE COLOR")
     throw new UnsupportedPixelDataError(
-      `${meta.photometric} with ${meta.samplesPerPixel} samples per pixel is not a greyscale image`,
+      `${meta.photometric} with ${meta.samplesPerPixel} samples per pixel is not supported`,
     );
+  const pixels = meta.rows * meta.columns;
+  const palette = meta.photometric === "PALETTE COLOR" ? readPalette(dataset) : null;
+  const planar = numberOrZero(dataset.PlanarConfiguration) === 1;
+  const grey = !colour
+    ? meta
+    : {
+        ...meta,
+        samplesPerPixel: 1,
+        photometric: "MONOCHROME2",
+        bitsStored: palette ? palette.bits : meta.bitsStored,
+        rescaleSlope: 1,
+        rescaleIntercept: 0,
+      };
   if (isCompressed(transferSyntax)) {
-    return {
-      meta,
-      dataset,
-      frames: framesOfEncapsulated(pixelData, meta.frames).map((bytes) => decodeCompressedFrame(bytes, meta)),
-    };
+    const frames = framesOfEncapsulated(pixelData, meta.frames).map((frameBytes) => {
+      const { samples, components } = decodeCompressedFrame(frameBytes, meta);
+      if (palette) return luminanceOfPalette(samples, palette);
+      if (components === 1) {
+        if (colour)
+          throw new UnsupportedPixelDataError(
+            `the ${nameOfSyntax(transferSyntax)} frame of a ${meta.photometric} image has one component`,
+          );
+        return samples;
+      }
+      if (!colour) refuseColour({ ...meta, samplesPerPixel: components });
+      // RLE keeps the stored colour space and plane order; JPEG and JPEG 2000 decoders give interleaved RGB.
+      const rgb = decodesToRgb(transferSyntax);
+      return luminanceOfThreeSamples(
+        samples,
+        pixels,
+        false,
+        !rgb && meta.photometric.startsWith("YBR") ? "YBR" : "RGB",
+      );
+    });
+    return { meta: grey, dataset, frames };
   }
   if (!NATIVE.includes(transferSyntax))
     throw new UnsupportedPixelDataError(
-      `transfer syntax ${transferSyntax} is not supported; ask the PACS for explicit little endian`,
+      `transfer syntax ${nameOfSyntax(transferSyntax)} is not supported; turn on the source's transcoding capability so the PACS sends Explicit VR Little Endian`,
     );
   const raw = new Uint8Array(pixelData[0]);
-  return { meta, dataset, frames: Array.from({ length: meta.frames }, (_, f) => decodeNativeFrame(raw, meta, f)) };
+  // Native YBR_FULL_422 holds two samples per pixel on average (Y₁ Y₂ Cb Cr per pair).
+  const ybr422 = meta.photometric === "YBR_FULL_422";
+  const sampleMeta = ybr422 ? { ...meta, samplesPerPixel: 2 } : meta;
+  const frames = Array.from({ length: meta.frames }, (_, f) => {
+    const samples = decodeNativeFrame(raw, sampleMeta, f);
+    if (!colour) return samples;
+    if (palette) return luminanceOfPalette(samples, palette);
+    if (ybr422) return luminanceOfYbr422(samples, pixels);
+    return luminanceOfThreeSamples(samples, pixels, planar, meta.photometric.startsWith("YBR") ? "YBR" : "RGB");
+  });
+  return { meta: grey, dataset, frames };
+}
+
+const numberOrZero = (v: unknown) => {
+  const n = Number(first(v));
+  return Number.isFinite(n) ? n : 0;
+};
+
+/**
+ * An enhanced multi-frame image (CT, MR) keeps its rescale in the functional groups
+ * (Pixel Value Transformation), not at the top level: taken from the shared groups, else
+ * from the first frame's (frames with different rescales are not told apart).
+ */
+export function withSharedRescale(meta: ImageMeta, ds: Dataset): ImageMeta {
+  if (ds.RescaleSlope !== undefined || ds.RescaleIntercept !== undefined) return meta;
+  const group = (first(ds.SharedFunctionalGroupsSequence) ?? first(ds.PerFrameFunctionalGroupsSequence)) as
+    Dataset | undefined;
+  const transform = first(group?.PixelValueTransformationSequence) as Dataset | undefined;
+  if (!transform) return meta;
+  const slope = Number(first(transform.RescaleSlope));
+  const intercept = Number(first(transform.RescaleIntercept));
+  return {
+    ...meta,
+    rescaleSlope: Number.isFinite(slope) && slope !== 0 ? slope : 1,
+    rescaleIntercept: Number.isFinite(intercept) ? intercept : 0,
+  };
+}
+
+/** Each frame's place along the patient axis (z of its Plane Position), when an enhanced multi-frame image lists them. */
+export function framePositionsOf(ds: Dataset, frames: number): number[] | null {
+  const perFrame = ds.PerFrameFunctionalGroupsSequence as Dataset[] | undefined;
+  if (!Array.isArray(perFrame) || perFrame.length !== frames || frames < 2) return null;
+  const zs = perFrame.map((item) => {
+    const position = first(item.PlanePositionSequence) as Dataset | undefined;
+    const ipp = position?.ImagePositionPatient as number[] | undefined;
+    return Array.isArray(ipp) && ipp.length === 3 ? Number(ipp[2]) : NaN;
+  });
+  return zs.every(Number.isFinite) ? zs : null;
 }
 
 /** Linear window to [0, 1] (DICOM PS3.3 C.11.2.1.2 without the half-pixel offset). */

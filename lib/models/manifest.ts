@@ -55,6 +55,11 @@ export const manifestSchema = z
       scaling: z.enum(["windows", "minmax", "bitdepth"]),
       normalise: z.object({ mean: z.array(z.number()), std: z.array(z.number().positive()) }).optional(),
       maxSlices: z.number().int().positive().optional(),
+      /**
+       * Colour images (RGB, YBR, palette colour): "refuse" them (not applicable, with the
+       * reason), or turn them into "luminance" (ITU-R BT.601 Y) for a greyscale model.
+       */
+      colour: z.enum(["refuse", "luminance"]).default("refuse"),
     }),
     outputs: z
       .array(
@@ -149,6 +154,8 @@ export type SeriesFacts = {
   imageType: string[];
   sliceThicknessMm: number | null;
   instances: number;
+  /** Frames in the series' one image, when it is known to hold several (enhanced multi-frame CT or MR). */
+  frames?: number | null;
 };
 
 /** Whether a model applies to a series, and if not, why not (shown as "no applicable model"). */
@@ -186,7 +193,14 @@ export function seriesApplies(
   ) {
     return refuse(`slice thickness ${s.sliceThicknessMm} mm is outside ${thickness.min}–${thickness.max} mm`);
   }
-  if (s.instances < rule.minInstances) return refuse(`${s.instances} instances, fewer than ${rule.minInstances}`);
+  // One image may be a whole multi-frame volume: its frames count as slices. A listing cannot
+  // say how many frames it holds, so a single-image series goes on to be fetched and counted.
+  const slices = s.instances === 1 && s.frames ? s.frames : s.instances;
+  const unknownFrames = s.instances === 1 && s.frames === undefined;
+  if (slices < rule.minInstances && !unknownFrames)
+    return refuse(
+      `${slices} ${s.instances === 1 && s.frames ? "frames" : "instances"}, fewer than ${rule.minInstances}`,
+    );
   return { applies: true };
 }
 

@@ -6,6 +6,7 @@ import {
   type ChannelMap,
 } from "../dicom/pixel-data";
 import { readImageFrames } from "../dicom/image-frames";
+import { ColourImageError } from "../dicom/colour";
 import type { ModelManifest } from "./manifest";
 
 /** The series is not what the model is built for (too few slices, absurd intensities): "not applicable", never a score. */
@@ -45,10 +46,25 @@ const MIN_IN_WINDOW_SHARE = 0.002;
 export function planInput(instances: Uint8Array[], manifest: ModelManifest): InputPlan {
   const [, channels, height, width] = manifest.input.shape;
   const pre = manifest.preprocessing;
+  const read = (bytes: Uint8Array) => {
+    try {
+      return readImageFrames(bytes, { colour: pre.colour });
+    } catch (error) {
+      // A colour image the manifest does not take is "not applicable", with the reason.
+      if (error instanceof ColourImageError) throw new InputNotApplicableError(error.message);
+      throw error;
+    }
+  };
   const slices = instances
     .flatMap((bytes) => {
-      const { meta, frames, position, instanceNumber } = readImageFrames(bytes);
-      return frames.map((frame, f) => ({ meta, frame, instanceNumber, order: position + f * 1e-3 }));
+      const { meta, frames, position, instanceNumber, framePositions } = read(bytes);
+      // Frames of one enhanced image are slices in their own right, placed by their own positions.
+      return frames.map((frame, f) => ({
+        meta,
+        frame,
+        instanceNumber,
+        order: framePositions?.[f] ?? position + f * 1e-3,
+      }));
     })
     .sort((a, b) => a.order - b.order);
   if (slices.length < manifest.series.minInstances) {

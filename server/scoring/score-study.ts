@@ -39,14 +39,24 @@ function factsFromInstance(bytes: Uint8Array, imageCount: number): SeriesFacts {
       ? ds.ImageType.split("\\")
       : [];
   const thickness = Number(first(ds.SliceThickness));
+  const frames = Number(first(ds.NumberOfFrames));
   return {
     modality: text(ds.Modality),
     bodyPart: text(ds.BodyPartExamined),
     description: text(ds.SeriesDescription),
     imageType,
-    sliceThicknessMm: Number.isFinite(thickness) && thickness > 0 ? thickness : null,
+    sliceThicknessMm: Number.isFinite(thickness) && thickness > 0 ? thickness : sharedSliceThickness(ds),
     instances: imageCount,
+    frames: Number.isInteger(frames) && frames > 0 ? frames : null,
   };
+}
+
+/** An enhanced multi-frame image keeps SliceThickness in its shared functional groups (PixelMeasuresSequence). */
+function sharedSliceThickness(ds: Record<string, unknown>): number | null {
+  const shared = first(ds.SharedFunctionalGroupsSequence) as Record<string, unknown> | undefined;
+  const measures = first(shared?.PixelMeasuresSequence) as Record<string, unknown> | undefined;
+  const t = Number(first(measures?.SliceThickness));
+  return Number.isFinite(t) && t > 0 ? t : null;
 }
 
 /**
