@@ -77,9 +77,18 @@ test("an admin validates a shadow version on the site's labelled studies, watchi
   await expect(shadow).toContainText("live");
   await expect(live).toContainText("shadow");
   await expect(live.getByRole("button", { name: "Promote to live" })).toBeVisible();
+  // The monitoring block and the drift bands are there for every enabled version.
+  await expect(shadow.getByTestId("model-monitoring")).toContainText("Last 24 h:");
+  await expect(page.getByText("Drift alert bands")).toBeVisible();
+
+  // And back: promoting 1.0.0 again is the rollback.
+  page.once("dialog", (d) => void d.accept());
+  await live.getByRole("button", { name: "Promote to live" }).click();
+  await expect(live).toContainText("live");
+  await expect(shadow).toContainText("shadow");
 
   await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Audit" }).click();
   const events = page.getByRole("table", { name: "Audit events" }).locator("tbody tr");
-  await expect(events.filter({ hasText: "promoted an AI model version to live" })).toHaveCount(1);
+  await expect(events.filter({ hasText: "promoted an AI model version to live" })).toHaveCount(2);
   await expect(events.filter({ hasText: "started a local validation of an AI model" })).toHaveCount(1);
 });

@@ -78,21 +78,21 @@ export async function storeAiResult(
       },
       select: { id: true },
     });
+    const audit = {
+      actorId: null,
+      studyId: job.studyId,
+      details: {
+        model: job.modelId,
+        version: job.modelVersion,
+        revision: job.revision,
+        status: result.status,
+        probability: result.probability ?? null,
+        critical: result.critical ?? false,
+        reason: result.reason ?? null,
+      },
+    };
     if (job.shadow) {
-      await recordAudit(tx, {
-        actorId: null,
-        action: "study.scored-shadow",
-        studyId: job.studyId,
-        details: {
-          model: job.modelId,
-          version: job.modelVersion,
-          revision: job.revision,
-          status: result.status,
-          probability: result.probability ?? null,
-          critical: result.critical ?? false,
-          reason: result.reason ?? null,
-        },
-      });
+      await recordAudit(tx, { ...audit, action: "study.scored-shadow" });
       return { id: stored.id, critical: false };
     }
     const results = await tx.aiResult.findMany({
@@ -120,20 +120,7 @@ export async function storeAiResult(
       if (locked[0]!.scoredAt === null && verdict.aiStatus !== "not_applicable")
         await countVerdictLag(tx, (scoredAt.getTime() - locked[0]!.firstSeenAt.getTime()) / 1000);
     }
-    await recordAudit(tx, {
-      actorId: null,
-      action: "study.scored",
-      studyId: job.studyId,
-      details: {
-        model: job.modelId,
-        version: job.modelVersion,
-        revision: job.revision,
-        status: result.status,
-        probability: result.probability ?? null,
-        critical: result.critical ?? false,
-        reason: result.reason ?? null,
-      },
-    });
+    await recordAudit(tx, { ...audit, action: "study.scored" });
     const critical = current && verdict?.aiStatus === "critical" && (result.critical ?? false);
     await notifyWorklist(tx, { type: "scored", studyId: job.studyId, critical });
     return { id: stored.id, critical };

@@ -11,7 +11,7 @@ import { setModelThresholds } from "@/server/models/ai-models";
 import { setModelMode, shadowComparison } from "@/server/models/model-governance";
 import { aiAccuracy } from "@/server/department/ai-accuracy";
 import { NO_FILTERS } from "@/lib/worklist-filters";
-import { clearJobQueue, resetDatabase, testDb, makeUser } from "../support/db";
+import { clearJobQueue, resetDatabase, testDb, makeUser, orthancSource } from "../support/db";
 import { startTestOrthanc } from "../support/orthanc";
 import { freePort } from "../support/test-database";
 import { startPacsProxy } from "../support/pacs-proxy";
@@ -45,17 +45,8 @@ function startWorker(env: Record<string, string>): WorkerProcess {
 }
 const scoringStarted = (w: WorkerProcess) => w.waitForLog((l) => l.msg === "scoring started", 60_000);
 
-const sourceSettings = (baseUrl: string): SourceInput => ({
-  name: `PACS ${seed++}`,
-  baseUrl,
-  authType: "none",
-  timeoutMs: 60_000,
-  locationTag: "00380300",
-  backfillDays: 2,
-  syncIntervalSeconds: 3600,
-  enabled: true,
-  capabilities: { orthancChangeFeed: true },
-});
+const sourceSettings = (baseUrl: string): SourceInput =>
+  orthancSource(`PACS ${seed++}`, baseUrl, { timeoutMs: 60_000 });
 
 const study = (extra: Partial<SyntheticStudyOptions>) =>
   generateStudy({
