@@ -36,9 +36,9 @@ for (const colorScheme of ["light", "dark"] as const) {
     });
 
     for (const [role, email, paths] of [
-      ["chair", "chair@readnext.local", ["/throughput", "/what-if", "/audit"]],
+      ["chair", "chair@readnext.local", ["/throughput", "/what-if", "/models", "/audit"]],
       ["scheduler", "scheduler@readnext.local", ["/backlog"]],
-      ["admin", "admin@readnext.local", ["/admin"]],
+      ["admin", "admin@readnext.local", ["/admin", "/models"]],
     ] as const) {
       test(`the ${role}'s pages have no serious or critical violations`, async ({ page }) => {
         test.setTimeout(60_000);
