@@ -22,6 +22,7 @@ export async function startDriftMonitoring(
   await boss.schedule(DRIFT_CHECK_QUEUE, DRIFT_CHECK_CRON);
   await boss.work(DRIFT_CHECK_QUEUE, { batchSize: 1, pollingIntervalSeconds: 5 }, async () => {
     const opened = await checkModelDrift(db);
+    log.info({ opened: opened.length }, "drift check");
     for (const alert of opened) {
       log.warn(
         { model: alert.modelId, version: alert.version, kind: alert.kind, message: alert.message },

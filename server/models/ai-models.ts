@@ -26,8 +26,8 @@ export async function listModels(db: Db) {
       count(*) FILTER (WHERE r.status = 'NOT_APPLICABLE') AS "notApplicable",
       percentile_cont(0.5) WITHIN GROUP (ORDER BY (r.timings->>'totalMs')::float) AS p50,
       percentile_cont(0.95) WITHIN GROUP (ORDER BY (r.timings->>'totalMs')::float) AS p95,
-      (SELECT count(*) FROM "AiFeedback" f JOIN "AiResult" x ON x.id = f."aiResultId" WHERE x."modelId" = r."modelId" AND x."modelVersion" = r."modelVersion" AND f.verdict = 'confirmed') AS confirmed,
-      (SELECT count(*) FROM "AiFeedback" f JOIN "AiResult" x ON x.id = f."aiResultId" WHERE x."modelId" = r."modelId" AND x."modelVersion" = r."modelVersion" AND f.verdict = 'dismissed') AS dismissed
+      (SELECT count(*) FROM "AiFeedback" f JOIN "AiResult" x ON x.id = f."aiResultId" WHERE x."modelId" = r."modelId" AND x."modelVersion" = r."modelVersion" AND x."createdAt" > now() - interval '24 hours' AND f.verdict = 'confirmed') AS confirmed,
+      (SELECT count(*) FROM "AiFeedback" f JOIN "AiResult" x ON x.id = f."aiResultId" WHERE x."modelId" = r."modelId" AND x."modelVersion" = r."modelVersion" AND x."createdAt" > now() - interval '24 hours' AND f.verdict = 'dismissed') AS dismissed
     FROM "AiResult" r WHERE r."createdAt" > now() - interval '24 hours'
     GROUP BY r."modelId", r."modelVersion"`;
   const byKey = new Map(stats.map((s) => [`${s.modelId}@${s.modelVersion}`, s]));

@@ -165,3 +165,83 @@ describe("drift alerts", () => {
     ).not.toContain("ppv");
   });
 });
+
+describe("drift bands at their edges", () => {
+  const ordinary = (n: number, flagged: number, extra: Partial<WindowFigures> = {}): WindowFigures => ({
+    results: n,
+    scored: n,
+    flagged,
+    failed: 0,
+    notApplicable: 0,
+    histogram: [n - flagged, 0, 0, 0, 0, 0, 0, 0, 0, flagged],
+    p95Ms: 500,
+    confirmed: 0,
+    dismissed: 0,
+    ...extra,
+  });
+  const base = (n: number, flagged: number): DriftBaseline => ({
+    scored: n,
+    flagged,
+    histogram: [n - flagged, 0, 0, 0, 0, 0, 0, 0, 0, flagged],
+    from: "before",
+  });
+  const noPsi = { ...DEFAULT_DRIFT_BANDS, maxPsi: 10 };
+
+  it("judge a flag rate from exactly the minimum number of studies on both sides, against (flagged + ½) / (scored + 1)", () => {
+    // 25 of 50 flagged against 1 of 50 before: far beyond chance.
+    const alerts = driftAlerts(ordinary(50, 25), base(50, 1), noPsi);
+    expect(alerts.map((a) => a.kind)).toEqual(["flag-rate"]);
+    expect(alerts[0]!.value).toBe(0.5);
+    expect(alerts[0]!.limit).toBeCloseTo(1.5 / 51, 12);
+    expect(driftAlerts(ordinary(49, 25), base(50, 1), noPsi)).toEqual([]);
+    expect(driftAlerts(ordinary(50, 25), base(49, 1), noPsi)).toEqual([]);
+    // A big relative change that chance explains raises nothing: 3 of 50 against 1 of 50.
+    expect(driftAlerts(ordinary(50, 3), base(50, 1), noPsi)).toEqual([]);
+  });
+
+  it("judge the distribution from exactly minStudiesForPsi on both sides, alerting at the limit itself", () => {
+    const current = ordinary(200, 60);
+    const before = base(200, 10);
+    const psi = populationStabilityIndex(before.histogram, current.histogram)!;
+    const bands = { ...DEFAULT_DRIFT_BANDS, flagRateZ: 20, maxPsi: psi };
+    const at = driftAlerts(current, before, bands);
+    expect(at.map((a) => a.kind)).toEqual(["score-shift"]);
+    expect(at[0]!.message).toBe(
+      `scores shifted: population stability index ${psi.toFixed(2)} against before (limit ${psi})`,
+    );
+    expect(driftAlerts(current, before, { ...bands, maxPsi: psi + 1e-9 })).toEqual([]);
+    expect(driftAlerts(ordinary(199, 60), before, bands)).toEqual([]);
+    expect(driftAlerts(current, base(199, 10), bands)).toEqual([]);
+    expect(populationStabilityIndex([1, 2], [1, 2, 3])).toBeNull();
+    expect(populationStabilityIndex([1, 2], [0, 0])).toBeNull();
+  });
+
+  it("count failures, not-applicable and slowness from ten results, each alerting at its limit", () => {
+    const bands = { ...DEFAULT_DRIFT_BANDS, maxNotApplicableRate: 0.2 };
+    const w = ordinary(10, 0, { failed: 1, notApplicable: 2, p95Ms: 60_000 });
+    expect(driftAlerts(w, null, bands).map((a) => a.kind)).toEqual(["failures", "not-applicable", "slow"]);
+    expect(driftAlerts({ ...w, results: 9, scored: 9 }, null, bands).map((a) => a.kind)).toEqual([]);
+    expect(driftAlerts({ ...w, p95Ms: 59_999 }, null, bands).map((a) => a.kind)).not.toContain("slow");
+    expect(driftAlerts({ ...w, p95Ms: null }, null, bands).map((a) => a.kind)).not.toContain("slow");
+  });
+
+  it("judge PPV from exactly minFeedback verdicts, alerting only below the limit", () => {
+    const bands = { ...DEFAULT_DRIFT_BANDS, minPpv: 0.25, minFeedback: 20 };
+    const ppv = (confirmed: number, dismissed: number) =>
+      driftAlerts(ordinary(5, 0, { confirmed, dismissed }), null, bands).filter((a) => a.kind === "ppv");
+    expect(ppv(4, 16)).toEqual([
+      { kind: "ppv", message: expect.stringMatching(/PPV 20\.0%/), value: 0.2, limit: 0.25 },
+    ]);
+    expect(ppv(5, 15)).toEqual([]); // exactly 25%
+    expect(ppv(4, 15)).toEqual([]); // 19 verdicts
+    expect(driftAlerts(ordinary(5, 0, { confirmed: 0, dismissed: 40 }), null, { ...bands, minPpv: null })).toEqual([]);
+  });
+
+  it("binomial tails at the degenerate rates", () => {
+    expect(binomialTail(5, 10, 1, "upper")).toBe(1);
+    expect(binomialTail(5, 10, 1, "lower")).toBe(0);
+    expect(binomialTail(10, 10, 1, "lower")).toBe(1);
+    expect(binomialTail(0, 10, 0, "lower")).toBe(1);
+    expect(binomialTail(1, 10, 0, "upper")).toBe(0);
+  });
+});

@@ -54,3 +54,13 @@ describe("a site's labels file", () => {
     expect(readLabelsCsv(many)).toMatchObject({ ok: false, error: /at most 20000 per run/ });
   });
 });
+
+describe("a labels row's own words", () => {
+  it("keeps no subgroup when the file has none, and quotes at most 40 characters of a bad label", () => {
+    const read = readLabelsCsv(`accession,label\nA1,1\nA2,${"y".repeat(60)}\n`);
+    expect(read.ok && read.rows.map((r) => [r.subgroup, r.problem])).toEqual([
+      [null, null],
+      [null, `label "${"y".repeat(40)}" is not 0 or 1`],
+    ]);
+  });
+});

@@ -153,3 +153,24 @@ describe("figures per subgroup and the score histogram", () => {
     expect(scoreHistogram([0, 0.05, 0.1, 0.999])).toEqual([2, 1, 0, 0, 0, 0, 0, 0, 0, 1]);
   });
 });
+
+describe("edges of the figures", () => {
+  it("a perfectly separated set keeps AUC 1 in every stratified resample", () => {
+    const cases: ScoredCase[] = [0.9, 0.8, 0.7].map((p) => ({ probability: p, label: 1 as const }));
+    cases.push(...[0.3, 0.2, 0.1, 0.05].map((p) => ({ probability: p, label: 0 as const })));
+    expect(bootstrapAucInterval(cases, { iterations: 500 })).toEqual({ low: 1, high: 1, iterations: 500 });
+    expect(bootstrapAucInterval(cases.filter((c) => c.label === 0))).toBeNull();
+  });
+
+  it("sensitivity with as many misses as hits, and a target met from unsorted scores", () => {
+    const cases: ScoredCase[] = [
+      { probability: 0.2, label: 1 },
+      { probability: 0.9, label: 1 },
+      { probability: 0.6, label: 1 },
+      { probability: 0.4, label: 0 },
+    ];
+    expect(operatingPointAt(cases.slice(0, 2), 0.5).sensitivity).toBe(0.5);
+    // Two of three positives: the second highest positive score, 0.6.
+    expect(thresholdForSensitivity(cases, 0.6)).toMatchObject({ threshold: 0.6, sensitivity: 2 / 3, specificity: 1 });
+  });
+});

@@ -268,7 +268,7 @@ export function ScoringAdmin() {
                     {m.loadError ? (
                       <span className="rounded bg-red-100 px-2 py-0.5 text-xs font-medium text-red-800">refused</span>
                     ) : m.enabled && m.mode === "SHADOW" ? (
-                      <span className="rounded bg-violet-100 px-2 py-0.5 text-xs font-medium text-violet-800">
+                      <span className="rounded bg-purple-100 px-2 py-0.5 text-xs font-medium text-purple-800">
                         shadow
                       </span>
                     ) : m.enabled ? (

@@ -76,7 +76,7 @@ export function ModelMonitoring({
                 <Line
                   key={k}
                   dataKey={k}
-                  stroke={chartColour(["red-600", "slate-500", "violet-600"][i]!)}
+                  stroke={chartColour(["red-600", "slate-500", "purple-500"][i]!)}
                   strokeDasharray={DASHES[i]}
                   dot={false}
                   connectNulls

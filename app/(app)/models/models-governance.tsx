@@ -20,7 +20,7 @@ function ModeBadge({ model }: { model: Model }) {
   return model.mode === "LIVE" ? (
     <span className="rounded bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">live</span>
   ) : (
-    <span className="rounded bg-violet-100 px-2 py-0.5 text-xs font-medium text-violet-800">shadow</span>
+    <span className="rounded bg-purple-100 px-2 py-0.5 text-xs font-medium text-purple-800">shadow</span>
   );
 }
 

@@ -100,10 +100,10 @@ export function AiFindings({
           key={a.id}
           data-testid="ai-result"
           data-shadow={a.shadow}
-          className={`rounded-lg border p-2 ${a.shadow ? "border-dashed border-violet-300 bg-violet-50/40" : a.critical ? "border-red-300 bg-red-50" : "border-slate-200"} ${a.current ? "" : "opacity-60"}`}
+          className={`rounded-lg border p-2 ${a.shadow ? "border-dashed border-purple-300 bg-purple-50/40" : a.critical ? "border-red-300 bg-red-50" : "border-slate-200"} ${a.current ? "" : "opacity-60"}`}
         >
           {a.shadow && (
-            <div className="mb-1 text-xs font-medium text-violet-800">
+            <div className="mb-1 text-xs font-medium text-purple-800">
               Shadow mode: measured only, not used to order the worklist
             </div>
           )}
