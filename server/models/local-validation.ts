@@ -285,7 +285,7 @@ export async function startModelVersionValidation(
 export async function localValidationSection(db: Db, modelId: string): Promise<string | null> {
   const runs = await db.modelValidation.findMany({
     where: { modelId, status: "DONE" },
-    orderBy: { finishedAt: "desc" },
+    orderBy: { finishedAt: { sort: "desc", nulls: "last" } },
     distinct: ["modelVersion"],
   });
   if (runs.length === 0) return null;

@@ -76,7 +76,7 @@ async function baselineFor(db: Db, v: Version, now: Date, minStudies: number): P
     };
   const validation = await db.modelValidation.findFirst({
     where: { modelId: v.modelId, modelVersion: v.version, status: "DONE" },
-    orderBy: { finishedAt: "desc" },
+    orderBy: { finishedAt: { sort: "desc", nulls: "last" } },
   });
   const summary = validation?.summary as ValidationSummary | null | undefined;
   if (!summary || summary.cases === 0) return null;
@@ -218,13 +218,17 @@ export async function dailyModelFigures(db: Db, aiModelId: string, timeZone: str
     for (const b of bins ?? []) h[b]!++;
     return h;
   };
-  const validation = await db.modelValidation.findFirst({
+  const latest = await db.modelValidation.findFirst({
     where: { modelId: model.modelId, modelVersion: model.version, status: "DONE" },
-    orderBy: { finishedAt: "desc" },
+    orderBy: { finishedAt: { sort: "desc", nulls: "last" } },
   });
-  const reference =
-    (validation?.summary as ValidationSummary | null | undefined)?.scoreHistogram ??
-    rows.reduce((sum, r) => sum.map((s, i) => s + histogramOf(r.bins)[i]!), new Array<number>(10).fill(0));
+  // A validation of a dozen studies is no distribution to measure a day against: the period itself is then.
+  const { minStudiesForPsi } = await getDriftBands(db);
+  const summary = latest?.summary as ValidationSummary | null | undefined;
+  const validation = summary && summary.cases >= minStudiesForPsi ? latest : null;
+  const reference = validation
+    ? summary!.scoreHistogram
+    : rows.reduce((sum, r) => sum.map((s, i) => s + histogramOf(r.bins)[i]!), new Array<number>(10).fill(0));
   const rate = (a: bigint, b: bigint) => (Number(b) === 0 ? null : Number(a) / Number(b));
   return {
     modelId: model.modelId,

@@ -164,6 +164,7 @@ describe("drift monitoring on a stream of scored studies", () => {
         status: "DONE",
         labelsName: "site.csv",
         labelsSha256: "x",
+        finishedAt: new Date(T0.getTime() - 2 * DAY),
         threshold: 0.5,
         targetSensitivity: 0.95,
         total: 400,
@@ -179,6 +180,32 @@ describe("drift monitoring on a stream of scored studies", () => {
     const [status] = await driftStatus(testDb(), T0);
     expect(status!.baseline).toMatchObject({ scored: 400, flagged: 20, from: "the local validation (site.csv)" });
     expect(status!.alerts.map((a) => a.kind)).toEqual(["flag-rate"]);
+    // The chart measures each day's scores against that validation: 400 studies are a distribution.
+    const modelRowId = (await testDb().aiModel.findFirstOrThrow()).id;
+    expect((await dailyModelFigures(testDb(), modelRowId, "UTC", 30, T0))!.psiReference).toBe(
+      "local validation (site.csv)",
+    );
+    // A later validation of a dozen studies is not: the chart falls back to the period itself.
+    await testDb().modelValidation.create({
+      data: {
+        modelId: "ich-headct",
+        modelVersion: "1.0.0",
+        status: "DONE",
+        labelsName: "tiny.csv",
+        labelsSha256: "y",
+        threshold: 0.5,
+        targetSensitivity: 0.95,
+        total: 12,
+        done: 12,
+        finishedAt: new Date(),
+        summary: {
+          cases: 12,
+          atThreshold: { truePositive: 0, falsePositive: 0 },
+          scoreHistogram: [12, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+        },
+      },
+    });
+    expect((await dailyModelFigures(testDb(), modelRowId, "UTC", 30, T0))!.psiReference).toBe("the whole 30 days");
     // A site that wants 150 studies before judging a flag rate sees no alert on a day of 100.
     const admin = await makeUser(["admin"]);
     await saveSetting(testDb(), admin.id, "drift", { ...DEFAULT_DRIFT_BANDS, minStudies: 150 });
