@@ -131,3 +131,27 @@ export function matchingPreset(range: { from: string; to: string }, today: strin
   }
   return null;
 }
+
+/**
+ * A range of days (both ends included) as the whole calendar months inside it and the days left
+ * at either end, for rollups kept per day and per month. `months` is [first month's 1st, the 1st
+ * after the last month) or null; `days` are [first, last] day pairs, both included.
+ */
+export function wholeMonthsAndDays(
+  from: string,
+  to: string,
+): { months: [string, string] | null; days: [string, string][] } {
+  const firstOfMonth = (day: string) => `${day.slice(0, 8)}01`;
+  const nextMonth = (day: string) => {
+    const [y, m] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
+    return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, "0")}-01`;
+  };
+  const untilDay = addDays(to, 1);
+  const firstWhole = from === firstOfMonth(from) ? from : nextMonth(from);
+  const endWhole = firstOfMonth(untilDay);
+  if (firstWhole >= endWhole) return { months: null, days: [[from, to]] };
+  const days: [string, string][] = [];
+  if (from < firstWhole) days.push([from, addDays(firstWhole, -1)]);
+  if (endWhole < untilDay) days.push([endWhole, to]);
+  return { months: [firstWhole, endWhole], days };
+}

@@ -1,3 +1,4 @@
+import { syncTurnaroundRollupZone } from "../department/turnaround-rollup";
 import type { Db } from "../db/client";
 import { env } from "../env";
 import { log } from "../log";
@@ -68,6 +69,15 @@ export async function startBackgroundWork(db: Db, databaseUrl: string) {
   await priorities.ready;
   const assignment = startAssignment(db, databaseUrl);
   const shifts = startShiftSchedule(db, e.DEPARTMENT_TIME_ZONE);
+  // The chair's turnaround rollup counts department days: recount it if the zone changed. In the
+  // background: the chair's figures are exact (slower) until it is done.
+  void syncTurnaroundRollupZone(db, e.DEPARTMENT_TIME_ZONE).then(
+    (rebuilt) =>
+      rebuilt &&
+      log.info({ timeZone: e.DEPARTMENT_TIME_ZONE }, "turnaround rollup recounted in the department's time zone"),
+    (error: unknown) =>
+      log.error({ err: error }, "turnaround rollup recount failed; the chair's turnaround stays exact"),
+  );
   const validations = await startModelValidations(db, boss, scoring.registry);
   const drift = await startDriftMonitoring(
     db,

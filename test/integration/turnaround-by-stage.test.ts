@@ -66,6 +66,7 @@ describe("turnaround by stage", () => {
         // Totals 15, 25, 50, 120: median (25 + 50) / 2; p90 at 2.7: 50 + 0.7 × 70 = 99.
         totalP50: 37.5,
         totalP90: 99,
+        approximate: false,
       },
       {
         group: "ai",
@@ -80,6 +81,7 @@ describe("turnaround by stage", () => {
         readingP90: 5,
         totalP50: 25,
         totalP90: 25,
+        approximate: false,
       },
       {
         group: "ai",
@@ -94,6 +96,7 @@ describe("turnaround by stage", () => {
         readingP90: 9.5,
         totalP50: 50,
         totalP90: 106,
+        approximate: false,
       },
       {
         group: "class",
@@ -108,6 +111,7 @@ describe("turnaround by stage", () => {
         readingP90: 9,
         totalP50: 25,
         totalP90: 45,
+        approximate: false,
       },
       {
         group: "class",
@@ -122,6 +126,7 @@ describe("turnaround by stage", () => {
         readingP90: null,
         totalP50: 120,
         totalP90: 120,
+        approximate: false,
       },
     ]);
   });

@@ -5,6 +5,7 @@ import { QueryFallback } from "../../_components/query-fallback";
 import { downloadCsv } from "../../_components/csv";
 import { CsvButton } from "../../_components/csv-button";
 import { useChairScope } from "./chair-scope";
+import { EXACT_PERCENTILE_READS, RELATIVE_ERROR } from "@/lib/duration-histogram";
 
 const m = (v: number | null) => (v === null ? "—" : v < 120 ? `${Math.round(v)} min` : `${Math.round(v / 6) / 10} h`);
 const FIGURES = [
@@ -21,12 +22,19 @@ export function TurnaroundByStageView() {
   const csv = () =>
     data &&
     downloadCsv(`readnext-turnaround-${scope.from}-${scope.to}.csv`, [
-      ["row", "reads", "claimed", ...FIGURES.flatMap(([, , name]) => [`${name} median min`, `${name} p90 min`])],
+      [
+        "row",
+        "reads",
+        "claimed",
+        ...FIGURES.flatMap(([, , name]) => [`${name} median min`, `${name} p90 min`]),
+        "percentiles",
+      ],
       ...data.map((r) => [
         r.label,
         String(r.read),
         String(r.claimed),
         ...FIGURES.flatMap(([p50, p90]) => [String(r[p50] ?? ""), String(r[p90] ?? "")]),
+        r.approximate ? "histogram" : "exact",
       ]),
     ]);
   return (
@@ -67,7 +75,16 @@ export function TurnaroundByStageView() {
       <p className="max-w-3xl text-xs text-slate-500">
         <strong>Waiting</strong>: arrival to the claim that led to the read. <strong>Reading</strong>: that claim to the
         read. <strong>Total</strong>: arrival to read. Medians and 90th percentiles (linear interpolation) over the
-        studies read in the range; studies the RIS marked read without a claim count in Total only.
+        studies read in the range; studies the RIS marked read without a claim count in Total only.{" "}
+        {data?.some((r) => r.approximate) ? (
+          <span data-testid="turnaround-approximate">
+            This range holds more than {EXACT_PERCENTILE_READS.toLocaleString("en")} reads: its percentiles come from a
+            histogram of the durations kept per day and month, and are within {Math.round(RELATIVE_ERROR * 100)}% of the
+            exact figures.
+          </span>
+        ) : (
+          "Exact: every read's durations are sorted."
+        )}
       </p>
     </div>
   );

@@ -37,9 +37,14 @@ export const departmentRouter = createTRPCRouter({
     ),
   turnaroundByStage: roleProcedure("chair", "admin")
     .input(chairScopeSchema)
-    .query(async ({ ctx, input }) =>
-      turnaroundByStage(ctx.db, await scopeBounds(ctx.db, input, env().DEPARTMENT_TIME_ZONE), input.filters),
-    ),
+    .query(async ({ ctx, input }) => {
+      const timeZone = env().DEPARTMENT_TIME_ZONE;
+      return turnaroundByStage(ctx.db, await scopeBounds(ctx.db, input, timeZone), input.filters, {
+        from: input.from,
+        to: input.to,
+        timeZone,
+      });
+    }),
   slaTrend: roleProcedure("chair", "admin")
     .input(chairScopeSchema)
     .query(async ({ ctx, input }) => {
