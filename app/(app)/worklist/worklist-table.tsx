@@ -169,7 +169,10 @@ export const WorklistTable = forwardRef<
         cell: (c) => {
           const by = c.getValue();
           return by ? (
-            <span className={`truncate text-xs ${by.id === userId ? "font-semibold text-sky-800" : "text-slate-600"}`}>
+            <span
+              data-testid="claimed-by"
+              className={`truncate text-xs ${by.id === userId ? "font-semibold text-sky-800" : "text-slate-600"}`}
+            >
               {by.id === userId ? "you" : by.name}
             </span>
           ) : null;
