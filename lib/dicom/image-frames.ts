@@ -1,5 +1,6 @@
 import dicomParser from "dicom-parser";
 import { decodePart10, framePositionsOf, TRANSFER_SYNTAX, type ImageMeta } from "./pixel-data";
+import { checkedImageMeta, UnsupportedPixelDataError } from "./native-pixels";
 import type { ColourHandling } from "./colour";
 
 /** One image's frames as stored values, its pixel meta, its place along the patient axis and its InstanceNumber. */
@@ -38,19 +39,25 @@ export function readImageFrames(bytes: Uint8Array, options: { colour?: ColourHan
   }
   const transferSyntax = ds.string("x00020010") ?? TRANSFER_SYNTAX.implicitLittle;
   const pixel = ds.elements.x7fe00010;
-  const meta: ImageMeta = {
+  const meta: ImageMeta = checkedImageMeta({
     rows: ds.uint16("x00280010") ?? 0,
     columns: ds.uint16("x00280011") ?? 0,
     frames: ds.intString("x00280008") ?? 1,
     samplesPerPixel: ds.uint16("x00280002") ?? 1,
     bitsAllocated: ds.uint16("x00280100") ?? 16,
     bitsStored: ds.uint16("x00280101") ?? ds.uint16("x00280100") ?? 16,
-    pixelRepresentation: ds.uint16("x00280103") === 1 ? 1 : 0,
-    photometric: (ds.string("x00280004") ?? "MONOCHROME2").trim(),
-    rescaleSlope: ds.floatString("x00281053") || 1,
+    pixelRepresentation: ds.uint16("x00280103") ?? 0,
+    photometric: ds.string("x00280004")?.trim() || null,
+    rescaleSlope: ds.elements.x00281053 ? (ds.floatString("x00281053") ?? Number.NaN) : null,
     rescaleIntercept: ds.floatString("x00281052") ?? 0,
     transferSyntax,
-  };
+  });
+  // The bytes must be in this file: a length that runs past its end is a cut-short or lying file
+  // (a view over the rest of the buffer would read whatever follows it).
+  if (pixel && pixel.length !== 0xffffffff && pixel.dataOffset + pixel.length > bytes.byteLength)
+    throw new UnsupportedPixelDataError(
+      `the pixel data says ${pixel.length} bytes but the file holds ${Math.max(0, bytes.byteLength - pixel.dataOffset)} of them: cut short or corrupt`,
+    );
   // Enhanced multi-frame images keep rescale and positions in functional groups: read by dcmjs.
   const enhanced = ds.elements.x52009229 !== undefined || ds.elements.x52009230 !== undefined;
   const bytesPerSample = meta.bitsAllocated / 8;

@@ -35,18 +35,71 @@ const numberOf = (ds: Dataset, key: string, fallback: number): number => {
 };
 
 export function imageMeta(ds: Dataset, transferSyntax: string): ImageMeta {
-  return {
+  const given = (key: string) =>
+    first(ds[key]) === undefined || first(ds[key]) === null || first(ds[key]) === "" ? null : first(ds[key]);
+  const slope = given("RescaleSlope");
+  return checkedImageMeta({
     rows: numberOf(ds, "Rows", 0),
     columns: numberOf(ds, "Columns", 0),
     frames: numberOf(ds, "NumberOfFrames", 1),
     samplesPerPixel: numberOf(ds, "SamplesPerPixel", 1),
     bitsAllocated: numberOf(ds, "BitsAllocated", 16),
     bitsStored: numberOf(ds, "BitsStored", numberOf(ds, "BitsAllocated", 16)),
-    pixelRepresentation: numberOf(ds, "PixelRepresentation", 0) === 1 ? 1 : 0,
-    photometric: String(first(ds.PhotometricInterpretation) ?? "MONOCHROME2").trim(),
-    rescaleSlope: numberOf(ds, "RescaleSlope", 1) || 1,
+    pixelRepresentation: numberOf(ds, "PixelRepresentation", 0),
+    photometric: given("PhotometricInterpretation") === null ? null : String(given("PhotometricInterpretation")).trim(),
+    rescaleSlope: slope === null ? null : Number(slope),
     rescaleIntercept: numberOf(ds, "RescaleIntercept", 0),
     transferSyntax,
+  });
+}
+
+const PHOTOMETRICS = [
+  "MONOCHROME1",
+  "MONOCHROME2",
+  "RGB",
+  "PALETTE COLOR",
+  "YBR_FULL",
+  "YBR_FULL_422",
+  "YBR_PARTIAL_420",
+  "YBR_ICT",
+  "YBR_RCT",
+];
+
+/**
+ * An image's pixel attributes as the header gives them, checked before any byte is read: a header
+ * that contradicts itself is refused by name, never decoded into numbers that mean nothing.
+ */
+export function checkedImageMeta(
+  raw: Omit<ImageMeta, "pixelRepresentation" | "photometric" | "rescaleSlope"> & {
+    pixelRepresentation: number;
+    photometric: string | null;
+    rescaleSlope: number | null;
+  },
+): ImageMeta {
+  const refuse = (why: string): never => {
+    throw new UnsupportedPixelDataError(why);
+  };
+  if (!(raw.rows >= 1 && raw.columns >= 1)) refuse(`the image is ${raw.rows} × ${raw.columns} pixels (Rows × Columns)`);
+  if (raw.pixelRepresentation !== 0 && raw.pixelRepresentation !== 1)
+    refuse(`PixelRepresentation ${raw.pixelRepresentation} is neither 0 (unsigned) nor 1 (signed)`);
+  if (!(raw.bitsStored >= 1 && raw.bitsStored <= raw.bitsAllocated))
+    refuse(`BitsStored ${raw.bitsStored} does not fit BitsAllocated ${raw.bitsAllocated}`);
+  if (raw.photometric === null) refuse("the image has no PhotometricInterpretation");
+  if (!PHOTOMETRICS.includes(raw.photometric!))
+    refuse(`PhotometricInterpretation ${raw.photometric} is not one ReadNext reads`);
+  const slope = raw.rescaleSlope ?? 1;
+  if (!Number.isFinite(slope) || slope === 0)
+    refuse(`RescaleSlope ${raw.rescaleSlope} would give every pixel one value`);
+  // The largest rescaled value must stay a finite 32-bit float, which the pipeline computes in.
+  if (!Number.isFinite(Math.fround(Math.abs(slope) * 2 ** raw.bitsStored + Math.abs(raw.rescaleIntercept))))
+    refuse(
+      `RescaleSlope ${slope} and RescaleIntercept ${raw.rescaleIntercept} take pixel values beyond any real range`,
+    );
+  return {
+    ...raw,
+    pixelRepresentation: raw.pixelRepresentation === 1 ? 1 : 0,
+    photometric: raw.photometric!,
+    rescaleSlope: slope,
   };
 }
 

@@ -154,7 +154,7 @@ export async function scoreStudyImages(
       return {
         status: "FAILED",
         seriesInstanceUid: series.seriesInstanceUid,
-        reason: `unreadable DICOM (${(error as Error).message})`,
+        reason: `unreadable DICOM (${namedReason(error, "its structure is malformed: the parser could not follow it")})`,
       };
     }
     const check = seriesApplies(model.manifest, facts);
@@ -176,7 +176,7 @@ export async function scoreStudyImages(
       return {
         status: "FAILED",
         seriesInstanceUid: series.seriesInstanceUid,
-        reason: `cannot read the images (${(error as Error).message})`,
+        reason: `cannot read the images (${namedReason(error, "the pixel data could not be decoded")})`,
       };
     }
     const window = model.manifest.preprocessing.windows?.[0] ?? null;
@@ -207,6 +207,23 @@ export async function scoreStudyImages(
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/**
+ * A parser's or codec's message when it says what is wrong with the file; `otherwise` when it is a
+ * bare JavaScript error (a TypeError from reading past a structure, an empty message), which would
+ * tell an admin nothing.
+ */
+function namedReason(error: unknown, otherwise: string): string {
+  const message = error instanceof Error ? error.message.trim() : "";
+  const bare =
+    !message ||
+    error instanceof TypeError ||
+    error instanceof RangeError ||
+    /\bundefined\b|\bnull\b|is not a function|Cannot read prop|out of bounds|Offset is outside/i.test(message);
+  if (/past end of input|more than currently allocated buffer/i.test(message))
+    return "the file ends in the middle of an element: cut short, or padded with bytes that are not DICOM";
+  return bare ? otherwise : message;
+}
 
 /** Rejects with ScoringTimeoutError when the job runs longer than allowed (the work itself cannot be interrupted). */
 export async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
