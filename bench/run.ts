@@ -8,6 +8,7 @@ const BENCHES: Record<string, string> = {
   scoring: "bench/scoring-latency.ts",
   dashboard: "bench/dashboard-load.ts",
   routing: "bench/routing-load.ts",
+  ingest: "bench/ingest-sync.ts",
 };
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(BENCHES);
 let failed = false;
