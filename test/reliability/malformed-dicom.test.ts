@@ -44,6 +44,18 @@ function write(ds: Dataset, transferSyntax = EXPLICIT_LE): Uint8Array {
 }
 const withChanges = (changes: Dataset, transferSyntax?: string) => write({ ...dataset(), ...changes }, transferSyntax);
 const pixels = (bytes: number) => [new Uint8Array(bytes).fill(7).buffer];
+/** A real 8-bit, 3-sample colour image of the radiograph's size. */
+const threeSamples = (photometric: string) =>
+  withChanges({
+    SamplesPerPixel: 3,
+    PhotometricInterpretation: photometric,
+    PlanarConfiguration: 0,
+    BitsAllocated: 8,
+    BitsStored: 8,
+    HighBit: 7,
+    PixelData: pixels(256 * 256 * 3),
+    _vrMap: { PixelData: "OB" },
+  });
 const concat = (...parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
@@ -159,22 +171,7 @@ const CASES: [string, () => Uint8Array[], Expect][] = [
     () => [withChanges({ SamplesPerPixel: 3, PhotometricInterpretation: "RGB", PlanarConfiguration: 0 })],
     notApplicable(/colour image/),
   ],
-  [
-    "a real 8-bit RGB image",
-    () => [
-      withChanges({
-        SamplesPerPixel: 3,
-        PhotometricInterpretation: "RGB",
-        PlanarConfiguration: 0,
-        BitsAllocated: 8,
-        BitsStored: 8,
-        HighBit: 7,
-        PixelData: pixels(256 * 256 * 3),
-        _vrMap: { PixelData: "OB" },
-      }),
-    ],
-    notApplicable(/colour image/),
-  ],
+  ["a real 8-bit RGB image", () => [threeSamples("RGB")], notApplicable(/colour image/)],
   [
     "a palette colour image",
     () => [
@@ -195,22 +192,7 @@ const CASES: [string, () => Uint8Array[], Expect][] = [
     ],
     notApplicable(/colour image/),
   ],
-  [
-    "YBR_FULL, 3 samples",
-    () => [
-      withChanges({
-        SamplesPerPixel: 3,
-        PhotometricInterpretation: "YBR_FULL",
-        PlanarConfiguration: 0,
-        BitsAllocated: 8,
-        BitsStored: 8,
-        HighBit: 7,
-        PixelData: pixels(256 * 256 * 3),
-        _vrMap: { PixelData: "OB" },
-      }),
-    ],
-    notApplicable(/colour image/),
-  ],
+  ["YBR_FULL, 3 samples", () => [threeSamples("YBR_FULL")], notApplicable(/colour image/)],
   // Frames that do not add up.
   ["NumberOfFrames 5 over one frame", () => [withChanges({ NumberOfFrames: 5 })], failed(UNREADABLE)],
   ["NumberOfFrames 0", () => [withChanges({ NumberOfFrames: 0 })], notApplicable(/image\(s\), fewer than/)],
