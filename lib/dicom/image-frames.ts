@@ -48,7 +48,7 @@ export function readImageFrames(bytes: Uint8Array, options: { colour?: ColourHan
     bitsStored: ds.uint16("x00280101") ?? ds.uint16("x00280100") ?? 16,
     pixelRepresentation: ds.uint16("x00280103") ?? 0,
     photometric: ds.string("x00280004")?.trim() || null,
-    rescaleSlope: ds.elements.x00281053 ? (ds.floatString("x00281053") ?? Number.NaN) : null,
+    rescaleSlope: ds.elements.x00281053?.length ? (ds.floatString("x00281053") ?? Number.NaN) : null,
     rescaleIntercept: ds.floatString("x00281052") ?? 0,
     transferSyntax,
   });

@@ -88,8 +88,8 @@ export function checkedImageMeta(
   if (!PHOTOMETRICS.includes(raw.photometric!))
     refuse(`PhotometricInterpretation ${raw.photometric} is not one ReadNext reads`);
   const slope = raw.rescaleSlope ?? 1;
-  if (!Number.isFinite(slope) || slope === 0)
-    refuse(`RescaleSlope ${raw.rescaleSlope} would give every pixel one value`);
+  if (!Number.isFinite(slope)) refuse("RescaleSlope is not a number");
+  if (slope === 0) refuse("RescaleSlope 0 would give every pixel one value");
   // The largest rescaled value must stay a finite 32-bit float, which the pipeline computes in.
   if (!Number.isFinite(Math.fround(Math.abs(slope) * 2 ** raw.bitsStored + Math.abs(raw.rescaleIntercept))))
     refuse(

@@ -17,11 +17,20 @@ describe("the chair's date range", () => {
     expect(dayNumber("2026-02-29")).toBeNull();
     expect(dayNumber("2026-13-01")).toBeNull();
     expect(dayNumber("2026-1-01")).toBeNull();
+    // Date.UTC reads years 0–99 as 1900–1999: such a date does not round-trip.
+    expect(dayNumber("0099-01-01")).toBeNull();
     expect(addDays("2026-03-01", -1)).toBe("2026-02-28");
     expect(addDays("2024-03-01", -1)).toBe("2024-02-29");
     expect(addDays("2026-12-31", 1)).toBe("2027-01-01");
     expect(rangeDays("2026-11-01", "2026-11-30")).toBe(30);
     expect(rangeDays("2026-11-01", "2026-11-01")).toBe(1);
+  });
+
+  it("accepts a one-day range, and reports a bad end date as such, not as a range too long", () => {
+    expect(chairScopeSchema.safeParse({ from: "2026-11-01", to: "2026-11-01" }).success).toBe(true);
+    const bad = chairScopeSchema.safeParse({ from: "2026-01-01", to: "2026-02-30" });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues.map((i) => i.message)).toEqual(["not a calendar date"]);
   });
 
   it("takes today from the department's clock, not the server's", () => {
