@@ -1,4 +1,5 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, inject, it } from "vitest";
+import pg from "pg";
 import { turnaroundByStage } from "@/server/department/turnaround-by-stage";
 import { syncTurnaroundRollupZone, turnaroundRollupZone } from "@/server/department/turnaround-rollup";
 import { scopeBounds } from "@/server/department/chair-scope-sql";
@@ -218,6 +219,20 @@ describe("the turnaround rollup", () => {
       approximate: true,
     });
     await expect(syncTurnaroundRollupZone(testDb(), "Mars/Olympus_Mons")).rejects.toThrow();
+
+    // Every worker asks at start. With the zone unchanged it answers at once, even while a reader's
+    // Mark read holds its lock on the rollup (a recount would wait for it, and hold up the next ones).
+    const reader = new pg.Client({ connectionString: inject("databaseUrl") });
+    await reader.connect();
+    try {
+      await reader.query(`BEGIN; LOCK TABLE "TurnaroundRollup" IN ROW EXCLUSIVE MODE`);
+      const answer = syncTurnaroundRollupZone(testDb(), "America/New_York");
+      const late = new Promise((r) => setTimeout(() => r("waited on the lock"), 3000));
+      expect(await Promise.race([answer, late])).toBe(false);
+    } finally {
+      await reader.query("ROLLBACK");
+      await reader.end();
+    }
     expect(await turnaroundRollupZone(testDb())).toBe("America/New_York");
   });
 });

@@ -131,8 +131,13 @@ CREATE FUNCTION "turnaround_rollup_rebuild"(new_zone TEXT, force BOOLEAN DEFAULT
 LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM now() AT TIME ZONE new_zone; -- an unknown zone fails here, before anything changes
+  -- Every worker asks at start: when nothing changed, answer without taking a lock Mark read would wait on.
+  IF NOT force AND "turnaround_zone"() = new_zone THEN
+    RETURN false;
+  END IF;
   LOCK TABLE "TurnaroundRollup" IN EXCLUSIVE MODE;
   LOCK TABLE "TurnaroundRollupZone" IN EXCLUSIVE MODE;
+  -- Again under the lock: another worker may have recounted meanwhile.
   IF NOT force AND "turnaround_zone"() = new_zone THEN
     RETURN false;
   END IF;
