@@ -9,6 +9,7 @@ const BENCHES: Record<string, string> = {
   dashboard: "bench/dashboard-load.ts",
   routing: "bench/routing-load.ts",
   ingest: "bench/ingest-sync.ts",
+  day: "bench/day-replay.ts",
 };
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(BENCHES);
 let failed = false;

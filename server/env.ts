@@ -13,6 +13,11 @@ const envSchema = z.object({
   /** Postgres to use. Unset: an embedded Postgres is started under DATA_DIR. */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   /**
+   * Where LISTEN connections go (one per web process, a few per worker), when DATABASE_URL is a
+   * transaction-mode pooler that cannot carry LISTEN. Unset: DATABASE_URL.
+   */
+  DATABASE_LISTEN_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /**
    * Connections each ReadNext process keeps to Postgres (pg-boss keeps its own few in workers).
    * Mind Postgres' max_connections across all web and worker processes.
    */

@@ -25,3 +25,11 @@ export async function userWithRole(
     return { response: new Response(`Requires the ${roles.join(" or ")} role.\n`, { status: 403 }) };
   return { user };
 }
+
+/**
+ * A record id from a URL path (cuid and the like), or null: anything else (a NUL byte, which
+ * Postgres refuses in text, a path, a 10,000-character string) is "not found", never a query.
+ */
+export function recordIdParam(value: string): string | null {
+  return /^[A-Za-z0-9_-]{1,100}$/.test(value) ? value : null;
+}

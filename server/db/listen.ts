@@ -1,10 +1,13 @@
 import pg from "pg";
 import { log } from "../log";
+import { env } from "../env";
 
 /**
  * LISTEN on Postgres channels over one dedicated connection, reconnecting 2 s after it
  * drops or fails to open (a single reconnect per failure). Used by web servers (worklist
- * events) and workers (arrivals, queued jobs).
+ * events) and workers (arrivals, queued jobs). With DATABASE_LISTEN_URL set, LISTEN goes there
+ * instead of `databaseUrl`: queries can then go through a transaction-mode pooler (PgBouncer),
+ * which cannot carry LISTEN, while these few connections reach Postgres directly.
  */
 export function listenToChannels(
   databaseUrl: string,
@@ -32,7 +35,7 @@ export function listenToChannels(
   };
   const connect = () => {
     if (stopped) return;
-    const c = new pg.Client({ connectionString: databaseUrl, application_name: name });
+    const c = new pg.Client({ connectionString: env().DATABASE_LISTEN_URL ?? databaseUrl, application_name: name });
     c.on("notification", (m) => onMessage(m.channel, m.payload ?? ""));
     c.on("error", retry("LISTEN connection lost; reconnecting"));
     c.connect()

@@ -3,9 +3,10 @@ import { computePriority } from "@/lib/priority/engine";
 import { ageInYears, type WorklistFilters } from "@/lib/worklist-filters";
 import { getPriorityConfig, getWorklistRules } from "../core/settings";
 import { priorityColumns, toPriorityInput, type PriorityColumns } from "./priority-input";
-import { cappedCountSql, filterSql, orderedIdsSql } from "./worklist-query";
+import { cappedCountSql, filterSql, membersSql, orderedIdsSql } from "./worklist-query";
 import { routingReasons, UNRESTRICTED, type ReadingScope } from "../routing/reading-scope";
 import type { Prisma } from "../db/generated/client";
+import type { RowOrder } from "@/lib/worklist-live";
 
 export type WorklistRow = {
   rank: number;
@@ -36,6 +37,8 @@ export type WorklistRow = {
   /** Push assignment: the reader it is assigned to. */
   assignedTo: { id: string; name: string } | null;
   claimedBy: { id: string; name: string } | null;
+  /** Where it sits in the reading order, so an open page can merge live changes (lib/worklist-live.ts). */
+  order: RowOrder;
 };
 
 const rowSelect = {
@@ -59,6 +62,9 @@ const rowSelect = {
   routeReason: true,
   assignedToId: true,
   assignedTo: { select: { id: true, name: true } },
+  pinnedAt: true,
+  capAt: true,
+  dueAt: true,
 } as const;
 
 /** Pages up to this depth run as prepared statements (one per depth and filter shape per connection). */
@@ -71,25 +77,40 @@ export async function listWorklist(
   input: { filters: WorklistFilters; limit: number; offset: number; scope?: ReadingScope },
   now = new Date(),
 ) {
-  const [config, rules] = await Promise.all([getPriorityConfig(db), getWorklistRules(db)]);
   // Open studies are exactly those with a due time (it is cleared when a study is read).
   const where = filterSql(input.filters, userId, now);
   const take = input.offset + input.limit;
   // The first pages are asked for all day: keep their plans (a deep scroll is planned afresh).
   const plan = (q: Prisma.Sql) => (take <= CACHED_PLAN_DEPTH ? cachedPlan(q) : q);
   // Tiers in order (push mode: the reader's own assignments first); each walks only as deep as the page needs.
-  const ordered: { id: string }[] = [];
-  for (const tier of (input.scope ?? UNRESTRICTED).tiers) {
+  const ordered: { id: string; tier: number }[] = [];
+  for (const [tier, slices] of (input.scope ?? UNRESTRICTED).tiers.entries()) {
     if (ordered.length >= take) break;
-    ordered.push(
-      ...(await db.$queryRaw<{ id: string }[]>(plan(orderedIdsSql(where, now, take - ordered.length, tier)))),
-    );
+    const ids = await db.$queryRaw<{ id: string }[]>(plan(orderedIdsSql(where, now, take - ordered.length, slices)));
+    ordered.push(...ids.map(({ id }) => ({ id, tier })));
   }
-  const ids = ordered.slice(input.offset);
+  const rows = await worklistRows(db, userId, ordered.slice(input.offset), input.scope, now, input.offset);
+  return { rows, now };
+}
+
+/**
+ * The rows of `ids` (each with its tier) as `userId`'s list shows them, in the given order,
+ * ranked from `offset` + 1.
+ */
+async function worklistRows(
+  db: Db,
+  userId: string,
+  ids: readonly { id: string; tier: number }[],
+  scope: ReadingScope | undefined,
+  now: Date,
+  offset: number,
+): Promise<WorklistRow[]> {
+  if (ids.length === 0) return [];
+  const [config, rules] = await Promise.all([getPriorityConfig(db), getWorklistRules(db)]);
   const rows = await db.study.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: rowSelect });
   const byId = new Map(rows.map((r) => [r.id, r]));
   const claimCutoff = now.getTime() - rules.claimTimeoutMinutes * 60_000;
-  const result: WorklistRow[] = ids.flatMap(({ id }, i) => {
+  return ids.flatMap(({ id, tier }, i) => {
     const s = byId.get(id);
     if (!s) return [];
     const p = computePriority(toPriorityInput(s as PriorityColumns), config, now);
@@ -97,7 +118,7 @@ export async function listWorklist(
       s.readingState === "CLAIMED" && s.claimHeartbeatAt && s.claimHeartbeatAt.getTime() >= claimCutoff;
     return [
       {
-        rank: input.offset + i + 1,
+        rank: offset + i + 1,
         id: s.id,
         studyInstanceUid: s.studyInstanceUid,
         accessionNumber: s.accessionNumber,
@@ -127,16 +148,41 @@ export async function listWorklist(
         critical: s.aiStatus === "critical",
         reasons: [
           ...(s.assignedToId && s.assignedToId === userId ? ["assigned to you"] : []),
-          ...(input.scope ? routingReasons(input.scope, s) : []),
+          ...(scope ? routingReasons(scope, s) : []),
           ...p.reasons,
         ],
         assignedTo: s.assignedTo,
         group: s.routedGroup,
         claimedBy: claimActive && s.claimedBy ? s.claimedBy : null,
+        order: { tier, pinnedAt: s.pinnedAt, capAt: s.capAt, dueAt: s.dueAt ?? p.dueAt, firstSeenAt: s.firstSeenAt },
       },
     ];
   });
-  return { rows: result, now };
+}
+
+/**
+ * Of `ids`, those in `userId`'s list now (open, matching their filters and reading scope), as
+ * its rows, and those that are not: what an open worklist needs after a live change.
+ */
+export async function worklistRowsById(
+  db: Db,
+  userId: string,
+  ids: readonly string[],
+  input: { filters: WorklistFilters; scope?: ReadingScope },
+  now = new Date(),
+): Promise<{ rows: WorklistRow[]; gone: string[] }> {
+  const where = filterSql(input.filters, userId, now);
+  const found: { id: string; tier: number }[] = [];
+  const tiers = (input.scope ?? UNRESTRICTED).tiers;
+  for (const [tier, slices] of tiers.entries()) {
+    const rest = ids.filter((id) => !found.some((f) => f.id === id));
+    if (!rest.length) break;
+    const members = await db.$queryRaw<{ id: string }[]>(membersSql(where, rest, slices));
+    found.push(...members.map((m) => ({ id: m.id, tier })));
+  }
+  const rows = await worklistRows(db, userId, found, input.scope, now, 0);
+  const shown = new Set(rows.map((r) => r.id));
+  return { rows, gone: ids.filter((id) => !shown.has(id)) };
 }
 
 // A reader needs "how much is waiting", not an exact five-digit figure (schedulers' backlog page

@@ -40,6 +40,17 @@ export function cappedCountSql(where: Prisma.Sql, cap: number, slices: Slices = 
   return Prisma.sql`SELECT least(count(*), ${cap}) AS total FROM (${Prisma.join(walks, " UNION ALL ")}) c`;
 }
 
+/** Which of `ids` are open and match `where` within the slices: the list's own conditions, for a live change. */
+export function membersSql(where: Prisma.Sql, ids: readonly string[], slices: Slices = null): Prisma.Sql {
+  const walks = sliced(where, slices);
+  if (walks.length === 0 || ids.length === 0) return Prisma.sql`SELECT NULL::text AS id WHERE false`;
+  return Prisma.sql`SELECT s.id FROM "Study" s
+    WHERE s.id = ANY(${[...ids]}::text[]) AND s."dueAt" IS NOT NULL AND (${Prisma.join(
+      walks.map((w) => Prisma.sql`(${w})`),
+      " OR ",
+    )})`;
+}
+
 /** A claim counts only while its heartbeat is fresh. */
 export function activeClaimSql(now: Date, timeoutMinutes: number): Prisma.Sql {
   return Prisma.sql`(s."readingState" = 'CLAIMED' AND s."claimHeartbeatAt" >= ${new Date(now.getTime() - timeoutMinutes * 60_000)})`;

@@ -14,6 +14,7 @@ import { FilterBar } from "./filter-bar";
 import { StudyPanel } from "./study-panel";
 import { WorkersOffline } from "./workers-offline";
 import { DutySwitch } from "./duty-switch";
+import { applyLiveChange, LiveMerges, replayNewer } from "@/lib/worklist-live";
 
 type Row = inferRouterOutputs<AppRouter>["worklist"]["list"]["rows"][number];
 
@@ -23,8 +24,10 @@ export function WorklistView({ userId, initialStudyId = null }: { userId: string
   const queryClient = useQueryClient();
   const now = useNow(15_000);
   const filters = useQuery(trpc.worklist.savedFilters.queryOptions());
-  const list = useQuery({ ...trpc.worklist.list.queryOptions({ limit: 500, offset: 0 }), refetchInterval: 30_000 });
-  const count = useQuery({ ...trpc.worklist.count.queryOptions({}), refetchInterval: 30_000 });
+  // Live changes arrive as rows (below); the poll is for what time alone changes: an overflow
+  // time passing, a claim lapsing (a full page costs the server ~100 times a change).
+  const list = useQuery({ ...trpc.worklist.list.queryOptions({ limit: 500, offset: 0 }), refetchInterval: 60_000 });
+  const count = useQuery({ ...trpc.worklist.count.queryOptions({}), refetchInterval: 60_000 });
   const [openStudyId, setOpenStudyId] = useState<string | null>(initialStudyId);
   const [help, setHelp] = useState(false);
   const { density } = useDisplay();
@@ -54,20 +57,52 @@ export function WorklistView({ userId, initialStudyId = null }: { userId: string
     void queryClient.invalidateQueries({ queryKey: trpc.worklist.study.queryKey() });
   }, [queryClient, trpc]);
 
-  // Live: any claim, read, arrival or score reorders the list; a new critical case announces itself.
-  useSubscription(
-    trpc.worklist.events.subscriptionOptions(undefined, {
-      onData: (event) => {
-        refresh();
-        if (event.critical) {
-          setAlert("New critical case at the top of the list");
-          if (sound) beep();
-          if (typeof Notification !== "undefined" && Notification.permission === "granted")
-            new Notification("ReadNext: new critical case");
-        }
-      },
-    }),
+  // Live: the server sends the rows that changed (claims, reads, arrivals, scores) as this list
+  // shows them; they are merged in reading order without asking for the page again. A new
+  // critical case this reader may read announces itself.
+  const listKey = trpc.worklist.list.queryKey({ limit: 500, offset: 0 });
+  type Change = Parameters<typeof applyLiveChange<Row>>[1] & { at: Date };
+  // The last minute's changes, and the pages this view made by merging them (as opposed to fetched ones).
+  const [live] = useState(() => new LiveMerges<Change>());
+  const onChange = useCallback(
+    (change: Change & { refetch: boolean; studyIds: string[]; arrived: string[]; critical: boolean }) => {
+      if (change.refetch) refresh();
+      else {
+        live.remember(change);
+        let left = 0;
+        queryClient.setQueryData(listKey, (old) => {
+          if (!old) return old;
+          const next = applyLiveChange(old.rows, change, 500, new Date());
+          left = next.left;
+          return live.merged({ ...old, rows: next.rows });
+        });
+        queryClient.setQueryData(trpc.worklist.count.queryKey({}), (old) =>
+          old && !old.capped ? { ...old, total: Math.max(0, old.total + change.arrived.length - left) } : old,
+        );
+        // An open study's panel refetches if it changed (only open panels' queries are active).
+        for (const studyId of change.studyIds)
+          void queryClient.invalidateQueries({ queryKey: trpc.worklist.study.queryKey({ studyId }) });
+      }
+      if (change.critical) {
+        setAlert("New critical case at the top of the list");
+        if (sound) beep();
+        if (typeof Notification !== "undefined" && Notification.permission === "granted")
+          new Notification("ReadNext: new critical case");
+      }
+    },
+    [queryClient, listKey, refresh, sound, trpc, live],
   );
+  useSubscription(trpc.worklist.events.subscriptionOptions(undefined, { onData: onChange }));
+
+  // A page that was on its way while changes came in shows the list as the server saw it then:
+  // the changes it looked at later go over it again.
+  useEffect(() => {
+    const page = list.data;
+    if (!page || live.isMerged(page)) return;
+    const rows = replayNewer(page.rows, page.now, live.recent, 500, new Date());
+    if (rows.length === page.rows.length && rows.every((r, i) => r === page.rows[i])) return;
+    queryClient.setQueryData(listKey, live.merged({ ...page, rows }));
+  }, [list.data, listKey, queryClient, live]);
 
   // The case this radiologist holds, if any, stays open in the panel unless they closed it.
   const mine = rows.find((r) => r.claimedBy?.id === userId);

@@ -11,7 +11,8 @@ import { giveAiFeedback } from "../../worklist/ai-feedback";
 import { clearOverride, setOverride } from "../../worklist/overrides";
 import { getSavedFilters, saveFilters } from "../../worklist/saved-filters";
 import { worklistEvents } from "../../worklist/live-events";
-import type { WorklistEvent } from "../../core/worklist-events";
+import type { WorklistBatch } from "../../worklist/live-events";
+import { liveChangeFor } from "../../worklist/live-change";
 import { aiScoringOnline } from "../../ops/worker-presence";
 import { readingScope } from "../../routing/reading-scope";
 
@@ -122,8 +123,12 @@ export const worklistRouter = createTRPCRouter({
   clearOverride: roleProcedure("scheduler", "admin")
     .input(z.object({ studyId }))
     .mutation(({ ctx, input }) => clearOverride(ctx.db, ctx.user.id, input.studyId)),
-  /** Live: every claim, release, read, arrival, score and override, so open worklists reorder without a refresh. */
-  events: readers.subscription(async function* ({ signal }) {
-    for await (const [event] of on(worklistEvents(), "event", { signal })) yield event as WorklistEvent;
+  /**
+   * Live: every claim, release, read, arrival, score and override, gathered for a second,
+   * sent as the changed rows of this user's list so open worklists reorder without asking again.
+   */
+  events: readers.subscription(async function* ({ ctx, signal }) {
+    for await (const [batch] of on(worklistEvents(), "batch", { signal }))
+      yield await liveChangeFor(ctx.db, ctx.user, batch as WorklistBatch);
   }),
 });

@@ -1,5 +1,5 @@
 import { db } from "@/server/db/client";
-import { userWithRole } from "@/server/api/http-guards";
+import { recordIdParam, userWithRole } from "@/server/api/http-guards";
 import { getAiResultPreviewWithStudy } from "@/server/worklist/study-detail";
 import { recordPatientDataView, requestOrigin } from "@/server/audit/patient-data-views";
 
@@ -9,7 +9,8 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const allowed = await userWithRole(db(), request, ["radiologist", "chair", "scheduler"]);
   if ("response" in allowed) return allowed.response;
-  const preview = await getAiResultPreviewWithStudy(db(), (await params).id);
+  const id = recordIdParam((await params).id);
+  const preview = id ? await getAiResultPreviewWithStudy(db(), id) : null;
   if (!preview) return new Response("No preview\n", { status: 404 });
   await recordPatientDataView(db(), {
     actorId: allowed.user.id,

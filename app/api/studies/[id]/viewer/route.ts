@@ -1,5 +1,5 @@
 import { db } from "@/server/db/client";
-import { userWithRole } from "@/server/api/http-guards";
+import { recordIdParam, userWithRole } from "@/server/api/http-guards";
 import { studyViewerUrl } from "@/server/worklist/study-detail";
 import { recordPatientDataView, requestOrigin } from "@/server/audit/patient-data-views";
 
@@ -9,9 +9,9 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const allowed = await userWithRole(db(), request, ["radiologist", "chair", "scheduler"]);
   if ("response" in allowed) return allowed.response;
-  const studyId = (await params).id;
-  const target = await studyViewerUrl(db(), studyId);
-  if (!target) return new Response("No such study\n", { status: 404 });
+  const studyId = recordIdParam((await params).id);
+  const target = studyId ? await studyViewerUrl(db(), studyId) : null;
+  if (!studyId || !target) return new Response("No such study\n", { status: 404 });
   await recordPatientDataView(db(), {
     actorId: allowed.user.id,
     studyId,
