@@ -66,24 +66,28 @@ test("the theme follows the operating system until the reader picks one, and the
   await expect(page.locator("html")).toHaveAttribute("data-theme", "system");
   expect(await backgroundLuminance(page)).toBeLessThan(0.05);
 
+  // Listening before the pick: a save that answers quickly must not be missed.
+  const savedLight = page.waitForResponse((r) => r.url().includes("me.saveDisplay") && r.ok());
   await page.getByLabel("Theme").selectOption("light");
   await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
   expect(await backgroundLuminance(page)).toBeGreaterThan(0.9);
-  await page.waitForResponse((r) => r.url().includes("me.saveDisplay") && r.ok());
+  await savedLight;
   await page.context().close();
 
   // Another station whose OS is dark: her light theme is already in the first HTML.
   page = await readerPage(browser, "dark");
   await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
   expect(await backgroundLuminance(page)).toBeGreaterThan(0.9);
+  const savedDark = page.waitForResponse((r) => r.url().includes("me.saveDisplay") && r.ok());
   await page.getByLabel("Theme").selectOption("dark");
-  await page.waitForResponse((r) => r.url().includes("me.saveDisplay") && r.ok());
+  await savedDark;
   await page.context().close();
 
   page = await readerPage(browser, "light");
   expect(await backgroundLuminance(page)).toBeLessThan(0.05);
+  const savedSystem = page.waitForResponse((r) => r.url().includes("me.saveDisplay") && r.ok());
   await page.getByLabel("Theme").selectOption("system");
-  await page.waitForResponse((r) => r.url().includes("me.saveDisplay") && r.ok());
+  await savedSystem;
   await page.context().close();
 });
 
@@ -96,8 +100,9 @@ test("compact rows show at least 25 studies on a 1440×900 screen with every col
   await expect(page.getByTestId("worklist-count")).toHaveText(/^(2[6-9]|[3-9]\d|\d{3,}) open studies/, {
     timeout: 45_000,
   });
+  const savedCompact = page.waitForResponse((r) => r.url().includes("me.saveDisplay") && r.ok());
   await page.getByLabel("Row density").selectOption("compact");
-  await page.waitForResponse((r) => r.url().includes("me.saveDisplay") && r.ok());
+  await savedCompact;
   // With no case open the list has the full width (she may still hold one from an earlier spec: Esc closes it).
   const panel = page.getByRole("complementary", { name: "Study" });
   if ((await panel.count()) > 0) await page.keyboard.press("Escape");
@@ -125,8 +130,9 @@ test("compact rows show at least 25 studies on a 1440×900 screen with every col
   await expect(page.getByTestId("selected-reasons")).toContainText(`#2 why here: ${reasons}`);
   await page.screenshot({ path: "test-results/worklist-compact-dark.png" });
 
+  const savedComfortable = page.waitForResponse((r) => r.url().includes("me.saveDisplay") && r.ok());
   await page.getByLabel("Row density").selectOption("comfortable");
-  await page.waitForResponse((r) => r.url().includes("me.saveDisplay") && r.ok());
+  await savedComfortable;
   await page.context().close();
 });
 
