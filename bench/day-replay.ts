@@ -24,7 +24,7 @@ import { startTestOrthanc } from "../test/support/orthanc";
 import { spawnWorker, type WorkerProcess } from "../test/support/worker-process";
 import { buildWebAppIfNeeded, startWebApp, waitForHealthy } from "../server/runtime/web-app";
 import { createDb } from "../server/db/client";
-import { createSource } from "../server/pacs/pacs-sources";
+import { createBenchSource } from "./orthanc-source";
 import { createUser } from "../server/users/users";
 import { DicomWebAdapter } from "../server/pacs/dicomweb-adapter";
 import { sourceConfigFromRow } from "../server/pacs/source-config";
@@ -161,17 +161,7 @@ const database = await createTestDatabase("bench_day");
 process.env.DATABASE_URL = database.url;
 const orthanc = await startTestOrthanc();
 const db = createDb(database.url);
-const source = await createSource(db, null, {
-  name: "Day replay PACS",
-  baseUrl: orthanc.dicomWebUrl,
-  authType: "none",
-  timeoutMs: 30_000,
-  capabilities: { orthancChangeFeed: true },
-  locationTag: "00380300",
-  backfillDays: 1,
-  syncIntervalSeconds: 3600,
-  enabled: true,
-});
+const source = await createBenchSource(db, orthanc.dicomWebUrl, { name: "Day replay PACS" });
 const password = "bench-password";
 const accounts = [];
 for (let i = 0; i < readerCount; i++)

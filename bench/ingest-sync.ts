@@ -5,7 +5,7 @@
 import { createTestDatabase } from "../test/support/test-database";
 import { startTestOrthanc } from "../test/support/orthanc";
 import { createDb } from "../server/db/client";
-import { createSource } from "../server/pacs/pacs-sources";
+import { createBenchSource } from "./orthanc-source";
 import { syncSource } from "../server/ingest/sync-source";
 import { DicomWebAdapter } from "../server/pacs/dicomweb-adapter";
 import { configForUrl } from "../server/pacs/source-config";
@@ -50,15 +50,10 @@ for (const uid of uids) await json(`${orthanc.dicomWebUrl}/studies/${uid}/series
 const plainSeconds = (performance.now() - t1) / 1000;
 
 // ReadNext's first sync of the same source, looking back as far.
-const source = await createSource(db, null, {
-  name: "bench",
-  baseUrl: orthanc.dicomWebUrl,
-  authType: "none",
+const source = await createBenchSource(db, orthanc.dicomWebUrl, {
   timeoutMs: 60_000,
   capabilities: {},
-  locationTag: "00380300",
   backfillDays: 400,
-  syncIntervalSeconds: 3600,
   enabled: false,
 });
 const t2 = performance.now();

@@ -4,7 +4,7 @@
 import { createTestDatabase } from "../test/support/test-database";
 import { startTestOrthanc } from "../test/support/orthanc";
 import { createDb } from "../server/db/client";
-import { createSource } from "../server/pacs/pacs-sources";
+import { createBenchSource } from "./orthanc-source";
 import { startIngestJobs } from "../server/jobs";
 import { startJobQueue } from "../server/jobs/queue";
 import { DicomWebAdapter } from "../server/pacs/dicomweb-adapter";
@@ -17,17 +17,7 @@ const tickMs = Number(process.env.INGEST_TICK_MS ?? 250);
 const database = await createTestDatabase("bench_intake");
 const orthanc = await startTestOrthanc();
 const db = createDb(database.url);
-const source = await createSource(db, null, {
-  name: "bench",
-  baseUrl: orthanc.dicomWebUrl,
-  authType: "none",
-  timeoutMs: 30_000,
-  capabilities: { orthancChangeFeed: true },
-  locationTag: "00380300",
-  backfillDays: 1,
-  syncIntervalSeconds: 3600,
-  enabled: true,
-});
+const source = await createBenchSource(db, orthanc.dicomWebUrl);
 const boss = await startJobQueue(database.url, { maintenanceSeconds: 3600 });
 const loop = await startIngestJobs(db, boss, { tickMs });
 const adapter = new DicomWebAdapter(sourceConfigFromRow({ ...source, secret: null }));

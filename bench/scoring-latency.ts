@@ -8,7 +8,7 @@ import { createTestDatabase } from "../test/support/test-database";
 import { startTestOrthanc } from "../test/support/orthanc";
 import { spawnWorker } from "../test/support/worker-process";
 import { createDb } from "../server/db/client";
-import { createSource } from "../server/pacs/pacs-sources";
+import { createBenchSource } from "./orthanc-source";
 import { createUser } from "../server/users/users";
 import { listWorklist } from "../server/worklist/list-worklist";
 import { DicomWebAdapter } from "../server/pacs/dicomweb-adapter";
@@ -109,17 +109,7 @@ const database = await createTestDatabase("bench_scoring");
 process.env.DATABASE_URL = database.url;
 const orthanc = await startTestOrthanc();
 const db = createDb(database.url);
-const source = await createSource(db, null, {
-  name: "bench",
-  baseUrl: orthanc.dicomWebUrl,
-  authType: "none",
-  timeoutMs: 30_000,
-  capabilities: { orthancChangeFeed: true },
-  locationTag: "00380300",
-  backfillDays: 1,
-  syncIntervalSeconds: 3600,
-  enabled: true,
-});
+const source = await createBenchSource(db, orthanc.dicomWebUrl);
 const reader = await createUser(db, null, {
   name: "Bench Reader",
   email: "bench@readnext.local",

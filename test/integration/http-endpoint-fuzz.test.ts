@@ -7,8 +7,9 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { makeOfflineSource, makeUser, resetDatabase, testDb } from "../support/db";
+import { makeOfflineSource, makeUser, resetDatabase } from "../support/db";
 import { signIn, TEST_ORIGIN } from "../support/sign-in";
+import { tableDigester } from "../support/table-digest";
 
 // The RIS endpoint answers 503 while it is off; on, its input checks are what is tried.
 vi.hoisted(() => {
@@ -65,11 +66,7 @@ const BODIES: [string, string, string][] = [
 const AUTH_HEADERS = [null, "Bearer " + "x".repeat(10_000), "Basic !!!", "Bearer", "Bearer \u00ff\u00fe"];
 
 let cookie = "";
-let tablesSql = "";
-async function snapshot(): Promise<Record<string, string>> {
-  const rows = await testDb().$queryRawUnsafe<{ t: string; digest: string | null }[]>(tablesSql);
-  return Object.fromEntries(rows.map((r) => [r.t, r.digest ?? ""]));
-}
+let snapshot: () => Promise<Record<string, string>>;
 
 beforeAll(async () => {
   await resetDatabase();
@@ -80,15 +77,7 @@ beforeAll(async () => {
   cookie = signedIn.cookie!;
   // Sign-in bookkeeping (sessions, rate-limit counters) may change under Better Auth's own
   // handler; everything ReadNext keeps must not.
-  const tables = await testDb().$queryRaw<{ tablename: string }[]>`
-    SELECT tablename FROM pg_tables WHERE schemaname = 'public'
-      AND tablename NOT IN ('_prisma_migrations', 'session', 'rateLimit', 'verification') ORDER BY 1`;
-  tablesSql = tables
-    .map(
-      (t) =>
-        `SELECT '${t.tablename}' AS t, md5(string_agg(x::text, ',' ORDER BY x::text)) AS digest FROM "${t.tablename}" x`,
-    )
-    .join(" UNION ALL ");
+  snapshot = await tableDigester(["session", "rateLimit", "verification"]);
 });
 
 describe("every HTTP endpoint outside tRPC, given bad input", () => {

@@ -7,6 +7,7 @@ import { TRPCError } from "@trpc/server";
 import { appRouter, createCaller } from "@/server/api/root";
 import type { CurrentUser } from "@/server/auth/current-user";
 import { makeOfflineSource, makeUser, resetDatabase, testDb } from "../support/db";
+import { tableDigester } from "../support/table-digest";
 
 const deep = (depth: number): unknown => (depth === 0 ? "bottom" : { a: deep(depth - 1), list: [deep(0)] });
 const BAD_INPUTS: [string, unknown][] = [
@@ -37,25 +38,14 @@ const procedures = Object.entries(appRouter._def.procedures as unknown as Record
 const withInput = procedures.filter(([, p]) => p._def.type !== "subscription" && p._def.inputs.length > 0);
 
 let user: CurrentUser;
-let tablesSql = "";
 // Every public table's rows as one digest per table: a refused call must change none of them.
-async function snapshot(): Promise<Record<string, string>> {
-  const rows = await testDb().$queryRawUnsafe<{ t: string; digest: string | null }[]>(tablesSql);
-  return Object.fromEntries(rows.map((r) => [r.t, r.digest ?? ""]));
-}
+let snapshot: () => Promise<Record<string, string>>;
 
 beforeAll(async () => {
   await resetDatabase();
   user = await makeUser(["radiologist", "chair", "scheduler", "admin"]);
   await makeOfflineSource();
-  const tables = await testDb().$queryRaw<{ tablename: string }[]>`
-    SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY 1`;
-  tablesSql = tables
-    .map(
-      (t) =>
-        `SELECT '${t.tablename}' AS t, md5(string_agg(x::text, ',' ORDER BY x::text)) AS digest FROM "${t.tablename}" x`,
-    )
-    .join(" UNION ALL ");
+  snapshot = await tableDigester();
 });
 
 describe("every procedure with an input, given bad input", () => {
