@@ -18,6 +18,12 @@ const envSchema = z.object({
    */
   DATABASE_LISTEN_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   /**
+   * A read replica the chair's history views read from (throughput, turnaround, SLA, reading by
+   * reader, hourly load, AI accuracy, the what-if's last 30 days), so they do not load the primary.
+   * The scheduler's backlog and at-risk lists stay on DATABASE_URL: they are acted on now. Unset: DATABASE_URL.
+   */
+  DATABASE_REPORTS_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /**
    * Connections each ReadNext process keeps to Postgres (pg-boss keeps its own few in workers).
    * Mind Postgres' max_connections across all web and worker processes.
    */

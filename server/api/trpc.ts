@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
-import type { Db } from "../db/client";
+import { reportsDb, type Db } from "../db/client";
 import type { CurrentUser } from "../auth/current-user";
 import type { RequestOrigin } from "../audit/patient-data-views";
 import { hasAnyRole, type RoleName } from "@/lib/roles";
@@ -58,4 +58,12 @@ export function roleProcedure(...roles: RoleName[]) {
     }
     return next({ ctx });
   });
+}
+
+/**
+ * A history view (the chair's figures over days and months): a `roleProcedure` whose queries go to
+ * the read replica when DATABASE_REPORTS_URL names one. Its service must only read.
+ */
+export function reportProcedure(...roles: RoleName[]) {
+  return roleProcedure(...roles).use(({ ctx, next }) => next({ ctx: { ...ctx, db: reportsDb() ?? ctx.db } }));
 }

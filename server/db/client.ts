@@ -71,7 +71,7 @@ export async function hotQuery<T>(db: Db, query: PrismaNs.Sql): Promise<T[]> {
   return result.rows;
 }
 
-const globalForDb = globalThis as unknown as { readnextDb?: Db };
+const globalForDb = globalThis as unknown as { readnextDb?: Db; readnextReportsDb?: Db };
 
 /** The process-wide client. Kept on globalThis so Next's dev reloads do not open a pool per reload. */
 export function db(): Db {
@@ -84,4 +84,12 @@ export function db(): Db {
     globalForDb.readnextDb = createDb(url);
   }
   return globalForDb.readnextDb;
+}
+
+/** The client on DATABASE_REPORTS_URL's read replica, or null when none is set (history views then use `db()`). */
+export function reportsDb(): Db | null {
+  const url = env().DATABASE_REPORTS_URL;
+  if (!url) return null;
+  globalForDb.readnextReportsDb ??= createDb(url);
+  return globalForDb.readnextReportsDb;
 }

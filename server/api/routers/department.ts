@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { createTRPCRouter, roleProcedure } from "../trpc";
+import { createTRPCRouter, reportProcedure, roleProcedure } from "../trpc";
 import { backlogSummary, listAtRiskStudies, throughputSummary } from "../../department/department-metrics";
 import { aiAccuracy } from "../../department/ai-accuracy";
 import { slaTrend } from "../../department/sla-trend";
@@ -16,7 +16,7 @@ import { scopeBounds } from "../../department/chair-scope-sql";
 import { chairOptions } from "../../department/chair-options";
 
 export const departmentRouter = createTRPCRouter({
-  throughput: roleProcedure("chair", "admin")
+  throughput: reportProcedure("chair", "admin")
     .input(
       z.object({
         windowHours: z
@@ -29,13 +29,13 @@ export const departmentRouter = createTRPCRouter({
     )
     .query(({ ctx, input }) => throughputSummary(ctx.db, new Date(), input.windowHours)),
   /** What the chair's range and filter bar offers: today on the department's clock, sources, groups. */
-  chairOptions: roleProcedure("chair", "admin").query(({ ctx }) => chairOptions(ctx.db, new Date())),
-  aiAccuracy: roleProcedure("chair", "admin")
+  chairOptions: reportProcedure("chair", "admin").query(({ ctx }) => chairOptions(ctx.db, new Date())),
+  aiAccuracy: reportProcedure("chair", "admin")
     .input(chairScopeSchema)
     .query(async ({ ctx, input }) =>
       aiAccuracy(ctx.db, await scopeBounds(ctx.db, input, env().DEPARTMENT_TIME_ZONE), input.filters),
     ),
-  turnaroundByStage: roleProcedure("chair", "admin")
+  turnaroundByStage: reportProcedure("chair", "admin")
     .input(chairScopeSchema)
     .query(async ({ ctx, input }) => {
       const timeZone = env().DEPARTMENT_TIME_ZONE;
@@ -45,7 +45,7 @@ export const departmentRouter = createTRPCRouter({
         timeZone,
       });
     }),
-  slaTrend: roleProcedure("chair", "admin")
+  slaTrend: reportProcedure("chair", "admin")
     .input(chairScopeSchema)
     .query(async ({ ctx, input }) => {
       const timeZone = env().DEPARTMENT_TIME_ZONE;
@@ -53,7 +53,7 @@ export const departmentRouter = createTRPCRouter({
       return { timeZone, rows: await slaTrend(ctx.db, bounds, timeZone, input.filters) };
     }),
   /** Per reader and week: reads, work RVUs, claims and claims out of order (cherry-picking). */
-  readingByReader: roleProcedure("chair", "admin")
+  readingByReader: reportProcedure("chair", "admin")
     .input(chairScopeSchema)
     .query(async ({ ctx, input }) => {
       const timeZone = env().DEPARTMENT_TIME_ZONE;
@@ -61,7 +61,7 @@ export const departmentRouter = createTRPCRouter({
       return { timeZone, rows: await readingByReader(ctx.db, bounds, timeZone, rvu, input.filters) };
     }),
   /** Arrivals and reads by weekday × hour of the department's clock: when the backlog builds. */
-  hourlyLoad: roleProcedure("chair", "admin")
+  hourlyLoad: reportProcedure("chair", "admin")
     .input(chairScopeSchema)
     .query(async ({ ctx, input }) => {
       const timeZone = env().DEPARTMENT_TIME_ZONE;
