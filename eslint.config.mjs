@@ -67,6 +67,7 @@ const config = [
       "test-results/**",
       "playwright-report/**",
       ".stryker-tmp/**",
+      ".stryker-tmp-server/**",
       "reports/**",
     ],
   },

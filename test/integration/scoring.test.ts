@@ -121,7 +121,11 @@ afterEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.stop()));
 });
 
-describe("scoring workers on a real Orthanc, Postgres and worker processes", () => {
+// Mutation testing (vitest.mutation-server.config.ts) leaves this suite out: its code runs in other processes,
+// where no mutant is switched on.
+const workerSuite = process.env.READNEXT_IN_PROCESS_TESTS_ONLY === "1" ? describe.skip : describe;
+
+workerSuite("scoring workers on a real Orthanc, Postgres and worker processes", () => {
   it("a STOWed positive head CT is scored and comes first; a negative is scored and not pinned; corrupt pixels end 'AI unavailable' and stay listed", async () => {
     const pacs = await startTestOrthanc();
     try {

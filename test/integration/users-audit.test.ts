@@ -3,7 +3,7 @@ import { createUser, listUsers, setUserDisabled, setUserRoles } from "@/server/u
 import { seedDemoUsers, DEMO_USERS } from "@/server/users/demo-users";
 import { ROLES } from "@/lib/roles";
 import { makeUser, resetDatabase, testDb } from "../support/db";
-import { listAuditEvents, recordAudit } from "@/server/core/audit";
+import { auditInsertSql, listAuditEvents, recordAudit } from "@/server/core/audit";
 
 beforeEach(() => resetDatabase());
 
@@ -46,6 +46,40 @@ describe("user administration writes its audit trail", () => {
     expect(system.every((e) => e.actorId === null)).toBe(true);
     expect(system.filter((e) => e.action === "study.arrived")).toHaveLength(5);
     expect(await listAuditEvents(testDb(), { limit: 50 })).toHaveLength(people.length + system.length);
+  });
+
+  it("one study's history: only its events, newest first, each with who did it", async () => {
+    const admin = await makeUser(["admin"]);
+    const sourceId = (await testDb().pacsSource.create({ data: { name: "s", baseUrl: "http://127.0.0.1:1" } })).id;
+    const a = await testDb().study.create({ data: { sourceId, studyInstanceUid: "1.2.3.1" } });
+    const b = await testDb().study.create({ data: { sourceId, studyInstanceUid: "1.2.3.2" } });
+    const t0 = Date.parse("2026-11-30T10:00:00Z");
+    const events: [string, string | null, string, number][] = [
+      [a.id, null, "study.arrived", 0],
+      [b.id, null, "study.arrived", 1],
+      [a.id, admin.id, "study.claim", 2],
+      [a.id, admin.id, "study.read", 3],
+    ];
+    for (const [studyId, actorId, action, minute] of events)
+      await testDb().auditEvent.create({ data: { studyId, actorId, action, at: new Date(t0 + minute * 60_000) } });
+
+    const history = await listAuditEvents(testDb(), { limit: 10, studyId: a.id });
+    expect(history.map((e) => [e.action, e.actor?.name ?? null, e.actor?.email ?? null])).toEqual([
+      ["study.read", admin.name, admin.email],
+      ["study.claim", admin.name, admin.email],
+      ["study.arrived", null, null],
+    ]);
+    expect((await listAuditEvents(testDb(), { limit: 2, studyId: a.id })).map((e) => e.at.getTime())).toEqual([
+      t0 + 3 * 60_000,
+      t0 + 2 * 60_000,
+    ]);
+  });
+
+  it("a one-statement change's audit insert names its CTE exactly, or refuses", () => {
+    const at = new Date();
+    expect(auditInsertSql("claimed_now", { actorId: null, action: "x", at }).sql).toContain(`FROM "claimed_now"`);
+    for (const bad of ['x"; DROP TABLE "Study', "1changed", "changed1", "Changed", ""])
+      expect(() => auditInsertSql(bad, { actorId: null, action: "x", at }), bad).toThrow(/not a CTE name/);
   });
 
   it("a failed change writes no audit event", async () => {

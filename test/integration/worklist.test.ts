@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { isMainThread } from "node:worker_threads";
 import { once } from "node:events";
 import { countWorklist, listWorklist } from "@/server/worklist/list-worklist";
 import {
@@ -10,7 +11,8 @@ import {
   renewClaim,
   skipStudy,
 } from "@/server/worklist/claims";
-import { setOverride } from "@/server/worklist/overrides";
+import { clearOverride, setOverride } from "@/server/worklist/overrides";
+import { NotFoundError } from "@/server/core/errors";
 import { refreshAllOpenPriorities, refreshPriorities } from "@/server/worklist/refresh-priority";
 import { getStudyDetail } from "@/server/worklist/study-detail";
 import { listOpenClaims } from "@/server/worklist/open-claims";
@@ -362,7 +364,10 @@ describe("Next case", () => {
     await expect(markRead(testDb(), asActor(a), two.id)).rejects.toThrow(/no longer hold/);
   });
 
-  it("Next case stores its times in UTC as Prisma does, whatever the server's time zone (it bypasses Prisma's client)", async () => {
+  it("Next case stores its times in UTC as Prisma does, whatever the server's time zone (it bypasses Prisma's client)", async (ctx) => {
+    // A time zone change takes effect in a process of its own (vitest's forks), not in a worker
+    // thread (the pool mutation testing runs tests in).
+    if (!isMainThread) ctx.skip();
     const reader = await makeUser(["radiologist"]);
     const study = await addStudy({ accessionNumber: "TZ" });
     const zone = process.env.TZ;
@@ -509,6 +514,47 @@ describe("the scheduler's backlog", () => {
       { priority: "LOW", count: 0 },
       { priority: "unknown", count: 1 },
     ]);
+  });
+});
+
+describe("scheduler overrides", () => {
+  it("a target sets the due time to its minutes after arrival; clearing it puts back the class's due time and forgets who set it", async () => {
+    const scheduler = await makeUser(["scheduler"]);
+    const study = await addStudy({ minutesAgo: 10 }); // ROUTINE outpatient: due 1440 min after arrival
+    const classDue = new Date(study.firstSeenAt.getTime() + 1440 * 60_000);
+    expect((await testDb().study.findUniqueOrThrow({ where: { id: study.id } })).dueAt).toEqual(classDue);
+
+    const at = new Date(Date.now() - 5_000);
+    expect(
+      await setOverride(testDb(), scheduler.id, study.id, { kind: "target", minutes: 45, reason: "clinic at 3" }, at),
+    ).toEqual({ studyId: study.id });
+    expect(await testDb().study.findUniqueOrThrow({ where: { id: study.id } })).toMatchObject({
+      overrideKind: "target",
+      overrideMinutes: 45,
+      overrideReason: "clinic at 3",
+      overrideById: scheduler.id,
+      overrideAt: at,
+      dueAt: new Date(study.firstSeenAt.getTime() + 45 * 60_000),
+    });
+
+    expect(await clearOverride(testDb(), scheduler.id, study.id)).toEqual({ studyId: study.id });
+    expect(await testDb().study.findUniqueOrThrow({ where: { id: study.id } })).toMatchObject({
+      overrideKind: null,
+      overrideMinutes: null,
+      overrideReason: null,
+      overrideById: null,
+      overrideAt: null,
+      dueAt: classDue,
+    });
+  });
+
+  it("an unknown study is refused by name and nothing is written", async () => {
+    const scheduler = await makeUser(["scheduler"]);
+    await expect(setOverride(testDb(), scheduler.id, "no-such-study", { kind: "pin", reason: "x" })).rejects.toThrow(
+      NotFoundError,
+    );
+    await expect(clearOverride(testDb(), scheduler.id, "no-such-study")).rejects.toThrow(NotFoundError);
+    expect(await testDb().auditEvent.count({ where: { action: { startsWith: "study.override" } } })).toBe(0);
   });
 });
 
