@@ -54,6 +54,19 @@ test("a chair runs the what-if simulator and reads the comparison in words", asy
   await expect(byClass.getByRole("row", { name: new RegExp(firstClass) })).toContainText(/\d+ (min|h)/);
   await page.screenshot({ path: "test-results/what-if-groups.png", fullPage: true });
 
+  // Push assignment: each study goes to one reader; the page says how even the work came out, reader by reader.
+  await page.getByLabel("Assignment").selectOption("push");
+  await expect(page.getByLabel("Reader 2 cap in RVUs")).toBeVisible();
+  await page.getByRole("button", { name: "Run simulation" }).click();
+  await expect(page.getByRole("status")).toContainText(
+    /With push assignment, readers' work ranged from \d+\.\d to \d+\.\d RVUs/,
+    { timeout: 15_000 },
+  );
+  const byReader = page.getByRole("table").filter({ has: page.getByText("By reader, ReadNext") });
+  await expect(byReader.getByRole("row")).toHaveCount(4);
+  await expect(byReader.getByRole("row", { name: /^Reader 3 [\d,]+ \d+\.\d$/ })).toBeVisible();
+  await page.screenshot({ path: "test-results/what-if-push.png", fullPage: true });
+
   await page.getByRole("button", { name: "Stop modelling groups" }).click();
   await page.getByLabel("Readers on duty").fill("-2");
   await page.getByRole("button", { name: "Run simulation" }).click();

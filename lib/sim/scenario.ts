@@ -35,6 +35,10 @@ export const scenarioSchema = z
         z.object({
           name: z.string().min(1),
           modality: z.string().default("CT"),
+          /** DICOM body part (e.g. HEAD), for the RVU table; null: any. */
+          bodyPart: z.string().max(64).nullable().default(null),
+          /** Work RVUs of one study (push balancing); default: the starter RVU table's figure for modality and body part. */
+          workRvu: z.number().min(0).max(100).optional(),
           orderPriority: orderPrioritySchema.nullable().default("ROUTINE"),
           patientLocation: patientLocationSchema.default("UNKNOWN"),
           /** Arrivals per hour: one rate, or one per hour of the day. */
@@ -82,6 +86,13 @@ export const scenarioSchema = z
       .object({
         groups: z.array(readingGroupSchema).min(1).max(20),
         overflowGroup: groupKeySchema.nullable().default(null),
+        /**
+         * "pull": readers press Next case on the shared list; "push": each arriving study is assigned
+         * to one eligible on-duty reader by the live system's rule (least RVUs this shift, within
+         * caps; AI-critical and STAT to whoever is free soonest), who reads what is assigned to them
+         * first; what an off-duty reader still holds goes back out on the hour.
+         */
+        assignment: z.enum(["pull", "push"]).default("pull"),
         readers: z
           .array(
             z.object({
@@ -90,6 +101,8 @@ export const scenarioSchema = z
               /** Hours of the day (0–23) on duty; default: all day. */
               hours: z.array(z.number().int().min(0).max(23)).max(24).optional(),
               trainee: z.boolean().default(false),
+              /** Most RVUs of open assigned work at once (push assignment); null: no cap. */
+              capRvu: z.number().positive().nullable().default(null),
             }),
           )
           .min(1)

@@ -4,6 +4,7 @@ import { compareReadingOrder, type OrderedStudy } from "../priority/reading-orde
 import { DEFAULT_PRIORITY_CONFIG, type PriorityConfig } from "../priority/sla";
 import { summarise, type Summary } from "../stats";
 import { DISCIPLINE_LABELS, scenarioSchema, type Discipline, type ScenarioInput } from "./scenario";
+import { pushDesk } from "./push-desk";
 import { readingTeam } from "./reading-team";
 
 type Arrival = {
@@ -26,6 +27,8 @@ export type DisciplineResult = {
   trueNegatives: Summary;
   byClass: { name: string; criticalPositive: Summary; others: Summary }[];
   utilisation: number;
+  /** What each reader read of the counted studies (who finished each read), and its work RVUs. */
+  readers: { name: string; studies: number; rvu: number }[];
   unread: number;
   /** Minutes into the run at which more than a day's arrivals were waiting and the run stopped (readers cannot keep up), or null. */
   overloadedAt: number | null;
@@ -44,6 +47,8 @@ export type SimulationResult = {
     capLimitsStarvationMinutes: number | null;
   };
   summary: string[];
+  /** With named readers (reading groups): whether studies were pulled or pushed, for the per-reader figures. */
+  byReader: "pull" | "push" | null;
 };
 
 const perHourValue = (v: number | number[], hour: number) => (Array.isArray(v) ? v[hour]! : v);
@@ -93,7 +98,7 @@ const EPOCH = Date.UTC(2026, 0, 1);
 const asDate = (minute: number) => new Date(EPOCH + minute * 60_000);
 
 /** When each study's read started and who read it (reader index), for callers that want the run itself. */
-type Trace = Map<string, { startedAt: number; reader: number }>;
+type Trace = Map<string, { startedAt: number; reader: number; finishedBy?: number; interrupted?: boolean }>;
 
 function runDiscipline(
   discipline: Discipline,
@@ -170,7 +175,7 @@ function runDiscipline(
 
   // A flagged arrival while every reader on duty is busy: the least urgent unflagged read stops,
   // goes back on the list with what is left of it, and its reader is free for the flagged study.
-  const interruptFor = (flagged: Arrival): boolean => {
+  const interruptFor = (flagged: Arrival): number => {
     const at = flagged.at;
     const compare = compareReadingOrder(asDate(at));
     let victim = -1;
@@ -180,14 +185,26 @@ function runDiscipline(
       if (!team.mayRead(r, flagged, at, useAi)) continue;
       if (victim < 0 || compare(keys.get(current.study.id)!, keys.get(reading[victim]!.study.id)!) > 0) victim = r;
     }
-    if (victim < 0) return false;
+    if (victim < 0) return -1;
     const { study, since } = reading[victim]!;
     readSoFar.set(study.id, (readSoFar.get(study.id) ?? 0) + (at - since));
     busyMinutes -= Math.max(0, Math.min(freeAt[victim]!, end) - Math.min(at, end));
     queue.push(study);
+    // With push, the interrupted case stays theirs and resumes; the flagged study is theirs now.
+    desk?.keep(study, victim, at);
+    desk?.moveTo(flagged, victim, at);
     reading[victim] = null;
     freeAt[victim] = at;
-    return true;
+    return victim;
+  };
+  const readBy = new Map<string, number>();
+  // Push assignment (routing's assignment "push"): who holds which waiting study.
+  const desk = team.push
+    ? pushDesk(team, useAi, (r, minute) => (reading[r] && freeAt[r]! > minute ? reading[r].since : null))
+    : null;
+  const arrive = (a: Arrival) => {
+    queue.push(a);
+    desk?.arrive(a, a.at);
   };
 
   for (;;) {
@@ -203,12 +220,18 @@ function runDiscipline(
       let interrupted = false;
       while (!interrupted && next < arrivals.length && arrivals[next]!.at < t) {
         const a = arrivals[next++]!;
-        queue.push(a);
-        if (a.flagged) interrupted = interruptFor(a);
+        arrive(a);
+        if (a.flagged) interrupted = interruptFor(a) >= 0;
       }
       if (interrupted) continue;
     }
-    while (next < arrivals.length && arrivals[next]!.at <= t) queue.push(arrivals[next++]!);
+    // The reader's last read (if any) has ended.
+    reading[reader] = null;
+    while (next < arrivals.length && arrivals[next]!.at <= t) arrive(arrivals[next++]!);
+    if (desk && discipline !== "fifo") {
+      const compare = compareReadingOrder(asDate(t));
+      desk.rebalance(t, (a, b) => compare(keys.get(a.id)!, keys.get(b.id)!));
+    } else desk?.rebalance(t, (a, b) => a.at - b.at);
     if (queue.length > maxQueue) {
       // The readers cannot keep up: the list would only grow. Stop here and say so.
       overloadedAt = t;
@@ -219,10 +242,17 @@ function runDiscipline(
       freeAt[reader] = arrivals[next]!.at;
       continue;
     }
-    // What this reader may read (everything, without reading groups).
-    const pool = team.grouped
-      ? queue.flatMap((a, i) => (team.mayRead(reader, a, t, useAi) ? [i] : []))
-      : queue.map((_, i) => i);
+    // What this reader may read (everything, without reading groups); with push, what is
+    // assigned to them first, then what is assigned to nobody.
+    const mine = desk ? queue.flatMap((a, i) => (desk.holderOf(a) === reader ? [i] : [])) : [];
+    const pool =
+      mine.length > 0
+        ? mine
+        : team.grouped
+          ? queue.flatMap((a, i) =>
+              (!desk || desk.holderOf(a) === undefined) && team.mayRead(reader, a, t, useAi) ? [i] : [],
+            )
+          : queue.map((_, i) => i);
     if (pool.length === 0) {
       // Nothing for them yet: wait for the next arrival, or for coverage or overflow to change.
       // (Only arrivals they may read wake them: a reader of a quiet group must not rescan a long queue at every arrival.)
@@ -255,6 +285,8 @@ function runDiscipline(
       pick = top[claimRng.int(0, top.length - 1)]![1];
     }
     const study = queue.splice(pick, 1)[0]!;
+    desk?.start(study);
+    readBy.set(study.id, reader);
     const done = readSoFar.get(study.id) ?? 0;
     const left = study.readMinutes - done;
     // A study's wait is all the time it is not being read until its read ends: for one read
@@ -266,6 +298,10 @@ function runDiscipline(
     if (t < end) busyMinutes += Math.min(left, end - t);
   }
 
+  for (const [id, entry] of trace ?? []) {
+    entry.finishedBy = readBy.get(id)!;
+    entry.interrupted = readSoFar.has(id);
+  }
   const counted = arrivals.filter((a) => a.at >= scenario.warmupDays * 24 * 60 && a.at < end);
   const waitOf = (list: Arrival[]) => list.flatMap((a) => (waits.has(a.id) ? [waits.get(a.id)!] : []));
   let dutyMinutes = 0;
@@ -283,9 +319,33 @@ function runDiscipline(
       others: summarise(waitOf(counted.filter((a) => a.classIndex === i && !a.critical))),
     })),
     utilisation: dutyMinutes ? busyMinutes / dutyMinutes : 0,
+    readers: readerTotals(counted, waits, readBy, maxReaders, scenario, team.workRvu),
     unread: counted.filter((a) => !waits.has(a.id)).length,
     overloadedAt,
   } satisfies DisciplineResult;
+}
+
+/** Studies and RVUs each reader finished, of the counted studies. */
+function readerTotals(
+  counted: Arrival[],
+  waits: Map<string, number>,
+  readBy: Map<string, number>,
+  size: number,
+  scenario: ParsedScenario,
+  rvuOf: (classIndex: number) => number,
+): DisciplineResult["readers"] {
+  const totals = Array.from({ length: size }, (_, r) => ({
+    name: scenario.routing?.readers[r]?.name ?? `Reader ${r + 1}`,
+    studies: 0,
+    rvu: 0,
+  }));
+  for (const a of counted) {
+    const r = readBy.get(a.id);
+    if (r === undefined || !waits.has(a.id)) continue;
+    totals[r]!.studies++;
+    totals[r]!.rvu += rvuOf(a.classIndex);
+  }
+  return totals;
 }
 
 /** The engine's settings for a run: the defaults with the scenario's changes. */
@@ -305,6 +365,10 @@ export type TracedStudy = {
   readMinutes: number;
   startedAt: number | null;
   reader: number | null;
+  /** Who finished the read (with interruptions, not always who started it). */
+  finishedBy: number | null;
+  /** Whether its read was interrupted and resumed later. */
+  interrupted: boolean;
 };
 
 /** Every study of one discipline's run, with when its read started and which reader read it. */
@@ -322,6 +386,8 @@ export function simulateTrace(input: ScenarioInput, discipline: Discipline = "re
     readMinutes: a.readMinutes,
     startedAt: trace.get(a.id)?.startedAt ?? null,
     reader: trace.get(a.id)?.reader ?? null,
+    finishedBy: trace.get(a.id)?.finishedBy ?? null,
+    interrupted: trace.get(a.id)?.interrupted ?? false,
   }));
 }
 
@@ -359,8 +425,20 @@ export function simulate(input: ScenarioInput): SimulationResult {
     },
     results,
     comparison,
-    summary: describe(results, comparison),
+    summary: [...describe(results, comparison), ...describeReaders(results, scenario.routing?.assignment)],
+    byReader: scenario.routing?.assignment ?? null,
   };
+}
+
+/** How evenly the named readers' work came out under ReadNext, in words. */
+function describeReaders(results: DisciplineResult[], assignment: "pull" | "push" | undefined): string[] {
+  const run = results.find((r) => r.discipline === "readnext");
+  if (!run || !assignment || run.overloadedAt !== null) return [];
+  const rvus = run.readers.map((r) => r.rvu);
+  const [min, max] = [Math.min(...rvus), Math.max(...rvus)];
+  return [
+    `${assignment === "push" ? "With push assignment" : "Pulling from the list"}, readers' work ranged from ${min.toFixed(1)} to ${max.toFixed(1)} RVUs (differences in hours on duty included).`,
+  ];
 }
 
 /** The comparison in plain words, for chairs. */

@@ -76,7 +76,7 @@ async function siteReadingGroups(
     where: { disabled: false, roles: { has: "radiologist" }, readerGroups: { some: {} } },
     select: {
       name: true,
-      readerProfile: { select: { trainee: true, onDuty: true } },
+      readerProfile: { select: { trainee: true, onDuty: true, capRvu: true } },
       readerGroups: { select: { groupKey: true } },
       shifts: { where: { date: null, off: false }, select: { weekday: true, startMinute: true, endMinute: true } },
     },
@@ -93,13 +93,21 @@ async function siteReadingGroups(
           ? HOURS
           : [];
     if (groups.length === 0 || hours.length === 0) return [];
-    return [{ name: r.name, groups, hours, trainee: r.readerProfile?.trainee ?? false }];
+    return [
+      {
+        name: r.name,
+        groups,
+        hours,
+        trainee: r.readerProfile?.trainee ?? false,
+        capRvu: r.readerProfile?.capRvu ?? null,
+      },
+    ];
   });
   if (readers.length === 0) return null;
   return {
-    routing: { groups: config.groups, overflowGroup: config.overflowGroup, readers },
+    routing: { groups: config.groups, overflowGroup: config.overflowGroup, assignment: config.assignment, readers },
     defaultGroup: config.defaultGroup,
-    basis: `Reading groups and ${readers.length} readers from this site's routing: each reader's groups, and the hours of their Monday shifts (readers without shifts: all day). Each class goes to the group most of its studies were routed to.`,
+    basis: `Reading groups and ${readers.length} readers from this site's routing: each reader's groups, cap and the hours of their Monday shifts (readers without shifts: all day), and ${config.assignment === "push" ? "push assignment" : "pull (Next case)"} as set. Each class goes to the group most of its studies were routed to.`,
   };
 }
 
@@ -133,11 +141,12 @@ export async function prefillScenario(db: Db, now = new Date()): Promise<Prefill
       critical: bigint;
       readMinutes: number | null;
       group: string | null;
+      workRvu: number | null;
     }[]
   >`
     SELECT COALESCE(s.modalities[1], 'OT') AS modality, s."orderPriority"::text AS priority, s."patientLocation"::text AS location,
            count(*) AS n, mode() WITHIN GROUP (ORDER BY NULLIF(s."routedGroup", '')) AS "group", count(*) FILTER (WHERE s."aiStatus" IN ('critical', 'urgent', 'negative')) AS scored,
-           count(*) FILTER (WHERE s."aiStatus" = 'critical') AS critical,
+           count(*) FILTER (WHERE s."aiStatus" = 'critical') AS critical, avg(s."workRvu")::float8 AS "workRvu",
            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s."readAt" - s."claimedAt") / 60) AS "readMinutes"
     FROM "Study" s WHERE s."firstSeenAt" >= ${since}
     GROUP BY 1, 2, 3 HAVING count(*) >= 5 ORDER BY count(*) DESC LIMIT 12`;
@@ -203,6 +212,8 @@ export async function prefillScenario(db: Db, now = new Date()): Promise<Prefill
         arrivalsPerHour: Math.round((Number(c.n) / hours) * 1000) / 1000,
         ...classAi(c, ai.figures),
         ...(team ? { group: groupOf(c.group) } : {}),
+        // The site's own RVU table, as stored on each study when it was routed.
+        ...(c.workRvu !== null ? { workRvu: Math.round(c.workRvu * 100) / 100 } : {}),
         readMinutes: {
           mean: Math.max(1, Math.round((c.readMinutes ?? 8) * 10) / 10),
           distribution: "lognormal",

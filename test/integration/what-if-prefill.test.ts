@@ -33,12 +33,14 @@ describe("what-if prefill with the site's reading groups", () => {
         rules: [],
         defaultGroup: "general",
         overflowGroup: "general",
+        assignment: "push",
       }),
     );
     const neuro = await reader(["neuro"]);
     const general = await reader(["general"]);
     const away = await reader(["general"]);
     await setOnDuty(testDb(), away.id, away.id, false);
+    await testDb().readerProfile.update({ where: { userId: general.id }, data: { capRvu: 6.5 } });
     // Monday 08:00–16:00 and Sunday 22:00–02:00 (running into Monday): Monday's hours are 0, 1 and 8–15.
     await saveShifts(
       testDb(),
@@ -59,9 +61,22 @@ describe("what-if prefill with the site's reading groups", () => {
         { key: "general", label: "General", overflowMinutes: null },
       ],
       overflowGroup: "general",
+      assignment: "push",
       readers: [
-        { name: neuro.name, groups: ["neuro"], hours: [0, 1, 8, 9, 10, 11, 12, 13, 14, 15], trainee: false },
-        { name: general.name, groups: ["general"], hours: Array.from({ length: 24 }, (_, h) => h), trainee: false },
+        {
+          name: neuro.name,
+          groups: ["neuro"],
+          hours: [0, 1, 8, 9, 10, 11, 12, 13, 14, 15],
+          trainee: false,
+          capRvu: null,
+        },
+        {
+          name: general.name,
+          groups: ["general"],
+          hours: Array.from({ length: 24 }, (_, h) => h),
+          trainee: false,
+          capRvu: 6.5,
+        },
       ],
     });
     expect(prefill.scenario.classes.every((c) => c.group === "general")).toBe(true);

@@ -291,6 +291,152 @@ describe("the what-if simulator", () => {
       expect(after[1]!.others.mean).toBeLessThan(before[1]!.others.mean);
     });
 
+    describe("push assignment", () => {
+      const oneGroup = [{ key: "general", label: "General" }];
+      const everyone = (n: number, extra: { hours?: number[] } = {}) =>
+        Array.from({ length: n }, (_, i) => ({ name: `R${i + 1}`, groups: ["general"], ...extra }));
+
+      it("with equal RVUs deals studies round-robin: each reader is an E2/M/1 queue (GI/M/1 formula) within 5%, and waits longer than pulling from one list (Erlang C)", () => {
+        // Two readers, Poisson arrivals at lambda per minute, exponential reads at mu. Least work
+        // this shift with equal RVUs hands out studies in turn, so each reader's arrivals are
+        // Erlang-2 with rate lambda: GI/M/1, Wq = sigma / (mu (1 - sigma)), where sigma solves
+        // sigma = A*(mu (1 - sigma)) and A*(s) = (lambda / (lambda + s))^2 (Kleinrock, vol. 1, 6.4).
+        const lambda = 1 / 7.5;
+        const mu = 1 / 10;
+        let lo = 0;
+        let hi = 1 - 1e-12;
+        for (let i = 0; i < 200; i++) {
+          const sigma = (lo + hi) / 2;
+          if ((lambda / (lambda + mu * (1 - sigma))) ** 2 > sigma) lo = sigma;
+          else hi = sigma;
+        }
+        const sigma = (lo + hi) / 2;
+        const e2m1 = sigma / (mu * (1 - sigma));
+        const run = (assignment: "pull" | "push") => {
+          const seeds = [1, 2, 3, 4];
+          return (
+            seeds
+              .map(
+                (seed) =>
+                  simulate({
+                    seed,
+                    days: 365,
+                    warmupDays: 5,
+                    readers: 99,
+                    disciplines: ["fifo"],
+                    ai: { sensitivity: 1, specificity: 1 },
+                    routing: { groups: oneGroup, overflowGroup: "general", assignment, readers: everyone(2) },
+                    classes: [{ name: "CT", arrivalsPerHour: lambda * 60, workRvu: 1, readMinutes: { mean: 10 } }],
+                  }).results[0]!.others.mean,
+              )
+              .reduce((a, b) => a + b, 0) / seeds.length
+          );
+        };
+        const push = run("push");
+        expect(Math.abs(push / e2m1 - 1)).toBeLessThan(0.05);
+        const pull = run("pull");
+        expect(Math.abs(pull / erlangCWaitingTime(lambda, mu, 2) - 1)).toBeLessThan(0.05);
+        expect(push).toBeGreaterThan(pull * 1.3);
+      }, 120_000);
+
+      it("1,000 arrivals over a 12-hour shift of 20 readers leave their RVU totals within 10% of each other", () => {
+        const scenario = {
+          seed: 3,
+          days: 0.5,
+          readers: 99,
+          disciplines: ["readnext" as const],
+          ai: { sensitivity: 0.9, specificity: 0.95 },
+          classes: [
+            {
+              name: "CT head",
+              bodyPart: "HEAD",
+              arrivalsPerHour: 30,
+              criticalPrevalence: 0.05,
+              readMinutes: { mean: 8, distribution: "lognormal" as const },
+            },
+            {
+              name: "CT abdomen",
+              bodyPart: "ABDOMEN",
+              arrivalsPerHour: 15,
+              readMinutes: { mean: 15, distribution: "lognormal" as const },
+            },
+            {
+              name: "Chest XR",
+              modality: "DX",
+              bodyPart: "CHEST",
+              arrivalsPerHour: 38,
+              screened: false,
+              readMinutes: { mean: 3, distribution: "lognormal" as const },
+            },
+          ],
+        };
+        const rvuSpread = (assignment: "pull" | "push") => {
+          const r = simulate({
+            ...scenario,
+            routing: { groups: oneGroup, overflowGroup: "general", assignment, readers: everyone(20) },
+          }).results[0]!;
+          const rvus = r.readers.map((x) => x.rvu);
+          return {
+            arrivals: r.readers.reduce((n, x) => n + x.studies, 0),
+            unread: r.unread,
+            spread: Math.max(...rvus) / Math.min(...rvus) - 1,
+          };
+        };
+        const push = rvuSpread("push");
+        expect(push.arrivals).toBeGreaterThan(900);
+        expect(push.arrivals).toBeLessThan(1100);
+        expect(push.unread).toBe(0);
+        // RVUs from the starter table: CT head 0.85, CT abdomen 1.82, chest radiograph 0.22.
+        expect(push.spread).toBeLessThan(0.1);
+        // Pulling from one list balances nothing: whoever is free takes the next case.
+        expect(rvuSpread("pull").spread).toBeGreaterThan(0.1);
+      });
+
+      it("hands back what a reader going off duty still holds: nothing waits for their next shift", () => {
+        const day = Array.from({ length: 12 }, (_, h) => h);
+        const night = Array.from({ length: 12 }, (_, h) => h + 12);
+        const r = simulate({
+          seed: 5,
+          days: 10,
+          readers: 99,
+          disciplines: ["readnext"],
+          ai: { sensitivity: 0.9, specificity: 0.9 },
+          routing: {
+            groups: oneGroup,
+            overflowGroup: "general",
+            assignment: "push",
+            readers: [...everyone(2, { hours: day }), ...everyone(2, { hours: night })],
+          },
+          classes: [{ name: "CT", arrivalsPerHour: 8, readMinutes: { mean: 10 } }],
+        }).results[0]!;
+        expect(r.unread).toBe(0);
+        // Held over a 12-hour off-duty stretch, a study would wait hours; handed back, minutes.
+        expect(r.others.max).toBeLessThan(120);
+      });
+
+      it("with interruptions: a flagged study goes to a reader now reading something less urgent, whose interrupted case stays theirs and resumes", () => {
+        const trace = simulateTrace(
+          {
+            seed: 11,
+            days: 20,
+            readers: 99,
+            ai: { sensitivity: 1, specificity: 0.9 },
+            interruptions: "critical",
+            routing: { groups: oneGroup, overflowGroup: "general", assignment: "push", readers: everyone(3) },
+            classes: [{ name: "CT", arrivalsPerHour: 15, criticalPrevalence: 0.1, readMinutes: { mean: 10 } }],
+          },
+          "readnext",
+        );
+        const interrupted = trace.filter((s) => s.interrupted);
+        expect(interrupted.length).toBeGreaterThan(20);
+        for (const s of interrupted) {
+          expect(s.flagged).toBe(false);
+          expect(s.finishedBy).toBe(s.reader);
+        }
+        expect(trace.every((s) => s.finishedBy !== null)).toBe(true);
+      });
+    });
+
     it("refuses a class or reader naming a group that does not exist", () => {
       const bad = scenarioSchema.safeParse({
         ...nightScenario([{ name: "x", groups: ["msk"] }]),

@@ -107,6 +107,18 @@ export function ReadingGroupsEditor({
             ))}
           </select>
         </label>
+        <label className="text-xs">
+          Studies reach readers by
+          <select
+            aria-label="Assignment"
+            className={`${field} ml-1`}
+            value={routing.assignment ?? "pull"}
+            onChange={(e) => set({ assignment: e.target.value as "pull" | "push" })}
+          >
+            <option value="pull">pull: Next case from a shared list</option>
+            <option value="push">push: assigned to one reader each</option>
+          </select>
+        </label>
         <button
           type="button"
           className={`${button} ml-auto`}
@@ -122,6 +134,7 @@ export function ReadingGroupsEditor({
             <th className="pr-3">Groups</th>
             <th className="pr-3">On duty (hours, department clock)</th>
             <th className="pr-3">Trainee</th>
+            {routing.assignment === "push" && <th className="pr-3">Cap (RVUs open)</th>}
             <th />
           </tr>
         </thead>
@@ -190,6 +203,20 @@ export function ReadingGroupsEditor({
                     onChange={(e) => setReader(i, { trainee: e.target.checked })}
                   />
                 </td>
+                {routing.assignment === "push" && (
+                  <td className="pr-3">
+                    <input
+                      aria-label={`${r.name} cap in RVUs`}
+                      className={`${field} w-14 text-right`}
+                      placeholder="none"
+                      value={r.capRvu ?? ""}
+                      onChange={(e) => {
+                        const cap = Number(e.target.value);
+                        setReader(i, { capRvu: e.target.value && cap > 0 ? cap : null });
+                      }}
+                    />
+                  </td>
+                )}
                 <td>
                   <button
                     type="button"

@@ -295,6 +295,7 @@ function Results({ result }: { result: SimulationResult }) {
         </tbody>
       </table>
       <ByClass result={result} />
+      {result.byReader && <ByReader result={result} />}
     </div>
   );
 }
@@ -320,6 +321,32 @@ function ByClass({ result }: { result: SimulationResult }) {
               {[c.criticalPositive.mean, c.criticalPositive.p95].map(minutes).join(" / ")}
             </td>
             <td className="px-3 py-1.5">{[c.others.mean, c.others.p95, c.others.max].map(minutes).join(" / ")}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** What each named reader read under ReadNext: how even the work is, pulled or pushed. */
+function ByReader({ result }: { result: SimulationResult }) {
+  const run = result.results.find((r) => r.discipline === "readnext") ?? result.results[0]!;
+  return (
+    <table className="w-full rounded-xl border border-slate-200 bg-white text-left text-sm">
+      <caption className="px-3 py-2 text-left text-xs text-slate-500">By reader, {run.label}</caption>
+      <thead className="bg-slate-100 text-xs uppercase text-slate-600">
+        <tr>
+          <th className="px-3 py-2">Reader</th>
+          <th className="px-3 py-2">Studies read</th>
+          <th className="px-3 py-2">Work RVUs</th>
+        </tr>
+      </thead>
+      <tbody>
+        {run.readers.map((r, i) => (
+          <tr key={i} className="border-t border-slate-100 tabular-nums">
+            <td className="px-3 py-1.5">{r.name}</td>
+            <td className="px-3 py-1.5">{r.studies.toLocaleString()}</td>
+            <td className="px-3 py-1.5">{r.rvu.toFixed(1)}</td>
           </tr>
         ))}
       </tbody>
