@@ -8,7 +8,7 @@ import { configForUrl } from "@/server/pacs/source-config";
 import { createSource, type SourceInput } from "@/server/pacs/pacs-sources";
 import { listWorklist } from "@/server/worklist/list-worklist";
 import { NO_FILTERS } from "@/lib/worklist-filters";
-import { clearJobQueue, resetDatabase, testDb, makeUser } from "../support/db";
+import { clearJobQueue, makeOfflineSource, resetDatabase, testDb, makeUser } from "../support/db";
 import { startTestOrthanc } from "../support/orthanc";
 import { freePort } from "../support/test-database";
 import { startPacsProxy } from "../support/pacs-proxy";
@@ -594,6 +594,171 @@ workerSuite("scoring workers on a real Orthanc, Postgres and worker processes", 
 });
 
 describe("storing a result", () => {
+  it("stores each field as given, audits it, counts its time and its first verdict's lag once; a shadow or unknown study's result changes nothing else", async () => {
+    const sourceId = await makeOfflineSource();
+    const firstSeenAt = new Date(Date.now() - 90_000);
+    const row = await testDb().study.create({
+      data: { sourceId, studyInstanceUid: "2.25.4711", modalities: ["CT"], firstSeenAt, dueAt: new Date() },
+    });
+    const job = { studyId: row.id, modelId: "ich-headct", modelVersion: "1.0.0", revision: 1, expectedModels: 1 };
+    const given = {
+      status: "SCORED" as const,
+      seriesInstanceUid: "2.25.4711.3",
+      probability: 0.91,
+      finding: "intracranial-bleed",
+      critical: true,
+      urgent: true,
+      keySliceIndex: 12,
+      keySliceInstanceNumber: 13,
+      keySliceProbability: 0.95,
+      reason: "bleed in slice 13",
+      timings: { totalMs: 400, fetchMs: 250, decodeMs: 50, inferenceMs: 100 },
+    };
+    const stored = await storeAiResult(testDb(), job, given);
+    expect(stored).toEqual({ id: expect.any(String), critical: true });
+    expect(
+      await testDb().aiResult.findUniqueOrThrow({
+        where: { id: stored!.id },
+        select: {
+          seriesInstanceUid: true,
+          probability: true,
+          finding: true,
+          critical: true,
+          urgent: true,
+          keySliceIndex: true,
+          keySliceInstanceNumber: true,
+          keySliceProbability: true,
+          reason: true,
+          shadow: true,
+        },
+      }),
+    ).toEqual({
+      seriesInstanceUid: "2.25.4711.3",
+      probability: 0.91,
+      finding: "intracranial-bleed",
+      critical: true,
+      urgent: true,
+      keySliceIndex: 12,
+      keySliceInstanceNumber: 13,
+      keySliceProbability: 0.95,
+      reason: "bleed in slice 13",
+      shadow: false,
+    });
+    const events = () =>
+      testDb().auditEvent.findMany({
+        where: { studyId: row.id },
+        orderBy: { at: "asc" },
+        select: { action: true, details: true },
+      });
+    expect(await events()).toEqual([
+      {
+        action: "study.scored",
+        details: {
+          model: "ich-headct",
+          version: "1.0.0",
+          revision: 1,
+          status: "SCORED",
+          probability: 0.91,
+          critical: true,
+          reason: "bleed in slice 13",
+        },
+      },
+    ]);
+    // The lag from arrival, 90 s ago, falls in the (60 s, 120 s] bucket of /metrics' histogram.
+    const lag = await testDb().verdictLagBucket.findMany();
+    expect(lag.map((b) => [b.upperSeconds, b.verdicts])).toEqual([[120, 1]]);
+    expect(lag[0]!.sumSeconds).toBeGreaterThanOrEqual(90);
+    expect(lag[0]!.sumSeconds).toBeLessThan(110);
+    const totals = () =>
+      testDb().aiResultTotal.findMany({
+        select: { status: true, results: true, totalMs: true, fetchMs: true, decodeMs: true, inferenceMs: true },
+      });
+    expect(await totals()).toEqual([
+      { status: "SCORED", results: 1, totalMs: 400, fetchMs: 250, decodeMs: 50, inferenceMs: 100 },
+    ]);
+
+    // A second model version on the same revision: the study already had its verdict, so no second lag.
+    const second = await storeAiResult(
+      testDb(),
+      { ...job, modelVersion: "1.0.1" },
+      {
+        status: "SCORED",
+        probability: 0.2,
+        critical: false,
+        timings: { totalMs: 100, fetchMs: 10, decodeMs: 20, inferenceMs: 30 },
+      },
+    );
+    expect(second).toEqual({ id: expect.any(String), critical: false });
+    expect((await testDb().verdictLagBucket.findMany()).map((b) => b.verdicts)).toEqual([1]);
+    // Defaults for what a result leaves out.
+    expect(
+      await testDb().aiResult.findUniqueOrThrow({
+        where: { id: second!.id },
+        select: {
+          seriesInstanceUid: true,
+          finding: true,
+          urgent: true,
+          keySliceIndex: true,
+          reason: true,
+          shadow: true,
+        },
+      }),
+    ).toEqual({
+      seriesInstanceUid: null,
+      finding: null,
+      urgent: false,
+      keySliceIndex: null,
+      reason: null,
+      shadow: false,
+    });
+    // The same version again on another revision adds to its totals.
+    await storeAiResult(
+      testDb(),
+      { ...job, revision: 2 },
+      { status: "SCORED", probability: 0.5, timings: { totalMs: 600, fetchMs: 150, decodeMs: 150, inferenceMs: 300 } },
+    );
+    expect((await totals()).find((t) => t.results === 2)).toEqual({
+      status: "SCORED",
+      results: 2,
+      totalMs: 1000,
+      fetchMs: 400,
+      decodeMs: 200,
+      inferenceMs: 400,
+    });
+
+    // A shadow version's critical result: stored and audited as shadow, the study untouched.
+    const before = await testDb().study.findUniqueOrThrow({ where: { id: row.id } });
+    const shadow = await storeAiResult(
+      testDb(),
+      { ...job, modelVersion: "2.0.0", shadow: true },
+      { status: "SCORED", probability: 0.99, critical: true },
+    );
+    expect(shadow).toEqual({ id: expect.any(String), critical: false });
+    expect(await testDb().study.findUniqueOrThrow({ where: { id: row.id } })).toEqual(before);
+    expect((await events()).at(-1)!.action).toBe("study.scored-shadow");
+    expect((await testDb().aiResult.findUniqueOrThrow({ where: { id: shadow!.id } })).shadow).toBe(true);
+
+    // An unknown study: nothing stored.
+    const count = await testDb().aiResult.count();
+    expect(await storeAiResult(testDb(), { ...job, studyId: "no-such-study" }, given)).toBeNull();
+    expect(await testDb().aiResult.count()).toBe(count);
+  });
+
+  it("a study found not applicable by every model has no lag counted: it reorders nothing", async () => {
+    const sourceId = await makeOfflineSource();
+    const row = await testDb().study.create({
+      data: { sourceId, studyInstanceUid: "2.25.4712", modalities: ["MR"], dueAt: new Date() },
+    });
+    const result = await storeAiResult(
+      testDb(),
+      { studyId: row.id, modelId: "ich-headct", modelVersion: "1.0.0", revision: 1, expectedModels: 1 },
+      { status: "NOT_APPLICABLE", reason: "no CT series" },
+    );
+    expect(result).toEqual({ id: expect.any(String), critical: false });
+    expect((await testDb().study.findUniqueOrThrow({ where: { id: row.id } })).aiStatus).toBe("not_applicable");
+    expect(await testDb().verdictLagBucket.count()).toBe(0);
+  });
+
   it("a result for an older revision is kept for the record but never relabels or reorders the study", async () => {
     const source = await createSource(testDb(), null, {
       ...sourceSettings(orthanc.dicomWebUrl),
