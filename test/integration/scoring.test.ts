@@ -711,12 +711,17 @@ describe("storing a result", () => {
       reason: null,
       shadow: false,
     });
-    // The same version again on another revision adds to its totals.
-    await storeAiResult(
+    // The same version again on another revision adds to its totals; unsaid, a result is not critical.
+    const third = await storeAiResult(
       testDb(),
       { ...job, revision: 2 },
       { status: "SCORED", probability: 0.5, timings: { totalMs: 600, fetchMs: 150, decodeMs: 150, inferenceMs: 300 } },
     );
+    expect((await testDb().aiResult.findUniqueOrThrow({ where: { id: third!.id } })).critical).toBe(false);
+    expect((await events()).at(-1)).toMatchObject({
+      action: "study.scored",
+      details: { revision: 2, critical: false },
+    });
     expect((await totals()).find((t) => t.results === 2)).toEqual({
       status: "SCORED",
       results: 2,

@@ -69,6 +69,8 @@ describe("user administration writes its audit trail", () => {
       ["study.claim", admin.name, admin.email],
       ["study.arrived", null, null],
     ]);
+    // Only the actor's name and email go out with an event, nothing else of their account.
+    expect(history[0]!.actor).toEqual({ name: admin.name, email: admin.email });
     expect((await listAuditEvents(testDb(), { limit: 2, studyId: a.id })).map((e) => e.at.getTime())).toEqual([
       t0 + 3 * 60_000,
       t0 + 2 * 60_000,

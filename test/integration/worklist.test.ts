@@ -550,10 +550,13 @@ describe("scheduler overrides", () => {
 
   it("an unknown study is refused by name and nothing is written", async () => {
     const scheduler = await makeUser(["scheduler"]);
-    await expect(setOverride(testDb(), scheduler.id, "no-such-study", { kind: "pin", reason: "x" })).rejects.toThrow(
-      NotFoundError,
-    );
-    await expect(clearOverride(testDb(), scheduler.id, "no-such-study")).rejects.toThrow(NotFoundError);
+    // The scheduler reads this message: it names what was not found.
+    const pin = setOverride(testDb(), scheduler.id, "no-such-study", { kind: "pin", reason: "x" });
+    await expect(pin).rejects.toThrow(NotFoundError);
+    await expect(pin).rejects.toThrow("Study no-such-study does not exist");
+    const clear = clearOverride(testDb(), scheduler.id, "no-such-study");
+    await expect(clear).rejects.toThrow(NotFoundError);
+    await expect(clear).rejects.toThrow("Study no-such-study does not exist");
     expect(await testDb().auditEvent.count({ where: { action: { startsWith: "study.override" } } })).toBe(0);
   });
 });
