@@ -616,6 +616,8 @@ describe("storing a result", () => {
     };
     const stored = await storeAiResult(testDb(), job, given);
     expect(stored).toEqual({ id: expect.any(String), critical: true });
+    // Every field as given (status and timings go to the totals below).
+    const { status: _status, timings: _timings, ...storedFields } = given;
     expect(
       await testDb().aiResult.findUniqueOrThrow({
         where: { id: stored!.id },
@@ -632,18 +634,7 @@ describe("storing a result", () => {
           shadow: true,
         },
       }),
-    ).toEqual({
-      seriesInstanceUid: "2.25.4711.3",
-      probability: 0.91,
-      finding: "intracranial-bleed",
-      critical: true,
-      urgent: true,
-      keySliceIndex: 12,
-      keySliceInstanceNumber: 13,
-      keySliceProbability: 0.95,
-      reason: "bleed in slice 13",
-      shadow: false,
-    });
+    ).toEqual({ ...storedFields, shadow: false });
     const events = () =>
       testDb().auditEvent.findMany({
         where: { studyId: row.id },
