@@ -561,6 +561,127 @@ describe("scheduler overrides", () => {
   });
 });
 
+describe("one reader's case, start to end: each refusal named, each change exact", () => {
+  it("claims from the list within the top 5 or with a reason, renews, skips, is broken by a chair, is read; refuses what is read, cancelled or someone else's", async () => {
+    const a = await makeUser(["radiologist"]);
+    const b = await makeUser(["radiologist"]);
+    const chair = await makeUser(["chair"]);
+    // Seven routine outpatient studies, 10 minutes apart: each is due 24 h after it arrived, so the
+    // list is in arrival order and the top 5 (the default claimTopN) are the five oldest.
+    const studies = [];
+    for (let i = 0; i < 7; i++) studies.push(await addStudy({ minutesAgo: 70 - i * 10 }));
+    const [first, second, fifth, seventh] = [studies[0]!, studies[1]!, studies[4]!, studies[6]!];
+    const now = new Date();
+    const minutes = (m: number) => new Date(now.getTime() + m * 60_000);
+    const list = { filters: NO_FILTERS };
+    const claimAudits = (studyId: string) =>
+      testDb().auditEvent.findMany({
+        where: { studyId, action: { startsWith: "study.claim" } },
+        orderBy: { at: "asc" },
+        select: { action: true, actorId: true, details: true },
+      });
+    const claimState = async (id: string) =>
+      testDb().study.findUniqueOrThrow({
+        where: { id },
+        select: { readingState: true, claimedById: true, claimedAt: true, claimHeartbeatAt: true },
+      });
+
+    // The sixth is out of the top 5: only with a reason, and blanks are no reason.
+    const outOfTop = "This study is not among the top 5 of your list; give a reason to read it out of order.";
+    await expect(claimStudy(testDb(), asActor(a), studies[5]!.id, list, now)).rejects.toThrow(outOfTop);
+    await expect(claimStudy(testDb(), asActor(a), studies[5]!.id, { ...list, reason: "   " }, now)).rejects.toThrow(
+      outOfTop,
+    );
+    // The fifth is in it.
+    expect(await claimStudy(testDb(), asActor(a), fifth.id, list, now)).toEqual({
+      studyId: fifth.id,
+      alreadyHeld: false,
+    });
+    expect(await claimState(fifth.id)).toEqual({
+      readingState: "CLAIMED",
+      claimedById: a.id,
+      claimedAt: now,
+      claimHeartbeatAt: now,
+    });
+    expect(await claimStudy(testDb(), asActor(a), fifth.id, list, now)).toEqual({
+      studyId: fifth.id,
+      alreadyHeld: true,
+    });
+    expect(await claimAudits(fifth.id)).toEqual([{ action: "study.claim", actorId: a.id, details: { via: "list" } }]);
+    await expect(claimStudy(testDb(), asActor(a), first.id, list, now)).rejects.toThrow(
+      `You already have ${fifth.accessionNumber} open: mark it read or skip it first.`,
+    );
+    // Someone else's claim holds through the very minute it lapses (claimTimeoutMinutes 15).
+    await expect(claimStudy(testDb(), asActor(b), fifth.id, list, minutes(15))).rejects.toThrow(
+      "Another radiologist has this study open.",
+    );
+
+    // Renewing: only the holder, and it moves the heartbeat to the time given.
+    const notHeld = "You no longer hold this study: your claim lapsed or was released.";
+    expect(await renewClaim(testDb(), asActor(a), fifth.id, minutes(5))).toEqual({
+      studyId: fifth.id,
+      renewedAt: minutes(5),
+    });
+    expect((await claimState(fifth.id)).claimHeartbeatAt).toEqual(minutes(5));
+    await expect(renewClaim(testDb(), asActor(b), fifth.id, minutes(5))).rejects.toThrow(notHeld);
+    await expect(renewClaim(testDb(), asActor(a), first.id, minutes(5))).rejects.toThrow(notHeld);
+
+    // Skipping frees it entirely.
+    await skipStudy(testDb(), asActor(a), fifth.id, "needs the priors", minutes(6));
+    expect(await claimState(fifth.id)).toEqual({
+      readingState: "UNREAD",
+      claimedById: null,
+      claimedAt: null,
+      claimHeartbeatAt: null,
+    });
+
+    // A chair breaks b's claim: freed, with the reason and who held it on record.
+    await claimStudy(testDb(), asActor(b), first.id, list, minutes(7));
+    expect(await breakClaim(testDb(), asActor(chair), first.id, "went home")).toEqual({ studyId: first.id });
+    expect((await claimState(first.id)).readingState).toBe("UNREAD");
+    expect((await claimAudits(first.id)).at(-1)).toEqual({
+      action: "study.claim-broken",
+      actorId: chair.id,
+      details: { reason: "went home", heldBy: b.id },
+    });
+    await expect(breakClaim(testDb(), asActor(chair), first.id, "again")).rejects.toThrow("Nobody holds this study.");
+
+    // Out of order with a reason (a's list without the skipped fifth: the seventh is sixth), trimmed on record.
+    expect(
+      await claimStudy(testDb(), asActor(a), seventh.id, { ...list, reason: "  comparing with priors  " }, minutes(8)),
+    ).toEqual({ studyId: seventh.id, alreadyHeld: false });
+    expect(await claimAudits(seventh.id)).toEqual([
+      {
+        action: "study.claim-out-of-order",
+        actorId: a.id,
+        details: { via: "list", reason: "comparing with priors" },
+      },
+    ]);
+
+    // Read: the time given, then nothing more can be done with it.
+    expect(await markRead(testDb(), asActor(a), seventh.id, minutes(9))).toEqual({
+      studyId: seventh.id,
+      readAt: minutes(9),
+    });
+    const alreadyRead = "This study has already been read.";
+    await expect(claimStudy(testDb(), asActor(b), seventh.id, list, minutes(10))).rejects.toThrow(alreadyRead);
+    await expect(renewClaim(testDb(), asActor(a), seventh.id, minutes(10))).rejects.toThrow(alreadyRead);
+    await expect(markRead(testDb(), asActor(a), seventh.id, minutes(10))).rejects.toThrow(alreadyRead);
+
+    // A study whose order the RIS cancelled.
+    await claimStudy(testDb(), asActor(b), second.id, list, minutes(11));
+    await testDb().study.update({ where: { id: second.id }, data: { readingState: "CANCELLED" } });
+    const cancelled = "The RIS cancelled this study's order; it is off the worklist.";
+    await expect(claimStudy(testDb(), asActor(a), second.id, list, minutes(12))).rejects.toThrow(cancelled);
+    await expect(renewClaim(testDb(), asActor(b), second.id, minutes(12))).rejects.toThrow(cancelled);
+    await expect(markRead(testDb(), asActor(b), second.id, minutes(12))).rejects.toThrow(cancelled);
+    await expect(markRead(testDb(), asActor(a), "no-such-study", minutes(12))).rejects.toThrow(
+      "Study no-such-study does not exist",
+    );
+    await expect(markReadByAccession(testDb(), "NO-SUCH-ACC")).rejects.toThrow("Accession NO-SUCH-ACC does not exist");
+  });
+});
+
 describe("site rules", () => {
   it("a changed SLA table moves open studies' due times when workers recompute, and leaves read ones alone", async () => {
     const admin = await makeUser(["admin"]);
