@@ -204,6 +204,57 @@ describe("dispatching score jobs", () => {
     });
   });
 
+  it("marks each study at its own revision, records 'not applicable' with its audit and due time, sends shadow versions jobs of their own, and takes an 'AI unavailable' study back to pending", async () => {
+    await registry.record(testDb());
+    const [live] = await registry.refreshActive(testDb());
+    const shadow = { ...live!, shadow: true, manifest: { ...live!.manifest, version: "2.0.0" } };
+    const s = await source();
+    const headSeries = [{ modality: "CT", bodyPart: "HEAD", numberOfInstances: 30 }];
+    const atThree = await study(s.id, "4.1", headSeries);
+    await testDb().study.update({ where: { id: atThree.id }, data: { revision: 3 } });
+    const atOne = await study(s.id, "4.2", headSeries);
+    const noSeries = await study(s.id, "4.3", []);
+    const wasUnavailable = await study(s.id, "4.4", headSeries);
+    await testDb().study.update({
+      where: { id: wasUnavailable.id },
+      data: { aiStatus: "unavailable", aiReason: "the PACS timed out", revision: 2, scoringRevision: 1 },
+    });
+    const sent: ScoreJobData[] = [];
+    expect(await dispatchScoring(testDb(), [live!, shadow], async (job) => void sent.push(job))).toEqual({
+      queued: 6,
+      notApplicable: 1,
+    });
+    // Per head CT: the shadow version's job (not counted in the verdict) and the live one.
+    expect(sent.filter((j) => j.studyId === atThree.id)).toEqual([
+      {
+        studyId: atThree.id,
+        revision: 3,
+        modelId: "ich-headct",
+        modelVersion: "2.0.0",
+        expectedModels: 0,
+        shadow: true,
+      },
+      { studyId: atThree.id, revision: 3, modelId: "ich-headct", modelVersion: "1.0.0", expectedModels: 1 },
+    ]);
+    const row = (id: string) => testDb().study.findUniqueOrThrow({ where: { id } });
+    expect((await row(atThree.id)).scoringRevision).toBe(3);
+    expect((await row(atOne.id)).scoringRevision).toBe(1);
+    expect(await row(wasUnavailable.id)).toMatchObject({ aiStatus: null, aiReason: null, scoringRevision: 2 });
+
+    // No series: not applicable, said so, audited, and its due time recomputed from the SLA table
+    // (no order priority, no location: 480 min after arrival) in place of the placeholder.
+    const empty = await row(noSeries.id);
+    expect(empty).toMatchObject({
+      aiStatus: "not_applicable",
+      aiReason: "the PACS listed no series",
+      scoringRevision: 1,
+    });
+    expect(empty.dueAt!.getTime() - empty.firstSeenAt.getTime()).toBe(480 * 60_000);
+    expect(
+      await testDb().auditEvent.findMany({ where: { studyId: noSeries.id }, select: { action: true, details: true } }),
+    ).toEqual([{ action: "study.not-applicable", details: { revision: 1, reason: "the PACS listed no series" } }]);
+  });
+
   it("with every model disabled, a head CT says so instead of waiting for AI forever", async () => {
     const s = await source();
     const head = await study(s.id, "2.1", [{ modality: "CT", bodyPart: "HEAD", numberOfInstances: 30 }]);
