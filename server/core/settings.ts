@@ -43,6 +43,11 @@ export const SETTINGS_CHANNEL = "readnext_settings";
 const CACHE_MS = 5_000;
 const cache = new Map<string, { at: number; value: unknown }>();
 
+/** Forgets every cached setting (tests, after emptying the database under a running process). */
+export function forgetSettings(): void {
+  cache.clear();
+}
+
 async function read<T>(db: Db, key: string, schema: z.ZodType<T>, fallback: T, fresh = false): Promise<T> {
   const hit = cache.get(key);
   if (!fresh && hit && Date.now() - hit.at < CACHE_MS) return hit.value as T;

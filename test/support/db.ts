@@ -1,6 +1,7 @@
 import { db, type Db } from "@/server/db/client";
 import { createUser } from "@/server/users/users";
 import { createSource, type SourceInput } from "@/server/pacs/pacs-sources";
+import { forgetSettings } from "@/server/core/settings";
 import type { RoleName } from "@/lib/roles";
 import type { CurrentUser } from "@/server/auth/current-user";
 
@@ -14,6 +15,8 @@ export async function resetDatabase(database: Db = db()): Promise<void> {
     SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
   if (tables.length === 0) return;
   await database.$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(", ")} CASCADE`);
+  // Settings are cached for a few seconds: an earlier test's saved rules must not outlive its rows.
+  forgetSettings();
 }
 
 let counter = 0;
