@@ -224,19 +224,27 @@ describe("the worklist order", () => {
 });
 
 describe("Next case", () => {
-  it("100 radiologists pressing at once over 20 studies: no study claimed twice, the rest told nothing is left", async () => {
-    for (let i = 0; i < 20; i++) await addStudy({ minutesAgo: 20 + i });
-    const users = await Promise.all(Array.from({ length: 100 }, () => makeUser(["radiologist"])));
-    const results = await Promise.all(users.map((u) => claimNextCase(testDb(), asActor(u), NO_FILTERS)));
-    const claimed = results.flatMap((r) => ("studyId" in r ? [r.studyId] : []));
-    expect(claimed).toHaveLength(20);
-    expect(new Set(claimed).size).toBe(20);
-    expect(results.filter((r) => "nothingLeft" in r)).toHaveLength(80);
-    const rows = await testDb().study.findMany({ select: { readingState: true, claimedById: true } });
-    expect(rows.every((r) => r.readingState === "CLAIMED")).toBe(true);
-    expect(new Set(rows.map((r) => r.claimedById)).size).toBe(20);
-    expect(await testDb().auditEvent.count({ where: { action: "study.claim" } })).toBe(20);
-  }, 60_000);
+  it.each([
+    ["studies ordered by due time", (i: number) => ({ minutesAgo: 20 + i })],
+    // The pinned parts of the order (AI-critical pins, waits past the 24 h cap) are walked on their own indexes.
+    ["AI-pinned and past-the-cap studies", (i: number) => (i % 2 ? { aiCritical: true } : { minutesAgo: 1500 + i })],
+  ])(
+    "100 radiologists pressing at once over 20 %s: no study claimed twice, the rest told nothing is left",
+    async (_, kind) => {
+      for (let i = 0; i < 20; i++) await addStudy(kind(i));
+      const users = await Promise.all(Array.from({ length: 100 }, () => makeUser(["radiologist"])));
+      const results = await Promise.all(users.map((u) => claimNextCase(testDb(), asActor(u), NO_FILTERS)));
+      const claimed = results.flatMap((r) => ("studyId" in r ? [r.studyId] : []));
+      expect(claimed).toHaveLength(20);
+      expect(new Set(claimed).size).toBe(20);
+      expect(results.filter((r) => "nothingLeft" in r)).toHaveLength(80);
+      const rows = await testDb().study.findMany({ select: { readingState: true, claimedById: true } });
+      expect(rows.every((r) => r.readingState === "CLAIMED")).toBe(true);
+      expect(new Set(rows.map((r) => r.claimedById)).size).toBe(20);
+      expect(await testDb().auditEvent.count({ where: { action: "study.claim" } })).toBe(20);
+    },
+    60_000,
+  );
 
   it("takes the top of the list, respects filters, and gives a holder their own case back", async () => {
     const reader = await makeUser(["radiologist"]);
