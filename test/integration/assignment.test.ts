@@ -234,6 +234,34 @@ describe("push assignment", () => {
     });
   });
 
+  it("claiming from the list counts the top 5 over the reader's own assignments first, then studies assigned to nobody", async () => {
+    const me = await reader(["neuro"]);
+    // Two head CTs assigned to me, then five nobody has, one minute apart (ROUTINE ED: due an hour after arrival).
+    const mine = [await addStudy(), await addStudy()];
+    for (const s of mine)
+      await testDb().study.update({ where: { id: s.id }, data: { assignedToId: me.id, assignedAt: new Date() } });
+    const open = [];
+    for (let i = 0; i < 5; i++) open.push(await addStudy());
+    const scope = await readingScope(testDb(), me);
+    const claim = (id: string, reason?: string) =>
+      claimStudy(testDb(), me, id, { filters: NO_FILTERS, scope, ...(reason ? { reason } : {}) });
+    // My top 5: my two, then the first three of nobody's; the fourth of nobody's is out of it.
+    await expect(claim(open[3]!.id)).rejects.toThrow("not among the top 5 of your list");
+    expect(await claim(open[2]!.id)).toEqual({ studyId: open[2]!.id, alreadyHeld: false });
+    expect(
+      await testDb().auditEvent.findFirstOrThrow({
+        where: { studyId: open[2]!.id },
+        select: { action: true, details: true },
+      }),
+    ).toEqual({ action: "study.claim", details: { via: "list" } });
+    await testDb().study.update({
+      where: { id: open[2]!.id },
+      data: { readingState: "UNREAD", claimedById: null, claimHeartbeatAt: null },
+    });
+    // One of my own, claimed from the list.
+    expect(await claim(mine[1]!.id)).toEqual({ studyId: mine[1]!.id, alreadyHeld: false });
+  });
+
   it("switching push off hands every open assignment back", async () => {
     await reader(["neuro"]);
     const s = await addStudy();
