@@ -131,6 +131,45 @@ test("an admin sets up a neuro group and a CT HEAD rule; the neuro reader's Next
   await expect(pushedRow).toContainText("assigned to you", { timeout: 30_000 });
   await expect(pushedRow).toContainText("Neuro: CT HEAD rule");
   await page.screenshot({ path: "test-results/worklist-push.png", fullPage: true });
+
+  // Interruptions: the neuro reader still has the first head CT open. A STAT head CT arrives with
+  // every neuro reader busy: her screen asks her to interrupt; she accepts, reads it, and the
+  // paused case comes back.
+  await adminPage
+    .getByLabel("Urgent studies may interrupt a less urgent read (the reader accepts or declines)")
+    .check();
+  await Promise.all([
+    adminPage.waitForResponse((r) => r.url().includes("routing.save") && r.ok()),
+    adminPage.getByRole("button", { name: "Save routing" }).click(),
+  ]);
+  const panel = page.getByRole("complementary", { name: "Study" });
+  await expect(panel.getByTestId("panel-accession")).toHaveText(headCt.accessionNumber);
+  const stat = generateStudy({
+    seed: 8104,
+    kind: "head-ct",
+    finding: "none",
+    priority: "STAT",
+    location: "ED",
+    sliceCount: 8,
+    size: 128,
+    studyDateTime: new Date(),
+    withLocalizer: false,
+  });
+  await pacs().storeInstances(stat.instances);
+  const ask = page.getByRole("alertdialog", { name: "Urgent study: interrupt your case?" });
+  await expect(ask).toContainText(`Urgent: ${stat.accessionNumber} · CT HEAD`, { timeout: 30_000 });
+  await expect(ask).toContainText("STAT order, from ED");
+  await expect(ask).toContainText(`Interrupt ${headCt.accessionNumber}`);
+  await page.screenshot({ path: "test-results/worklist-interruption.png", fullPage: true });
+  await ask.getByRole("button", { name: "Interrupt and read it now" }).click();
+  await expect(ask).toHaveCount(0);
+  await expect(panel.getByTestId("panel-accession")).toHaveText(stat.accessionNumber);
+  await expect(panel.getByTestId("panel-status")).toHaveText("open by you");
+  await expect(page.getByRole("status").filter({ hasText: "Your other case is paused" })).toBeVisible();
+  await page.keyboard.press("r");
+  await expect(page.locator(`[data-accession="${stat.accessionNumber}"]`)).toHaveCount(0);
+  await expect(panel.getByTestId("panel-accession")).toHaveText(headCt.accessionNumber);
+  await expect(panel.getByTestId("panel-status")).toHaveText("open by you");
 });
 
 test("a scheduler gives a reader an extra shift for one group and then a day off; the reader's duty follows", async ({

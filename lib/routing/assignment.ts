@@ -10,11 +10,25 @@ export type Candidate = {
   openRvu: number;
   /** When they claimed the case they are reading, or null when free. */
   readingSince: Date | null;
+  /**
+   * Interruptions: the case they are reading, when it may be paused for an urgent study (it is
+   * itself neither AI-critical, STAT nor pinned, and nobody is asking them already); null or
+   * absent otherwise.
+   */
+  pausable?: { studyId: string; dueAt: Date } | null;
 };
 
 export type AssignableStudy = EligibilityStudy & { id: string; patientId: string | null; workRvu: number };
 
-export type Assignment = { userId: string; reason: string };
+/** `interrupts`: the reader is asked to pause this study (their current case) for the new one. */
+export type Assignment = { userId: string; reason: string; interrupts?: string };
+
+export type AssignmentOptions = {
+  /** The site allows interruptions (routing config `interruptions`). */
+  interruptions?: boolean;
+  /** Readers who already declined (or let lapse) being interrupted for this study. */
+  declinedBy?: ReadonlySet<string>;
+};
 
 /** AI-critical and STAT studies bypass caps and go to whoever will be free soonest. */
 export const bypassesCaps = (s: Pick<EligibilityStudy, "orderPriority" | "aiStatus">) =>
@@ -29,7 +43,9 @@ const byLoadThenId = (a: Candidate, b: Candidate) =>
  * 1. the reader already assigned another open study of the same patient (`samePatient`),
  *    so a CT head and a CT cervical spine from the ED go together;
  * 2. for AI-critical and STAT studies, regardless of caps: a free reader with the least work
- *    this shift, else the reader who has been on their current case longest (free soonest);
+ *    this shift; else, where the site allows interruptions, the reader on the least urgent
+ *    pausable case (latest due time) who has not declined this study, asked to interrupt;
+ *    else the reader who has been on their current case longest (free soonest);
  * 3. otherwise the reader with the least RVUs assigned this shift whose open assignments stay
  *    within their cap.
  * Null when nobody can take it: it stays unassigned and open to every eligible reader.
@@ -39,6 +55,7 @@ export function chooseAssignee(
   candidates: readonly Candidate[],
   ctx: RoutingContext,
   samePatient: string | null = null,
+  options: AssignmentOptions = {},
 ): Assignment | null {
   const eligible = candidates.filter((c) => c.reader.onDuty && eligibility(c.reader, study, ctx).eligible);
   if (eligible.length === 0) return null;
@@ -47,6 +64,17 @@ export function chooseAssignee(
   if (bypassesCaps(study)) {
     const free = eligible.filter((c) => c.readingSince === null).sort(byLoadThenId);
     if (free[0]) return { userId: free[0].reader.userId, reason: "urgent: free now, least work this shift" };
+    if (options.interruptions) {
+      const askable = eligible
+        .filter((c) => c.pausable && !options.declinedBy?.has(c.reader.userId))
+        .sort((a, b) => b.pausable!.dueAt.getTime() - a.pausable!.dueAt.getTime() || byLoadThenId(a, b));
+      if (askable[0])
+        return {
+          userId: askable[0].reader.userId,
+          reason: "urgent: asked to interrupt a less urgent read",
+          interrupts: askable[0].pausable!.studyId,
+        };
+    }
     const soonest = [...eligible].sort(
       (a, b) => a.readingSince!.getTime() - b.readingSince!.getTime() || byLoadThenId(a, b),
     )[0]!;

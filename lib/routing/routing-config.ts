@@ -69,6 +69,12 @@ export const routingConfigSchema = z
     overflowGroup: groupKeySchema.nullable().default(null),
     /** pull: readers take Next case; push: each open study is assigned to one eligible on-duty reader. */
     assignment: z.enum(["pull", "push"]).default("pull"),
+    /**
+     * Push only: when every eligible reader is busy, an AI-critical or STAT study asks a reader
+     * on a less urgent case to pause it (they accept or decline) instead of waiting for the
+     * reader who will be free soonest.
+     */
+    interruptions: z.boolean().default(false),
   })
   .superRefine((c, ctx) => {
     const keys = c.groups.map((g) => g.key);
@@ -99,6 +105,7 @@ export const ROUTING_OFF: RoutingConfig = {
   defaultGroup: null,
   overflowGroup: null,
   assignment: "pull",
+  interruptions: false,
 };
 
 /** Push assignment needs reading groups (routing on) and the site setting. */

@@ -8,6 +8,7 @@ import { chooseAssignee, type AssignableStudy, type Candidate } from "@/lib/rout
 import { eligibility } from "@/lib/routing/eligibility";
 import { pushIsOn } from "@/lib/routing/routing-config";
 import { cachedReaders, forgetCoverage, routingContext } from "../routing/reader-access";
+import { askToInterrupt, closeStaleInterruptions, declinedReaders } from "./interruptions";
 
 /** Only one process assigns at a time (a transaction-scoped advisory lock), so loads and caps hold. */
 const ASSIGN_LOCK = 52_817_003;
@@ -163,6 +164,8 @@ export async function assignOpenStudies(
       }
 
       const fresh = new Date(now.getTime() - rules.claimTimeoutMinutes * 60_000);
+      // Questions whose study went elsewhere are withdrawn; unanswered ones lapse and their studies come back out.
+      await closeStaleInterruptions(tx, now, rules.claimTimeoutMinutes);
       const waitingPage = (offset: number) => tx.$queryRaw<WaitingRow[]>`
         SELECT s.id, s."routedGroup", s."sourceId", s.modalities, s."bodyPart", s."orderPriority"::text AS "orderPriority",
                s."aiStatus"::text AS "aiStatus", s."firstSeenAt", s."patientId", coalesce(s."workRvu", 0)::float8 AS "workRvu"
@@ -175,13 +178,31 @@ export async function assignOpenStudies(
       if (waiting.length === 0) return { assigned: 0, handedBack };
 
       const byReader = await readLoads(tx, now);
+      // Who is reading what: since when, and (interruptions) whether their one case may be paused.
       const reading = new Map(
         (
-          await tx.$queryRaw<{ id: string; since: Date }[]>`
-          SELECT s."claimedById" AS id, min(s."claimedAt") AS since FROM "Study" s
+          await tx.$queryRaw<{ id: string; since: Date; n: number; studyId: string; dueAt: Date; urgent: boolean }[]>`
+          SELECT s."claimedById" AS id, min(s."claimedAt") AS since, count(*)::int AS n,
+                 min(s.id) AS "studyId", max(s."dueAt") AS "dueAt",
+                 bool_or(s."aiStatus" = 'critical' OR s."orderPriority" = 'STAT' OR s."pinnedAt" IS NOT NULL) AS urgent
+            FROM "Study" s
            WHERE s."readingState" = 'CLAIMED' AND s."claimHeartbeatAt" >= ${fresh} GROUP BY 1`
-        ).map((r) => [r.id, r.since]),
+        ).map((r) => [r.id, r]),
       );
+      const asked = config.interruptions
+        ? new Set(
+            (
+              await tx.$queryRaw<{ readerId: string }[]>`
+              SELECT "readerId" FROM "ReadingInterruption" WHERE answer IS NULL`
+            ).map((r) => r.readerId),
+          )
+        : new Set<string>();
+      const pausable = (userId: string) => {
+        const r = reading.get(userId);
+        return config.interruptions && r && r.n === 1 && !r.urgent && r.dueAt && !asked.has(userId)
+          ? { studyId: r.studyId, dueAt: r.dueAt }
+          : null;
+      };
       // Open studies of the same patients already with a reader (to keep a patient's studies together).
       const withPatient = new Map<string, string>();
       const lookUpPatients = async (rows: WaitingRow[]) => {
@@ -203,15 +224,23 @@ export async function assignOpenStudies(
           capRvu: r.capRvu ?? null,
           shiftRvu: byReader.get(r.userId)?.shiftRvu ?? 0,
           openRvu: byReader.get(r.userId)?.openRvu ?? 0,
-          readingSince: reading.get(r.userId) ?? null,
+          readingSince: reading.get(r.userId)?.since ?? null,
+          pausable: pausable(r.userId),
         }));
 
       const chosen: { id: string; userId: string; why: string }[] = [];
+      const asks: { studyId: string; readerId: string; pausedStudyId: string }[] = [];
       // Studies nobody can take now (every eligible reader at their cap, say) stay waiting; the
       // round looks past them, a page at a time, so they never hold up the ones behind them.
       let page = waiting;
       for (let offset = 0; page.length > 0 && chosen.length < ROUND && offset < MAX_LOOK;) {
         await lookUpPatients(page);
+        const declined = config.interruptions
+          ? await declinedReaders(
+              tx,
+              page.map((s) => s.id),
+            )
+          : new Map();
         for (const study of page) {
           const patientKey = study.patientId ? `${study.patientId}|${study.sourceId}` : null;
           const pick = chooseAssignee(
@@ -219,10 +248,18 @@ export async function assignOpenStudies(
             candidates,
             ctx,
             patientKey ? (withPatient.get(patientKey) ?? null) : null,
+            {
+              interruptions: config.interruptions,
+              declinedBy: declined.get(study.id),
+            },
           );
           if (!pick) continue;
           chosen.push({ id: study.id, userId: pick.userId, why: pick.reason });
           const c = candidates.find((x) => x.reader.userId === pick.userId)!;
+          if (pick.interrupts) {
+            asks.push({ studyId: study.id, readerId: pick.userId, pausedStudyId: pick.interrupts });
+            c.pausable = null; // one question at a time
+          }
           c.shiftRvu += study.workRvu;
           c.openRvu += study.workRvu;
           if (patientKey) withPatient.set(patientKey, pick.userId);
@@ -233,7 +270,7 @@ export async function assignOpenStudies(
       }
       if (chosen.length === 0) return { assigned: 0, handedBack };
       const values = Prisma.join(chosen.map((c) => Prisma.sql`(${c.id}, ${c.userId}, ${c.why})`));
-      const [row] = await tx.$queryRaw<[{ n: bigint }]>`
+      const [row] = await tx.$queryRaw<[{ n: bigint; ids: string[] }]>`
         WITH v(id, uid, why) AS (VALUES ${values}),
         assigned AS (
           UPDATE "Study" s SET "assignedToId" = v.uid, "assignedAt" = ${now}
@@ -250,7 +287,13 @@ export async function assignOpenStudies(
           SELECT pg_notify(${WORKLIST_CHANNEL}, json_build_object('type', 'assigned', 'studyId', a.id, 'assignedTo', a.uid)::text)
             FROM assigned a WHERE (SELECT count(*) FROM audited) >= 0
         )
-        SELECT count(*) AS n FROM notified`;
+        SELECT (SELECT count(*) FROM notified) AS n, ARRAY(SELECT id FROM assigned) AS ids`;
+      const assignedIds = new Set(row.ids);
+      await askToInterrupt(
+        tx,
+        asks.filter((a) => assignedIds.has(a.studyId)),
+        now,
+      );
       // Keep this process's loads in step with what it just assigned.
       for (const c of candidates) byReader.set(c.reader.userId, { shiftRvu: c.shiftRvu, openRvu: c.openRvu });
       return { assigned: Number(row.n), handedBack };

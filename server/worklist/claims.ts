@@ -26,7 +26,8 @@ const claimable = (now: Date, timeoutMinutes: number) =>
 
 async function heldClaim(db: Db | Prisma.TransactionClient, userId: string, now: Date, timeoutMinutes: number) {
   const [held] = await db.$queryRaw<{ id: string; accessionNumber: string | null }[]>`
-    SELECT s.id, s."accessionNumber" FROM "Study" s WHERE s."claimedById" = ${userId} AND ${activeClaimSql(now, timeoutMinutes)} LIMIT 1`;
+    SELECT s.id, s."accessionNumber" FROM "Study" s WHERE s."claimedById" = ${userId} AND ${activeClaimSql(now, timeoutMinutes)}
+     ORDER BY s."claimedAt" DESC LIMIT 1`;
   return held ?? null;
 }
 
@@ -58,7 +59,9 @@ function auditedAndNotified(
  * The head of the AI/scheduler pins and the head of the passed wait caps are compared by
  * pin time; the due-time part is only walked when neither has a study. (When both heads
  * exist, the one not taken stays locked until this short transaction ends.)
- * A user already holding a case gets that case back rather than a second one.
+ * A user already holding a case gets that case back rather than a second one: the newest, so
+ * after an interruption (server/assignment/interruptions.ts) the urgent study comes first and
+ * the paused case once it is read.
  *
  * The claim commits without waiting for its WAL flush (synchronous_commit off for this
  * transaction only): when twenty readers press at once their commits otherwise queue on
@@ -122,7 +125,8 @@ export function nextCaseSql(
     : Prisma.sql`SELECT NULL::text AS id, NULL::timestamp AS pin WHERE false`;
   return Prisma.sql`
     WITH held AS (
-      SELECT s.id, s."accessionNumber" FROM "Study" s WHERE s."claimedById" = ${user.id} AND ${activeClaimSql(now, timeoutMinutes)} LIMIT 1
+      SELECT s.id, s."accessionNumber" FROM "Study" s WHERE s."claimedById" = ${user.id} AND ${activeClaimSql(now, timeoutMinutes)}
+       ORDER BY s."claimedAt" DESC LIMIT 1
     ),
     ${
       parts.length
@@ -242,11 +246,24 @@ async function requireOwnClaim(tx: Prisma.TransactionClient, userId: string, stu
   return study;
 }
 
-/** Keeps the claim alive while the case is open. */
+/**
+ * Keeps the claim alive while the case is open, and any other case this reader still holds:
+ * one they paused to read an urgent study stays theirs while they work.
+ */
 export async function renewClaim(db: Db, user: Actor, studyId: string, now = new Date()) {
+  const rules = await getWorklistRules(db);
   return db.$transaction(async (tx) => {
     await requireOwnClaim(tx, user.id, studyId);
     await tx.study.update({ where: { id: studyId }, data: { claimHeartbeatAt: now } });
+    await tx.study.updateMany({
+      where: {
+        claimedById: user.id,
+        readingState: "CLAIMED",
+        id: { not: studyId },
+        claimHeartbeatAt: { gte: new Date(now.getTime() - rules.claimTimeoutMinutes * 60_000) },
+      },
+      data: { claimHeartbeatAt: now },
+    });
     return { studyId, renewedAt: now };
   });
 }

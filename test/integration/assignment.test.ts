@@ -10,6 +10,8 @@ import { forgetCoverage } from "@/server/routing/reader-access";
 import { setOnDuty } from "@/server/routing/reader-profiles";
 import { assignOpenStudies, forgetLoads } from "@/server/assignment/assign-studies";
 import { reassignStudy } from "@/server/assignment/reassign";
+import { answerInterruption, ANSWER_SECONDS, pendingInterruption } from "@/server/assignment/interruptions";
+import { markRead, renewClaim } from "@/server/worklist/claims";
 import { routingConfigSchema, type RoutingConfig } from "@/lib/routing/routing-config";
 import { NO_FILTERS } from "@/lib/worklist-filters";
 import type { CurrentUser } from "@/server/auth/current-user";
@@ -30,7 +32,14 @@ const config = (assignment: "pull" | "push" = "push"): RoutingConfig =>
   });
 
 async function addStudy(
-  f: { bodyPart?: string; modality?: string; patientId?: string; stat?: boolean; critical?: boolean } = {},
+  f: {
+    bodyPart?: string;
+    modality?: string;
+    patientId?: string;
+    stat?: boolean;
+    critical?: boolean;
+    priority?: "HIGH" | "LOW";
+  } = {},
 ) {
   n += 1;
   const s = await testDb().study.create({
@@ -41,7 +50,7 @@ async function addStudy(
       patientId: f.patientId ?? `MRN${n}`,
       modalities: [f.modality ?? "CT"],
       bodyPart: f.bodyPart ?? "HEAD",
-      orderPriority: f.stat ? "STAT" : "ROUTINE",
+      orderPriority: f.stat ? "STAT" : (f.priority ?? "ROUTINE"),
       patientLocation: "ED",
       firstSeenAt: new Date(Date.now() - 60_000),
       ...(f.critical
@@ -286,5 +295,213 @@ describe("push assignment", () => {
     expect(events.every((e) => e._count._all === 1)).toBe(true);
     const unassigned = await testDb().study.count({ where: { assignedToId: null } });
     expect(unassigned).toBe(0);
+  });
+});
+
+describe("push assignment with interruptions", () => {
+  const allow = async (interruptions = true) =>
+    saveSetting(testDb(), admin.id, "routing", { ...config(), interruptions });
+  const ms = (t: Date, add: number) => new Date(t.getTime() + add);
+  /** `who` claims their Next case at `t` (their own assignment first). */
+  const claimNext = async (who: CurrentUser, t: Date) =>
+    claimNextCase(testDb(), who, NO_FILTERS, t, await readingScope(testDb(), who));
+  const claimState = async (id: string) =>
+    testDb().study.findUniqueOrThrow({
+      where: { id },
+      select: { readingState: true, claimedById: true, claimHeartbeatAt: true, assignedToId: true },
+    });
+  const actions = async (studyId: string) =>
+    (
+      await testDb().auditEvent.findMany({
+        where: { studyId, action: { startsWith: "study.interrupt" } },
+        orderBy: { at: "asc" },
+        select: { action: true, actorId: true, details: true },
+      })
+    ).map((e) => ({ action: e.action, actorId: e.actorId, details: e.details }));
+
+  it("asks the busy reader to interrupt; accepting opens the urgent study, the paused case stays theirs and comes back after Mark read", async () => {
+    await allow();
+    const a = await reader(["neuro"]);
+    const routine = await addStudy();
+    const t0 = new Date();
+    await assignOpenStudies(testDb(), t0);
+    expect(await claimNext(a, t0)).toMatchObject({ studyId: routine.id, alreadyHeld: false });
+
+    const critical = await addStudy({ critical: true });
+    const t1 = ms(t0, 10_000);
+    expect(await assignOpenStudies(testDb(), t1)).toMatchObject({ assigned: 1 });
+    expect(await claimState(critical.id)).toMatchObject({ assignedToId: a.id, readingState: "UNREAD" });
+    const ask = await pendingInterruption(testDb(), a.id);
+    expect(ask).toMatchObject({
+      askedAt: t1,
+      answerBy: ms(t1, ANSWER_SECONDS * 1000),
+      study: { id: critical.id, aiStatus: "critical", aiFinding: "bleed" },
+      paused: { id: routine.id },
+    });
+    expect(await actions(critical.id)).toEqual([
+      { action: "study.interrupt-asked", actorId: null, details: { readerId: a.id, pausedStudyId: routine.id } },
+    ]);
+
+    const t2 = ms(t1, 20_000);
+    expect(await answerInterruption(testDb(), a, ask!.id, true, t2)).toEqual({
+      studyId: critical.id,
+      accepted: true,
+      pausedStudyId: routine.id,
+    });
+    expect(await claimState(critical.id)).toMatchObject({
+      readingState: "CLAIMED",
+      claimedById: a.id,
+      claimHeartbeatAt: t2,
+    });
+    expect(await claimState(routine.id)).toMatchObject({
+      readingState: "CLAIMED",
+      claimedById: a.id,
+      claimHeartbeatAt: t0,
+    });
+    expect((await actions(critical.id)).at(-1)).toEqual({
+      action: "study.interrupt-accepted",
+      actorId: a.id,
+      details: { pausedStudyId: routine.id },
+    });
+    expect(await pendingInterruption(testDb(), a.id)).toBeNull();
+    // Next case gives back the newest claim: the urgent study.
+    expect(await claimNext(a, ms(t2, 1000))).toEqual({
+      studyId: critical.id,
+      accessionNumber: critical.accessionNumber,
+      alreadyHeld: true,
+    });
+
+    // Reading the urgent one for 14 minutes keeps the paused case alive (the claim timeout is 15).
+    const t3 = ms(t0, 14 * 60_000);
+    await renewClaim(testDb(), a, critical.id, t3);
+    expect(await claimState(routine.id)).toMatchObject({ claimedById: a.id, claimHeartbeatAt: t3 });
+    // Past the timeout of the paused case's own last heartbeat, the round frees nothing of theirs.
+    const t4 = ms(t0, 16 * 60_000);
+    await assignOpenStudies(testDb(), t4);
+    expect(await claimState(routine.id)).toMatchObject({ readingState: "CLAIMED", claimedById: a.id });
+
+    await markRead(testDb(), a, critical.id, t4);
+    expect(await claimNext(a, t4)).toEqual({
+      studyId: routine.id,
+      accessionNumber: routine.accessionNumber,
+      alreadyHeld: true,
+    });
+  });
+
+  it("declined: handed back and asked of the reader on the next least urgent case; unanswered it lapses; then the one on their case longest", async () => {
+    await allow();
+    const a = await reader(["neuro"]);
+    const b = await reader(["neuro"]);
+    const t0 = new Date();
+    // b reads a HIGH-priority case (due sooner), a a LOW one (due latest): a is asked first.
+    const low = await addStudy({ priority: "LOW" });
+    const high = await addStudy({ priority: "HIGH" });
+    await reassignStudy(testDb(), admin, low.id, a.id, "set up", t0);
+    await reassignStudy(testDb(), admin, high.id, b.id, "set up", t0);
+    expect(await claimNext(a, t0)).toMatchObject({ studyId: low.id });
+    expect(await claimNext(b, ms(t0, 1000))).toMatchObject({ studyId: high.id });
+
+    const stat = await addStudy({ stat: true });
+    const t1 = ms(t0, 5000);
+    await assignOpenStudies(testDb(), t1);
+    expect(await claimState(stat.id)).toMatchObject({ assignedToId: a.id });
+    const askA = (await pendingInterruption(testDb(), a.id))!;
+    expect(askA.paused.id).toBe(low.id);
+
+    const t2 = ms(t1, 3000);
+    expect(await answerInterruption(testDb(), a, askA.id, false, t2)).toMatchObject({ accepted: false });
+    expect(await claimState(stat.id)).toMatchObject({ assignedToId: null, readingState: "UNREAD" });
+    expect(await claimState(low.id)).toMatchObject({ claimedById: a.id, readingState: "CLAIMED" });
+    await expect(answerInterruption(testDb(), a, askA.id, true, t2)).rejects.toThrow(
+      "This request is closed (declined).",
+    );
+
+    const t3 = ms(t2, 1000);
+    await assignOpenStudies(testDb(), t3);
+    expect(await claimState(stat.id)).toMatchObject({ assignedToId: b.id });
+    const askB = (await pendingInterruption(testDb(), b.id))!;
+    expect(askB.paused.id).toBe(high.id);
+
+    // b does not answer: one second short of the answer time nothing changes, after it the question lapses.
+    await assignOpenStudies(testDb(), ms(t3, ANSWER_SECONDS * 1000 - 1000));
+    expect(await claimState(stat.id)).toMatchObject({ assignedToId: b.id });
+    const t4 = ms(t3, ANSWER_SECONDS * 1000 + 1000);
+    await assignOpenStudies(testDb(), t4);
+    // Both declined or let it lapse: no more questions; it goes to the one on their case longest (a, since t0).
+    expect(await claimState(stat.id)).toMatchObject({ assignedToId: a.id });
+    expect(await pendingInterruption(testDb(), a.id)).toBeNull();
+    expect(await testDb().readingInterruption.count({ where: { answer: null } })).toBe(0);
+    await expect(answerInterruption(testDb(), b, askB.id, true, t4)).rejects.toThrow(
+      "This request lapsed: it was not answered in time and the study went back out.",
+    );
+    expect(await actions(stat.id)).toEqual([
+      { action: "study.interrupt-asked", actorId: null, details: { readerId: a.id, pausedStudyId: low.id } },
+      { action: "study.interrupt-declined", actorId: a.id, details: { readerId: a.id, pausedStudyId: low.id } },
+      { action: "study.interrupt-asked", actorId: null, details: { readerId: b.id, pausedStudyId: high.id } },
+      { action: "study.interrupt-expired", actorId: null, details: { readerId: b.id } },
+    ]);
+  });
+
+  it("a question whose study was reassigned is withdrawn, and answering it is refused", async () => {
+    await allow();
+    const a = await reader(["neuro"]);
+    const c = await reader(["neuro"]);
+    const t0 = new Date();
+    const mine = await addStudy();
+    const hers = await addStudy();
+    await reassignStudy(testDb(), admin, mine.id, a.id, "set up", t0);
+    await reassignStudy(testDb(), admin, hers.id, c.id, "set up", t0);
+    await claimNext(a, t0);
+    await claimNext(c, t0);
+    const critical = await addStudy({ critical: true });
+    await assignOpenStudies(testDb(), ms(t0, 1000));
+    const asked = (await claimState(critical.id)).assignedToId!;
+    const askedReader = asked === a.id ? a : c;
+    const other = asked === a.id ? c : a;
+    const ask = (await pendingInterruption(testDb(), asked))!;
+    await reassignStudy(testDb(), admin, critical.id, other.id, "the scheduler knows better", ms(t0, 2000));
+    // Until a round closes it the question is no longer shown; answering it is refused.
+    expect(await pendingInterruption(testDb(), asked)).toBeNull();
+    await expect(answerInterruption(testDb(), askedReader, ask.id, true, ms(t0, 3000))).rejects.toThrow(
+      "The urgent study no longer waits for you",
+    );
+    expect(await claimState(critical.id)).toMatchObject({ assignedToId: other.id, readingState: "UNREAD" });
+    expect(await testDb().readingInterruption.findUniqueOrThrow({ where: { id: ask.id } })).toMatchObject({
+      answer: "withdrawn",
+    });
+    // Another reader cannot answer someone else's question.
+    await expect(answerInterruption(testDb(), other, ask.id, true)).rejects.toThrow("does not exist");
+  });
+
+  it("never asks while interruptions are off, when the busy reader's case is itself urgent, or twice at once", async () => {
+    const a = await reader(["neuro"]);
+    const t0 = new Date();
+    const stat = await addStudy({ stat: true });
+    await assignOpenStudies(testDb(), t0);
+    await claimNext(a, t0); // a reads a STAT study
+    await allow();
+    const critical = await addStudy({ critical: true });
+    await assignOpenStudies(testDb(), ms(t0, 1000));
+    expect(await claimState(critical.id)).toMatchObject({ assignedToId: a.id });
+    expect(await testDb().readingInterruption.count()).toBe(0);
+
+    await markRead(testDb(), a, stat.id, ms(t0, 2000));
+    await markRead(testDb(), a, ((await claimNext(a, ms(t0, 3000))) as { studyId: string }).studyId, ms(t0, 4000));
+    const routine = await addStudy();
+    await assignOpenStudies(testDb(), ms(t0, 5000));
+    await claimNext(a, ms(t0, 6000));
+    expect(await claimState(routine.id)).toMatchObject({ claimedById: a.id });
+    await allow(false);
+    await addStudy({ critical: true });
+    await assignOpenStudies(testDb(), ms(t0, 7000));
+    expect(await testDb().readingInterruption.count()).toBe(0);
+
+    await allow();
+    const c1 = await addStudy({ critical: true });
+    const c2 = await addStudy({ critical: true });
+    await assignOpenStudies(testDb(), ms(t0, 8000));
+    // One question at a time: the others still go to a (the only reader), without asking.
+    expect(await testDb().readingInterruption.count({ where: { answer: null } })).toBe(1);
+    expect([await claimState(c1.id), await claimState(c2.id)].every((s) => s.assignedToId === a.id)).toBe(true);
   });
 });

@@ -66,6 +66,11 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
   "worklist.renewClaim": { roles: ["radiologist"], call: (c) => c.worklist.renewClaim({ studyId }) },
   "worklist.skip": { roles: ["radiologist"], call: (c) => c.worklist.skip({ studyId, reason: "not mine" }) },
   "worklist.markRead": { roles: ["radiologist"], call: (c) => c.worklist.markRead({ studyId }) },
+  "worklist.interruption": { roles: ["radiologist"], call: (c) => c.worklist.interruption() },
+  "worklist.answerInterruption": {
+    roles: ["radiologist"],
+    call: (c) => c.worklist.answerInterruption({ id: "nope", accept: false }),
+  },
   "worklist.openClaims": { roles: ["chair", "scheduler", "admin"], call: (c) => c.worklist.openClaims() },
   "worklist.breakClaim": {
     roles: ["chair", "scheduler", "admin"],

@@ -50,6 +50,7 @@ const reader = (
   shiftRvu: c.shiftRvu ?? 0,
   openRvu: c.openRvu ?? 0,
   readingSince: c.readingSince ?? null,
+  pausable: c.pausable ?? null,
 });
 
 const at = (hhmm: string) => new Date(`2026-12-03T${hhmm}:00Z`);
@@ -108,6 +109,62 @@ describe("chooseAssignee", () => {
     expect(chooseAssignee(study({ orderPriority: "STAT" }), allReading, ctx)).toEqual({
       userId: "since-0920-b",
       reason: "urgent: everyone is reading; on their case longest",
+    });
+  });
+
+  describe("interruptions allowed", () => {
+    const on = { interruptions: true };
+    const due = (hhmm: string, studyId = `case-${hhmm}`) => ({ studyId, dueAt: at(hhmm) });
+    const busy = [
+      reader("x-urgent-case", { readingSince: at("09:00") }), // reading something urgent: not pausable
+      reader("y-due-1030", { readingSince: at("09:40"), pausable: due("10:30") }),
+      reader("z-due-1200", { readingSince: at("09:50"), pausable: due("12:00", "z-case") }),
+    ];
+
+    it("asks the reader on the least urgent case (latest due time), naming the case to pause", () => {
+      expect(chooseAssignee(study({ aiStatus: "critical" }), busy, ctx, null, on)).toEqual({
+        userId: "z-due-1200",
+        reason: "urgent: asked to interrupt a less urgent read",
+        interrupts: "z-case",
+      });
+    });
+
+    it("not a reader who declined this study; with nobody left to ask, the one on their case longest", () => {
+      expect(
+        chooseAssignee(study({ orderPriority: "STAT" }), busy, ctx, null, {
+          ...on,
+          declinedBy: new Set(["z-due-1200"]),
+        }),
+      ).toMatchObject({ userId: "y-due-1030", interrupts: "case-10:30" });
+      expect(
+        chooseAssignee(study({ orderPriority: "STAT" }), busy, ctx, null, {
+          ...on,
+          declinedBy: new Set(["z-due-1200", "y-due-1030"]),
+        }),
+      ).toEqual({ userId: "x-urgent-case", reason: "urgent: everyone is reading; on their case longest" });
+    });
+
+    it("equal due times: the least work this shift, then user id", () => {
+      const tied = [
+        reader("b", { shiftRvu: 2, readingSince: at("09:00"), pausable: due("11:00", "b-case") }),
+        reader("a", { shiftRvu: 3, readingSince: at("09:00"), pausable: due("11:00", "a-case") }),
+        reader("c", { shiftRvu: 2, readingSince: at("09:00"), pausable: due("11:00", "c-case") }),
+      ];
+      expect(chooseAssignee(study({ aiStatus: "critical" }), tied, ctx, null, on)?.userId).toBe("b");
+    });
+
+    it("never when a reader is free, for routine studies, when the site does not allow it, or off duty", () => {
+      const free = [...busy, reader("free", { shiftRvu: 9 })];
+      expect(chooseAssignee(study({ aiStatus: "critical" }), free, ctx, null, on)?.userId).toBe("free");
+      expect(chooseAssignee(study(), busy, ctx, null, on)).toEqual({
+        userId: "x-urgent-case",
+        reason: "least work this shift",
+      });
+      expect(chooseAssignee(study({ aiStatus: "critical" }), busy, ctx)?.interrupts).toBeUndefined();
+      const offDuty = [reader("off", { onDuty: false, readingSince: at("09:00"), pausable: due("13:00") })];
+      expect(chooseAssignee(study({ aiStatus: "critical" }), [...busy, ...offDuty], ctx, null, on)?.userId).toBe(
+        "z-due-1200",
+      );
     });
   });
 

@@ -187,6 +187,16 @@ function RoutingForm({ initial }: { initial: Routing }) {
             <option value="push">push: each study is assigned to one on-duty reader</option>
           </select>
         </label>
+        <label className={config.assignment === "push" ? "" : "text-slate-400"}>
+          <input
+            type="checkbox"
+            className="mr-1"
+            disabled={config.assignment !== "push"}
+            checked={config.interruptions}
+            onChange={(e) => setConfig({ ...config, interruptions: e.target.checked })}
+          />
+          Urgent studies may interrupt a less urgent read (the reader accepts or declines)
+        </label>
         <label>
           Overflow goes to{" "}
           <select

@@ -14,6 +14,7 @@ import { FilterBar } from "./filter-bar";
 import { StudyPanel } from "./study-panel";
 import { WorkersOffline } from "./workers-offline";
 import { DutySwitch } from "./duty-switch";
+import { InterruptionPrompt } from "./interruption-prompt";
 import { applyLiveChange, LiveMerges, replayNewer } from "@/lib/worklist-live";
 
 type Row = inferRouterOutputs<AppRouter>["worklist"]["list"]["rows"][number];
@@ -66,6 +67,8 @@ export function WorklistView({ userId, initialStudyId = null }: { userId: string
   const [live] = useState(() => new LiveMerges<Change>());
   const onChange = useCallback(
     (change: Change & { refetch: boolean; studyIds: string[]; arrived: string[]; critical: boolean }) => {
+      // An assignment may come with a question to interrupt the case this reader has open.
+      void queryClient.invalidateQueries({ queryKey: trpc.worklist.interruption.queryKey() });
       if (change.refetch) refresh();
       else {
         live.remember(change);
@@ -215,6 +218,14 @@ export function WorklistView({ userId, initialStudyId = null }: { userId: string
             </button>
           </div>
         )}
+        <InterruptionPrompt
+          onAccepted={(studyId) => {
+            setOpenStudyId(studyId);
+            setSelectedId(studyId);
+            setNotice("Your other case is paused: it stays yours and reopens when you finish this one.");
+            refresh();
+          }}
+        />
         <WorkersOffline />
         {notice && (
           <p role="status" className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">

@@ -15,6 +15,7 @@ import type { WorklistBatch } from "../../worklist/live-events";
 import { liveChangeFor } from "../../worklist/live-change";
 import { aiScoringOnline } from "../../ops/worker-presence";
 import { readingScope } from "../../routing/reading-scope";
+import { answerInterruption, pendingInterruption } from "../../assignment/interruptions";
 
 const readers = roleProcedure("radiologist", "scheduler", "chair");
 const radiologist = roleProcedure("radiologist");
@@ -96,6 +97,11 @@ export const worklistRouter = createTRPCRouter({
   markRead: radiologist
     .input(z.object({ studyId }))
     .mutation(({ ctx, input }) => markRead(ctx.db, ctx.user, input.studyId)),
+  /** Push assignment with interruptions: the urgent study asking this reader to pause their case, or null. */
+  interruption: radiologist.query(({ ctx }) => pendingInterruption(ctx.db, ctx.user.id)),
+  answerInterruption: radiologist
+    .input(z.object({ id: studyId, accept: z.boolean() }))
+    .mutation(({ ctx, input }) => answerInterruption(ctx.db, ctx.user, input.id, input.accept)),
   openClaims: roleProcedure("chair", "scheduler", "admin").query(({ ctx }) => listOpenClaims(ctx.db)),
   breakClaim: roleProcedure("chair", "scheduler", "admin")
     .input(z.object({ studyId, reason }))
