@@ -4,7 +4,7 @@ import type { ScenarioInput } from "@/lib/sim/scenario";
 import { accuracyFromFeedback, prevalenceFromFlagRate } from "@/lib/models/accuracy";
 import { aiAccuracy } from "./ai-accuracy";
 import { getPriorityConfig, getRoutingConfig } from "../core/settings";
-import { routingIsOn } from "@/lib/routing/routing-config";
+import { pushIsOn, routingIsOn } from "@/lib/routing/routing-config";
 import { shiftCovers } from "@/lib/routing/shifts";
 import { formatMinutes } from "@/lib/priority/engine";
 import type { PriorityConfig } from "@/lib/priority/sla";
@@ -67,9 +67,12 @@ const HOURS = Array.from({ length: 24 }, (_, h) => h);
  * their Monday shifts; readers without shifts count all day if on duty now), or null while
  * routing is off or nobody is in a group.
  */
-async function siteReadingGroups(
-  db: Db,
-): Promise<{ routing: NonNullable<ScenarioInput["routing"]>; defaultGroup: string; basis: string } | null> {
+async function siteReadingGroups(db: Db): Promise<{
+  routing: NonNullable<ScenarioInput["routing"]>;
+  interruptions: "none" | "critical";
+  defaultGroup: string;
+  basis: string;
+} | null> {
   const config = await getRoutingConfig(db);
   if (!routingIsOn(config) || !config.defaultGroup) return null;
   const rows = await db.user.findMany({
@@ -106,8 +109,10 @@ async function siteReadingGroups(
   if (readers.length === 0) return null;
   return {
     routing: { groups: config.groups, overflowGroup: config.overflowGroup, assignment: config.assignment, readers },
+    // The site's interruptions (push only) as the simulator's policy: it interrupts for AI-critical studies.
+    interruptions: pushIsOn(config) && config.interruptions ? "critical" : "none",
     defaultGroup: config.defaultGroup,
-    basis: `Reading groups and ${readers.length} readers from this site's routing: each reader's groups, cap and the hours of their Monday shifts (readers without shifts: all day), and ${config.assignment === "push" ? "push assignment" : "pull (Next case)"} as set. Each class goes to the group most of its studies were routed to.`,
+    basis: `Reading groups and ${readers.length} readers from this site's routing: each reader's groups, cap and the hours of their Monday shifts (readers without shifts: all day), and ${config.assignment === "push" ? `push assignment${config.interruptions ? " with interruptions (simulated for AI-critical studies)" : ""}` : "pull (Next case)"} as set. Each class goes to the group most of its studies were routed to.`,
   };
 }
 
@@ -168,6 +173,7 @@ export async function prefillScenario(db: Db, now = new Date()): Promise<Prefill
         ...(team
           ? {
               routing: team.routing,
+              interruptions: team.interruptions,
               classes: DEFAULT_SCENARIO.classes.map((c) => ({ ...c, group: team.defaultGroup })),
             }
           : {}),
@@ -201,7 +207,7 @@ export async function prefillScenario(db: Db, now = new Date()): Promise<Prefill
     scenario: {
       ...DEFAULT_SCENARIO,
       priority: rules.priority,
-      ...(team ? { routing: team.routing } : {}),
+      ...(team ? { routing: team.routing, interruptions: team.interruptions } : {}),
       ai: ai.figures,
       readers: readers?.perHour ? readersOnDuty : 3,
       classes: classes.map((c) => ({

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { makeUser, resetDatabase, testDb } from "../support/db";
 import { makeReader } from "../support/readers";
-import { saveSetting } from "@/server/core/settings";
+import { getRoutingConfig, saveSetting } from "@/server/core/settings";
 import { setOnDuty } from "@/server/routing/reader-profiles";
 import { saveShifts, saveShiftsInputSchema } from "@/server/routing/shift-schedule";
 import { prefillScenario } from "@/server/department/what-if-prefill";
@@ -81,6 +81,14 @@ describe("what-if prefill with the site's reading groups", () => {
     });
     expect(prefill.scenario.classes.every((c) => c.group === "general")).toBe(true);
     expect(prefill.basis.join(" ")).toContain("Reading groups and 2 readers from this site's routing");
+    expect(prefill.scenario.interruptions).toBe("none");
+    // The site's interruptions become the simulator's policy.
+    await saveSetting(testDb(), admin.id, "routing", { ...(await getRoutingConfig(testDb())), interruptions: true });
+    const withInterruptions = await prefillScenario(testDb());
+    expect(withInterruptions.scenario.interruptions).toBe("critical");
+    expect(withInterruptions.basis.join(" ")).toContain(
+      "push assignment with interruptions (simulated for AI-critical studies) as set",
+    );
     // It simulates: one general reader cannot read the example department's general work (2.55 readers' worth),
     // and the neuro reader is not in the overflow group, so the run says so.
     const result = simulate({ ...prefill.scenario, days: 3 });
