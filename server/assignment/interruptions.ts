@@ -23,24 +23,30 @@ const freshSince = (now: Date, timeoutMinutes: number) => new Date(now.getTime()
 
 /**
  * Closes open questions the round no longer needs (inside its transaction): withdrawn when the
- * study no longer waits for that reader (read, cancelled, reassigned, taken by someone), expired
+ * study no longer waits for that reader (read, cancelled, reassigned, taken by someone) or the
+ * reader no longer holds the case it would pause (they are free: it stays theirs), expired
  * when the reader has not answered in time, which hands the study back out. Audited.
  */
 export async function closeStaleInterruptions(tx: Tx, now: Date, claimTimeoutMinutes: number) {
   const fresh = freshSince(now, claimTimeoutMinutes);
-  const withdrawn = await tx.$queryRaw<{ studyId: string; readerId: string }[]>`
+  const withdrawn = await tx.$queryRaw<{ studyId: string; readerId: string; why: string }[]>`
     UPDATE "ReadingInterruption" i SET answer = 'withdrawn', "answeredAt" = ${now}
-      FROM "Study" s
-     WHERE i.answer IS NULL AND s.id = i."studyId"
+      FROM "Study" s, "Study" p
+     WHERE i.answer IS NULL AND s.id = i."studyId" AND p.id = i."pausedStudyId"
        AND (s."dueAt" IS NULL OR s."assignedToId" IS DISTINCT FROM i."readerId"
-            OR (s."readingState" = 'CLAIMED' AND s."claimHeartbeatAt" >= ${fresh}))
-    RETURNING i."studyId", i."readerId"`;
+            OR (s."readingState" = 'CLAIMED' AND s."claimHeartbeatAt" >= ${fresh})
+            OR p."readingState" <> 'CLAIMED' OR p."claimedById" IS DISTINCT FROM i."readerId")
+    RETURNING i."studyId", i."readerId",
+              CASE WHEN s."dueAt" IS NULL OR s."assignedToId" IS DISTINCT FROM i."readerId"
+                     OR (s."readingState" = 'CLAIMED' AND s."claimHeartbeatAt" >= ${fresh})
+                   THEN 'the study no longer waits for them'
+                   ELSE 'they finished or left the case it would have paused: the study stays theirs, first in their list' END AS why`;
   for (const w of withdrawn)
     await recordAudit(tx, {
       actorId: null,
       action: "study.interrupt-withdrawn",
       studyId: w.studyId,
-      details: { readerId: w.readerId, why: "the study no longer waits for them" },
+      details: { readerId: w.readerId, why: w.why },
     });
   const expired = await tx.$queryRaw<{ studyId: string; readerId: string }[]>`
     UPDATE "ReadingInterruption" SET answer = 'expired', "answeredAt" = ${now}
@@ -121,18 +127,26 @@ export async function pendingInterruption(db: Db, userId: string) {
           assignedToId: true,
         },
       },
-      pausedStudy: { select: { id: true, accessionNumber: true, description: true } },
+      pausedStudy: {
+        select: { id: true, accessionNumber: true, description: true, readingState: true, claimedById: true },
+      },
     },
   });
-  // Until the next round closes it, a question whose study went elsewhere is not shown.
+  // Until the next round closes it, a question whose study went elsewhere, or whose case the
+  // reader has finished, is not shown.
   if (!ask || ask.study.dueAt === null || ask.study.assignedToId !== userId) return null;
+  if (ask.pausedStudy.readingState !== "CLAIMED" || ask.pausedStudy.claimedById !== userId) return null;
   const { dueAt: _d, assignedToId: _a, ...study } = ask.study;
   return {
     id: ask.id,
     askedAt: ask.askedAt,
     answerBy: new Date(ask.askedAt.getTime() + ANSWER_SECONDS * 1000),
     study,
-    paused: ask.pausedStudy,
+    paused: {
+      id: ask.pausedStudy.id,
+      accessionNumber: ask.pausedStudy.accessionNumber,
+      description: ask.pausedStudy.description,
+    },
   };
 }
 

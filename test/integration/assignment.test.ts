@@ -473,6 +473,35 @@ describe("push assignment with interruptions", () => {
     await expect(answerInterruption(testDb(), other, ask.id, true)).rejects.toThrow("does not exist");
   });
 
+  it("a reader who finishes their case before answering is not asked any more: the study stays theirs, first in their list", async () => {
+    await allow();
+    const a = await reader(["neuro"]);
+    const t0 = new Date();
+    const routine = await addStudy();
+    await assignOpenStudies(testDb(), t0);
+    await claimNext(a, t0);
+    const critical = await addStudy({ critical: true });
+    await assignOpenStudies(testDb(), ms(t0, 1000));
+    const ask = (await pendingInterruption(testDb(), a.id))!;
+    expect(ask.paused.id).toBe(routine.id);
+    await markRead(testDb(), a, routine.id, ms(t0, 2000));
+    expect(await pendingInterruption(testDb(), a.id)).toBeNull();
+    await assignOpenStudies(testDb(), ms(t0, 3000));
+    expect(await testDb().readingInterruption.findUniqueOrThrow({ where: { id: ask.id } })).toMatchObject({
+      answer: "withdrawn",
+    });
+    expect((await actions(critical.id)).at(-1)).toEqual({
+      action: "study.interrupt-withdrawn",
+      actorId: null,
+      details: {
+        readerId: a.id,
+        why: "they finished or left the case it would have paused: the study stays theirs, first in their list",
+      },
+    });
+    expect(await claimState(critical.id)).toMatchObject({ assignedToId: a.id, readingState: "UNREAD" });
+    expect(await claimNext(a, ms(t0, 4000))).toMatchObject({ studyId: critical.id, alreadyHeld: false });
+  });
+
   it("never asks while interruptions are off, when the busy reader's case is itself urgent, or twice at once", async () => {
     const a = await reader(["neuro"]);
     const t0 = new Date();
