@@ -19,6 +19,8 @@ export default defineConfig({
       "test/integration/routing.test.ts",
       "test/integration/live-change.test.ts",
       "test/integration/ai-models.test.ts",
+      "test/integration/result-write-back.test.ts",
+      "test/unit/priority-input.test.ts",
     ],
     // scoring.test.ts skips its worker-process suite when this is set.
     env: { READNEXT_IN_PROCESS_TESTS_ONLY: "1" },

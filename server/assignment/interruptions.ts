@@ -28,6 +28,9 @@ const freshSince = (now: Date, timeoutMinutes: number) => new Date(now.getTime()
  * when the reader has not answered in time, which hands the study back out. Audited.
  */
 export async function closeStaleInterruptions(tx: Tx, now: Date, claimTimeoutMinutes: number) {
+  // Most rounds have no open question: one look at the open-questions index and done.
+  const open = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "ReadingInterruption" WHERE answer IS NULL LIMIT 1`;
+  if (open.length === 0) return { withdrawn: 0, expired: 0 };
   const fresh = freshSince(now, claimTimeoutMinutes);
   const withdrawn = await tx.$queryRaw<{ studyId: string; readerId: string; why: string }[]>`
     UPDATE "ReadingInterruption" i SET answer = 'withdrawn', "answeredAt" = ${now}

@@ -8,6 +8,8 @@ import { DicomWebAdapter } from "@/server/pacs/dicomweb-adapter";
 import { PacsError } from "@/server/pacs/errors";
 import { configForUrl, sourceConfigFromRow } from "@/server/pacs/source-config";
 import { syncSource } from "@/server/ingest/sync-source";
+import { upsertStudy } from "@/server/ingest/upsert-study";
+import { studyRecordFromQido } from "@/lib/ingest/study-record";
 import { pollOrthancChangeFeed } from "@/server/ingest/orthanc-change-feed";
 import { createSource, listSources, testConnection, type SourceInput } from "@/server/pacs/pacs-sources";
 import { startIngestWorker } from "../support/ingest-worker";
@@ -143,6 +145,7 @@ describe("QIDO-RS sync against a real Orthanc", () => {
   it("a study that gains a series is updated with a new revision, not duplicated", async () => {
     const source = await createSource(testDb(), null, settings(orthanc.dicomWebUrl));
     const study = await stow(orthanc.dicomWebUrl, "chest-xr", { size: 128 });
+    await stow(orthanc.dicomWebUrl); // another study, which must keep its revision
     await syncSource(testDb(), source.id);
     const before = await testDb().study.findUniqueOrThrow({
       where: { sourceId_studyInstanceUid: { sourceId: source.id, studyInstanceUid: study.studyInstanceUid } },
@@ -184,6 +187,61 @@ describe("QIDO-RS sync against a real Orthanc", () => {
     expect(rows[0]!.changedAt!.getTime()).toBeGreaterThanOrEqual(syncStarted.getTime());
     expect(rows[0]!.changedAt!.getTime()).toBeLessThanOrEqual(syncEnded.getTime());
     expect(await testDb().auditEvent.count({ where: { studyId: rows[0]!.id, action: "study.changed" } })).toBe(1);
+    // Only that study changed: the others the sweep saw (the shared Orthanc holds other tests' studies) keep revision 1.
+    expect(await testDb().study.count({ where: { sourceId: source.id } })).toBeGreaterThan(1);
+    expect(await testDb().study.count({ where: { sourceId: source.id, revision: { not: 1 } } })).toBe(1);
+  });
+
+  it("two paths storing the same new study at once store it once; two seeing it grow at once bump its revision once", async () => {
+    const source = await createSource(testDb(), null, settings(orthanc.dicomWebUrl));
+    const study = await stow(orthanc.dicomWebUrl, "other", { priority: "ROUTINE", location: "OUTPATIENT CLINIC" });
+    const adapter = new DicomWebAdapter(sourceConfigFromRow({ ...source, secret: null }));
+    const sighting = async () => {
+      const [ds] = await adapter.searchStudies({ studyInstanceUid: study.studyInstanceUid, limit: 1, offset: 0 });
+      return studyRecordFromQido(ds!, { locationTag: source.locationTag });
+    };
+    const record = await sighting();
+    expect(
+      (
+        await Promise.all([
+          upsertStudy(testDb(), source.id, record, adapter),
+          upsertStudy(testDb(), source.id, record, adapter),
+        ])
+      ).sort(),
+    ).toEqual(["created", "unchanged"]);
+    const row = await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: study.studyInstanceUid } });
+    expect(await testDb().study.count({ where: { studyInstanceUid: study.studyInstanceUid } })).toBe(1);
+    const arrived = await testDb().auditEvent.findMany({ where: { studyId: row.id, action: "study.arrived" } });
+    expect(arrived.map((e) => e.details)).toEqual([{ sourceId: source.id, instances: 3 }]);
+    // Routine outpatient: due 24 h after ReadNext first saw it (the default SLA table).
+    expect(row.dueAt!.getTime()).toBe(row.firstSeenAt.getTime() + 24 * 3_600_000);
+
+    // It grows (a fourth image in a new series); two paths see it at once.
+    const extra = generateStudy({ seed: seed++, kind: "other", studyDateTime: new Date() });
+    const ds = readPart10(extra.instances[0]!);
+    const { _meta, PixelData, ...rest } = ds;
+    const { writePart10 } = await import("@/lib/dicom/part10");
+    const original = readPart10(study.instances[0]!);
+    await adapter.storeInstances([
+      writePart10(
+        { ...rest, StudyInstanceUID: study.studyInstanceUid, PatientID: original.PatientID, SeriesNumber: 9 },
+        new Uint16Array((PixelData as ArrayBuffer[])[0]!),
+      ),
+    ]);
+    const grown = await sighting();
+    expect(
+      (
+        await Promise.all([
+          upsertStudy(testDb(), source.id, grown, adapter),
+          upsertStudy(testDb(), source.id, grown, adapter),
+        ])
+      ).sort(),
+    ).toEqual(["unchanged", "updated"]);
+    expect(await testDb().study.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      revision: 2,
+      numberOfInstances: 4,
+    });
+    expect(await testDb().auditEvent.count({ where: { studyId: row.id, action: "study.changed" } })).toBe(1);
   });
 
   it("more images arriving in an existing series give the study a new revision, so a study taken early is scored again", async () => {
@@ -233,11 +291,14 @@ describe("QIDO-RS sync against a real Orthanc", () => {
 
   it("a study whose series lookup failed at arrival gets its series, and a new revision, at the next sighting", async () => {
     const study = await stow(orthanc.dicomWebUrl, "chest-xr", { size: 128 });
-    // In front of Orthanc: this study's first series search (QIDO /studies/<uid>/series) answers 503.
-    let failSeries = true;
+    // In front of Orthanc: this study's first two series searches (QIDO /studies/<uid>/series) answer 503.
+    let failures = 2;
+    let seriesSearches = 0;
     const proxy = await startPacsProxy(orthanc.baseUrl, ({ url }) => {
-      if (!failSeries || !url.includes(`/studies/${study.studyInstanceUid}/series`)) return undefined;
-      failSeries = false;
+      if (!url.includes(`/studies/${study.studyInstanceUid}/series`)) return undefined;
+      seriesSearches += 1;
+      if (failures === 0) return undefined;
+      failures -= 1;
       return { status: 503 };
     });
     try {
@@ -247,8 +308,18 @@ describe("QIDO-RS sync against a real Orthanc", () => {
         where: { studyInstanceUid: study.studyInstanceUid },
         include: { series: true },
       });
-      expect(failSeries).toBe(false);
+      expect(failures).toBe(1);
       expect(first).toMatchObject({ revision: 1, series: [] });
+      // A radiograph of no known body part: the starter table's "other radiograph", 0.2 RVU.
+      expect(first.workRvu).toBe(0.2);
+
+      // Seen again while the lookup still fails: nothing new to store, no new revision.
+      const still = await syncSource(testDb(), source.id);
+      expect(failures).toBe(0);
+      expect(still.updated).toBe(0);
+      expect(
+        await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: study.studyInstanceUid } }),
+      ).toMatchObject({ revision: 1 });
 
       const second = await syncSource(testDb(), source.id);
       expect(second.updated).toBeGreaterThanOrEqual(1);
@@ -259,8 +330,12 @@ describe("QIDO-RS sync against a real Orthanc", () => {
       expect(after.revision).toBe(2);
       expect(after.series.map((s) => s.description)).toEqual(["CHEST PA"]);
       expect(after.bodyPart).toBe("CHEST");
-      // Once the series are known, later sightings change nothing.
+      // With its body part known, its work RVUs are the chest radiograph's (the priority refresh ran again).
+      expect(after.workRvu).toBe(0.22);
+      // Once the series are known, later sightings change nothing and do not even ask for the series.
+      const searchesBefore = seriesSearches;
       await syncSource(testDb(), source.id);
+      expect(seriesSearches).toBe(searchesBefore);
       expect(
         (await testDb().study.findFirstOrThrow({ where: { studyInstanceUid: study.studyInstanceUid } })).revision,
       ).toBe(2);

@@ -223,6 +223,89 @@ describe("the worklist order", () => {
   });
 });
 
+describe("each filter and each row field, exactly", () => {
+  const ids = async (userId: string, filters: Partial<typeof NO_FILTERS>) =>
+    (await listWorklist(testDb(), userId, { filters: { ...NO_FILTERS, ...filters }, limit: 50, offset: 0 })).rows
+      .map((r) => r.accessionNumber)
+      .sort();
+
+  it("body part (any case), location and priority (unknown included) each narrow the list and its count", async () => {
+    const reader = await makeUser(["radiologist"]);
+    const head = await addStudy({ accessionNumber: "A-HEAD", orderPriority: "STAT", patientLocation: "ED" });
+    await testDb().study.update({ where: { id: head.id }, data: { bodyPart: "HEAD" } });
+    const chest = await addStudy({
+      accessionNumber: "B-CHEST",
+      orderPriority: "ROUTINE",
+      patientLocation: "OUTPATIENT",
+    });
+    await testDb().study.update({ where: { id: chest.id }, data: { bodyPart: "CHEST" } });
+    await addStudy({
+      accessionNumber: "C-NONE",
+      orderPriority: null,
+      patientLocation: "INPATIENT",
+      modalities: ["DX"],
+    });
+    expect(await ids(reader.id, { bodyParts: ["head"] })).toEqual(["A-HEAD"]);
+    expect(await ids(reader.id, { bodyParts: ["Chest", "HEAD"] })).toEqual(["A-HEAD", "B-CHEST"]);
+    expect(await ids(reader.id, { locations: ["ED"] })).toEqual(["A-HEAD"]);
+    expect(await ids(reader.id, { locations: ["INPATIENT", "OUTPATIENT"] })).toEqual(["B-CHEST", "C-NONE"]);
+    expect(await ids(reader.id, { priorities: ["UNKNOWN"] })).toEqual(["C-NONE"]);
+    expect(await ids(reader.id, { priorities: ["UNKNOWN", "ROUTINE"] })).toEqual(["B-CHEST", "C-NONE"]);
+    expect(await ids(reader.id, { priorities: ["STAT"], locations: ["OUTPATIENT"] })).toEqual([]);
+    expect(await countWorklist(testDb(), reader.id, { ...NO_FILTERS, bodyParts: ["head"] })).toEqual({
+      total: 1,
+      capped: false,
+    });
+    expect(await countWorklist(testDb(), reader.id, { ...NO_FILTERS, locations: ["INPATIENT"] })).toEqual({
+      total: 1,
+      capped: false,
+    });
+  });
+
+  it("a row shows the AI model and version, critical or not, its claimer only while the claim is fresh, and 'assigned to you' only to the assignee", async () => {
+    const reader = await makeUser(["radiologist"]);
+    const other = await makeUser(["radiologist"]);
+    const critical = await addStudy({ aiCritical: true, accessionNumber: "CRIT" });
+    const plain = await addStudy({ accessionNumber: "PLAIN" });
+    await testDb().study.update({ where: { id: plain.id }, data: { assignedToId: reader.id, assignedAt: new Date() } });
+    const row = async (as: string, id: string) =>
+      (await listWorklist(testDb(), as, { filters: NO_FILTERS, limit: 50, offset: 0 })).rows.find((r) => r.id === id)!;
+    expect((await row(reader.id, critical.id)).ai).toEqual({
+      status: "critical",
+      finding: "intracranial-bleed",
+      probability: 0.95,
+      model: "ich-headct 1.0.0",
+    });
+    expect((await row(reader.id, critical.id)).critical).toBe(true);
+    expect((await row(reader.id, plain.id)).critical).toBe(false);
+    expect((await row(reader.id, plain.id)).ai).toBeNull();
+    expect((await row(reader.id, plain.id)).reasons[0]).toBe("assigned to you");
+    expect((await row(other.id, plain.id)).reasons).not.toContain("assigned to you");
+
+    const t0 = new Date();
+    await claimStudy(testDb(), asActor(other), plain.id, { filters: NO_FILTERS, reason: "set up" }, t0);
+    const listAt = async (at: Date) =>
+      (await listWorklist(testDb(), reader.id, { filters: NO_FILTERS, limit: 50, offset: 0 }, at)).rows.find(
+        (r) => r.id === plain.id,
+      )!;
+    // The claim timeout is 15 minutes: fresh at exactly 15, lapsed a millisecond later.
+    expect((await listAt(new Date(t0.getTime() + 15 * 60_000))).claimedBy).toEqual({ id: other.id, name: other.name });
+    expect((await listAt(new Date(t0.getTime() + 15 * 60_000 + 1))).claimedBy).toBeNull();
+  });
+
+  it("the count stops at 1,000 and says so; 999 is exact", async () => {
+    const reader = await makeUser(["radiologist"]);
+    await testDb().$executeRaw`
+      INSERT INTO "Study" (id, "sourceId", "studyInstanceUid", "firstSeenAt", "orderPriority", "patientLocation", modalities, "dueAt", "capAt", "updatedAt")
+      SELECT 'bulk' || g, ${sourceId}, '1.2.999.' || g, now(), 'ROUTINE', 'OUTPATIENT', ARRAY['CT'], now() + interval '1 day', now() + interval '1 day', now()
+        FROM generate_series(1, 999) g`;
+    expect(await countWorklist(testDb(), reader.id, NO_FILTERS)).toEqual({ total: 999, capped: false });
+    await addStudy();
+    await addStudy();
+    expect(await countWorklist(testDb(), reader.id, NO_FILTERS)).toEqual({ total: 1000, capped: true });
+  });
+});
+
 describe("Next case", () => {
   it.each([
     ["studies ordered by due time", (i: number) => ({ minutesAgo: 20 + i })],
@@ -710,6 +793,23 @@ describe("site rules", () => {
     expect(row.capAt!.getTime()).toBe(row.firstSeenAt.getTime() + 24 * 60 * 60_000);
     expect((await testDb().study.findUniqueOrThrow({ where: { id: read.id } })).dueAt).toBeNull();
     expect(await testDb().auditEvent.count({ where: { action: "settings.priority", actorId: admin.id } })).toBe(1);
+    // Asked for a read study by id, the refresh leaves it out of every ordering too.
+    await refreshPriorities(testDb(), [read.id, open.id]);
+    expect(await testDb().study.findUniqueOrThrow({ where: { id: read.id } })).toMatchObject({
+      dueAt: null,
+      capAt: null,
+      pinnedAt: null,
+    });
+    // A table handed in (a worker's freshly read one) wins over the cached one: STAT from the ED in 5 minutes.
+    const five = { ...DEFAULT_PRIORITY_CONFIG, sla: { ...sla, STAT: { ...sla.STAT, ED: 5 } } };
+    await refreshPriorities(testDb(), [open.id], five);
+    expect((await testDb().study.findUniqueOrThrow({ where: { id: open.id } })).dueAt!.getTime()).toBe(
+      row.firstSeenAt.getTime() + 5 * 60_000,
+    );
+    expect(await refreshAllOpenPriorities(testDb(), DEFAULT_PRIORITY_CONFIG)).toBe(1);
+    expect((await testDb().study.findUniqueOrThrow({ where: { id: open.id } })).dueAt!.getTime()).toBe(
+      row.firstSeenAt.getTime() + 30 * 60_000,
+    );
   });
 });
 
