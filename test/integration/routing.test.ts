@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { makeOfflineSource, makeUser, resetDatabase, testDb } from "../support/db";
 import { saveSetting } from "@/server/core/settings";
 import { refreshAllOpenPriorities, refreshPriorities } from "@/server/worklist/refresh-priority";
-import { listWorklist, countWorklist } from "@/server/worklist/list-worklist";
+import { listWorklist, countWorklist, worklistRowsById } from "@/server/worklist/list-worklist";
 import { breakClaim, claimNextCase, claimStudy, markRead, renewClaim } from "@/server/worklist/claims";
 import { readingScope } from "@/server/routing/reading-scope";
 import { allReaderAccess, forgetCoverage, routingContext } from "@/server/routing/reader-access";
@@ -224,6 +224,24 @@ describe("Next case and claims respect eligibility", () => {
     expect(await next(general)).toMatchObject({ studyId: chest.id });
     const rows = await visibleTo(general);
     expect(rows[0]?.reasons[0]).toBe("General: no rule matched (default group)");
+  });
+
+  it("a trainee in no group may read nothing: an empty list, a zero count, nothing for Next case, every live change gone", async () => {
+    await useRouting(routing());
+    await reader({ trainee: false, memberships: [member("general"), member("neuro")], credentials: [] });
+    const nobody = await reader({ trainee: true, memberships: [], credentials: [] });
+    const head = await addStudy();
+    const scope = await readingScope(testDb(), nobody);
+    expect(await visibleTo(nobody)).toEqual([]);
+    expect(await countWorklist(testDb(), nobody.id, NO_FILTERS, new Date(), scope)).toEqual({
+      total: 0,
+      capped: false,
+    });
+    expect(await claimNextCase(testDb(), nobody, NO_FILTERS, new Date(), scope)).toEqual({ nothingLeft: true });
+    expect(await worklistRowsById(testDb(), nobody.id, [head.id], { filters: NO_FILTERS, scope })).toEqual({
+      rows: [],
+      gone: [head.id],
+    });
   });
 
   it("claiming a study you are not eligible for is refused with the reason, through the API too", async () => {
