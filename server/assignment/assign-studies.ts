@@ -3,7 +3,7 @@ import { Prisma } from "../db/generated/client";
 import { auditInsertSql } from "../core/audit";
 import { getRoutingConfig, getWorklistRules } from "../core/settings";
 import { WORKLIST_CHANNEL } from "../core/worklist-events";
-import { orderedIdsSql } from "../worklist/worklist-query";
+import { readingOrderBySql } from "../worklist/reading-order-sql";
 import { chooseAssignee, type AssignableStudy, type Candidate } from "@/lib/routing/assignment";
 import { eligibility } from "@/lib/routing/eligibility";
 import { pushIsOn } from "@/lib/routing/routing-config";
@@ -166,23 +166,14 @@ export async function assignOpenStudies(
       const fresh = new Date(now.getTime() - rules.claimTimeoutMinutes * 60_000);
       // Questions whose study went elsewhere are withdrawn; unanswered ones lapse and their studies come back out.
       await closeStaleInterruptions(tx, now, rules.claimTimeoutMinutes);
-      // Waiting studies in the reading order, a page at a time: the list's own index walks
-      // (orderedIdsSql), so a round costs about a page however large the unassigned backlog is.
-      const waitingWhere = Prisma.sql`s."assignedToId" IS NULL
+      const waitingPage = (offset: number) => tx.$queryRaw<WaitingRow[]>`
+        SELECT s.id, s."routedGroup", s."sourceId", s.modalities, s."bodyPart", s."orderPriority"::text AS "orderPriority",
+               s."aiStatus"::text AS "aiStatus", s."firstSeenAt", s."patientId", coalesce(s."workRvu", 0)::float8 AS "workRvu"
+          FROM "Study" s
+         WHERE s."assignedToId" IS NULL AND s."dueAt" IS NOT NULL
            AND NOT (s."readingState" = 'CLAIMED' AND s."claimHeartbeatAt" >= ${fresh})
-           AND s.id <> ALL(${skip}::text[])`;
-      const waitingPage = async (offset: number): Promise<WaitingRow[]> => {
-        const ids = (await tx.$queryRaw<{ id: string }[]>(orderedIdsSql(waitingWhere, now, offset + ROUND)))
-          .slice(offset)
-          .map((r) => r.id);
-        if (ids.length === 0) return [];
-        const rows = await tx.$queryRaw<WaitingRow[]>`
-          SELECT s.id, s."routedGroup", s."sourceId", s.modalities, s."bodyPart", s."orderPriority"::text AS "orderPriority",
-                 s."aiStatus"::text AS "aiStatus", s."firstSeenAt", s."patientId", coalesce(s."workRvu", 0)::float8 AS "workRvu"
-            FROM "Study" s WHERE s.id = ANY(${ids}::text[])`;
-        const byId = new Map(rows.map((r) => [r.id, r]));
-        return ids.flatMap((id) => byId.get(id) ?? []);
-      };
+           AND s.id <> ALL(${skip}::text[])
+         ORDER BY ${readingOrderBySql(now)}, s.id LIMIT ${ROUND} OFFSET ${offset}`;
       const waiting = await waitingPage(0);
       if (waiting.length === 0) return { assigned: 0, handedBack };
 

@@ -83,6 +83,15 @@ function pinnedSql(now: Date): Prisma.Sql {
 const TIE_BREAK_ORDER = Prisma.join(tieColumns, ", ");
 
 /**
+ * The whole reading order at \`now\` as one ORDER BY over "Study" s (a study's pin in force is the
+ * earliest rule that applies), for queries that rank every open study at once rather than walk
+ * an index part by part.
+ */
+export function readingOrderBySql(now: Date): Prisma.Sql {
+  return Prisma.sql`${pinInForceSql(now)} ASC NULLS LAST, ${TIE_BREAK_ORDER}`;
+}
+
+/**
  * CTEs ending in `ranked (id, g, "dueAt", k)`: every open study numbered in reading order at `now`
  * (k = 1 is the top of the list), within its routed group when `byGroup` (g is then the group;
  * studies not routed yet are left out), else in one list (g = ''). Nothing sorts the whole
