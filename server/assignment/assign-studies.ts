@@ -166,6 +166,9 @@ export async function assignOpenStudies(
       const fresh = new Date(now.getTime() - rules.claimTimeoutMinutes * 60_000);
       // Questions whose study went elsewhere are withdrawn; unanswered ones lapse and their studies come back out.
       await closeStaleInterruptions(tx, now, rules.claimTimeoutMinutes);
+      // In push mode the unassigned open studies are few (arrivals not yet placed): their partial
+      // index finds them and sorting them by the reading order is cheap. (Walking the list's
+      // ordering indexes instead, which must step over every assigned study, measured 3× slower.)
       const waitingPage = (offset: number) => tx.$queryRaw<WaitingRow[]>`
         SELECT s.id, s."routedGroup", s."sourceId", s.modalities, s."bodyPart", s."orderPriority"::text AS "orderPriority",
                s."aiStatus"::text AS "aiStatus", s."firstSeenAt", s."patientId", coalesce(s."workRvu", 0)::float8 AS "workRvu"
