@@ -59,6 +59,11 @@ async function handBack(
   now: Date,
   claimTimeoutMinutes: number,
 ): Promise<number> {
+  // Probe first, by index: nearly every round has nothing to hand back, and the probe's index scan
+  // marks entries of studies handed back earlier as dead, where the UPDATE's bitmap scan would
+  // revisit every one of them in the table until vacuum (measured: 6–8 ms a round, for nothing).
+  const any = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "Study" s WHERE s."dueAt" IS NOT NULL AND ${where} LIMIT 1`;
+  if (any.length === 0) return 0;
   const fresh = new Date(now.getTime() - claimTimeoutMinutes * 60_000);
   const [row] = await tx.$queryRaw<[{ n: bigint }]>`
     WITH released AS (
