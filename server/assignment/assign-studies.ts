@@ -108,7 +108,11 @@ export async function assignOpenStudies(
   const skip = [...unplaceable.keys()];
   return db.$transaction(
     async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ASSIGN_LOCK})`;
+      // The round commits without waiting for its WAL flush, as a claim does (server/worklist/claims.ts):
+      // assignments are soft state. Were the database server to crash within a fraction of a second
+      // of a round, its assignments and their audit rows would be lost together and the next round
+      // would make them again.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ASSIGN_LOCK}), set_config('synchronous_commit', 'off', true)`;
       let handedBack = 0;
       // A reader whose claim lapsed has walked away: the claim is freed, they go off duty (audited),
       // and what was assigned to them goes back out below. They come back with the duty switch.
