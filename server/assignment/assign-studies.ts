@@ -4,7 +4,7 @@ import { auditInsertSql } from "../core/audit";
 import { getRoutingConfig, getWorklistRules } from "../core/settings";
 import { WORKLIST_CHANNEL } from "../core/worklist-events";
 import { readingOrderBySql } from "../worklist/reading-order-sql";
-import { chooseAssignee, type AssignableStudy, type Candidate } from "@/lib/routing/assignment";
+import { bypassesCaps, chooseAssignee, type AssignableStudy, type Candidate } from "@/lib/routing/assignment";
 import { eligibility } from "@/lib/routing/eligibility";
 import { pushIsOn } from "@/lib/routing/routing-config";
 import { cachedReaders, forgetCoverage, routingContext } from "../routing/reader-access";
@@ -191,29 +191,35 @@ export async function assignOpenStudies(
 
       const byReader = await readLoads(tx, now);
       // Who is reading what: since when, and (interruptions) whether their one case may be paused.
-      const reading = new Map(
-        (
-          await tx.$queryRaw<{ id: string; since: Date; n: number; studyId: string; dueAt: Date; urgent: boolean }[]>`
+      // Only urgent studies (STAT, AI-critical) are placed by it, so it is read once a page holds one.
+      let reading: Map<string, { since: Date; n: number; studyId: string; dueAt: Date; urgent: boolean }> | null = null;
+      const loadReading = async () => {
+        const rows = await tx.$queryRaw<
+          { id: string; since: Date; n: number; studyId: string; dueAt: Date; urgent: boolean }[]
+        >`
           SELECT s."claimedById" AS id, min(s."claimedAt") AS since, count(*)::int AS n,
                  min(s.id) AS "studyId", max(s."dueAt") AS "dueAt",
                  bool_or(s."aiStatus" = 'critical' OR s."orderPriority" = 'STAT' OR s."pinnedAt" IS NOT NULL) AS urgent
             FROM "Study" s
-           WHERE s."readingState" = 'CLAIMED' AND s."claimHeartbeatAt" >= ${fresh} GROUP BY 1`
-        ).map((r) => [r.id, r]),
-      );
-      const asked = config.interruptions
-        ? new Set(
-            (
-              await tx.$queryRaw<{ readerId: string }[]>`
-              SELECT "readerId" FROM "ReadingInterruption" WHERE answer IS NULL`
-            ).map((r) => r.readerId),
-          )
-        : new Set<string>();
-      const pausable = (userId: string) => {
-        const r = reading.get(userId);
-        return config.interruptions && r && r.n === 1 && !r.urgent && r.dueAt && !asked.has(userId)
-          ? { studyId: r.studyId, dueAt: r.dueAt }
-          : null;
+           WHERE s."readingState" = 'CLAIMED' AND s."claimHeartbeatAt" >= ${fresh} GROUP BY 1`;
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        const asked = config.interruptions
+          ? new Set(
+              (
+                await tx.$queryRaw<{ readerId: string }[]>`
+                SELECT "readerId" FROM "ReadingInterruption" WHERE answer IS NULL`
+              ).map((r) => r.readerId),
+            )
+          : new Set<string>();
+        for (const c of candidates) {
+          const r = byId.get(c.reader.userId);
+          c.readingSince = r?.since ?? null;
+          c.pausable =
+            config.interruptions && r && r.n === 1 && !r.urgent && r.dueAt && !asked.has(c.reader.userId)
+              ? { studyId: r.studyId, dueAt: r.dueAt }
+              : null;
+        }
+        reading = byId;
       };
       // Open studies of the same patients already with a reader (to keep a patient's studies together).
       const withPatient = new Map<string, string>();
@@ -236,8 +242,8 @@ export async function assignOpenStudies(
           capRvu: r.capRvu ?? null,
           shiftRvu: byReader.get(r.userId)?.shiftRvu ?? 0,
           openRvu: byReader.get(r.userId)?.openRvu ?? 0,
-          readingSince: reading.get(r.userId)?.since ?? null,
-          pausable: pausable(r.userId),
+          readingSince: null, // set by loadReading before an urgent study is placed
+          pausable: null,
         }));
 
       const chosen: { id: string; userId: string; why: string }[] = [];
@@ -247,6 +253,7 @@ export async function assignOpenStudies(
       let page = waiting;
       for (let offset = 0; page.length > 0 && chosen.length < ROUND && offset < MAX_LOOK;) {
         await lookUpPatients(page);
+        if (!reading && page.some(bypassesCaps)) await loadReading();
         const declined = config.interruptions
           ? await declinedReaders(
               tx,
