@@ -192,7 +192,7 @@ export async function assignOpenStudies(
       const byReader = await readLoads(tx, now);
       // Who is reading what: since when, and (interruptions) whether their one case may be paused.
       // Only urgent studies (STAT, AI-critical) are placed by it, so it is read once a page holds one.
-      let reading: Map<string, { since: Date; n: number; studyId: string; dueAt: Date; urgent: boolean }> | null = null;
+      let readingLoaded = false;
       const loadReading = async () => {
         const rows = await tx.$queryRaw<
           { id: string; since: Date; n: number; studyId: string; dueAt: Date; urgent: boolean }[]
@@ -219,7 +219,7 @@ export async function assignOpenStudies(
               ? { studyId: r.studyId, dueAt: r.dueAt }
               : null;
         }
-        reading = byId;
+        readingLoaded = true;
       };
       // Open studies of the same patients already with a reader (to keep a patient's studies together).
       const withPatient = new Map<string, string>();
@@ -253,7 +253,7 @@ export async function assignOpenStudies(
       let page = waiting;
       for (let offset = 0; page.length > 0 && chosen.length < ROUND && offset < MAX_LOOK;) {
         await lookUpPatients(page);
-        if (!reading && page.some(bypassesCaps)) await loadReading();
+        if (!readingLoaded && page.some(bypassesCaps)) await loadReading();
         const declined = config.interruptions
           ? await declinedReaders(
               tx,
