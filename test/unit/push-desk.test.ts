@@ -75,6 +75,47 @@ describe("pushDesk", () => {
     expect(asked.map((a) => a.loads[0]!.openRvu)).toEqual([0, 1.5, 3, 4.5]);
   });
 
+  it("a day shift's last hour is still that shift", () => {
+    // 08:00–17:59: a study at 08:30 and one at 17:30 are the same shift.
+    const { team, asked } = fakeTeam({ size: 1, hours: (_, h) => h >= 8 && h < 18, rvu: [1] });
+    const desk = pushDesk(team, true, notReading);
+    desk.arrive(study(0, 8 * H + 30), 8 * H + 30);
+    desk.arrive(study(0, 17 * H + 30), 17 * H + 30);
+    expect(asked.map((a) => a.loads[0]!.shiftRvu)).toEqual([0, 1]);
+  });
+
+  it("after the first week, each day's shift still starts afresh", () => {
+    const { team, asked } = fakeTeam({ size: 1, hours: (_, h) => h >= 8 && h < 18, rvu: [1] });
+    const desk = pushDesk(team, true, notReading);
+    desk.arrive(study(0, 8 * DAY + 9 * H), 8 * DAY + 9 * H);
+    desk.arrive(study(0, 8 * DAY + 10 * H), 8 * DAY + 10 * H);
+    desk.arrive(study(0, 9 * DAY + 9 * H), 9 * DAY + 9 * H);
+    expect(asked.map((a) => a.loads[0]!.shiftRvu)).toEqual([0, 1, 0]);
+  });
+
+  it("the first turn after midnight's hour hands back what a reader who went off duty holds", () => {
+    // Reader 0 covers 00:00–00:59 only, reader 1 from 01:00.
+    const { team } = fakeTeam({ size: 2, hours: (r, h) => (r === 0 ? h < 1 : h >= 1), rvu: [1] });
+    const desk = pushDesk(team, true, notReading);
+    const s = study(0, 30);
+    desk.arrive(s, 30);
+    expect(desk.holderOf(s)).toBe(0);
+    desk.rebalance(70, byArrival);
+    expect(desk.holderOf(s)).toBe(1);
+  });
+
+  it("a study that arrived with nobody on duty is placed when the next hour brings a reader", () => {
+    const { team } = fakeTeam({ size: 1, hours: (_, h) => h >= 10, rvu: [1] });
+    const desk = pushDesk(team, true, notReading);
+    const s = study(0, 9 * H + 30);
+    desk.arrive(s, 9 * H + 30);
+    expect(desk.holderOf(s)).toBeUndefined();
+    desk.rebalance(9 * H + 40, byArrival);
+    expect(desk.holderOf(s)).toBeUndefined();
+    desk.rebalance(10 * H, byArrival);
+    expect(desk.holderOf(s)).toBe(0);
+  });
+
   it("balances by this shift's load, not yesterday's", () => {
     // Reader 0 works 08–16 every day, reader 1 all day. By day 1, 09:00 reader 0's shift is new.
     const { team, asked } = fakeTeam({ size: 2, hours: (r, h) => r === 1 || (h >= 8 && h < 16), rvu: [1] });
