@@ -59,6 +59,43 @@ describe("readImageFrames on hand-made files", () => {
     expect([bare.position, bare.instanceNumber]).toEqual([0, null]);
   });
 
+  it("an InstanceNumber that is no number is no number; a position without three values falls back to it", () => {
+    // Fast path (native 16-bit): "x7" parses to nothing finite.
+    const junk = readImageFrames(file({ InstanceNumber: "x7" }, [0, 0, 0, 0]));
+    expect(junk.instanceNumber).toBeNull();
+    // Two coordinates are not a position: InstanceNumber 4 places the slice.
+    const flat = readImageFrames(file({ ImagePositionPatient: [1, 2], InstanceNumber: "4" }, [0, 0, 0, 0]));
+    expect([flat.position, flat.instanceNumber]).toEqual([4, 4]);
+    // The other reader (12 of 16 bits goes through dcmjs): an empty InstanceNumber is none, not 0.
+    const masked = readImageFrames(file({ BitsStored: 12, HighBit: 11, InstanceNumber: "" }, [0, 0, 0, 0]));
+    expect(masked.instanceNumber).toBeNull();
+    const numbered = readImageFrames(file({ BitsStored: 12, HighBit: 11, InstanceNumber: "0" }, [0, 0, 0, 0]));
+    expect(numbered.instanceNumber).toBe(0);
+  });
+
+  it("a header without SamplesPerPixel or BitsStored reads as one sample of BitsAllocated bits", () => {
+    const bytes = file({ SamplesPerPixel: undefined, BitsStored: undefined, HighBit: undefined }, [1, 2, 300, 65535]);
+    const image = readImageFrames(bytes);
+    expect(image.meta).toMatchObject({ samplesPerPixel: 1, bitsAllocated: 16, bitsStored: 16 });
+    expect(image.frames.map((f) => Array.from(f))).toEqual([[1, 2, 300, 65535]]);
+    const eight = readImageFrames(
+      writePart10(
+        {
+          SOPClassUID: CT_IMAGE,
+          SOPInstanceUID: "2.25.1235",
+          Rows: 2,
+          Columns: 2,
+          PhotometricInterpretation: "MONOCHROME2",
+          BitsAllocated: 8,
+          PixelRepresentation: 0,
+        },
+        new Uint8Array([1, 2, 200, 255]),
+      ),
+    );
+    expect(eight.meta).toMatchObject({ samplesPerPixel: 1, bitsAllocated: 8, bitsStored: 8 });
+    expect(eight.frames.map((f) => Array.from(f))).toEqual([[1, 2, 200, 255]]);
+  });
+
   it("12 of 16 bits stored: junk above bit 12 is masked off (the in-place view would keep it)", () => {
     // 0xF123 → 0x123 = 291; 0x8FFF → 0xFFF = 4095; signed 12-bit 0xFFF is −1 and 0x800 is −2048.
     expect(values(file({ BitsStored: 12, HighBit: 11 }, [0xf123, 0x8fff, 0x0800, 0x0001]))).toEqual([
