@@ -6,7 +6,7 @@
  * area set go to Stryker, e.g. `npm run test:mutation -- server --mutate server/worklist/claims.ts`.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { areaScores, type MutationReport } from "./mutation-scores";
 
 const runs = [
@@ -21,6 +21,8 @@ if (wanted && !runs.some((r) => r.name === wanted)) {
 
 let failed = false;
 for (const run of runs.filter((r) => !wanted || r.name === wanted)) {
+  // A run that fails before reporting must not leave the last run's scores to be printed as its own.
+  rmSync(run.report, { force: true });
   const stryker = spawnSync("npx", ["stryker", "run", run.config, ...strykerOptions], { stdio: "inherit" });
   if (stryker.status !== 0) failed = true;
   if (!existsSync(run.report)) {

@@ -89,7 +89,8 @@ describe("readImageFrames on hand-made files", () => {
           BitsAllocated: 8,
           PixelRepresentation: 0,
         },
-        new Uint8Array([1, 2, 200, 255]),
+        // writePart10 takes 16-bit words: these four bytes, written as two.
+        new Uint16Array(new Uint8Array([1, 2, 200, 255]).buffer),
       ),
     );
     expect(eight.meta).toMatchObject({ samplesPerPixel: 1, bitsAllocated: 8, bitsStored: 8 });
