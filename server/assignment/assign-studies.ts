@@ -112,12 +112,24 @@ export async function assignOpenStudies(
       // assignments are soft state. Were the database server to crash within a fraction of a second
       // of a round, its assignments and their audit rows would be lost together and the next round
       // would make them again.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ASSIGN_LOCK}), set_config('synchronous_commit', 'off', true)`;
+      // One round trip takes the lock and asks what usually has nothing to do: claims lapsed,
+      // off-duty readers still holding assignments, questions still open. (Its snapshot may
+      // predate a round another process committed while this one waited for the lock: the
+      // answers only decide what to look at, and a later round sees what this one missed.)
+      const lapsedBefore = new Date(now.getTime() - rules.claimTimeoutMinutes * 60_000);
+      const offDutyNow = readers.filter((r) => !r.onDuty).map((r) => r.userId);
+      const [pending] = await tx.$queryRaw<[{ lapsed: boolean; offDutyHold: boolean; questions: boolean }]>`
+        SELECT pg_advisory_xact_lock(${ASSIGN_LOCK}) IS NULL AS locked,
+               set_config('synchronous_commit', 'off', true) AS soft,
+               EXISTS (SELECT 1 FROM "Study" s WHERE s."readingState" = 'CLAIMED' AND s."claimHeartbeatAt" < ${lapsedBefore}) AS lapsed,
+               EXISTS (SELECT 1 FROM "Study" s WHERE s."dueAt" IS NOT NULL AND s."assignedToId" = ANY(${offDutyNow}::text[])) AS "offDutyHold",
+               EXISTS (SELECT 1 FROM "ReadingInterruption" WHERE answer IS NULL) AS questions`;
       let handedBack = 0;
       // A reader whose claim lapsed has walked away: the claim is freed, they go off duty (audited),
       // and what was assigned to them goes back out below. They come back with the duty switch.
-      const lapsedBefore = new Date(now.getTime() - rules.claimTimeoutMinutes * 60_000);
-      const away = await tx.$queryRaw<{ userId: string }[]>`
+      const away = !pending.lapsed
+        ? []
+        : await tx.$queryRaw<{ userId: string }[]>`
         WITH old AS (
           SELECT s.id, s."claimedById" AS who FROM "Study" s
            WHERE s."readingState" = 'CLAIMED' AND s."claimHeartbeatAt" < ${lapsedBefore} FOR UPDATE
@@ -140,8 +152,8 @@ export async function assignOpenStudies(
         )
         SELECT "userId" FROM off WHERE (SELECT count(*) FROM off_audited) >= 0`;
       if (away.length) forgetCoverage();
-      const offDuty = [...readers.filter((r) => !r.onDuty).map((r) => r.userId), ...away.map((a) => a.userId)];
-      if (offDuty.length)
+      const offDuty = [...offDutyNow, ...away.map((a) => a.userId)];
+      if (pending.offDutyHold || away.length)
         handedBack += await handBack(
           tx,
           Prisma.sql`s."assignedToId" = ANY(${offDuty}::text[])`,
@@ -174,13 +186,17 @@ export async function assignOpenStudies(
 
       const fresh = new Date(now.getTime() - rules.claimTimeoutMinutes * 60_000);
       // Questions whose study went elsewhere are withdrawn; unanswered ones lapse and their studies come back out.
-      await closeStaleInterruptions(tx, now, rules.claimTimeoutMinutes);
+      if (pending.questions) await closeStaleInterruptions(tx, now, rules.claimTimeoutMinutes);
       // In push mode the unassigned open studies are few (arrivals not yet placed): their partial
       // index finds them and sorting them by the reading order is cheap. (Walking the list's
       // ordering indexes instead, which must step over every assigned study, measured 3× slower.)
-      const waitingPage = (offset: number) => tx.$queryRaw<WaitingRow[]>`
+      const waitingPage = (offset: number) => tx.$queryRaw<(WaitingRow & { patientReader: string | null })[]>`
         SELECT s.id, s."routedGroup", s."sourceId", s.modalities, s."bodyPart", s."orderPriority"::text AS "orderPriority",
-               s."aiStatus"::text AS "aiStatus", s."firstSeenAt", s."patientId", coalesce(s."workRvu", 0)::float8 AS "workRvu"
+               s."aiStatus"::text AS "aiStatus", s."firstSeenAt", s."patientId", coalesce(s."workRvu", 0)::float8 AS "workRvu",
+               -- Who has this patient's other open studies (the latest assigned), to keep them together.
+               (SELECT a."assignedToId" FROM "Study" a
+                 WHERE a."patientId" = s."patientId" AND a."sourceId" = s."sourceId" AND a."dueAt" IS NOT NULL AND a."assignedToId" IS NOT NULL
+                 ORDER BY a."assignedAt" DESC LIMIT 1) AS "patientReader"
           FROM "Study" s
          WHERE s."assignedToId" IS NULL AND s."dueAt" IS NOT NULL
            AND NOT (s."readingState" = 'CLAIMED' AND s."claimHeartbeatAt" >= ${fresh})
@@ -223,18 +239,6 @@ export async function assignOpenStudies(
       };
       // Open studies of the same patients already with a reader (to keep a patient's studies together).
       const withPatient = new Map<string, string>();
-      const lookUpPatients = async (rows: WaitingRow[]) => {
-        const patients = [...new Set(rows.map((s) => s.patientId).filter((p): p is string => !!p))];
-        if (!patients.length) return;
-        const found = await tx.$queryRaw<{ patientId: string; sourceId: string; userId: string }[]>`
-          SELECT DISTINCT ON (s."patientId", s."sourceId") s."patientId", s."sourceId", s."assignedToId" AS "userId"
-            FROM "Study" s
-           WHERE s."patientId" = ANY(${patients}::text[]) AND s."dueAt" IS NOT NULL AND s."assignedToId" IS NOT NULL
-           ORDER BY s."patientId", s."sourceId", s."assignedAt" DESC`;
-        for (const r of found)
-          if (!withPatient.has(`${r.patientId}|${r.sourceId}`))
-            withPatient.set(`${r.patientId}|${r.sourceId}`, r.userId);
-      };
       const candidates: Candidate[] = readers
         .filter((r) => r.onDuty && !offDuty.includes(r.userId))
         .map((r) => ({
@@ -252,7 +256,9 @@ export async function assignOpenStudies(
       // round looks past them, a page at a time, so they never hold up the ones behind them.
       let page = waiting;
       for (let offset = 0; page.length > 0 && chosen.length < ROUND && offset < MAX_LOOK;) {
-        await lookUpPatients(page);
+        for (const s of page)
+          if (s.patientId && s.patientReader && !withPatient.has(`${s.patientId}|${s.sourceId}`))
+            withPatient.set(`${s.patientId}|${s.sourceId}`, s.patientReader);
         if (!readingLoaded && page.some(bypassesCaps)) await loadReading();
         const declined = config.interruptions
           ? await declinedReaders(

@@ -39,23 +39,40 @@ export const DEFAULT_WORKLIST_RULES: WorklistRules = {
 export const SETTINGS_CHANNEL = "readnext_settings";
 
 // Settings are read on every worklist request and change rarely: keep them a few seconds.
-// A change made in this process clears the cache at once; other processes follow within CACHE_MS.
+// A change made in this process clears the cache at once; other processes follow within
+// CACHE_MS. When a key is due, requests arriving together share one read.
 const CACHE_MS = 5_000;
 const cache = new Map<string, { at: number; value: unknown }>();
+const refreshing = new Map<string, Promise<unknown>>();
 
 /** Forgets every cached setting (tests, after emptying the database under a running process). */
 export function forgetSettings(): void {
   cache.clear();
+  refreshing.clear();
+}
+
+function refresh<T>(db: Db, key: string, schema: z.ZodType<T>, fallback: T): Promise<T> {
+  const pending = refreshing.get(key);
+  if (pending) return pending as Promise<T>;
+  const load = db.appSetting.findUnique({ where: { key } }).then((row) => {
+    const parsed = row ? schema.safeParse(row.value) : null;
+    const value = parsed?.success ? parsed.data : fallback;
+    // Forgotten meanwhile (a save in this process): what this read saw may predate it.
+    if (refreshing.get(key) === load) cache.set(key, { at: Date.now(), value });
+    return value;
+  });
+  const settled = load.finally(() => {
+    if (refreshing.get(key) === load) refreshing.delete(key);
+  });
+  refreshing.set(key, load);
+  return settled;
 }
 
 async function read<T>(db: Db, key: string, schema: z.ZodType<T>, fallback: T, fresh = false): Promise<T> {
   const hit = cache.get(key);
   if (!fresh && hit && Date.now() - hit.at < CACHE_MS) return hit.value as T;
-  const row = await db.appSetting.findUnique({ where: { key } });
-  const parsed = row ? schema.safeParse(row.value) : null;
-  const value = parsed?.success ? parsed.data : fallback;
-  cache.set(key, { at: Date.now(), value });
-  return value;
+  if (fresh) refreshing.delete(key);
+  return refresh(db, key, schema, fallback);
 }
 
 export const getPriorityConfig = (db: Db, options: { fresh?: boolean } = {}): Promise<PriorityConfig> =>
@@ -92,4 +109,5 @@ export async function saveSetting(
     await tx.$executeRaw`SELECT pg_notify(${SETTINGS_CHANNEL}, ${key})`;
   });
   cache.delete(key);
+  refreshing.delete(key);
 }

@@ -29,6 +29,15 @@ function statementName(query: { sql: string }): string {
 /** The pg pool under each client: Prisma runs on it, and so does `hotQuery`. */
 const pools = new WeakMap<Db, pg.Pool>();
 
+/**
+ * Per client, a second pool whose connections use a statement's generic plan from its first
+ * run (plan_cache_mode, set at connect: a SET would outlive the session behind a transaction
+ * pooler), opened on first use with up to the same number of connections. For Next case:
+ * Postgres otherwise plans each press afresh, and planning a reader's walks (three index walks
+ * per reading group over a table with many indexes) took longer than running them.
+ */
+const genericPools = new WeakMap<Db, { url: string; size: number; pool?: pg.Pool; refused?: boolean }>();
+
 export function createDb(databaseUrl: string, poolSize = env().DATABASE_POOL_SIZE): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
   const client = new PrismaClient({
@@ -37,6 +46,7 @@ export function createDb(databaseUrl: string, poolSize = env().DATABASE_POOL_SIZ
     errorFormat: "minimal",
   });
   pools.set(client, pool);
+  genericPools.set(client, { url: databaseUrl, size: poolSize });
   return client;
 }
 
@@ -56,19 +66,40 @@ const utc = (d: Date) => d.toISOString().replace("T", " ").replace("Z", "");
  * twenty readers press at once on one Node process that is what they queue for. Marked
  * with `cachedPlan`, the statement is prepared per connection like Prisma's. Dates go in
  * and come out as UTC, as Prisma stores them; other values are pg's own types.
+ *
+ * `genericPlan`: run on the generic-plan pool (see genericPools). Only for statements whose
+ * every choice of index is clear from the statistics and literals, never from a parameter's
+ * value (server/db/sql-literals.ts). Where a pooler refuses the connection setting (PgBouncer
+ * without `options` in ignore_startup_parameters), the statement runs on the main pool.
  */
-export async function hotQuery<T>(db: Db, query: PrismaNs.Sql): Promise<T[]> {
-  const pool = pools.get(db);
-  if (!pool) return db.$queryRaw<T[]>(query);
+export async function hotQuery<T>(db: Db, query: PrismaNs.Sql, options: { genericPlan?: boolean } = {}): Promise<T[]> {
+  const main = pools.get(db);
+  if (!main) return db.$queryRaw<T[]>(query);
   const values = query.values.map((v) => (v instanceof Date ? utc(v) : v));
   const name = statementName({ sql: query.text });
-  const result = await pool.query<T & pg.QueryResultRow>({
-    text: query.text,
-    values,
-    types: UTC_TYPES,
-    ...(name ? { name } : {}),
-  });
-  return result.rows;
+  const run = (pool: pg.Pool) =>
+    pool.query<T & pg.QueryResultRow>({ text: query.text, values, types: UTC_TYPES, ...(name ? { name } : {}) });
+  const generic = options.genericPlan ? genericPools.get(db) : undefined;
+  if (!generic || generic.refused) return (await run(main)).rows;
+  if (!generic.pool) {
+    generic.pool = new pg.Pool({
+      connectionString: generic.url,
+      max: generic.size,
+      options: "-c plan_cache_mode=force_generic_plan",
+      // Idle connections neither keep a finished process alive nor crash it when the server
+      // closes them (a restart, a dropped test database): the next query opens a new one.
+      allowExitOnIdle: true,
+    });
+    generic.pool.on("error", () => undefined);
+  }
+  try {
+    return (await run(generic.pool)).rows;
+  } catch (error) {
+    if (!/unsupported startup parameter/i.test(String((error as Error).message))) throw error;
+    generic.refused = true;
+    void generic.pool.end().catch(() => undefined);
+    return (await run(main)).rows;
+  }
 }
 
 const globalForDb = globalThis as unknown as { readnextDb?: Db; readnextReportsDb?: Db };

@@ -1,4 +1,5 @@
 import { Prisma } from "../db/generated/client";
+import { arrayLiteral, textLiteral } from "../db/sql-literals";
 import {
   coverageKey,
   credentialValid,
@@ -14,6 +15,9 @@ import { routingIsOn } from "@/lib/routing/routing-config";
  * so the worklist, its count and Next case walk each group's own ordering index
  * (Study_group_*_idx) and merge, instead of filtering the whole backlog's order. Unrouted
  * open studies (routedGroup '', briefly, after routing is turned on) wait for the default group.
+ *
+ * Groups, sites and privileges are literals (server/db/sql-literals.ts), so a cached plan
+ * for Next case estimates each slice's walk from the statistics.
  *
  * Null while routing is off (everyone may read everything); an empty list when the reader
  * may read nothing. An integration test compares the slices with the pure function over a
@@ -33,11 +37,11 @@ export function eligibleSlices(reader: ReaderAccess, ctx: RoutingContext): Prism
     .map((site) => site.id);
   for (const m of reader.memberships) {
     const parts = [Prisma.sql`true`];
-    if (m.modalities.length) parts.push(Prisma.sql`s."modalities" && ${m.modalities}::text[]`);
-    if (m.bodyParts.length) parts.push(Prisma.sql`upper(s."bodyPart") = ANY(${m.bodyParts}::text[])`);
+    if (m.modalities.length) parts.push(Prisma.sql`s."modalities" && ${arrayLiteral(m.modalities, "text")}`);
+    if (m.bodyParts.length) parts.push(Prisma.sql`upper(s."bodyPart") = ANY(${arrayLiteral(m.bodyParts, "text")})`);
     if (reader.trainee)
       parts.push(Prisma.sql`s."orderPriority" IS DISTINCT FROM 'STAT' AND s."aiStatus" IS DISTINCT FROM 'critical'`);
-    if (barred.length) parts.push(Prisma.sql`s."sourceId" <> ALL(${barred}::text[])`);
+    if (barred.length) parts.push(Prisma.sql`s."sourceId" <> ALL(${arrayLiteral(barred, "text")})`);
     add(m.group, Prisma.join(parts, " AND "));
   }
 
@@ -46,7 +50,7 @@ export function eligibleSlices(reader: ReaderAccess, ctx: RoutingContext): Prism
     for (const g of config.groups) {
       const uncovered = [...ctx.sites.keys()].filter((id) => !ctx.covered.has(coverageKey(g.key, id)));
       if (uncovered.length === ctx.sites.size && ctx.sites.size > 0) add(g.key, Prisma.sql`true`);
-      else if (uncovered.length) add(g.key, Prisma.sql`s."sourceId" = ANY(${uncovered}::text[])`);
+      else if (uncovered.length) add(g.key, Prisma.sql`s."sourceId" = ANY(${arrayLiteral(uncovered, "text")})`);
       // STAT and AI-critical studies also overflow where only trainees cover the group.
       const noAttending = [...ctx.sites.keys()].filter(
         (id) => ctx.covered.has(coverageKey(g.key, id)) && !ctx.covered.has(coverageKey(g.key, id, true)),
@@ -54,7 +58,7 @@ export function eligibleSlices(reader: ReaderAccess, ctx: RoutingContext): Prism
       if (noAttending.length)
         add(
           g.key,
-          Prisma.sql`s."sourceId" = ANY(${noAttending}::text[]) AND (s."orderPriority" = 'STAT' OR s."aiStatus" = 'critical')`,
+          Prisma.sql`s."sourceId" = ANY(${arrayLiteral(noAttending, "text")}) AND (s."orderPriority" = 'STAT' OR s."aiStatus" = 'critical')`,
         );
       if (g.overflowMinutes !== null)
         add(g.key, Prisma.sql`s."firstSeenAt" <= ${new Date(now.getTime() - g.overflowMinutes * 60_000)}`);
@@ -66,7 +70,7 @@ export function eligibleSlices(reader: ReaderAccess, ctx: RoutingContext): Prism
       conds.map((c) => Prisma.sql`(${c})`),
       " OR ",
     )})`;
-    slices.push(Prisma.sql`s."routedGroup" = ${group}::text AND ${why}`);
+    slices.push(Prisma.sql`s."routedGroup" = ${textLiteral(group)} AND ${why}`);
     if (group === config.defaultGroup) slices.push(Prisma.sql`s."routedGroup" = '' AND ${why}`);
   }
   return slices;

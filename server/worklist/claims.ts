@@ -59,6 +59,10 @@ function auditedAndNotified(
  * The head of the AI/scheduler pins and the head of the passed wait caps are compared by
  * pin time; the due-time part is only walked when neither has a study. (When both heads
  * exist, the one not taken stays locked until this short transaction ends.)
+ * It runs on a cached generic plan (hotQuery's `genericPlan`): planning a reader's walks cost
+ * more than running them, so each reader shape (sites, privileges, groups and saved filters,
+ * written in as literals) is planned once per pooled connection and only the clock and the
+ * user's id are parameters.
  * A user already holding a case gets that case back rather than a second one: the newest, so
  * after an interruption (server/assignment/interruptions.ts) the urgent study comes first and
  * the paused case once it is read.
@@ -83,6 +87,7 @@ export async function claimNextCase(
     const [row] = await hotQuery<{ id: string; accessionNumber: string | null; alreadyHeld: boolean }>(
       db,
       cachedPlan(nextCaseSql(user, filters, rules.claimTimeoutMinutes, now, tier)),
+      { genericPlan: true },
     );
     if (row) return { studyId: row.id, accessionNumber: row.accessionNumber, alreadyHeld: row.alreadyHeld };
   }

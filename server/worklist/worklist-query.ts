@@ -1,24 +1,38 @@
 import { Prisma } from "../db/generated/client";
 import type { WorklistFilters } from "@/lib/worklist-filters";
+import { arrayLiteral } from "../db/sql-literals";
 import { duePartSql, MERGED_ORDER, pinnedPartsSql } from "./reading-order-sql";
 
-/** SQL conditions for the user's filters and their own skips (hidden until they lapse). */
+/**
+ * SQL conditions for the user's filters and their own skips (hidden until they lapse). The
+ * filters' values are literals (server/db/sql-literals.ts): they shape Next case's walks.
+ */
 export function filterSql(filters: WorklistFilters, userId: string, now: Date): Prisma.Sql {
   const parts: Prisma.Sql[] = [
     Prisma.sql`NOT EXISTS (SELECT 1 FROM "StudySkip" k WHERE k."studyId" = s.id AND k."userId" = ${userId} AND k."until" > ${now})`,
   ];
   if (filters.modalities.length)
-    parts.push(Prisma.sql`s."modalities" && ${filters.modalities.map((m) => m.toUpperCase())}::text[]`);
+    parts.push(
+      Prisma.sql`s."modalities" && ${arrayLiteral(
+        filters.modalities.map((m) => m.toUpperCase()),
+        "text",
+      )}`,
+    );
   if (filters.bodyParts.length)
-    parts.push(Prisma.sql`upper(s."bodyPart") = ANY(${filters.bodyParts.map((b) => b.toUpperCase())}::text[])`);
+    parts.push(
+      Prisma.sql`upper(s."bodyPart") = ANY(${arrayLiteral(
+        filters.bodyParts.map((b) => b.toUpperCase()),
+        "text",
+      )})`,
+    );
   // Compare as enums, not text: the planner then estimates the filter well and keeps the index order.
   if (filters.priorities.length) {
     const known = filters.priorities.filter((p) => p !== "UNKNOWN");
     const unknown = filters.priorities.includes("UNKNOWN") ? Prisma.sql` OR s."orderPriority" IS NULL` : Prisma.empty;
-    parts.push(Prisma.sql`(s."orderPriority" = ANY(${known}::"OrderPriority"[])${unknown})`);
+    parts.push(Prisma.sql`(s."orderPriority" = ANY(${arrayLiteral(known, '"OrderPriority"')})${unknown})`);
   }
   if (filters.locations.length)
-    parts.push(Prisma.sql`s."patientLocation" = ANY(${filters.locations}::"PatientLocation"[])`);
+    parts.push(Prisma.sql`s."patientLocation" = ANY(${arrayLiteral(filters.locations, '"PatientLocation"')})`);
   if (filters.aiFlaggedOnly) parts.push(Prisma.sql`s."aiStatus" IN ('critical', 'urgent')`);
   return Prisma.join(parts, " AND ");
 }

@@ -153,6 +153,28 @@ describe("push assignment", () => {
     expect(others.length).toBe(2);
   });
 
+  it("a patient's study arriving after their first was assigned goes to that reader, and after a reassignment to the newest one", async () => {
+    const readers = [
+      await reader(["neuro", "general"]),
+      await reader(["neuro", "general"]),
+      await reader(["neuro", "general"]),
+    ];
+    const head = await addStudy({ patientId: "MRN-LATE-1", bodyPart: "HEAD" });
+    await assignOpenStudies(testDb());
+    const first = (await assignee(head.id))!;
+    // By load alone the next study would go to one of the two readers who have nothing yet.
+    const spine = await addStudy({ patientId: "MRN-LATE-1", bodyPart: "CSPINE" });
+    await assignOpenStudies(testDb());
+    expect(await assignee(spine.id)).toBe(first);
+
+    const scheduler = await makeUser(["scheduler"]);
+    const other = readers.find((r) => r.id !== first)!;
+    await reassignStudy(testDb(), scheduler, head.id, other.id, "the patient's neuro images with the neuro reader");
+    const third = await addStudy({ patientId: "MRN-LATE-1", bodyPart: "HEAD" });
+    await assignOpenStudies(testDb());
+    expect(await assignee(third.id)).toBe(other.id);
+  });
+
   it("a reader going off duty hands their unread assignments back out; a scheduler reassigns live, audited", async () => {
     const a = await reader(["neuro"]);
     const b = await reader(["neuro"]);

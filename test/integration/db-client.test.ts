@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from "vitest";
-import { createDb, hotQuery } from "@/server/db/client";
+import { cachedPlan, createDb, hotQuery } from "@/server/db/client";
+import { arrayLiteral, textLiteral } from "@/server/db/sql-literals";
 import { Prisma } from "@/server/db/generated/client";
 
 describe("the database client", () => {
@@ -14,6 +15,82 @@ describe("the database client", () => {
       expect(new Set(pids.map(([r]) => r!.pid)).size).toBe(2);
       const viaPrisma = await db.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
       expect(pids.map(([r]) => r!.pid)).toContain(viaPrisma[0]!.pid);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+  it("runs a statement asked to on a generic plan from its first run, on a pool of its own; other statements plan as Postgres chooses", async () => {
+    const db = createDb(inject("databaseUrl"), 1);
+    try {
+      const statement = () =>
+        cachedPlan(Prisma.sql`SELECT count(*) AS n FROM "Study" WHERE "firstSeenAt" <= ${new Date()}`);
+      for (let i = 0; i < 3; i++) {
+        await hotQuery(db, statement(), { genericPlan: true });
+        await hotQuery(db, statement());
+      }
+      // Postgres' own counters, per connection (one each: pool size 1).
+      const plans = (genericPlan: boolean) =>
+        hotQuery<{ mode: string; generic: number; custom: number }>(
+          db,
+          Prisma.sql`SELECT current_setting('plan_cache_mode') AS mode, generic_plans::int AS generic, custom_plans::int AS custom
+                       FROM pg_prepared_statements WHERE statement LIKE '%FROM "Study" WHERE "firstSeenAt" <=%'`,
+          { genericPlan },
+        );
+      expect(await plans(true)).toEqual([{ mode: "force_generic_plan", generic: 3, custom: 0 }]);
+      // The first five runs of a prepared statement are planned afresh in Postgres' default mode.
+      expect(await plans(false)).toEqual([{ mode: "auto", generic: 0, custom: 3 }]);
+      const [viaMain] = await hotQuery<{ pid: number }>(db, Prisma.sql`SELECT pg_backend_pid() AS pid`);
+      const [viaGeneric] = await hotQuery<{ pid: number }>(db, Prisma.sql`SELECT pg_backend_pid() AS pid`, {
+        genericPlan: true,
+      });
+      expect(viaGeneric!.pid).not.toBe(viaMain!.pid);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+  it("writes text and enum literals that Postgres reads back as the very values, whatever standard_conforming_strings says", async () => {
+    const db = createDb(inject("databaseUrl"), 1);
+    const nasty = [
+      "plain",
+      "O'Brien",
+      "back\\slash",
+      "\\'",
+      "''",
+      "E'x'",
+      "ends with \\",
+      "tab\there",
+      "ünïcødé ✓",
+      "$$dollar$$",
+      "--comment",
+      'a"quote',
+      "",
+    ];
+    try {
+      for (const conforming of ["on", "off"]) {
+        await db.$transaction(async (tx) => {
+          await tx.$executeRawUnsafe(`SET LOCAL standard_conforming_strings = ${conforming}`);
+          for (const value of nasty) {
+            const [row] = await tx.$queryRaw<{ v: string }[]>(Prisma.sql`SELECT ${textLiteral(value)}::text AS v`);
+            expect(row!.v).toBe(value);
+          }
+          const [arr] = await tx.$queryRaw<{ v: string[] }[]>(Prisma.sql`SELECT ${arrayLiteral(nasty, "text")} AS v`);
+          expect(arr!.v).toEqual(nasty);
+        });
+      }
+      const [empty] = await db.$queryRaw<{ n: number }[]>(
+        Prisma.sql`SELECT cardinality(${arrayLiteral([], "text")}) AS n`,
+      );
+      expect(empty!.n).toBe(0);
+      const [enums] = await db.$queryRaw<{ v: string }[]>(
+        Prisma.sql`SELECT (${arrayLiteral(["STAT", "LOW"], '"OrderPriority"')})::text AS v`,
+      );
+      expect(enums!.v).toBe("{STAT,LOW}");
+      await expect(
+        db.$queryRaw(Prisma.sql`SELECT ${arrayLiteral(["NOT_A_PRIORITY"], '"OrderPriority"')}`),
+      ).rejects.toThrow(/invalid input value for enum/);
+      expect(() => textLiteral("nul\0char")).toThrow(/NUL/);
     } finally {
       await db.$disconnect();
     }

@@ -487,15 +487,23 @@ describe("Next case", () => {
     }
   });
 
-  it("Next case commits without waiting for its WAL flush; mark read waits for it", async () => {
-    // One connection, so one backend's own I/O counters show whose commits waited for fsync.
+  it("Next case runs on a cached generic plan and commits without waiting for its WAL flush; mark read waits for it", async () => {
+    // One connection per pool (Next case runs on the generic-plan pool, mark read on Prisma's),
+    // so each backend's own I/O counters show whose commits waited for fsync.
     const single = createDb(env().DATABASE_URL!, 1);
     try {
       const walFsyncs = async () => {
-        await single.$executeRaw`SELECT pg_stat_force_next_flush()`;
-        const [row] = await single.$queryRaw<[{ fsyncs: bigint }]>`
-          SELECT coalesce(sum(fsyncs), 0)::bigint AS fsyncs FROM pg_stat_get_backend_io(pg_backend_pid()) WHERE object = 'wal'`;
-        return Number(row.fsyncs);
+        let total = 0;
+        for (const genericPlan of [false, true]) {
+          await hotQuery(single, Prisma.sql`SELECT pg_stat_force_next_flush()`, { genericPlan });
+          const [row] = await hotQuery<{ fsyncs: bigint }>(
+            single,
+            Prisma.sql`SELECT coalesce(sum(fsyncs), 0)::bigint AS fsyncs FROM pg_stat_get_backend_io(pg_backend_pid()) WHERE object = 'wal'`,
+            { genericPlan },
+          );
+          total += Number(row!.fsyncs);
+        }
+        return total;
       };
       const readers = await Promise.all(Array.from({ length: 10 }, () => makeUser(["radiologist"])));
       for (let i = 0; i < 10; i++) await addStudy({ minutesAgo: 30 + i });
@@ -511,6 +519,14 @@ describe("Next case", () => {
       const afterReads = await walFsyncs();
       expect(afterReads - afterClaims).toBeGreaterThanOrEqual(10); // each read waited for its flush
       expect(afterClaims - before).toBeLessThanOrEqual(2); // claims left it to the WAL writer
+      // Ten presses, one statement (the user is a parameter), every one on its cached generic plan.
+      const [plans] = await hotQuery<{ generic: number; custom: number }>(
+        single,
+        Prisma.sql`SELECT coalesce(sum(generic_plans), 0)::int AS generic, coalesce(sum(custom_plans), 0)::int AS custom
+                     FROM pg_prepared_statements WHERE statement LIKE '%WITH held AS%'`,
+        { genericPlan: true },
+      );
+      expect(plans).toEqual({ generic: 10, custom: 0 });
     } finally {
       await single.$disconnect();
     }
