@@ -1,11 +1,10 @@
-import { cachedPlan, type Db } from "../db/client";
+import { cachedPlan, hotQuery, type Db } from "../db/client";
 import { computePriority } from "@/lib/priority/engine";
 import { ageInYears, type WorklistFilters } from "@/lib/worklist-filters";
 import { getPriorityConfig, getWorklistRules } from "../core/settings";
 import { priorityColumns, toPriorityInput, type PriorityColumns } from "./priority-input";
 import { cappedCountSql, filterSql, membersSql, orderedIdsSql } from "./worklist-query";
 import { routingReasons, UNRESTRICTED, type ReadingScope } from "../routing/reading-scope";
-import type { Prisma } from "../db/generated/client";
 import type { RowOrder } from "@/lib/worklist-live";
 
 export type WorklistRow = {
@@ -80,13 +79,17 @@ export async function listWorklist(
   // Open studies are exactly those with a due time (it is cleared when a study is read).
   const where = filterSql(input.filters, userId, now);
   const take = input.offset + input.limit;
-  // The first pages are asked for all day: keep their plans (a deep scroll is planned afresh).
-  const plan = (q: Prisma.Sql) => (take <= CACHED_PLAN_DEPTH ? cachedPlan(q) : q);
+  // The first pages are asked for all day: a generic plan kept per page depth and reader shape,
+  // as Next case's (a deep scroll is planned afresh). Only ids come back, so pg's types serve.
+  const cached = take <= CACHED_PLAN_DEPTH;
   // Tiers in order (push mode: the reader's own assignments first); each walks only as deep as the page needs.
   const ordered: { id: string; tier: number }[] = [];
   for (const [tier, slices] of (input.scope ?? UNRESTRICTED).tiers.entries()) {
     if (ordered.length >= take) break;
-    const ids = await db.$queryRaw<{ id: string }[]>(plan(orderedIdsSql(where, now, take - ordered.length, slices)));
+    const query = orderedIdsSql(where, now, take - ordered.length, slices);
+    const ids = cached
+      ? await hotQuery<{ id: string }>(db, cachedPlan(query), { genericPlan: true })
+      : await db.$queryRaw<{ id: string }[]>(query);
     ordered.push(...ids.map(({ id }) => ({ id, tier })));
   }
   const rows = await worklistRows(db, userId, ordered.slice(input.offset), input.scope, now, input.offset);

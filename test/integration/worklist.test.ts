@@ -487,7 +487,7 @@ describe("Next case", () => {
     }
   });
 
-  it("Next case runs on a cached generic plan and commits without waiting for its WAL flush; mark read waits for it", async () => {
+  it("Next case and the first page run on cached generic plans; Next case commits without waiting for its WAL flush; mark read waits for it", async () => {
     // One connection per pool (Next case runs on the generic-plan pool, mark read on Prisma's),
     // so each backend's own I/O counters show whose commits waited for fsync.
     const single = createDb(env().DATABASE_URL!, 1);
@@ -527,6 +527,16 @@ describe("Next case", () => {
         { genericPlan: true },
       );
       expect(plans).toEqual({ generic: 10, custom: 0 });
+      // So does the list's first page (its ids; the rows are read by id).
+      await listWorklist(single, readers[0]!.id, { filters: NO_FILTERS, limit: 50, offset: 0 });
+      await listWorklist(single, readers[1]!.id, { filters: NO_FILTERS, limit: 50, offset: 0 });
+      const [pagePlans] = await hotQuery<{ generic: number; custom: number }>(
+        single,
+        Prisma.sql`SELECT coalesce(sum(generic_plans), 0)::int AS generic, coalesce(sum(custom_plans), 0)::int AS custom
+                     FROM pg_prepared_statements WHERE statement LIKE '%SELECT DISTINCT ON (id)%'`,
+        { genericPlan: true },
+      );
+      expect(pagePlans).toEqual({ generic: 2, custom: 0 });
     } finally {
       await single.$disconnect();
     }
