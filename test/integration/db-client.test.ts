@@ -1,4 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
+import { createServer, connect, type Server } from "node:net";
 import { cachedPlan, createDb, hotQuery } from "@/server/db/client";
 import { arrayLiteral, textLiteral } from "@/server/db/sql-literals";
 import { Prisma } from "@/server/db/generated/client";
@@ -93,6 +94,47 @@ describe("the database client", () => {
       expect(() => textLiteral("nul\0char")).toThrow(/NUL/);
     } finally {
       await db.$disconnect();
+    }
+  });
+
+  it("behind a pooler that refuses the generic-plan pool's startup setting (PgBouncer's 'unsupported startup parameter'), runs those statements on the main pool", async () => {
+    // A stand-in for PgBouncer in front of the real server: a connection whose startup packet
+    // carries `options` gets PgBouncer's refusal (SQLSTATE 08P01); any other is passed through.
+    const target = new URL(inject("databaseUrl"));
+    const refusals: string[] = [];
+    const proxy: Server = createServer((client) => {
+      client.once("data", (first) => {
+        const params = first.subarray(8).toString("utf8").split("\0");
+        if (params.includes("options")) {
+          refusals.push(params[params.indexOf("options") + 1]!);
+          const fields = Buffer.from("SFATAL\0C08P01\0Munsupported startup parameter: options\0\0", "utf8");
+          const header = Buffer.alloc(5);
+          header.write("E", 0);
+          header.writeInt32BE(fields.length + 4, 1);
+          client.end(Buffer.concat([header, fields]));
+          return;
+        }
+        const server = connect(Number(target.port), target.hostname, () => server.write(first));
+        client.pipe(server).pipe(client);
+        server.on("error", () => client.destroy());
+        client.on("error", () => server.destroy());
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const url = new URL(inject("databaseUrl"));
+    url.port = String((proxy.address() as { port: number }).port);
+    const db = createDb(url.toString(), 1);
+    try {
+      const run = () =>
+        hotQuery<{ mode: string }>(db, Prisma.sql`SELECT current_setting('plan_cache_mode') AS mode`, {
+          genericPlan: true,
+        });
+      expect(await run()).toEqual([{ mode: "auto" }]); // refused once, then answered on the main pool
+      expect(await run()).toEqual([{ mode: "auto" }]);
+      expect(refusals).toEqual(["-c plan_cache_mode=force_generic_plan"]); // and not asked again
+    } finally {
+      await db.$disconnect();
+      await new Promise((resolve) => proxy.close(resolve));
     }
   });
 });
