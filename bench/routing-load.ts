@@ -118,7 +118,7 @@ const press = async (i: number, out: number[]) => {
 };
 // Warm-up, not measured: twenty rounds of 20 simultaneous presses, as in a server that has been
 // up a while. Next case runs on cached generic plans (server/db/client.ts), one per reader shape
-// and pooled connection: twenty shapes over ten connections, each planned on its first press.
+// and pooled connection: twenty shapes over five connections, each planned on its first press.
 for (let round = 0; round < 20; round++) {
   const warm = await Promise.all(clients.map((c) => press(c, [])));
   await readAt(warm.filter((id): id is string => id !== null));
