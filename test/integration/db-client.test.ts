@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
-import { createServer, connect, type Server, type Socket } from "node:net";
+import { createServer, connect, type Server } from "node:net";
 import { cachedPlan, createDb, hotQuery } from "@/server/db/client";
 import { arrayLiteral, textLiteral } from "@/server/db/sql-literals";
 import { Prisma } from "@/server/db/generated/client";
@@ -102,9 +102,7 @@ describe("the database client", () => {
     // carries `options` gets PgBouncer's refusal (SQLSTATE 08P01); any other is passed through.
     const target = new URL(inject("databaseUrl"));
     const refusals: string[] = [];
-    const sockets = new Set<Socket>();
     const proxy: Server = createServer((client) => {
-      sockets.add(client);
       client.once("data", (first) => {
         const params = first.subarray(8).toString("utf8").split("\0");
         if (params.includes("options")) {
@@ -117,7 +115,6 @@ describe("the database client", () => {
           return;
         }
         const server = connect(Number(target.port), target.hostname, () => server.write(first));
-        sockets.add(server);
         client.pipe(server).pipe(client);
         server.on("error", () => client.destroy());
         client.on("error", () => server.destroy());
@@ -137,8 +134,6 @@ describe("the database client", () => {
       expect(refusals).toEqual(["-c plan_cache_mode=force_generic_plan"]); // and not asked again
     } finally {
       await db.$disconnect();
-      // The refused connection's socket is left half-open by pg: close everything rather than wait for it.
-      for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => proxy.close(resolve));
     }
   });
