@@ -3,6 +3,7 @@ import pg from "pg";
 import { createHash } from "node:crypto";
 import { Prisma as PrismaNs, PrismaClient } from "./generated/client";
 import { env } from "../env";
+import { log } from "../log";
 
 export type Db = PrismaClient;
 export type { Prisma } from "./generated/client";
@@ -41,6 +42,10 @@ const genericPools = new WeakMap<Db, { url: string; size: number; pool?: pg.Pool
 
 export function createDb(databaseUrl: string, poolSize = env().DATABASE_POOL_SIZE): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  // An idle connection the server closes (a restart, idle_session_timeout, a dropped test
+  // database) is dropped from the pool and the next query opens another; unheard, pg's
+  // 'error' event would end the process.
+  pool.on("error", (error) => log.warn({ err: error.message }, "an idle database connection was closed"));
   const client = new PrismaClient({
     adapter: new PrismaPg(pool, { statementNameGenerator: statementName, disposeExternalPool: true }),
     // The reason alone: the default "pretty" format adds a code frame, ~20 lines per logged error.
