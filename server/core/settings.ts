@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db, Prisma } from "../db/client";
 import { DEFAULT_PRIORITY_CONFIG, priorityConfigSchema, type PriorityConfig } from "@/lib/priority/sla";
+import { sharedReadCache } from "./shared-read-cache";
 import { recordAudit } from "./audit";
 import { ROUTING_OFF, routingConfigSchema, type RoutingConfig } from "@/lib/routing/routing-config";
 import { rvuTableSchema, STARTER_RVU_TABLE, type RvuTable } from "@/lib/routing/rvu";
@@ -40,39 +41,21 @@ export const SETTINGS_CHANNEL = "readnext_settings";
 
 // Settings are read on every worklist request and change rarely: keep them a few seconds.
 // A change made in this process clears the cache at once; other processes follow within
-// CACHE_MS. When a key is due, requests arriving together share one read.
-const CACHE_MS = 5_000;
-const cache = new Map<string, { at: number; value: unknown }>();
-const refreshing = new Map<string, Promise<unknown>>();
+// five seconds. When a key is due, requests arriving together share one read.
+const cache = sharedReadCache<unknown>({ freshMs: 5_000 });
 
 /** Forgets every cached setting (tests, after emptying the database under a running process). */
 export function forgetSettings(): void {
-  cache.clear();
-  refreshing.clear();
-}
-
-function refresh<T>(db: Db, key: string, schema: z.ZodType<T>, fallback: T): Promise<T> {
-  const pending = refreshing.get(key);
-  if (pending) return pending as Promise<T>;
-  const load = db.appSetting.findUnique({ where: { key } }).then((row) => {
-    const parsed = row ? schema.safeParse(row.value) : null;
-    const value = parsed?.success ? parsed.data : fallback;
-    // Forgotten meanwhile (a save in this process): what this read saw may predate it.
-    if (refreshing.get(key) === load) cache.set(key, { at: Date.now(), value });
-    return value;
-  });
-  const settled = load.finally(() => {
-    if (refreshing.get(key) === load) refreshing.delete(key);
-  });
-  refreshing.set(key, load);
-  return settled;
+  cache.forget();
 }
 
 async function read<T>(db: Db, key: string, schema: z.ZodType<T>, fallback: T, fresh = false): Promise<T> {
-  const hit = cache.get(key);
-  if (!fresh && hit && Date.now() - hit.at < CACHE_MS) return hit.value as T;
-  if (fresh) refreshing.delete(key);
-  return refresh(db, key, schema, fallback);
+  const load = async () => {
+    const row = await db.appSetting.findUnique({ where: { key } });
+    const parsed = row ? schema.safeParse(row.value) : null;
+    return parsed?.success ? parsed.data : fallback;
+  };
+  return cache.get(key, load, { fresh }) as Promise<T>;
 }
 
 export const getPriorityConfig = (db: Db, options: { fresh?: boolean } = {}): Promise<PriorityConfig> =>
@@ -108,6 +91,5 @@ export async function saveSetting(
     await recordAudit(tx, { actorId, action: `settings.${key}`, details: json });
     await tx.$executeRaw`SELECT pg_notify(${SETTINGS_CHANNEL}, ${key})`;
   });
-  cache.delete(key);
-  refreshing.delete(key);
+  cache.forget(key);
 }

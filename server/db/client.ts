@@ -38,7 +38,8 @@ const pools = new WeakMap<Db, pg.Pool>();
  * Postgres otherwise plans each press afresh, and planning a reader's walks (three index walks
  * per reading group over a table with many indexes) took longer than running them.
  */
-const genericPools = new WeakMap<Db, { url: string; size: number; pool?: pg.Pool; refused?: boolean }>();
+type GenericPool = { url: string; size: number; pool?: pg.Pool; refused?: boolean };
+const genericPools = new WeakMap<Db, GenericPool>();
 
 export function createDb(databaseUrl: string, poolSize = env().DATABASE_POOL_SIZE): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
@@ -52,7 +53,18 @@ export function createDb(databaseUrl: string, poolSize = env().DATABASE_POOL_SIZ
     errorFormat: "minimal",
   });
   pools.set(client, pool);
-  genericPools.set(client, { url: databaseUrl, size: poolSize });
+  const generic: GenericPool = { url: databaseUrl, size: poolSize };
+  genericPools.set(client, generic);
+  // $disconnect closes both pools: Prisma's adapter ends the main one only if Prisma itself
+  // connected, and a process that ran hotQuery alone would keep its connections open (and, when
+  // the server closed them, hear their errors) until the pools' idle timeout.
+  const disconnect = client.$disconnect.bind(client);
+  client.$disconnect = async () => {
+    await disconnect();
+    const open = [pool, generic.pool].filter((p): p is pg.Pool => p !== undefined && !p.ending);
+    generic.pool = undefined;
+    await Promise.all(open.map((p) => p.end()));
+  };
   return client;
 }
 

@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import { getRoutingConfig } from "../core/settings";
 import { coverage, type ReaderAccess, type RoutingContext, type Site } from "@/lib/routing/eligibility";
 import { routingIsOn } from "@/lib/routing/routing-config";
+import { sharedReadCache } from "../core/shared-read-cache";
 
 const readerSelect = {
   id: true,
@@ -59,50 +60,25 @@ export async function sites(db: Db): Promise<Site[]> {
 }
 
 // Coverage changes when someone goes on or off duty or a profile is saved: this process
-// forgets it at once (forgetCoverage); other processes follow within CACHE_MS. Every
-// worklist request needs it and it reads every reader, so it is kept between requests.
-// When it is due, one read refreshes it and requests arriving meanwhile share it, or, if the
-// snapshot is at most twice CACHE_MS old, go on with it: twenty readers pressing Next case the
-// moment it expired used to read every reader twenty times over.
-const CACHE_MS = 3_000;
-type Snapshot = { at: number; readers: Map<string, ReaderAccess>; covered: Set<string>; sites: Map<string, Site> };
-let cached: Snapshot | null = null;
-let refreshing: Promise<Snapshot> | null = null;
-let generation = 0;
+// forgets it at once (forgetCoverage); other processes follow within seconds. Every worklist
+// request needs it and it reads every reader, so it is kept between requests (3 s), shared by
+// the requests arriving while it is due, and served up to 3 s past due while one read refreshes it.
+type Snapshot = { readers: Map<string, ReaderAccess>; covered: Set<string>; sites: Map<string, Site> };
+const snapshots = sharedReadCache<Snapshot>({ freshMs: 3_000, staleMs: 3_000 });
 
 export function forgetCoverage() {
-  cached = null;
-  refreshing = null;
-  generation += 1;
+  snapshots.forget();
 }
 
-function refresh(db: Db, now: Date): Promise<Snapshot> {
-  if (refreshing) return refreshing;
-  const started = generation;
-  const load = (async () => {
+function snapshot(db: Db, now: Date): Promise<Snapshot> {
+  return snapshots.get("readers", async () => {
     const [readers, siteList] = await Promise.all([allReaderAccess(db), sites(db)]);
-    const snap: Snapshot = {
-      at: Date.now(),
+    return {
       readers: new Map(readers.map((r) => [r.userId, r])),
       covered: coverage(readers, siteList, now),
       sites: new Map(siteList.map((s) => [s.id, s])),
     };
-    // A change forgotten meanwhile may not be in what this read saw: keep it out of the cache.
-    if (started === generation) cached = snap;
-    return snap;
-  })().finally(() => {
-    if (refreshing === load) refreshing = null;
   });
-  refreshing = load;
-  return load;
-}
-
-async function snapshot(db: Db, now: Date): Promise<Snapshot> {
-  if (cached && Date.now() - cached.at <= CACHE_MS) return cached;
-  const next = refresh(db, now);
-  if (!cached || Date.now() - cached.at > 2 * CACHE_MS) return next;
-  next.catch(() => undefined); // the next request past CACHE_MS tries again
-  return cached;
 }
 
 /** What eligibility needs besides the reader: the routing config, the sites, which groups someone on duty covers. */

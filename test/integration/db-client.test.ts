@@ -21,6 +21,30 @@ describe("the database client", () => {
     }
   });
 
+  it("$disconnect closes both pools' connections, also when only hotQuery ever ran", async () => {
+    const url = new URL(inject("databaseUrl"));
+    const name = `disconnect_${process.pid}_${Date.now()}`;
+    url.searchParams.set("application_name", name);
+    const db = createDb(url.toString(), 2);
+    const watcher = createDb(inject("databaseUrl"), 1);
+    const open = async () =>
+      (
+        await hotQuery<{ n: number }>(
+          watcher,
+          Prisma.sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = ${name}`,
+        )
+      )[0]!.n;
+    try {
+      await hotQuery(db, Prisma.sql`SELECT 1`);
+      await hotQuery(db, Prisma.sql`SELECT 1`, { genericPlan: true });
+      expect(await open()).toBe(2); // one on each pool
+      await db.$disconnect();
+      await expect.poll(open, { timeout: 3_000 }).toBe(0); // a closed backend leaves pg_stat_activity as it exits
+    } finally {
+      await watcher.$disconnect();
+    }
+  });
+
   it("runs a statement asked to on a generic plan from its first run, on a pool of its own; other statements plan as Postgres chooses", async () => {
     const db = createDb(inject("databaseUrl"), 1);
     try {
