@@ -1,4 +1,5 @@
-import type { Db } from "../db/client";
+import { hotQuery, type Db } from "../db/client";
+import { Prisma } from "../db/generated/client";
 import { getRoutingConfig } from "../core/settings";
 import { coverage, type ReaderAccess, type RoutingContext, type Site } from "@/lib/routing/eligibility";
 import { routingIsOn } from "@/lib/routing/routing-config";
@@ -45,14 +46,47 @@ export async function readerAccess(db: Db, userId: string): Promise<ReaderAccess
   return row ? toAccess(row) : null;
 }
 
-/** Every enabled radiologist's access (for coverage and for "who may read this study"). */
+/**
+ * Every enabled radiologist's access (for coverage and for "who may read this study"). One
+ * statement, groups and credentials aggregated as JSON: the snapshot reads this every few
+ * seconds in every process that serves worklists, and Prisma's nested read of 500 readers cost
+ * ~12 ms of the event loop (CPU) against ~1.6 ms for this one.
+ */
 export async function allReaderAccess(db: Db): Promise<ReaderAccess[]> {
-  const rows = await db.user.findMany({
-    where: { disabled: false, roles: { has: "radiologist" } },
-    select: readerSelect,
-    orderBy: { name: "asc" },
-  });
-  return rows.map(toAccess);
+  const rows = await hotQuery<{
+    id: string;
+    name: string;
+    profile: { trainee: boolean; onDuty: boolean; capRvu: number | null; shiftGroups: string[] } | null;
+    readerGroups: ReaderRow["readerGroups"];
+    credentials: { sourceId: string; expiresOn: string | null }[];
+  }>(
+    db,
+    Prisma.sql`
+      SELECT u.id, u.name,
+             CASE WHEN p."userId" IS NULL THEN NULL
+                  ELSE json_build_object('trainee', p.trainee, 'onDuty', p."onDuty", 'capRvu', p."capRvu", 'shiftGroups', p."shiftGroups") END AS profile,
+             COALESCE((SELECT json_agg(json_build_object('groupKey', m."groupKey", 'modalities', m.modalities, 'bodyParts', m."bodyParts") ORDER BY m."groupKey")
+                         FROM "ReaderGroupMembership" m WHERE m."userId" = u.id), '[]') AS "readerGroups",
+             COALESCE((SELECT json_agg(json_build_object('sourceId', c."sourceId", 'expiresOn', c."expiresOn") ORDER BY c."sourceId")
+                         FROM "ReaderCredential" c WHERE c."userId" = u.id), '[]') AS credentials
+        FROM "User" u LEFT JOIN "ReaderProfile" p ON p."userId" = u.id
+       WHERE NOT u.disabled AND 'radiologist'::"Role" = ANY(u.roles)
+       ORDER BY u.name, u.id`,
+  );
+  return rows.map((r) =>
+    toAccess({
+      id: r.id,
+      name: r.name,
+      readerProfile: r.profile,
+      readerGroups: r.readerGroups,
+      // JSON gives a date column as "YYYY-MM-DD", which JavaScript reads as that day's UTC
+      // midnight: what Prisma returns for it.
+      credentials: r.credentials.map((c) => ({
+        sourceId: c.sourceId,
+        expiresOn: c.expiresOn === null ? null : new Date(c.expiresOn),
+      })),
+    }),
+  );
 }
 
 export async function sites(db: Db): Promise<Site[]> {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { makeUser, resetDatabase, testDb } from "../support/db";
 import { makeReader } from "../support/readers";
 import type { Db } from "@/server/db/client";
+import type { Prisma } from "@/server/db/generated/client";
 import { DEFAULT_WORKLIST_RULES, forgetSettings, getWorklistRules, saveSetting } from "@/server/core/settings";
 import { cachedReaderAccess, forgetCoverage } from "@/server/routing/reader-access";
 import { routingConfigSchema } from "@/lib/routing/routing-config";
@@ -20,24 +21,40 @@ async function neuroReader(adminId?: string) {
 
 /**
  * The real database, with a count of the reads the caches make and, when asked, each read held
- * back until the test lets it finish (so a change can land while a read is under way).
+ * back until the test lets it finish (so a change can land while a read is under way). Settings
+ * are read with `appSetting.findUnique`; the reader snapshot with one raw statement (hotQuery,
+ * which sends it through `$queryRaw` on a client it did not create).
  */
-function countingDb(model: "appSetting" | "user", method: "findUnique" | "findMany") {
+function countingDb(read: "setting" | "readers") {
   const real = testDb();
   const state = { calls: 0, hold: false, held: [] as (() => void)[] };
-  const delegate = new Proxy(real[model], {
-    get(target, prop, receiver) {
-      if (prop !== method) return Reflect.get(target, prop, receiver);
-      return async (...args: unknown[]) => {
-        state.calls += 1;
-        const result = await (target[method] as (...a: unknown[]) => Promise<unknown>)(...args);
-        if (state.hold) await new Promise<void>((release) => state.held.push(release));
-        return result;
-      };
-    },
+  const counted =
+    <A extends unknown[]>(run: (...args: A) => Promise<unknown>, counts: (...args: A) => boolean) =>
+    async (...args: A) => {
+      if (!counts(...args)) return run(...args);
+      state.calls += 1;
+      const result = await run(...args);
+      if (state.hold) await new Promise<void>((release) => state.held.push(release));
+      return result;
+    };
+  const findUnique = counted(
+    real.appSetting.findUnique.bind(real.appSetting) as (...a: unknown[]) => Promise<unknown>,
+    () => true,
+  );
+  const settings = new Proxy(real.appSetting, {
+    get: (target, prop, receiver) => (prop === "findUnique" ? findUnique : Reflect.get(target, prop, receiver)),
   });
+  const queryRaw = counted(
+    (query: Prisma.Sql) => real.$queryRaw(query),
+    (query) => query.sql.includes('FROM "ReaderGroupMembership"'),
+  );
   const db = new Proxy(real, {
-    get: (target, prop, receiver) => (prop === model ? delegate : Reflect.get(target, prop, receiver)),
+    get: (target, prop) =>
+      read === "setting" && prop === "appSetting"
+        ? settings
+        : read === "readers" && prop === "$queryRaw"
+          ? queryRaw
+          : Reflect.get(target, prop, target),
   }) as Db;
   return { db, state };
 }
@@ -60,7 +77,7 @@ describe("settings cache", () => {
     const admin = await makeUser(["admin"]);
     await saveSetting(testDb(), admin.id, "worklist", { ...DEFAULT_WORKLIST_RULES, claimTopN: 7 });
     forgetSettings();
-    const { db, state } = countingDb("appSetting", "findUnique");
+    const { db, state } = countingDb("setting");
     const rules = await Promise.all(Array.from({ length: 20 }, () => getWorklistRules(db)));
     expect(state.calls).toBe(1);
     expect(rules.map((r) => r.claimTopN)).toEqual(Array(20).fill(7));
@@ -72,7 +89,7 @@ describe("settings cache", () => {
     const admin = await makeUser(["admin"]);
     await saveSetting(testDb(), admin.id, "worklist", { ...DEFAULT_WORKLIST_RULES, claimTopN: 3 });
     forgetSettings();
-    const { db, state } = countingDb("appSetting", "findUnique");
+    const { db, state } = countingDb("setting");
     state.hold = true;
     const before = getWorklistRules(db);
     await waitFor(() => state.held.length === 1); // it has read claimTopN 3 and not yet returned
@@ -93,7 +110,7 @@ describe("reader snapshot (eligibility and coverage)", () => {
       await makeReader(admin.id, ["neuro"]),
       await makeReader(admin.id, ["neuro"]),
     ];
-    const { db, state } = countingDb("user", "findMany");
+    const { db, state } = countingDb("readers");
     const got = await Promise.all(Array.from({ length: 20 }, (_, i) => cachedReaderAccess(db, readers[i % 3]!.id)));
     expect(state.calls).toBe(1);
     expect(got.map((r) => r?.userId)).toEqual(Array.from({ length: 20 }, (_, i) => readers[i % 3]!.id));
@@ -101,7 +118,7 @@ describe("reader snapshot (eligibility and coverage)", () => {
 
   it("past its few seconds, requests go on with the last snapshot while one read refreshes it; past twice that, they wait for it", async () => {
     const reader = await neuroReader();
-    const { db, state } = countingDb("user", "findMany");
+    const { db, state } = countingDb("readers");
     vi.useFakeTimers({ toFake: ["Date"] });
     const t0 = Date.now();
     expect((await cachedReaderAccess(db, reader.id))?.trainee).toBe(false);
@@ -132,7 +149,7 @@ describe("reader snapshot (eligibility and coverage)", () => {
 
   it("a read under way when coverage is forgotten (a duty or profile change) is not kept", async () => {
     const reader = await neuroReader();
-    const { db, state } = countingDb("user", "findMany");
+    const { db, state } = countingDb("readers");
     state.hold = true;
     const before = cachedReaderAccess(db, reader.id);
     await waitFor(() => state.held.length === 1);
