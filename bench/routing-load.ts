@@ -135,6 +135,16 @@ await Promise.all(
     }
   }),
 );
+// Bursts, as in the worklist bench: all 20 press at the same instant, 25 times over, the 20
+// cases read after each round. Unlike the back-to-back loop, where each reader's read of its
+// case runs beside the others' presses (so how long a read waits on its commit moves time
+// between the two), this measures the presses alone.
+const burstTimes: number[] = [];
+for (let round = 0; round < 25; round++) {
+  const ids = await Promise.all(clients.map((c) => press(c, burstTimes)));
+  await readAt(ids.filter((id): id is string => id !== null));
+  await new Promise((r) => setTimeout(r, 50));
+}
 // Which claims fell outside the reader's own group (overflow: the trainee-only g9's STAT and
 // AI-critical studies), checked once afterwards rather than between presses.
 const claimedGroups = new Map(
@@ -241,6 +251,12 @@ console.log(
         note: "each reader presses again as soon as its claim returns and is read; scope computed per press",
         claims: claimTimes.length,
         ...summarise(claimTimes),
+      },
+      nextCaseWithEligibilityMsBursts: {
+        concurrentClients: clients.length,
+        note: "20 simultaneous presses, 25 rounds, read between rounds; scope computed per press",
+        claims: burstTimes.length,
+        ...summarise(burstTimes),
       },
       claimsOutsideReadersGroup: wrongGroup.length,
       push: {
