@@ -5,20 +5,13 @@ import { coverage, type ReaderAccess, type RoutingContext, type Site } from "@/l
 import { routingIsOn } from "@/lib/routing/routing-config";
 import { sharedReadCache } from "../core/shared-read-cache";
 
-const readerSelect = {
-  id: true,
-  name: true,
-  readerProfile: { select: { trainee: true, onDuty: true, capRvu: true, shiftGroups: true } },
-  readerGroups: { select: { groupKey: true, modalities: true, bodyParts: true } },
-  credentials: { select: { sourceId: true, expiresOn: true } },
-} as const;
-
+/** What the read below returns per user: groups and credentials as JSON (a date as "YYYY-MM-DD"). */
 type ReaderRow = {
   id: string;
   name: string;
-  readerProfile: { trainee: boolean; onDuty: boolean; capRvu: number | null; shiftGroups: string[] } | null;
+  profile: { trainee: boolean; onDuty: boolean; capRvu: number | null; shiftGroups: string[] } | null;
   readerGroups: { groupKey: string; modalities: string[]; bodyParts: string[] }[];
-  credentials: { sourceId: string; expiresOn: Date | null }[];
+  credentials: { sourceId: string; expiresOn: string | null }[];
 };
 
 /**
@@ -26,40 +19,31 @@ type ReaderRow = {
  * On a shift that covers some of their groups only, they read (and cover) just those.
  */
 const toAccess = (r: ReaderRow): ReaderAccess => {
-  const shiftGroups = r.readerProfile?.shiftGroups ?? [];
+  const shiftGroups = r.profile?.shiftGroups ?? [];
   return {
     userId: r.id,
     name: r.name,
-    trainee: r.readerProfile?.trainee ?? false,
-    onDuty: r.readerProfile?.onDuty ?? true,
+    trainee: r.profile?.trainee ?? false,
+    onDuty: r.profile?.onDuty ?? true,
     memberships: r.readerGroups
       .filter((m) => shiftGroups.length === 0 || shiftGroups.includes(m.groupKey))
       .map((m) => ({ group: m.groupKey, modalities: m.modalities, bodyParts: m.bodyParts })),
-    credentials: r.credentials,
-    capRvu: r.readerProfile?.capRvu ?? null,
+    // "YYYY-MM-DD" reads as that day's UTC midnight, as Prisma returns a date column.
+    credentials: r.credentials.map((c) => ({
+      sourceId: c.sourceId,
+      expiresOn: c.expiresOn === null ? null : new Date(c.expiresOn),
+    })),
+    capRvu: r.profile?.capRvu ?? null,
   };
 };
 
-/** One reader's access. */
-export async function readerAccess(db: Db, userId: string): Promise<ReaderAccess | null> {
-  const row = await db.user.findUnique({ where: { id: userId }, select: readerSelect });
-  return row ? toAccess(row) : null;
-}
-
 /**
- * Every enabled radiologist's access (for coverage and for "who may read this study"). One
- * statement, groups and credentials aggregated as JSON: the snapshot reads this every few
- * seconds in every process that serves worklists, and Prisma's nested read of 500 readers cost
- * ~12 ms of the event loop (CPU) against ~1.6 ms for this one.
+ * Users' access in one statement, groups and credentials aggregated as JSON: the snapshot reads
+ * every reader every few seconds in every process that serves worklists, and Prisma's nested
+ * read of 500 readers cost ~12 ms of the event loop (CPU) against ~1.6 ms for this one.
  */
-export async function allReaderAccess(db: Db): Promise<ReaderAccess[]> {
-  const rows = await hotQuery<{
-    id: string;
-    name: string;
-    profile: { trainee: boolean; onDuty: boolean; capRvu: number | null; shiftGroups: string[] } | null;
-    readerGroups: ReaderRow["readerGroups"];
-    credentials: { sourceId: string; expiresOn: string | null }[];
-  }>(
+async function readReaders(db: Db, where: Prisma.Sql): Promise<ReaderAccess[]> {
+  const rows = await hotQuery<ReaderRow>(
     db,
     Prisma.sql`
       SELECT u.id, u.name,
@@ -70,23 +54,21 @@ export async function allReaderAccess(db: Db): Promise<ReaderAccess[]> {
              COALESCE((SELECT json_agg(json_build_object('sourceId', c."sourceId", 'expiresOn', c."expiresOn") ORDER BY c."sourceId")
                          FROM "ReaderCredential" c WHERE c."userId" = u.id), '[]') AS credentials
         FROM "User" u LEFT JOIN "ReaderProfile" p ON p."userId" = u.id
-       WHERE NOT u.disabled AND 'radiologist'::"Role" = ANY(u.roles)
+       WHERE ${where}
        ORDER BY u.name, u.id`,
   );
-  return rows.map((r) =>
-    toAccess({
-      id: r.id,
-      name: r.name,
-      readerProfile: r.profile,
-      readerGroups: r.readerGroups,
-      // JSON gives a date column as "YYYY-MM-DD", which JavaScript reads as that day's UTC
-      // midnight: what Prisma returns for it.
-      credentials: r.credentials.map((c) => ({
-        sourceId: c.sourceId,
-        expiresOn: c.expiresOn === null ? null : new Date(c.expiresOn),
-      })),
-    }),
-  );
+  return rows.map(toAccess);
+}
+
+/** One user's access (whatever their roles). */
+export async function readerAccess(db: Db, userId: string): Promise<ReaderAccess | null> {
+  const [reader] = await readReaders(db, Prisma.sql`u.id = ${userId}`);
+  return reader ?? null;
+}
+
+/** Every enabled radiologist's access (for coverage and for "who may read this study"). */
+export function allReaderAccess(db: Db): Promise<ReaderAccess[]> {
+  return readReaders(db, Prisma.sql`NOT u.disabled AND 'radiologist'::"Role" = ANY(u.roles)`);
 }
 
 export async function sites(db: Db): Promise<Site[]> {

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { makeOfflineSource, makeUser, resetDatabase, testDb } from "../support/db";
-import { allReaderAccess } from "@/server/routing/reader-access";
+import { allReaderAccess, readerAccess } from "@/server/routing/reader-access";
 
 beforeEach(async () => {
   await resetDatabase();
@@ -88,5 +88,29 @@ describe("every reader's access (the snapshot's one read)", () => {
       credentials: [],
       capRvu: null,
     });
+  });
+
+  it("reads one user's access by id, whatever their roles; an unknown id is none", async () => {
+    const db = testDb();
+    const source = await makeOfflineSource();
+    const u = await makeUser(["scheduler"]);
+    await db.user.update({ where: { id: u.id }, data: { name: "Frankie", disabled: true } });
+    await db.readerProfile.create({ data: { userId: u.id, onDuty: false, capRvu: 3 } });
+    await db.readerGroupMembership.create({
+      data: { userId: u.id, groupKey: "chest", modalities: ["CR"], bodyParts: [] },
+    });
+    await db.readerCredential.create({
+      data: { userId: u.id, sourceId: source, expiresOn: new Date("2026-01-15T00:00:00Z") },
+    });
+    expect(await readerAccess(db, u.id)).toEqual({
+      userId: u.id,
+      name: "Frankie",
+      trainee: false,
+      onDuty: false,
+      memberships: [{ group: "chest", modalities: ["CR"], bodyParts: [] }],
+      credentials: [{ sourceId: source, expiresOn: new Date("2026-01-15T00:00:00Z") }],
+      capRvu: 3,
+    });
+    expect(await readerAccess(db, "no-such-user")).toBeNull();
   });
 });
