@@ -10,9 +10,12 @@ import { createUser } from "../server/users/users";
 import { NO_FILTERS } from "../lib/worklist-filters";
 import { summarise } from "./summarise";
 import { seedBenchStudies } from "./seed-studies";
+import { backToBack } from "./back-to-back";
 
 const UNREAD = Number(process.env.UNREAD ?? 100_000);
 const READ = Number(process.env.READ ?? 1_000_000);
+// Each client's first presses of the back-to-back loop, left out of its steady-state figure.
+const RAMP = 5;
 const database = await createTestDatabase("bench_worklist");
 const db = createDb(database.url);
 const t0 = performance.now();
@@ -88,15 +91,7 @@ for (let round = 0; round < 5; round++) {
   await readAt(warm.filter((id): id is string => id !== null));
 }
 // Saturation: 20 clients each pressing again the moment their last claim is back and read (no reading time).
-const claimTimes: number[] = [];
-await Promise.all(
-  clients.map(async (c) => {
-    for (let i = 0; i < 25; i++) {
-      const id = await pressNextCase(c, claimTimes);
-      if (id) await readAt([id]);
-    }
-  }),
-);
+const claimTimes = await backToBack(clients, { ramp: RAMP, measured: 25 }, pressNextCase, (_, id) => readAt([id]));
 // Bursts: all 20 press at the same instant, 25 times over (the "everyone presses at once" case);
 // the 20 cases are read after the round.
 const burstTimes: number[] = [];
@@ -123,9 +118,14 @@ console.log(
       openCountMs: { note: "separate query, capped at 1,000", ...count },
       nextCaseClaimMs: {
         concurrentClients: 20,
-        note: "each client presses again as soon as its claim returns and is read",
-        claims: claimTimes.length,
-        ...summarise(claimTimes),
+        note: `each client presses again as soon as its claim returns and is read; steady state (each client's first ${RAMP} presses, which start as one burst, left out)`,
+        claims: claimTimes.steady.length,
+        ...summarise(claimTimes.steady),
+      },
+      nextCaseClaimMsFromStart: {
+        note: "the same loop, every press (the first ones all at the same instant)",
+        claims: claimTimes.fromStart.length,
+        ...summarise(claimTimes.fromStart),
       },
       nextCaseClaimMsBursts: {
         concurrentClients: 20,
