@@ -8,6 +8,9 @@ import { slaTrend } from "../server/department/sla-trend";
 import { turnaroundByStage } from "../server/department/turnaround-by-stage";
 import { clearanceForecast } from "../server/department/clearance-forecast";
 import { hourlyLoad } from "../server/department/hourly-load";
+import { readingByReader } from "../server/department/reading-by-reader";
+import { readsByShift } from "../server/department/reads-by-shift";
+import { STARTER_RVU_TABLE } from "../lib/routing/rvu";
 import { backlogCrossTab } from "../server/department/backlog-cross-tab";
 import { summarise } from "./summarise";
 import { scopeBounds } from "../server/department/chair-scope-sql";
@@ -25,7 +28,16 @@ const READ_DAYS = Number(process.env.READ_DAYS ?? 365);
 const database = await createTestDatabase("bench_dashboard");
 const db = createDb(database.url);
 const t0 = performance.now();
-await seedBenchStudies(db, { unread: UNREAD, read: READ }, { readDays: READ_DAYS });
+// Fifty radiologists read them in turn (the reader views need a reader).
+const READERS = 50;
+await seedBenchStudies(db, { unread: UNREAD, read: READ }, { readDays: READ_DAYS, readers: READERS });
+// Every reader on duty 08:00–18:00 UTC each day of the history, as their duty switch audits it.
+await db.$executeRawUnsafe(`
+  INSERT INTO "AuditEvent" (id, at, "actorId", action, details)
+  SELECT 'duty-' || r || '-' || d || '-' || k, date_trunc('day', now()) - d * interval '1 day' + (CASE k WHEN 0 THEN 8 ELSE 18 END) * interval '1 hour',
+         'bench-reader-' || r, CASE k WHEN 0 THEN 'reader.on-duty' ELSE 'reader.off-duty' END, jsonb_build_object('userId', 'bench-reader-' || r)
+    FROM generate_series(0, ${READERS - 1}) r, generate_series(1, ${READ_DAYS}) d, generate_series(0, 1) k`);
+await db.$executeRawUnsafe(`VACUUM ANALYZE "AuditEvent"`);
 const seedSeconds = Math.round((performance.now() - t0) / 100) / 10;
 
 async function timed(fn: () => Promise<unknown>) {
@@ -78,6 +90,14 @@ const ms = {
   "arrivals and reads by weekday × hour, 4 weeks, CT only": await timed(async () =>
     hourlyLoad(db, await lastDays(28), TZ, CT_ONLY),
   ),
+  "reading by reader per week, 4 weeks": await timed(async () =>
+    readingByReader(db, await lastDays(28), TZ, STARTER_RVU_TABLE),
+  ),
+  "reading by reader per week, 365 days": await timed(async () =>
+    readingByReader(db, await lastDays(365), TZ, STARTER_RVU_TABLE),
+  ),
+  "reads by shift, 4 weeks": await timed(async () => readsByShift(db, await lastDays(28), TZ, STARTER_RVU_TABLE)),
+  "reads by shift, 365 days": await timed(async () => readsByShift(db, await lastDays(365), TZ, STARTER_RVU_TABLE)),
   "backlog summary": await timed(() => backlogSummary(db, now())),
   "backlog cross-tab (100k open)": await timed(() => backlogCrossTab(db, now())),
   "clearance forecast (100k open)": await timed(() => clearanceForecast(db, now())),

@@ -103,3 +103,56 @@ test("a chair picks a range and filters; every figure follows, the address keeps
   await expect(summary).toHaveText(/^28 days, /);
   await page.screenshot({ path: "test-results/chair-range.png", fullPage: false });
 });
+
+test("a chair switches Reading by reader to per shift: a reader's shift as worked, with its reads", async ({
+  page,
+}) => {
+  // A reader who went on duty 30 hours ago and off 8 hours later (both audited, as the duty switch
+  // does), reading two studies in that shift and one after it.
+  const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await db.connect();
+  try {
+    await db.query(
+      `INSERT INTO "User" (id, name, email, roles, "updatedAt")
+       VALUES ('e2e-shift-reader', 'Dr. Shift Reader', 'shift.reader@e2e.local', ARRAY['radiologist']::"Role"[], now())
+       ON CONFLICT DO NOTHING`,
+    );
+    await db.query(
+      `INSERT INTO "AuditEvent" (id, at, "actorId", action, details)
+       VALUES ('e2e-shift-on', date_trunc('minute', now()) - interval '30 hours', 'e2e-shift-reader', 'reader.on-duty', '{"userId": "e2e-shift-reader"}'),
+              ('e2e-shift-off', date_trunc('minute', now()) - interval '22 hours', 'e2e-shift-reader', 'reader.off-duty', '{"userId": "e2e-shift-reader"}')
+       ON CONFLICT DO NOTHING`,
+    );
+    await db.query(
+      `INSERT INTO "Study" (id, "sourceId", "studyInstanceUid", modalities, "bodyPart", "readingState", "firstSeenAt", "claimedAt",
+                            "readAt", "readById", "updatedAt")
+       SELECT 'e2e-shift-' || g, 'e2e-chair-history', '2.25.998' || g, ARRAY['CT'], 'HEAD', 'READ',
+              now() - (g * interval '1 hour'), now() - (g * interval '1 hour'), now() - (g * interval '1 hour'), 'e2e-shift-reader', now()
+         FROM unnest(ARRAY[29, 25, 10]) g
+       ON CONFLICT DO NOTHING`,
+    );
+  } finally {
+    await db.end();
+  }
+  await signIn(page, "chair@readnext.local");
+  await page.goto("/throughput");
+  await page
+    .getByLabel("Show")
+    .filter({ has: page.locator('option[value="shift"]') })
+    .selectOption("shift");
+  const table = page.getByTestId("reads-by-shift");
+  const rows = table.getByRole("row").filter({ hasText: "Dr. Shift Reader" });
+  // The shift (8.0 hours, two reads), and the read after it on its own day, outside a recorded shift.
+  await expect(rows).toHaveCount(2);
+  const outside = rows.filter({ hasText: "outside a recorded shift" });
+  await expect(rows.filter({ hasText: " – " }).getByRole("cell")).toHaveText([
+    / – /,
+    "Dr. Shift Reader",
+    "8.0",
+    "2",
+    /\d/,
+  ]);
+  await expect(outside.getByRole("cell")).toHaveText([/outside a recorded shift/, "Dr. Shift Reader", "—", "1", /\d/]);
+  await page.getByTestId("reads-by-shift").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: "test-results/chair-reads-by-shift.png", fullPage: false });
+});

@@ -19,6 +19,14 @@ export type ShiftEntry = {
   off: boolean;
 };
 
+/**
+ * The audit actions that put a reader on duty (their switch, or their schedule's shift starting)
+ * and take them off (the switch, the schedule, or a lapsed claim): a shift as worked runs from one
+ * to the other.
+ */
+export const DUTY_ON_ACTIONS = ["reader.on-duty", "reader.shift-start"];
+export const DUTY_OFF_ACTIONS = ["reader.off-duty", "reader.shift-end"];
+
 export const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
 
 const minutesOf = (v: string) => Number(v.slice(0, 2)) * 60 + Number(v.slice(3, 5));

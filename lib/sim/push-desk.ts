@@ -6,8 +6,8 @@ type Study = QueuedStudy & { id: string };
  * Push assignment inside a simulated run, as server/assignment/assign-studies.ts does it live:
  * each arriving study goes to the reader the team's assignee rule chooses; a reader's load is
  * the RVUs assigned to them since their shift began (the scenario knows their hours; the live
- * system, until it reads shift schedules, counts the last 12 hours) and the RVUs they hold
- * unread (for caps).
+ * system takes it from when they last went on duty, at most 12 hours back) and the RVUs they
+ * hold unread (for caps).
  * What an off-duty reader holds goes back out, and studies nobody could take are tried again,
  * when the hour changes or a reader makes room under a cap; until then they stay on the shared
  * list for every eligible reader.

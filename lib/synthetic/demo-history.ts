@@ -95,9 +95,41 @@ export const DEMO_CLASSES: DemoClass[] = ROWS.map(
   }),
 );
 
+/** Whole days of history before today's. */
+export const DEMO_HISTORY_DAYS = 28;
 /** Readers on duty by hour: three 8:00–18:00, one in the evening and overnight. */
 export const DEMO_READERS_BY_HOUR = Array.from({ length: 24 }, (_, h) => (h >= 8 && h < 18 ? 3 : 1));
 export const DEMO_AI = { sensitivity: 0.9, specificity: 0.93 };
+
+/**
+ * When each history reader went on and off duty, as the simulator staffs the hours (reader i is on
+ * in an hour with more than i readers): stretches of consecutive on-duty hours, across midnight
+ * too, from `start` (a UTC midnight) to `end`; `off` null when still on at `end`. A reader on
+ * every hour of the day never changes duty and gets none.
+ */
+export function demoDutyShifts(
+  start: Date,
+  end: Date,
+  readersByHour: readonly number[] = DEMO_READERS_BY_HOUR,
+): { reader: number; on: Date; off: Date | null }[] {
+  const shifts: { reader: number; on: Date; off: Date | null }[] = [];
+  const readers = Math.max(0, ...readersByHour);
+  for (let reader = 0; reader < readers; reader++) {
+    if (readersByHour.every((n) => n > reader)) continue;
+    let on: Date | null = null;
+    // Duty changes only on the hour; the hours up to and including `end`.
+    for (let at = start; at <= end; at = new Date(at.getTime() + 3_600_000)) {
+      const duty = readersByHour[at.getUTCHours()]! > reader;
+      if (duty && !on) on = at;
+      if (!duty && on) {
+        shifts.push({ reader, on, off: at });
+        on = null;
+      }
+    }
+    if (on) shifts.push({ reader, on, off: null });
+  }
+  return shifts;
+}
 /** Sunday first: weekends about 60% of a weekday. */
 const WEEKDAY_FACTORS = [0.6, 1, 1, 1, 1, 1, 0.65];
 
@@ -169,7 +201,7 @@ export function planDemoHistory(
   end: Date,
   options: { days?: number; config?: PriorityConfig } = {},
 ): HistoryStudy[] {
-  const days = options.days ?? 28;
+  const days = options.days ?? DEMO_HISTORY_DAYS;
   const config = options.config ?? DEFAULT_PRIORITY_CONFIG;
   const { scenario, start } = demoHistoryScenario(seed, end, days);
   const rng = new Random(seed).fork("demo-history");

@@ -7,12 +7,17 @@ import { readingOrderBySql } from "../worklist/reading-order-sql";
 import { bypassesCaps, chooseAssignee, type AssignableStudy, type Candidate } from "@/lib/routing/assignment";
 import { eligibility } from "@/lib/routing/eligibility";
 import { pushIsOn } from "@/lib/routing/routing-config";
+import { DUTY_OFF_ACTIONS, DUTY_ON_ACTIONS } from "@/lib/routing/shifts";
 import { cachedReaders, forgetCoverage, routingContext } from "../routing/reader-access";
 import { askToInterrupt, closeStaleInterruptions, declinedReaders } from "./interruptions";
 
 /** Only one process assigns at a time (a transaction-scoped advisory lock), so loads and caps hold. */
 const ASSIGN_LOCK = 52_817_003;
-/** "This shift", for balancing, until shift schedules say when a reader's shift began. */
+/**
+ * "This shift", for balancing: since the reader last went on duty (their switch or their
+ * schedule's shift starting, as audited), and at most the last SHIFT_HOURS (a reader on duty
+ * longer, or never switched, counts that long).
+ */
 export const SHIFT_HOURS = 12;
 /** How many waiting studies one round reads at a time (most urgent first), and how far down it looks. */
 const ROUND = 200;
@@ -36,11 +41,21 @@ async function readLoads(tx: Prisma.TransactionClient, now: Date): Promise<Loads
   if (loads && Date.now() - loads.at < LOADS_MS) return loads.byReader;
   const since = new Date(now.getTime() - SHIFT_HOURS * 3_600_000);
   const rows = await tx.$queryRaw<{ id: string; shift: number; open: number }[]>`
-    SELECT "assignedToId" AS id,
-           coalesce(sum("workRvu") FILTER (WHERE "assignedAt" >= ${since}), 0)::float8 AS shift,
-           coalesce(sum("workRvu") FILTER (WHERE "dueAt" IS NOT NULL), 0)::float8 AS open
-      FROM "Study"
-     WHERE "assignedToId" IS NOT NULL AND ("assignedAt" >= ${since} OR "dueAt" IS NOT NULL)
+    WITH duty AS (
+      SELECT e.details->>'userId' AS id,
+             max(e.at) FILTER (WHERE e.action = ANY(${DUTY_ON_ACTIONS})) AS last_on,
+             max(e.at) FILTER (WHERE e.action = ANY(${DUTY_OFF_ACTIONS})) AS last_off
+        FROM "AuditEvent" e
+       WHERE e.action = ANY(${[...DUTY_ON_ACTIONS, ...DUTY_OFF_ACTIONS]}) AND e.at >= ${since} AND e.at <= ${now}
+       GROUP BY 1
+    )
+    SELECT s."assignedToId" AS id,
+           coalesce(sum(s."workRvu") FILTER (WHERE s."assignedAt" >= greatest(${since},
+             CASE WHEN d.last_off IS NULL OR d.last_off < d.last_on THEN d.last_on END)), 0)::float8 AS shift,
+           coalesce(sum(s."workRvu") FILTER (WHERE s."dueAt" IS NOT NULL), 0)::float8 AS open
+      FROM "Study" s
+      LEFT JOIN duty d ON d.id = s."assignedToId"
+     WHERE s."assignedToId" IS NOT NULL AND (s."assignedAt" >= ${since} OR s."dueAt" IS NOT NULL)
      GROUP BY 1`;
   loads = { at: Date.now(), byReader: new Map(rows.map((r) => [r.id, { shiftRvu: r.shift, openRvu: r.open }])) };
   return loads.byReader;

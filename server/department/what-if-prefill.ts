@@ -112,7 +112,7 @@ async function siteReadingGroups(db: Db): Promise<{
     // The site's interruptions (push only) as the simulator's policy: it interrupts for AI-critical studies.
     interruptions: pushIsOn(config) && config.interruptions ? "critical" : "none",
     defaultGroup: config.defaultGroup,
-    basis: `Reading groups and ${readers.length} readers from this site's routing: each reader's groups, cap and the hours of their Monday shifts (readers without shifts: all day), and ${config.assignment === "push" ? `push assignment${config.interruptions ? " with interruptions (simulated for AI-critical studies)" : ""}` : "pull (Next case)"} as set. Each class goes to the group most of its studies were routed to.`,
+    basis: `Reading groups and ${readers.length} ${readers.length === 1 ? "reader" : "readers"} from this site's routing: each reader's groups, cap and the hours of their Monday shifts (readers without shifts: all day), and ${config.assignment === "push" ? `push assignment${config.interruptions ? " with interruptions (simulated for AI-critical studies)" : ""}` : "pull (Next case)"} as set. Each class goes to the group most of its studies were routed to.`,
   };
 }
 

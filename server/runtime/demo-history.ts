@@ -1,6 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { Db, Prisma } from "../db/client";
-import { planDemoHistory, type HistoryStudy } from "@/lib/synthetic/demo-history";
+import {
+  DEMO_HISTORY_DAYS,
+  demoDutyShifts,
+  demoHistoryScenario,
+  planDemoHistory,
+  type HistoryStudy,
+} from "@/lib/synthetic/demo-history";
 import { getPriorityConfig } from "../core/settings";
 import { insertRowsAsJson } from "../db/bulk-insert";
 import { createUser } from "../users/users";
@@ -56,7 +62,8 @@ export async function loadDemoHistory(
 ): Promise<number> {
   if (await db.appSetting.findUnique({ where: { key: DEMO_HISTORY_KEY } })) return 0;
   const now = options.now ?? new Date();
-  const history = planDemoHistory(options.seed ?? 20261202, now, { config: await getPriorityConfig(db) });
+  const seed = options.seed ?? 20261202;
+  const history = planDemoHistory(seed, now, { config: await getPriorityConfig(db) });
   const readers = await readerIds(db);
   const scheduler = await db.user.findFirst({ where: { roles: { has: "scheduler" } }, select: { id: true } });
 
@@ -140,6 +147,17 @@ export async function loadDemoHistory(
     studyId: studyId(s),
     details: { via: "next-case" },
   }));
+  // The colleagues' day shifts, as if each put themselves on and off duty: the chair's reads per
+  // shift. (The demo radiologist reads at every hour of the history, so never changes duty.)
+  const duty = demoDutyShifts(demoHistoryScenario(seed, now, DEMO_HISTORY_DAYS).start, now).flatMap((s, i) =>
+    (s.off ? [s.on, s.off] : [s.on]).map((at, k) => ({
+      id: `demo-history-duty-${i}-${k}`,
+      at,
+      actorId: readers[s.reader]!,
+      action: k === 0 ? "reader.on-duty" : "reader.off-duty",
+      details: { userId: readers[s.reader]! },
+    })),
+  );
   const mark: DemoHistoryMark = {
     loadedAt: now.toISOString(),
     studies: studies.length,
@@ -151,7 +169,7 @@ export async function loadDemoHistory(
       await insertRowsAsJson(tx, "Study", studies);
       await insertRowsAsJson(tx, "AiResult", results);
       await insertRowsAsJson(tx, "AiFeedback", feedback);
-      await insertRowsAsJson(tx, "AuditEvent", claims);
+      await insertRowsAsJson(tx, "AuditEvent", [...claims, ...duty]);
       await tx.appSetting.create({
         data: { key: DEMO_HISTORY_KEY, value: mark as unknown as Prisma.InputJsonObject },
       });

@@ -108,6 +108,56 @@ describe("push assignment", () => {
     expect(rvus.reduce((a, b) => a + b, 0)).toBeCloseTo(33.3, 6);
   });
 
+  it("balances by this shift: a reader back on duty starts again from nothing, one never switched counts the last 12 hours", async () => {
+    const back = await reader(["neuro"]);
+    const steady = await reader(["neuro"]);
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
+    const duty = (userId: string, action: string, at: Date) =>
+      testDb().auditEvent.create({ data: { actorId: userId, action, at, details: { userId } } });
+    // Earlier today `back` took 3 studies (2.55 RVUs), went off duty and came back an hour ago;
+    // `steady` took 2 (1.7 RVUs) two hours ago and never changed duty.
+    const earlier = [await addStudy(), await addStudy(), await addStudy()];
+    const steadys = [await addStudy(), await addStudy()];
+    await testDb().study.updateMany({
+      where: { id: { in: earlier.map((s) => s.id) } },
+      data: { assignedToId: back.id, assignedAt: hoursAgo(4) },
+    });
+    await testDb().study.updateMany({
+      where: { id: { in: steadys.map((s) => s.id) } },
+      data: { assignedToId: steady.id, assignedAt: hoursAgo(2) },
+    });
+    await duty(back.id, "reader.off-duty", hoursAgo(3));
+    await duty(back.id, "reader.on-duty", hoursAgo(1));
+    // This shift: `back` 0 RVUs, `steady` 1.7: the next two head CTs (0.85 each) go to `back`.
+    const next = [await addStudy(), await addStudy()];
+    await assignOpenStudies(testDb());
+    expect([await assignee(next[0]!.id), await assignee(next[1]!.id)]).toEqual([back.id, back.id]);
+  });
+
+  it("counts this shift at most 12 hours back: a reader on duty since yesterday is not starved by work from then", async () => {
+    const long = await reader(["neuro"]);
+    const other = await reader(["neuro"]);
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
+    // `long` went on duty 13 hours ago and took 3 studies (2.55 RVUs) 12½ hours ago; `other` took
+    // one (0.85) an hour ago. This shift (the last 12 hours): `long` 0, `other` 0.85.
+    await testDb().auditEvent.create({
+      data: { actorId: long.id, action: "reader.on-duty", at: hoursAgo(13), details: { userId: long.id } },
+    });
+    const before = [await addStudy(), await addStudy(), await addStudy()];
+    await testDb().study.updateMany({
+      where: { id: { in: before.map((s) => s.id) } },
+      data: { assignedToId: long.id, assignedAt: hoursAgo(12.5) },
+    });
+    const recent = await addStudy();
+    await testDb().study.update({
+      where: { id: recent.id },
+      data: { assignedToId: other.id, assignedAt: hoursAgo(1) },
+    });
+    const next = await addStudy();
+    await assignOpenStudies(testDb());
+    expect(await assignee(next.id)).toBe(long.id);
+  });
+
   it("respects caps, lets STAT and AI-critical studies bypass them, and leaves what nobody can take unassigned", async () => {
     const capped = await reader(["neuro"], 1);
     await addStudy(); // 0.85: fits the cap

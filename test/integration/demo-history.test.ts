@@ -7,6 +7,7 @@ import { aiAccuracy } from "@/server/department/ai-accuracy";
 import { prefillScenario } from "@/server/department/what-if-prefill";
 import { countWorklist } from "@/server/worklist/list-worklist";
 import { readingByReader } from "@/server/department/reading-by-reader";
+import { readsByShift } from "@/server/department/reads-by-shift";
 import { STARTER_RVU_TABLE } from "@/lib/routing/rvu";
 import { NO_FILTERS } from "@/lib/worklist-filters";
 import { makeOfflineSource, makeUser, resetDatabase, testDb } from "../support/db";
@@ -42,6 +43,28 @@ describe("the demo's four weeks of history in a real database", () => {
     expect(weeks.reduce((n, w) => n + w.reads, 0)).toBe(planned.length);
     expect(weeks.every((w) => w.outOfOrder === 0)).toBe(true);
     expect(new Set(weeks.map((w) => w.readerId)).size).toBe(3);
+    // The colleagues went on and off duty for their day shifts (08:00–18:00 UTC), 28 whole days and
+    // today's; each shift's reads are the plan's reads by that reader in those hours.
+    const perShift = await readsByShift(testDb(), await lastWeeks(now, 6, "UTC"), "UTC", STARTER_RVU_TABLE);
+    const colleagues = [
+      { reader: 1, email: "nora.neuro@readnext.local" },
+      { reader: 2, email: "ben.body@readnext.local" },
+    ];
+    const ids: string[] = [];
+    for (const c of colleagues) {
+      const id = (await testDb().user.findUniqueOrThrow({ where: { email: c.email } })).id;
+      ids.push(id);
+      const shifts = perShift.filter((r) => r.readerId === id && r.start);
+      expect(shifts).toHaveLength(29);
+      for (const r of shifts) {
+        expect([r.start!.getUTCHours(), r.end!.getTime() - r.start!.getTime()]).toEqual([8, 10 * 3600_000]);
+        expect(r.reads).toBe(
+          planned.filter((s) => s.reader === c.reader && s.readAt >= r.start! && s.readAt < r.end!).length,
+        );
+      }
+    }
+    expect(perShift.reduce((n, r) => n + r.reads, 0)).toBe(planned.length);
+    expect(perShift.filter((r) => r.start && !ids.includes(r.readerId))).toEqual([]);
     // The history goes in with one bulk statement; the SLA trend's rollup follows it exactly.
     const rollup = await storedRollup();
     expect(rollup.reduce((n, r) => n + r.read, 0)).toBe(planned.length);

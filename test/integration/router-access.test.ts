@@ -100,6 +100,7 @@ const ACCESS: Record<string, { roles: readonly RoleName[] | "signed-in"; call: C
     call: (c) => c.department.turnaroundByStage(SCOPE),
   },
   "department.readingByReader": { roles: ["chair", "admin"], call: (c) => c.department.readingByReader(SCOPE) },
+  "department.readsByShift": { roles: ["chair", "admin"], call: (c) => c.department.readsByShift(SCOPE) },
   "department.hourlyLoad": { roles: ["chair", "admin"], call: (c) => c.department.hourlyLoad(SCOPE) },
   "department.chairOptions": { roles: ["chair", "admin"], call: (c) => c.department.chairOptions() },
   "department.forecast": { roles: ["scheduler", "chair", "admin"], call: (c) => c.department.forecast() },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEMO_AI, DEMO_CLASSES, planDemoHistory } from "@/lib/synthetic/demo-history";
+import { DEMO_AI, DEMO_CLASSES, demoDutyShifts, planDemoHistory } from "@/lib/synthetic/demo-history";
 
 // A Wednesday evening; the history is the 28 whole days before that day, and that day until then.
 const end = new Date("2026-12-02T21:00:00Z");
@@ -99,5 +99,35 @@ describe("four weeks of demo history", () => {
     const pins = history.filter((s) => s.pin);
     expect(pins.length).toBeGreaterThan(0);
     for (const s of pins) expect(s.pin!.at >= s.arrivedAt && s.pin!.at <= s.claimedAt).toBe(true);
+  });
+});
+
+describe("the demo readers' duty changes", () => {
+  const t = (iso: string) => new Date(iso);
+  const shifts = (start: string, end: string, byHour?: number[]) =>
+    demoDutyShifts(t(start), t(end), byHour).map((s) => [s.reader, s.on.toISOString(), s.off?.toISOString() ?? null]);
+
+  it("gives the two day colleagues 08:00–18:00 each day, the one still on at the end open, and the all-day reader none", () => {
+    expect(shifts("2026-12-01T00:00:00Z", "2026-12-02T12:30:00Z")).toEqual([
+      [1, "2026-12-01T08:00:00.000Z", "2026-12-01T18:00:00.000Z"],
+      [1, "2026-12-02T08:00:00.000Z", null],
+      [2, "2026-12-01T08:00:00.000Z", "2026-12-01T18:00:00.000Z"],
+      [2, "2026-12-02T08:00:00.000Z", null],
+    ]);
+    // A shift ending exactly at the end is over.
+    expect(shifts("2026-12-01T00:00:00Z", "2026-12-01T18:00:00Z")).toEqual([
+      [1, "2026-12-01T08:00:00.000Z", "2026-12-01T18:00:00.000Z"],
+      [2, "2026-12-01T08:00:00.000Z", "2026-12-01T18:00:00.000Z"],
+    ]);
+  });
+
+  it("runs a night shift across midnight as one stretch", () => {
+    // Two readers 22:00–06:00, one otherwise.
+    const night = Array.from({ length: 24 }, (_, h) => (h >= 22 || h < 6 ? 2 : 1));
+    expect(shifts("2026-12-01T00:00:00Z", "2026-12-03T00:00:00Z", night)).toEqual([
+      [1, "2026-12-01T00:00:00.000Z", "2026-12-01T06:00:00.000Z"],
+      [1, "2026-12-01T22:00:00.000Z", "2026-12-02T06:00:00.000Z"],
+      [1, "2026-12-02T22:00:00.000Z", null],
+    ]);
   });
 });

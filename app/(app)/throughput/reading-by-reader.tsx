@@ -1,15 +1,38 @@
 "use client";
+import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc";
 import { QueryFallback } from "../../_components/query-fallback";
 import { downloadCsv } from "../../_components/csv";
 import { CsvButton } from "../../_components/csv-button";
 import { useChairScope } from "./chair-scope";
+import { useNow } from "../../_components/use-now";
 
 const share = (part: number, whole: number) => (whole ? `${Math.round((part / whole) * 100)}%` : "—");
 
-/** Per reader and week: reads, work RVUs, claims and claims taken out of order (with a reason): cherry-picking at a glance. */
+type Per = "week" | "shift";
+
+/** Reading by reader, per week (cherry-picking) or per shift (RVUs read on each shift as worked). */
 export function ReadingByReaderView() {
+  const [per, setPer] = useState<Per>("week");
+  const show = (
+    <label className="flex items-center gap-1">
+      Show
+      <select
+        value={per}
+        onChange={(e) => setPer(e.target.value as Per)}
+        className="rounded border border-slate-300 bg-white px-1 py-0.5"
+      >
+        <option value="week">per week: reads, RVUs, claims out of order</option>
+        <option value="shift">per shift: reads and RVUs</option>
+      </select>
+    </label>
+  );
+  return per === "week" ? <PerWeek show={show} /> : <PerShift show={show} />;
+}
+
+/** Per reader and week: reads, work RVUs, claims and claims taken out of order (with a reason): cherry-picking at a glance. */
+function PerWeek({ show }: { show: React.ReactNode }) {
   const trpc = useTRPC();
   const scope = useChairScope();
   const { data, error } = useQuery(trpc.department.readingByReader.queryOptions(scope));
@@ -29,6 +52,7 @@ export function ReadingByReaderView() {
   return (
     <div className="space-y-3">
       <div className="flex items-center gap-3 text-sm">
+        {show}
         <CsvButton onClick={csv} disabled={!data} className="ml-auto" />
       </div>
       {!data ? (
@@ -69,6 +93,100 @@ export function ReadingByReaderView() {
       <p className="text-xs text-slate-500">
         Weeks start on Monday ({data?.timeZone ?? "department time"}). Out of order: claimed from the list below the
         free picks at the top, with a reason (audited). RVUs from the site&apos;s RVU table.
+      </p>
+    </div>
+  );
+}
+
+/** A day and a time in the department's zone: ["Tue 1 Dec", "08:00"]. */
+const dayAndTime = (d: Date, timeZone: string) => [
+  new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short" }).format(d),
+  new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d),
+];
+/** "Tue 1 Dec, 08:00–16:00", or with both days when it ends on another. */
+const shiftSpan = (start: Date, end: Date | null, timeZone: string) => {
+  const [startDay, startTime] = dayAndTime(start, timeZone);
+  if (!end) return `${startDay}, ${startTime} – on duty now`;
+  const [endDay, endTime] = dayAndTime(end, timeZone);
+  return endDay === startDay
+    ? `${startDay}, ${startTime} – ${endTime}`
+    : `${startDay}, ${startTime} – ${endDay}, ${endTime}`;
+};
+const dayText = (day: string) =>
+  new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" }).format(
+    new Date(`${day}T00:00:00Z`),
+  );
+const hoursOf = (start: Date, end: Date | null, now: number) =>
+  Math.round(((end?.getTime() ?? now) - start.getTime()) / 360_000) / 10;
+
+/** Per reader and shift as worked: when they went on and off duty, what they read and its work RVUs. */
+function PerShift({ show }: { show: React.ReactNode }) {
+  const trpc = useTRPC();
+  const scope = useChairScope();
+  const { data, error } = useQuery(trpc.department.readsByShift.queryOptions(scope));
+  const now = useNow(60_000).getTime();
+  const shiftText = (r: NonNullable<typeof data>["rows"][number], timeZone: string) =>
+    r.start ? shiftSpan(r.start, r.end, timeZone) : `${dayText(r.day!)}, outside a recorded shift`;
+  const csv = () =>
+    data &&
+    downloadCsv(`readnext-reads-by-shift-${scope.from}-${scope.to}.csv`, [
+      ["shift start", "shift end", "day outside a shift", "reader", "hours on duty", "reads", "work RVUs"],
+      ...data.rows.map((r) => [
+        r.start?.toISOString() ?? "",
+        r.end?.toISOString() ?? "",
+        r.day ?? "",
+        r.reader,
+        r.start ? String(hoursOf(r.start, r.end, now)) : "",
+        String(r.reads),
+        String(r.rvu),
+      ]),
+    ]);
+  return (
+    <div className="space-y-3">
+      <div className="flex items-center gap-3 text-sm">
+        {show}
+        <CsvButton onClick={csv} disabled={!data} className="ml-auto" />
+      </div>
+      {!data ? (
+        <QueryFallback error={error} what="reads by shift" />
+      ) : data.rows.length === 0 ? (
+        <p className="text-sm text-slate-500">No shifts or reads in this range.</p>
+      ) : (
+        <table
+          className="w-full rounded-xl border border-slate-200 bg-white text-left text-sm"
+          data-testid="reads-by-shift"
+        >
+          <thead className="bg-slate-100 text-xs uppercase text-slate-600">
+            <tr>
+              <th className="px-3 py-2">Shift</th>
+              <th className="px-3 py-2">Reader</th>
+              <th className="px-3 py-2 text-right">Hours on duty</th>
+              <th className="px-3 py-2 text-right">Reads</th>
+              <th className="px-3 py-2 text-right">Work RVUs</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.rows.map((r) => (
+              <tr
+                key={`${r.readerId}-${r.start?.toISOString() ?? r.day}`}
+                className={`border-t border-slate-100 ${r.start ? "" : "text-slate-500"}`}
+              >
+                <td className="px-3 py-1.5 tabular-nums">{shiftText(r, data.timeZone)}</td>
+                <td className="px-3 py-1.5">{r.reader}</td>
+                <td className="px-3 py-1.5 text-right tabular-nums">
+                  {r.start ? hoursOf(r.start, r.end, now).toFixed(1) : "—"}
+                </td>
+                <td className="px-3 py-1.5 text-right tabular-nums">{r.reads.toLocaleString()}</td>
+                <td className="px-3 py-1.5 text-right tabular-nums">{r.rvu.toFixed(1)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p className="text-xs text-slate-500">
+        A shift runs from a reader going on duty (their switch, or their schedule&apos;s shift starting) to going off,
+        as recorded in the audit trail; reads outside every recorded shift count per day (
+        {data?.timeZone ?? "department time"}). RVUs from the site&apos;s RVU table.
       </p>
     </div>
   );

@@ -7,6 +7,7 @@ import { clearanceForecast } from "../../department/clearance-forecast";
 import { clearanceForecastByGroup } from "../../department/group-forecast";
 import { turnaroundByStage } from "../../department/turnaround-by-stage";
 import { readingByReader } from "../../department/reading-by-reader";
+import { readsByShift } from "../../department/reads-by-shift";
 import { hourlyLoad } from "../../department/hourly-load";
 import { backlogCellStudies, backlogCrossTab } from "../../department/backlog-cross-tab";
 import { getRvuTable } from "../../core/settings";
@@ -59,6 +60,14 @@ export const departmentRouter = createTRPCRouter({
       const timeZone = env().DEPARTMENT_TIME_ZONE;
       const [bounds, rvu] = await Promise.all([scopeBounds(ctx.db, input, timeZone), getRvuTable(ctx.db)]);
       return { timeZone, rows: await readingByReader(ctx.db, bounds, timeZone, rvu, input.filters) };
+    }),
+  /** Per reader and shift as worked (on-duty stretches from the audit trail): reads and work RVUs. */
+  readsByShift: reportProcedure("chair", "admin")
+    .input(chairScopeSchema)
+    .query(async ({ ctx, input }) => {
+      const timeZone = env().DEPARTMENT_TIME_ZONE;
+      const [bounds, rvu] = await Promise.all([scopeBounds(ctx.db, input, timeZone), getRvuTable(ctx.db)]);
+      return { timeZone, rows: await readsByShift(ctx.db, bounds, timeZone, rvu, input.filters) };
     }),
   /** Arrivals and reads by weekday × hour of the department's clock: when the backlog builds. */
   hourlyLoad: reportProcedure("chair", "admin")
