@@ -24,6 +24,7 @@ export type StudyRecord = {
   description: string | null;
   modalities: string[];
   referringPhysician: string | null;
+  institutionName: string | null;
   numberOfSeries: number;
   numberOfInstances: number;
   orderPriority: OrderPriority | null;
@@ -77,6 +78,7 @@ export function studyRecordFromQido(
     description: jsonString(ds, "00081030"),
     modalities: jsonStrings(ds, "00080061"),
     referringPhysician: jsonString(ds, "00080090"),
+    institutionName: jsonString(ds, "00080080"),
     numberOfSeries: jsonNumber(ds, "00201206") ?? 0,
     numberOfInstances: jsonNumber(ds, "00201208") ?? 0,
     orderPriority: parseOrderPriority(priorityRaw),

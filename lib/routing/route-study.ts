@@ -5,6 +5,10 @@ export type RoutableStudy = {
   modalities: string[];
   bodyPart: string | null;
   description: string | null;
+  /** The RIS order's procedure code, when an order matched the study. */
+  procedureCode: string | null;
+  /** DICOM InstitutionName (0008,0080). */
+  institutionName: string | null;
   /** Whole years at routing time, null when the birth date is unknown. */
   ageYears: number | null;
   sourceId: string;
@@ -27,7 +31,13 @@ export function ruleMatches(rule: RoutingRule, study: RoutableStudy): boolean {
     if (rule.minAgeYears !== null && study.ageYears < rule.minAgeYears) return false;
     if (rule.belowAgeYears !== null && study.ageYears >= rule.belowAgeYears) return false;
   }
+  if (rule.procedureCodes.length && !rule.procedureCodes.includes(upper(study.procedureCode?.trim() ?? "")))
+    return false;
   if (rule.sourceIds.length && !rule.sourceIds.includes(study.sourceId)) return false;
+  if (rule.institutionContains.length) {
+    const name = upper(study.institutionName ?? "");
+    if (!rule.institutionContains.some((w) => name.includes(w))) return false;
+  }
   return true;
 }
 

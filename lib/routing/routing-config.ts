@@ -47,11 +47,15 @@ export const routingRuleSchema = z
     bodyParts: upperList(40),
     /** Words the study description contains (case does not matter). */
     descriptionContains: upperList(40),
+    /** The RIS order's procedure code (HL7 OBR-4), exactly (case does not matter). */
+    procedureCodes: upperList(40),
     /** Patient age in whole years at routing time: from minAgeYears, below belowAgeYears. */
     minAgeYears: z.number().int().min(0).max(150).nullable().default(null),
     belowAgeYears: z.number().int().min(1).max(151).nullable().default(null),
     /** PACS source ids (the site the study came from). */
     sourceIds: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
+    /** Words the DICOM institution name contains (the hospital, where one PACS serves several). */
+    institutionContains: upperList(40),
   })
   .refine((r) => r.minAgeYears === null || r.belowAgeYears === null || r.minAgeYears < r.belowAgeYears, {
     message: "the lowest age must be below the age limit",

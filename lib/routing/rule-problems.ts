@@ -28,9 +28,11 @@ export function shadows(earlier: RoutingRule, later: RoutingRule): boolean {
     listCovers(earlier.modalities, later.modalities) &&
     listCovers(earlier.bodyParts, later.bodyParts) &&
     wordsCover(earlier.descriptionContains, later.descriptionContains) &&
+    listCovers(earlier.procedureCodes, later.procedureCodes) &&
     a.from <= b.from &&
     a.below >= b.below &&
-    listCovers(earlier.sourceIds, later.sourceIds)
+    listCovers(earlier.sourceIds, later.sourceIds) &&
+    wordsCover(earlier.institutionContains, later.institutionContains)
   );
 }
 
@@ -41,6 +43,7 @@ export function overlap(x: RoutingRule, y: RoutingRule): boolean {
   return (
     lists(x.modalities, y.modalities) &&
     lists(x.bodyParts, y.bodyParts) &&
+    lists(x.procedureCodes, y.procedureCodes) &&
     lists(x.sourceIds, y.sourceIds) &&
     Math.max(a.from, b.from) < Math.min(a.below, b.below)
   );

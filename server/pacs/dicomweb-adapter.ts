@@ -14,6 +14,7 @@ export const STUDY_ATTRIBUTES = {
   CurrentPatientLocation: "00380300",
   InstitutionalDepartmentName: "00081040",
   AdmittingDiagnosesDescription: "00081080",
+  InstitutionName: "00080080",
 } as const;
 
 export type StudyQuery = {

@@ -16,6 +16,8 @@ const routingColumns = {
   modalities: true,
   bodyPart: true,
   description: true,
+  procedureCode: true,
+  institutionName: true,
   patientBirthDate: true,
 } as const;
 
@@ -49,6 +51,8 @@ export async function refreshPriorities(
       modalities: row.modalities,
       bodyPart: row.bodyPart,
       description: row.description,
+      procedureCode: row.procedureCode,
+      institutionName: row.institutionName,
       ageYears: ageInYears(row.patientBirthDate, now),
       sourceId: row.sourceId,
     });

@@ -122,6 +122,9 @@ describe("QIDO-RS sync against a real Orthanc", () => {
         expect(row.series[0]!.numberOfInstances).toBe(3);
         // What the modality wrote into the file, read from the file itself (not through QIDO).
         expect(row.description).toBe(readPart10(s.instances[0]!).StudyDescription);
+        // InstitutionName (routing rules match it): asked for by includefield, which Orthanc answers.
+        expect(row.institutionName).toBe(readPart10(s.instances[0]!).InstitutionName);
+        expect(row.institutionName).toBeTruthy();
       }
 
       await stow(dir.dicomWebUrl);

@@ -3,6 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { makeOfflineSource, makeUser, resetDatabase, testDb } from "../support/db";
 import { saveSetting } from "@/server/core/settings";
 import { refreshAllOpenPriorities, refreshPriorities } from "@/server/worklist/refresh-priority";
+import { applyOrderToStudies } from "@/server/orders/imaging-orders";
 import { listWorklist, countWorklist, worklistRowsById } from "@/server/worklist/list-worklist";
 import { breakClaim, claimNextCase, claimStudy, markRead, renewClaim } from "@/server/worklist/claims";
 import { readingScope } from "@/server/routing/reading-scope";
@@ -131,6 +132,74 @@ describe("routing on studies", () => {
     );
     expect(await row(head.id)).toMatchObject({ routedGroup: "general" });
     expect(await row(chest.id)).toEqual({ routedGroup: "body", routeReason: "Body: Chest rule" });
+  });
+
+  it("every rule kind routes real studies: modality and body part, description, procedure code from the RIS order, age, site, institution", async () => {
+    await useRouting(
+      routingConfigSchema.parse({
+        groups: [
+          { key: "neuro", label: "Neuro" },
+          { key: "body", label: "Body" },
+          { key: "paeds", label: "Paediatrics" },
+          { key: "general", label: "General" },
+        ],
+        rules: [
+          { id: "children", name: "Children", group: "paeds", belowAgeYears: 18 },
+          { id: "ct-head", name: "CT HEAD", group: "neuro", modalities: ["CT"], bodyParts: ["HEAD"] },
+          { id: "brain", name: "Brain words", group: "neuro", descriptionContains: ["brain"] },
+          { id: "code", name: "CT abdomen code", group: "body", procedureCodes: ["74177"] },
+          { id: "north", name: "North site", group: "body", sourceIds: [north] },
+          { id: "mary", name: "St Mary's", group: "body", institutionContains: ["st mary"] },
+        ],
+        defaultGroup: "general",
+      }),
+    );
+    const born = (years: number) => new Date(Date.now() - years * 365.25 * DAY - DAY);
+    const make = async (f: {
+      modality: string;
+      bodyPart?: string | null;
+      description?: string;
+      age?: number;
+      sourceId?: string;
+      institutionName?: string;
+    }) => {
+      n += 1;
+      const s = await testDb().study.create({
+        data: {
+          sourceId: f.sourceId ?? main,
+          studyInstanceUid: `1.2.826.78.${n}`,
+          accessionNumber: `K${n}`,
+          modalities: [f.modality],
+          bodyPart: f.bodyPart === undefined ? "CHEST" : f.bodyPart,
+          description: f.description ?? null,
+          patientBirthDate: born(f.age ?? 50),
+          institutionName: f.institutionName ?? null,
+          firstSeenAt: new Date(Date.now() - 60_000),
+        },
+      });
+      await refreshPriorities(testDb(), [s.id]);
+      return s;
+    };
+    const reason = async (id: string) =>
+      (await testDb().study.findUniqueOrThrow({ where: { id }, select: { routeReason: true } })).routeReason;
+    const head = await make({ modality: "CT", bodyPart: "HEAD" });
+    const child = await make({ modality: "CT", bodyPart: "HEAD", age: 10 });
+    const brain = await make({ modality: "MR", bodyPart: null, description: "MRI Brain w/o" });
+    const abdomen = await make({ modality: "CT", bodyPart: "ABDOMEN" });
+    const northern = await make({ modality: "CR", sourceId: north });
+    const mary = await make({ modality: "CR", institutionName: "St Mary's Hospital, Paddington" });
+    const elsewhere = await make({ modality: "CR", institutionName: "Royal Free Hospital" });
+    expect(await reason(head.id)).toBe("Neuro: CT HEAD rule");
+    expect(await reason(child.id)).toBe("Paediatrics: Children rule");
+    expect(await reason(brain.id)).toBe("Neuro: Brain words rule");
+    expect(await reason(abdomen.id)).toBe("General: no rule matched (default group)");
+    expect(await reason(northern.id)).toBe("Body: North site rule");
+    expect(await reason(mary.id)).toBe("Body: St Mary's rule");
+    expect(await reason(elsewhere.id)).toBe("General: no rule matched (default group)");
+    // The RIS's order for the abdomen CT arrives with its procedure code (lower case, as some send it).
+    await testDb().imagingOrder.create({ data: { accessionNumber: abdomen.accessionNumber!, procedureCode: "74177" } });
+    await applyOrderToStudies(testDb(), abdomen.accessionNumber!, "study arrived");
+    expect(await reason(abdomen.id)).toBe("Body: CT abdomen code rule");
   });
 
   it("with routing off every radiologist sees every study", async () => {
@@ -368,9 +437,11 @@ describe("bad input", () => {
             modalities: ["MR"],
             bodyParts: [],
             descriptionContains: [],
+            procedureCodes: [],
             minAgeYears: null,
             belowAgeYears: null,
             sourceIds: [],
+            institutionContains: [],
           },
           { ...routing().rules[0]!, id: "again", name: "CT HEAD again" },
         ],

@@ -150,6 +150,8 @@ describe("routing rules: description words", () => {
     modalities: ["CT"],
     bodyPart: null,
     description,
+    procedureCode: null,
+    institutionName: null,
     ageYears: 40,
     sourceId: "main",
   });

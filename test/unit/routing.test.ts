@@ -26,6 +26,8 @@ const config = (over: Record<string, unknown> = {}): RoutingConfig =>
       rule({ name: "MR brain words", group: "neuro", modalities: ["MR"], descriptionContains: ["brain"] }),
       rule({ name: "North site", group: "body", sourceIds: ["north"] }),
       rule({ name: "Elderly", group: "general", minAgeYears: 90 }),
+      rule({ name: "Head codes", group: "neuro", procedureCodes: ["70450", "ct-h1"] }),
+      rule({ name: "St Mary's", group: "body", institutionContains: ["st mary"] }),
     ],
     defaultGroup: "general",
     overflowGroup: null,
@@ -36,6 +38,8 @@ const study = (s: Partial<RoutableStudy> = {}): RoutableStudy => ({
   modalities: ["CT"],
   bodyPart: "CHEST",
   description: null,
+  procedureCode: null,
+  institutionName: null,
   ageYears: 50,
   sourceId: "main",
   ...s,
@@ -70,6 +74,13 @@ describe("routing rules (first match wins; every set condition must hold)", () =
     ["age from 90", { ageYears: 90 }, "general", "General: Elderly rule"],
     ["unknown age matches no age rule", { ageYears: null, bodyPart: "HEAD" }, "neuro", "Neuro: CT HEAD rule"],
     ["unknown age, nothing else", { ageYears: null }, "general", "General: no rule matched (default group)"],
+    ["procedure code", { procedureCode: "70450" }, "neuro", "Neuro: Head codes rule"],
+    ["procedure code, any case, spaces around", { procedureCode: " Ct-H1 " }, "neuro", "Neuro: Head codes rule"],
+    ["a code no rule names", { procedureCode: "70460" }, "general", "General: no rule matched (default group)"],
+    ["a code is not a word in it", { procedureCode: "704501" }, "general", "General: no rule matched (default group)"],
+    ["institution name word", { institutionName: "St Mary's Hospital, Paddington" }, "body", "Body: St Mary's rule"],
+    ["another institution", { institutionName: "Royal Free" }, "general", "General: no rule matched (default group)"],
+    ["no institution name", { institutionName: null }, "general", "General: no rule matched (default group)"],
   ];
   it.each(table)("%s", (_name, s, group, reason) => {
     expect(routeStudy(config(), study(s))).toMatchObject({ group, reason });
@@ -126,6 +137,25 @@ describe("rule problems", () => {
       "Brain stem words": "never-matches", // every "BRAIN STEM" description contains "BRAIN"
       Kids: "overlaps",
       Teens: "never-matches",
+    });
+  });
+
+  it("knows procedure codes (exact) and institution names (words) when it looks for shadowed and overlapping rules", () => {
+    const c = config({
+      rules: [
+        rule({ name: "Code 70450", group: "neuro", procedureCodes: ["70450"] }),
+        rule({ name: "Code 70450 head", group: "neuro", procedureCodes: ["70450"], bodyParts: ["HEAD"] }),
+        rule({ name: "Code 74177", group: "body", procedureCodes: ["74177"] }),
+        rule({ name: "Mary", group: "body", institutionContains: ["MARY"] }),
+        rule({ name: "St Mary", group: "body", institutionContains: ["ST MARY"] }),
+        rule({ name: "Codes", group: "body", procedureCodes: ["70450", "74177"] }),
+      ],
+    });
+    expect(Object.fromEntries(ruleProblems(c, ["main"]).map((p) => [p.ruleId, p.kind]))).toEqual({
+      "Code 70450 head": "never-matches", // every 70450 goes to the first
+      Mary: "overlaps", // a 70450 made at St Mary's
+      "St Mary": "never-matches", // every "ST MARY" contains "MARY"
+      Codes: "overlaps", // its 70450s go to the first rule (neuro), its 74177s to "Code 74177"
     });
   });
 

@@ -71,7 +71,11 @@ describe("DICOM dates", () => {
 describe("QIDO study → record", () => {
   it("maps the standard attributes and counts", () => {
     const r = studyRecordFromQido(
-      qido({ "00401003": { vr: "SH", Value: ["STAT"] }, "00380300": { vr: "LO", Value: ["ED"] } }),
+      qido({
+        "00401003": { vr: "SH", Value: ["STAT"] },
+        "00380300": { vr: "LO", Value: ["ED"] },
+        "00080080": { vr: "LO", Value: ["St Mary's Hospital"] },
+      }),
       { locationTag: "00380300" },
     );
     expect(r).toMatchObject({
@@ -84,6 +88,7 @@ describe("QIDO study → record", () => {
       orderPriority: "STAT",
       patientLocation: "ED",
       patientLocationRaw: "ED",
+      institutionName: "St Mary's Hospital",
     });
     expect(r.patientBirthDate).toEqual(new Date(1980, 1, 29));
   });

@@ -30,9 +30,11 @@ const newRule = (group: string): RoutingRule => ({
   modalities: [],
   bodyParts: [],
   descriptionContains: [],
+  procedureCodes: [],
   minAgeYears: null,
   belowAgeYears: null,
   sourceIds: [],
+  institutionContains: [],
 });
 
 function RoutingForm({ initial }: { initial: Routing }) {
@@ -225,9 +227,11 @@ function RoutingForm({ initial }: { initial: Routing }) {
               <th className="pr-1">modalities</th>
               <th className="pr-1">body parts</th>
               <th className="pr-1">description has</th>
+              <th className="pr-1">procedure codes</th>
               <th className="pr-1">age from</th>
               <th className="pr-1">under</th>
               <th className="pr-1">sites</th>
+              <th className="pr-1">institution has</th>
               <th />
             </tr>
           </thead>
@@ -283,6 +287,15 @@ function RoutingForm({ initial }: { initial: Routing }) {
                   />
                 </td>
                 <td className="pr-1">
+                  <ListInput
+                    label={`Rule ${i + 1} procedure codes`}
+                    placeholder="70450"
+                    className="w-20"
+                    value={r.procedureCodes}
+                    onChange={(codes) => setRule(i, { procedureCodes: codes.map((m) => m.toUpperCase()) })}
+                  />
+                </td>
+                <td className="pr-1">
                   <input
                     aria-label={`Rule ${i + 1} age from`}
                     type="number"
@@ -319,6 +332,14 @@ function RoutingForm({ initial }: { initial: Routing }) {
                       {s.name}
                     </label>
                   ))}
+                </td>
+                <td className="pr-1">
+                  <ListInput
+                    label={`Rule ${i + 1} institution words`}
+                    placeholder="ST MARY"
+                    value={r.institutionContains}
+                    onChange={(words) => setRule(i, { institutionContains: words.map((m) => m.toUpperCase()) })}
+                  />
                 </td>
                 <td className="whitespace-nowrap">
                   <button
