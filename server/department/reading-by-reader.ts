@@ -67,15 +67,18 @@ export async function readingByReader(
     x.claims += Number(c.claims);
     x.outOfOrder += Number(c.outOfOrder);
   }
-  const names = new Map(
-    (
-      await db.user.findMany({
-        where: { id: { in: [...new Set([...rows.values()].map((r) => r.readerId))] } },
-        select: { id: true, name: true },
-      })
-    ).map((u) => [u.id, u.name]),
+  const name = await readerNames(
+    db,
+    [...rows.values()].map((r) => r.readerId),
   );
   return [...rows.values()]
-    .map((r) => ({ ...r, rvu: Math.round(r.rvu * 100) / 100, reader: names.get(r.readerId) ?? "a former user" }))
+    .map((r) => ({ ...r, rvu: Math.round(r.rvu * 100) / 100, reader: name(r.readerId) }))
     .sort((a, b) => (a.week < b.week ? 1 : a.week > b.week ? -1 : a.reader.localeCompare(b.reader)));
+}
+
+/** Readers' names by id, for the chair's tables; an id whose user is gone reads "a former user". */
+export async function readerNames(db: Db, ids: string[]): Promise<(id: string) => string> {
+  const users = await db.user.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, name: true } });
+  const names = new Map(users.map((u) => [u.id, u.name]));
+  return (id) => names.get(id) ?? "a former user";
 }

@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { NO_CHAIR_FILTERS, type ChairFilters } from "@/lib/chair-scope";
 import { studyFiltersSql, type ScopeBounds } from "./chair-scope-sql";
+import { readerNames } from "./reading-by-reader";
 import { workRvu, type RvuTable } from "@/lib/routing/rvu";
 import { DUTY_OFF_ACTIONS, DUTY_ON_ACTIONS } from "@/lib/routing/shifts";
 
@@ -104,17 +105,13 @@ export async function readsByShift(
     x.reads += Number(r.n);
     x.rvu += Number(r.n) * workRvu(table, { modalities: r.modalities, bodyPart: r.bodyPart });
   }
-  const names = new Map(
-    (
-      await db.user.findMany({
-        where: { id: { in: [...new Set([...rows.values()].map((r) => r.readerId))] } },
-        select: { id: true, name: true },
-      })
-    ).map((u) => [u.id, u.name]),
+  const name = await readerNames(
+    db,
+    [...rows.values()].map((r) => r.readerId),
   );
   // Newest first (a day's unrecorded reads sort at that day's start in UTC), then by reader.
   const at = (r: Omit<ReaderShift, "reader">) => r.start?.getTime() ?? Date.parse(`${r.day}T00:00:00Z`);
   return [...rows.values()]
-    .map((r) => ({ ...r, rvu: Math.round(r.rvu * 100) / 100, reader: names.get(r.readerId) ?? "a former user" }))
+    .map((r) => ({ ...r, rvu: Math.round(r.rvu * 100) / 100, reader: name(r.readerId) }))
     .sort((a, b) => at(b) - at(a) || a.reader.localeCompare(b.reader));
 }

@@ -50,51 +50,41 @@ function PerWeek({ show }: { show: React.ReactNode }) {
       ]),
     ]);
   return (
-    <div className="space-y-3">
-      <div className="flex items-center gap-3 text-sm">
-        {show}
-        <CsvButton onClick={csv} disabled={!data} className="ml-auto" />
-      </div>
-      {!data ? (
-        <QueryFallback error={error} what="reading by reader" />
-      ) : data.rows.length === 0 ? (
-        <p className="text-sm text-slate-500">No reads or claims in this range.</p>
-      ) : (
-        <table
-          className="w-full rounded-xl border border-slate-200 bg-white text-left text-sm"
-          data-testid="reading-by-reader"
-        >
-          <thead className="bg-slate-100 text-xs uppercase text-slate-600">
-            <tr>
-              <th className="px-3 py-2">Week starting</th>
-              <th className="px-3 py-2">Reader</th>
-              <th className="px-3 py-2 text-right">Reads</th>
-              <th className="px-3 py-2 text-right">Work RVUs</th>
-              <th className="px-3 py-2 text-right">Claims</th>
-              <th className="px-3 py-2 text-right">Out of order</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.rows.map((r) => (
-              <tr key={`${r.week}-${r.readerId}`} className="border-t border-slate-100">
-                <td className="px-3 py-1.5 tabular-nums">{r.week}</td>
-                <td className="px-3 py-1.5">{r.reader}</td>
-                <td className="px-3 py-1.5 text-right tabular-nums">{r.reads.toLocaleString()}</td>
-                <td className="px-3 py-1.5 text-right tabular-nums">{r.rvu.toFixed(1)}</td>
-                <td className="px-3 py-1.5 text-right tabular-nums">{r.claims.toLocaleString()}</td>
-                <td className="px-3 py-1.5 text-right tabular-nums">
-                  {r.outOfOrder} ({share(r.outOfOrder, r.claims)})
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <p className="text-xs text-slate-500">
-        Weeks start on Monday ({data?.timeZone ?? "department time"}). Out of order: claimed from the list below the
-        free picks at the top, with a reason (audited). RVUs from the site&apos;s RVU table.
-      </p>
-    </div>
+    <ReaderTable
+      show={show}
+      csv={csv}
+      loaded={!!data}
+      error={error}
+      what="reading by reader"
+      empty={data?.rows.length === 0 ? "No reads or claims in this range." : null}
+      testId="reading-by-reader"
+      columns={[
+        { label: "Week starting" },
+        { label: "Reader" },
+        { label: "Reads", numeric: true },
+        { label: "Work RVUs", numeric: true },
+        { label: "Claims", numeric: true },
+        { label: "Out of order", numeric: true },
+      ]}
+      rows={data?.rows.map((r) => (
+        <tr key={`${r.week}-${r.readerId}`} className="border-t border-slate-100">
+          <td className="px-3 py-1.5 tabular-nums">{r.week}</td>
+          <td className="px-3 py-1.5">{r.reader}</td>
+          <td className="px-3 py-1.5 text-right tabular-nums">{r.reads.toLocaleString()}</td>
+          <td className="px-3 py-1.5 text-right tabular-nums">{r.rvu.toFixed(1)}</td>
+          <td className="px-3 py-1.5 text-right tabular-nums">{r.claims.toLocaleString()}</td>
+          <td className="px-3 py-1.5 text-right tabular-nums">
+            {r.outOfOrder} ({share(r.outOfOrder, r.claims)})
+          </td>
+        </tr>
+      ))}
+      note={
+        <>
+          Weeks start on Monday ({data?.timeZone ?? "department time"}). Out of order: claimed from the list below the
+          free picks at the top, with a reason (audited). RVUs from the site&apos;s RVU table.
+        </>
+      }
+    />
   );
 }
 
@@ -142,52 +132,88 @@ function PerShift({ show }: { show: React.ReactNode }) {
       ]),
     ]);
   return (
+    <ReaderTable
+      show={show}
+      csv={csv}
+      loaded={!!data}
+      error={error}
+      what="reads by shift"
+      empty={data?.rows.length === 0 ? "No shifts or reads in this range." : null}
+      testId="reads-by-shift"
+      columns={[
+        { label: "Shift" },
+        { label: "Reader" },
+        { label: "Hours on duty", numeric: true },
+        { label: "Reads", numeric: true },
+        { label: "Work RVUs", numeric: true },
+      ]}
+      rows={data?.rows.map((r) => (
+        <tr
+          key={`${r.readerId}-${r.start?.toISOString() ?? r.day}`}
+          className={`border-t border-slate-100 ${r.start ? "" : "text-slate-500"}`}
+        >
+          <td className="px-3 py-1.5 tabular-nums">{shiftText(r, data.timeZone)}</td>
+          <td className="px-3 py-1.5">{r.reader}</td>
+          <td className="px-3 py-1.5 text-right tabular-nums">
+            {r.start ? hoursOf(r.start, r.end, now).toFixed(1) : "—"}
+          </td>
+          <td className="px-3 py-1.5 text-right tabular-nums">{r.reads.toLocaleString()}</td>
+          <td className="px-3 py-1.5 text-right tabular-nums">{r.rvu.toFixed(1)}</td>
+        </tr>
+      ))}
+      note={
+        <>
+          A shift runs from a reader going on duty (their switch, or their schedule&apos;s shift starting) to going off,
+          as recorded in the audit trail; reads outside every recorded shift count per day (
+          {data?.timeZone ?? "department time"}). RVUs from the site&apos;s RVU table.
+        </>
+      }
+    />
+  );
+}
+
+/** The section's frame: the view switch and CSV button, the table (or why there is none) and a note. */
+function ReaderTable(props: {
+  show: React.ReactNode;
+  csv: () => void;
+  loaded: boolean;
+  error: { message: string } | null;
+  what: string;
+  empty: string | null;
+  testId: string;
+  /** Column headings; numbers (right-aligned) marked. */
+  columns: { label: string; numeric?: boolean }[];
+  rows: React.ReactNode;
+  note: React.ReactNode;
+}) {
+  return (
     <div className="space-y-3">
       <div className="flex items-center gap-3 text-sm">
-        {show}
-        <CsvButton onClick={csv} disabled={!data} className="ml-auto" />
+        {props.show}
+        <CsvButton onClick={props.csv} disabled={!props.loaded} className="ml-auto" />
       </div>
-      {!data ? (
-        <QueryFallback error={error} what="reads by shift" />
-      ) : data.rows.length === 0 ? (
-        <p className="text-sm text-slate-500">No shifts or reads in this range.</p>
+      {!props.loaded ? (
+        <QueryFallback error={props.error} what={props.what} />
+      ) : props.empty ? (
+        <p className="text-sm text-slate-500">{props.empty}</p>
       ) : (
         <table
           className="w-full rounded-xl border border-slate-200 bg-white text-left text-sm"
-          data-testid="reads-by-shift"
+          data-testid={props.testId}
         >
           <thead className="bg-slate-100 text-xs uppercase text-slate-600">
             <tr>
-              <th className="px-3 py-2">Shift</th>
-              <th className="px-3 py-2">Reader</th>
-              <th className="px-3 py-2 text-right">Hours on duty</th>
-              <th className="px-3 py-2 text-right">Reads</th>
-              <th className="px-3 py-2 text-right">Work RVUs</th>
+              {props.columns.map((c) => (
+                <th key={c.label} className={`px-3 py-2 ${c.numeric ? "text-right" : ""}`}>
+                  {c.label}
+                </th>
+              ))}
             </tr>
           </thead>
-          <tbody>
-            {data.rows.map((r) => (
-              <tr
-                key={`${r.readerId}-${r.start?.toISOString() ?? r.day}`}
-                className={`border-t border-slate-100 ${r.start ? "" : "text-slate-500"}`}
-              >
-                <td className="px-3 py-1.5 tabular-nums">{shiftText(r, data.timeZone)}</td>
-                <td className="px-3 py-1.5">{r.reader}</td>
-                <td className="px-3 py-1.5 text-right tabular-nums">
-                  {r.start ? hoursOf(r.start, r.end, now).toFixed(1) : "—"}
-                </td>
-                <td className="px-3 py-1.5 text-right tabular-nums">{r.reads.toLocaleString()}</td>
-                <td className="px-3 py-1.5 text-right tabular-nums">{r.rvu.toFixed(1)}</td>
-              </tr>
-            ))}
-          </tbody>
+          <tbody>{props.rows}</tbody>
         </table>
       )}
-      <p className="text-xs text-slate-500">
-        A shift runs from a reader going on duty (their switch, or their schedule&apos;s shift starting) to going off,
-        as recorded in the audit trail; reads outside every recorded shift count per day (
-        {data?.timeZone ?? "department time"}). RVUs from the site&apos;s RVU table.
-      </p>
+      <p className="text-xs text-slate-500">{props.note}</p>
     </div>
   );
 }
