@@ -136,10 +136,7 @@ test("a chair switches Reading by reader to per shift: a reader's shift as worke
   }
   await signIn(page, "chair@readnext.local");
   await page.goto("/throughput");
-  await page
-    .getByLabel("Show")
-    .filter({ has: page.locator('option[value="shift"]') })
-    .selectOption("shift");
+  await page.getByLabel("Per reader and").selectOption("shift");
   const table = page.getByTestId("reads-by-shift");
   const rows = table.getByRole("row").filter({ hasText: "Dr. Shift Reader" });
   // The shift (8.0 hours, two reads), and the read after it on its own day, outside a recorded shift.

@@ -17,14 +17,14 @@ export function ReadingByReaderView() {
   const [per, setPer] = useState<Per>("week");
   const show = (
     <label className="flex items-center gap-1">
-      Show
+      Per reader and
       <select
         value={per}
         onChange={(e) => setPer(e.target.value as Per)}
         className="rounded border border-slate-300 bg-white px-1 py-0.5"
       >
-        <option value="week">per week: reads, RVUs, claims out of order</option>
-        <option value="shift">per shift: reads and RVUs</option>
+        <option value="week">week: reads, RVUs, claims out of order</option>
+        <option value="shift">shift as worked: reads and RVUs</option>
       </select>
     </label>
   );
