@@ -3,7 +3,7 @@ import type { RoutingConfig, RoutingRule } from "./routing-config";
 /** A problem with the routing rules, shown on the admin page. */
 export type RuleProblem = {
   ruleId: string;
-  kind: "unknown-group" | "unknown-source" | "never-matches" | "overlaps";
+  kind: "unknown-group" | "unknown-source" | "never-matches" | "overlaps" | "no-institution-names";
   message: string;
 };
 
@@ -54,10 +54,15 @@ const describe = (r: RoutingRule) => `"${r.name}"`;
 /**
  * What an admin should know about the rules: a rule naming a group that does not exist
  * (skipped when routing), a site that does not exist, a rule an earlier one always beats
- * (never matches), and rules that can both match (the earlier wins; fine when meant, so
- * reported as a note).
+ * (never matches), rules that can both match (the earlier wins; fine when meant, so
+ * reported as a note), and institution-name rules over sites whose PACS sends no institution
+ * name (`withoutInstitutionNames`: QIDO's includefield is off for them), which never match there.
  */
-export function ruleProblems(config: RoutingConfig, sourceIds: readonly string[]): RuleProblem[] {
+export function ruleProblems(
+  config: RoutingConfig,
+  sourceIds: readonly string[],
+  withoutInstitutionNames: readonly { id: string; name: string }[] = [],
+): RuleProblem[] {
   const groups = new Set(config.groups.map((g) => g.key));
   const problems: RuleProblem[] = [];
   const live: RoutingRule[] = [];
@@ -78,6 +83,13 @@ export function ruleProblems(config: RoutingConfig, sourceIds: readonly string[]
       });
       continue;
     }
+    const blind = withoutInstitutionNames.filter((s) => !rule.sourceIds.length || rule.sourceIds.includes(s.id));
+    if (rule.institutionContains.length && blind.length)
+      problems.push({
+        ruleId: rule.id,
+        kind: "no-institution-names",
+        message: `Rule ${describe(rule)} matches institution names, which ${blind.map((s) => `"${s.name}"`).join(", ")} does not send (includefield is off for it): the rule never matches its studies.`,
+      });
     const winner = live.find((earlier) => shadows(earlier, rule));
     if (winner) {
       problems.push({

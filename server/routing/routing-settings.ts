@@ -3,6 +3,7 @@ import { recordAudit } from "../core/audit";
 import { NotFoundError } from "../core/errors";
 import { getRoutingConfig, saveSetting } from "../core/settings";
 import { ruleProblems } from "@/lib/routing/rule-problems";
+import { pacsCapabilitiesSchema } from "../pacs/source-config";
 import { eligibility, overflowReason } from "@/lib/routing/eligibility";
 import { pushIsOn, routingIsOn, type RoutingConfig } from "@/lib/routing/routing-config";
 import { notifyWorklist } from "../core/worklist-events";
@@ -10,13 +11,23 @@ import { allReaderAccess, forgetCoverage, routingContext, sites } from "./reader
 
 /** The routing setting as the admin page edits it, with the sites and what is wrong with the rules. */
 export async function getRouting(db: Db) {
-  const [config, siteList] = await Promise.all([getRoutingConfig(db, { fresh: true }), sites(db)]);
+  const [config, siteList, sources] = await Promise.all([
+    getRoutingConfig(db, { fresh: true }),
+    sites(db),
+    db.pacsSource.findMany({ select: { id: true, name: true, capabilities: true }, orderBy: { name: "asc" } }),
+  ]);
+  // Sites whose PACS is not asked for InstitutionName (QIDO includefield off): no study of theirs has one.
+  const withoutInstitutionNames = sources
+    .filter((s) => !pacsCapabilitiesSchema.parse(s.capabilities ?? {}).includeField)
+    .map((s) => ({ id: s.id, name: s.name }));
   return {
     config,
     sites: siteList,
+    withoutInstitutionNames,
     problems: ruleProblems(
       config,
       siteList.map((s) => s.id),
+      withoutInstitutionNames,
     ),
   };
 }

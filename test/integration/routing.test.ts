@@ -454,4 +454,24 @@ describe("bad input", () => {
     const audit = await testDb().auditEvent.findFirst({ where: { action: "settings.routing" } });
     expect(audit?.actorId).toBe(admin.id);
   });
+
+  it("the admin page names an institution-name rule over a PACS that is not asked for institution names", async () => {
+    const caller = createCaller({ db: testDb(), user: admin });
+    const rules = [
+      {
+        ...routing().rules[0]!,
+        id: "mary",
+        name: "St Mary's",
+        modalities: [],
+        bodyParts: [],
+        institutionContains: ["ST MARY"],
+      },
+    ];
+    expect((await caller.routing.save(routing({ rules }))).problems).toEqual([]);
+    await testDb().pacsSource.update({ where: { id: north }, data: { capabilities: { includeField: false } } });
+    const northName = (await testDb().pacsSource.findUniqueOrThrow({ where: { id: north } })).name;
+    const { problems } = await caller.routing.get();
+    expect(problems.map((p) => [p.ruleId, p.kind])).toEqual([["mary", "no-institution-names"]]);
+    expect(problems[0]!.message).toContain(`"${northName}"`);
+  });
 });

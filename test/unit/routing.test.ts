@@ -159,6 +159,21 @@ describe("rule problems", () => {
     });
   });
 
+  it("names an institution-name rule over a site whose PACS sends no institution name (includefield off)", () => {
+    const c = config({
+      rules: [
+        rule({ name: "St Mary's anywhere", group: "body", institutionContains: ["ST MARY"] }),
+        rule({ name: "St Mary's from main", group: "body", institutionContains: ["ST MARY"], sourceIds: ["main"] }),
+        rule({ name: "North CT", group: "body", modalities: ["CT"], sourceIds: ["north"] }),
+      ],
+    });
+    const blind = [{ id: "north", name: "North PACS" }];
+    const problems = ruleProblems(c, ["main", "north"], blind).filter((p) => p.kind === "no-institution-names");
+    expect(problems.map((p) => p.ruleId)).toEqual(["St Mary's anywhere"]);
+    expect(problems[0]!.message).toContain('"North PACS"');
+    expect(ruleProblems(c, ["main", "north"]).filter((p) => p.kind === "no-institution-names")).toEqual([]);
+  });
+
   it("finds nothing wrong with disjoint rules", () => {
     const c = config({
       rules: [

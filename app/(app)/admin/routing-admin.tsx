@@ -49,7 +49,10 @@ function RoutingForm({ initial }: { initial: Routing }) {
   const setRequired = useMutation(trpc.routing.setCredentialRequired.mutationOptions({ onSuccess: refresh }));
   const siteIds = initial.sites.map((s) => s.id);
   // Checked as the admin edits, with the same code the server reports with.
-  const problems = useMemo(() => ruleProblems(config, siteIds), [config, siteIds]);
+  const problems = useMemo(
+    () => ruleProblems(config, siteIds, initial.withoutInstitutionNames),
+    [config, siteIds, initial.withoutInstitutionNames],
+  );
   const groupKeys = config.groups.map((g) => g.key);
 
   const setRule = (i: number, patch: Partial<RoutingRule>) =>
