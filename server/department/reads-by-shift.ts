@@ -23,18 +23,15 @@ export type ReaderShift = {
   rvu: number;
 };
 
-const ON = DUTY_ON_ACTIONS;
-const OFF = DUTY_OFF_ACTIONS;
-
 /**
  * `periods` (uid, start, end): every reader's on-duty stretches that overlap [since, until), from
  * their duty changes in the audit trail (only changes count: a second "on" while on is none).
  */
 const dutyPeriodsSql = (since: Date, until: Date) => Prisma.sql`
   WITH ev AS (
-    SELECT e.details->>'userId' AS uid, e.at, e.action = ANY(${ON}) AS on_duty, e.id
+    SELECT e.details->>'userId' AS uid, e.at, e.action = ANY(${DUTY_ON_ACTIONS}) AS on_duty, e.id
       FROM "AuditEvent" e
-     WHERE e.action = ANY(${[...ON, ...OFF]}) AND e.at < ${until}
+     WHERE e.action = ANY(${[...DUTY_ON_ACTIONS, ...DUTY_OFF_ACTIONS]}) AND e.at < ${until}
   ), marked AS (
     SELECT uid, at, id, on_duty, lag(on_duty) OVER (PARTITION BY uid ORDER BY at, id) AS before FROM ev
   ), changes AS (
